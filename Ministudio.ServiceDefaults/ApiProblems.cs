@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Ministudio.ServiceDefaults;
+
+/// <summary>One field that failed validation: where, which rule (stable code) and why.</summary>
+public sealed record FieldError(string Field, string Code, string Message);
+
+/// <summary>problem+json answers that always carry a stable machine-readable <c>code</c>.</summary>
+public static class ApiProblems
+{
+    public static ProblemHttpResult Problem(int status, string code, string title, string? detail = null) =>
+        TypedResults.Problem(new ProblemDetails
+        {
+            Status = status,
+            Title = title,
+            Detail = detail,
+            Type = $"https://ministudio.dev/problems/{code}",
+            Extensions = { ["code"] = code },
+        });
+
+    /// <summary>400 naming every invalid field; the first error's code is the problem's code.</summary>
+    public static ProblemHttpResult Validation(IReadOnlyList<FieldError> errors) =>
+        TypedResults.Problem(new ProblemDetails
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request is invalid.",
+            Detail = string.Join(" ", errors.Select(e => $"{e.Field}: {e.Message}")),
+            Type = $"https://ministudio.dev/problems/{errors[0].Code}",
+            Extensions =
+            {
+                ["code"] = errors[0].Code,
+                ["errors"] = errors,
+            },
+        });
+}

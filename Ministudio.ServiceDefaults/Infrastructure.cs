@@ -1,0 +1,87 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Ministudio.ServiceDefaults;
+
+/// <summary>Clients for the infrastructure resources, each read only by its resource name.</summary>
+public static class Infrastructure
+{
+    /// <summary>MassTransit on RabbitMQ from ConnectionStrings:rabbitmq; its health check joins /health.</summary>
+    public static IHostApplicationBuilder AddRabbitMqBus(
+        this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> configure)
+    {
+        var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.RabbitMq);
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            configure(bus);
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(new Uri(connectionString));
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        builder.Services.Configure<MassTransitHostOptions>(options => options.WaitUntilStarted = true);
+        return builder;
+    }
+
+    /// <summary>A shared Redis connection from ConnectionStrings:redis that reconnects on its own.</summary>
+    public static IHostApplicationBuilder AddRedisClient(this IHostApplicationBuilder builder)
+    {
+        var options = ConfigurationOptions.Parse(builder.Configuration.GetRequiredConnectionString(ResourceNames.Redis));
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 2000;
+        options.SyncTimeout = 2000;
+        options.AsyncTimeout = 2000;
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(ResourceNames.Redis);
+        return builder;
+    }
+
+    /// <summary>An Npgsql data source from ConnectionStrings:postgres.</summary>
+    public static IHostApplicationBuilder AddPostgresDataSource(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.Postgres);
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>(ResourceNames.Postgres);
+        return builder;
+    }
+
+    private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await redis.GetDatabase().PingAsync();
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy("redis is unreachable", ex);
+            }
+        }
+    }
+
+    private sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (NpgsqlException ex)
+            {
+                return HealthCheckResult.Unhealthy("postgres is unreachable", ex);
+            }
+        }
+    }
+}

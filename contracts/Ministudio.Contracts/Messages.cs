@@ -1,0 +1,45 @@
+namespace Ministudio.Contracts;
+
+/// <summary>Everything a provider needs to produce one shot; its canonical JSON is the result-cache key.</summary>
+public sealed record ShotRequest(
+    string Provider,
+    string Prompt,
+    string Action,
+    string AspectRatio,
+    int Width,
+    int Height,
+    int Fps,
+    double DurationSeconds,
+    long Seed,
+    string CameraMove,
+    ShotStyle Style,
+    IReadOnlyList<ShotCharacter> Characters);
+
+public sealed record ShotStyle(string Name, IReadOnlyList<string> Palette);
+
+/// <summary>A character as it appears in a shot; identity entries are kept in a fixed order.</summary>
+public sealed record ShotCharacter(string Name, int Slot, IReadOnlyList<KeyValuePair<string, string>> Identity);
+
+/// <summary>prompt → dispatch: produce one shot of a job.</summary>
+public sealed record RenderShot(Guid JobId, Guid TenantId, int ShotIndex, ShotRequest Request);
+
+/// <summary>dispatch → prompt: a shot advanced (fraction 0..1).</summary>
+public sealed record ShotProgressed(Guid JobId, int ShotIndex, double Fraction, string Stage);
+
+/// <summary>dispatch → prompt: a shot's clip is in the artifact store.</summary>
+public sealed record ShotRendered(Guid JobId, int ShotIndex, string ArtifactHash, double DurationSeconds, bool FromCache, string Provider);
+
+/// <summary>dispatch → prompt: a shot could not be produced.</summary>
+public sealed record ShotFailed(Guid JobId, int ShotIndex, string ErrorCode, string Message, bool Retryable);
+
+/// <summary>prompt → compose: join the clips of a job, in order, into the final film.</summary>
+public sealed record ComposeFilm(Guid JobId, Guid TenantId, IReadOnlyList<string> ClipHashes, string Transition, double TransitionSeconds);
+
+/// <summary>compose → prompt: progress of the final encode (fraction 0..1).</summary>
+public sealed record FilmComposeProgressed(Guid JobId, double Fraction);
+
+/// <summary>compose → prompt: the film is in the artifact store.</summary>
+public sealed record FilmComposed(Guid JobId, string ArtifactHash, double DurationSeconds);
+
+/// <summary>compose → prompt: the film could not be composed.</summary>
+public sealed record FilmComposeFailed(Guid JobId, string ErrorCode, string Message);
