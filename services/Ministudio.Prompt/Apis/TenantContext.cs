@@ -1,0 +1,10 @@
+namespace Ministudio.Prompt.Apis;
+
+/// <summary>The tenant the gateway authenticated; prompt is only reachable behind the gateway, which sets this header.</summary>
+public static class TenantContext
+{
+    public const string Header = "X-Tenant-Id";
+
+    public static bool TryGetTenantId(HttpContext context, out Guid tenantId) =>
+        Guid.TryParse(context.Request.Headers[Header].ToString(), out tenantId);
+}

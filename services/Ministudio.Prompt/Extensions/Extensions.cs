@@ -1,0 +1,23 @@
+using Ministudio.Prompt.Infrastructure;
+using Ministudio.Prompt.Jobs;
+using Ministudio.Prompt.Tenants;
+using Ministudio.ServiceDefaults;
+
+namespace Ministudio.Prompt.Extensions;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPostgresDataSource();
+        builder.AddArtifactStore();
+        builder.AddRabbitMqBus(bus => bus.AddConsumer<JobEventsConsumer>());
+
+        builder.Services.AddSingleton<TenantDirectory>();
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<JobStore>();
+        builder.Services.AddHostedService<DatabaseInitializer>();
+        builder.Services.AddHostedService<OutboxRelay>();
+        return builder;
+    }
+}

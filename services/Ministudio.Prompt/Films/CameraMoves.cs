@@ -1,0 +1,14 @@
+namespace Ministudio.Prompt.Films;
+
+public static class CameraMoves
+{
+    public static readonly IReadOnlyList<string> Known = ["static", "push-in", "pan-left", "pan-right"];
+
+    /// <summary>Shots without a camera move alternate gently so consecutive shots never look frozen.</summary>
+    public static string Default(int shotIndex) => (shotIndex % 3) switch
+    {
+        0 => "push-in",
+        1 => "pan-right",
+        _ => "pan-left",
+    };
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using MassTransit;
+using Ministudio.Contracts;
+using Npgsql;
+
+namespace Ministudio.Prompt.Infrastructure;
+
+/// <summary>Writes messages into the outbox inside the caller's transaction.</summary>
+public static class Outbox
+{
+    public static async Task EnqueueAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T message, CancellationToken ct)
+        where T : class
+    {
+        await using var command = new NpgsqlCommand("INSERT INTO outbox (message_type, body) VALUES (@type, @body)", connection, transaction);
+        command.Parameters.AddWithValue("type", typeof(T).FullName!);
+        command.Parameters.Add(new NpgsqlParameter("body", NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(message, JsonSerializerOptions.Web) });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
+
+/// <summary>Wakes the relay right after a commit so messages leave without waiting for the next poll.</summary>
+public sealed class OutboxSignal
+{
+    private readonly SemaphoreSlim _signal = new(0);
+
+    public void Notify()
+    {
+        if (_signal.CurrentCount == 0) _signal.Release();
+    }
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+}
+
+/// <summary>
+/// Publishes outbox rows in order and deletes them in the same transaction. Rows are locked with SKIP LOCKED so
+/// several replicas can relay at once; a crash between publish and commit re-publishes (at-least-once), and
+/// consumers are idempotent.
+/// </summary>
+public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxSignal signal, ILogger<OutboxRelay> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await RelayBatchAsync(stoppingToken) > 0) continue;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Outbox relay failed; retrying");
+            }
+            try
+            {
+                await signal.WaitAsync(PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<int> RelayBatchAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var rows = new List<(long Id, string Type, string Body)>();
+        await using (var select = new NpgsqlCommand(
+            "SELECT id, message_type, body::text FROM outbox ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED", connection, transaction))
+        await using (var reader = await select.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        }
+        if (rows.Count == 0) return 0;
+
+        foreach (var (_, typeName, body) in rows)
+        {
+            var type = typeof(RenderShot).Assembly.GetType(typeName, throwOnError: true)!;
+            var message = JsonSerializer.Deserialize(body, type, JsonSerializerOptions.Web)!;
+            await bus.Publish(message, type, ct);
+        }
+
+        await using (var delete = new NpgsqlCommand("DELETE FROM outbox WHERE id = ANY(@ids)", connection, transaction))
+        {
+            delete.Parameters.AddWithValue("ids", rows.Select(r => r.Id).ToArray());
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        return rows.Count;
+    }
+}

@@ -1,0 +1,57 @@
+-- Idempotent schema of the prompt service; applied at start-up under an advisory lock so replicas do not race.
+CREATE TABLE IF NOT EXISTS tenants (
+    id uuid PRIMARY KEY,
+    name text NOT NULL UNIQUE,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Only a hash and a short prefix of each key are kept; the key itself is shown once, when it is created.
+CREATE TABLE IF NOT EXISTS api_keys (
+    id uuid PRIMARY KEY,
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    prefix text NOT NULL,
+    key_hash bytea NOT NULL UNIQUE,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    revoked_at timestamptz
+);
+
+CREATE TABLE IF NOT EXISTS jobs (
+    id uuid PRIMARY KEY,
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    title text NOT NULL,
+    status text NOT NULL,
+    stage text NOT NULL,
+    spec jsonb NOT NULL,
+    compose_progress real NOT NULL DEFAULT 0,
+    artifact_hash text,
+    duration_seconds double precision,
+    error_code text,
+    error_message text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS jobs_by_tenant ON jobs (tenant_id, created_at DESC);
+
+CREATE TABLE IF NOT EXISTS shots (
+    job_id uuid NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    idx int NOT NULL,
+    prompt text NOT NULL,
+    request jsonb NOT NULL,
+    status text NOT NULL,
+    progress real NOT NULL DEFAULT 0,
+    artifact_hash text,
+    duration_seconds double precision,
+    from_cache boolean NOT NULL DEFAULT false,
+    provider text,
+    error_code text,
+    error_message text,
+    PRIMARY KEY (job_id, idx)
+);
+
+-- Transactional outbox: written in the same transaction as the state it announces, published by OutboxRelay.
+CREATE TABLE IF NOT EXISTS outbox (
+    id bigserial PRIMARY KEY,
+    message_type text NOT NULL,
+    body jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);

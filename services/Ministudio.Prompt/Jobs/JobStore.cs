@@ -1,0 +1,284 @@
+using System.Text.Json;
+using Ministudio.Contracts;
+using Ministudio.Prompt.Films;
+using Ministudio.Prompt.Infrastructure;
+using Npgsql;
+
+namespace Ministudio.Prompt.Jobs;
+
+/// <summary>Durable job state in PostgreSQL. Every change that must be announced writes its outbox rows in the same transaction.</summary>
+public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSignal)
+{
+    /// <summary>The cross-fade between consecutive shots of a film.</summary>
+    public const string Transition = "fade";
+    public const double TransitionSeconds = 0.5;
+
+    /// <summary>Stores the job with its compiled shots and queues one RenderShot per shot, atomically.</summary>
+    public async Task<Guid> CreateAsync(Guid tenantId, FilmSpec spec, IReadOnlyList<CompiledShot> shots, CancellationToken ct)
+    {
+        var jobId = Guid.CreateVersion7();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var insertJob = new NpgsqlCommand(
+            "INSERT INTO jobs (id, tenant_id, title, status, stage, spec) VALUES (@id, @tenant, @title, @status, @stage, @spec)",
+            connection, transaction))
+        {
+            insertJob.Parameters.AddWithValue("id", jobId);
+            insertJob.Parameters.AddWithValue("tenant", tenantId);
+            insertJob.Parameters.AddWithValue("title", spec.Title!);
+            insertJob.Parameters.AddWithValue("status", JobStatus.Queued);
+            insertJob.Parameters.AddWithValue("stage", JobStage.Rendering);
+            insertJob.Parameters.Add(Json("spec", spec));
+            await insertJob.ExecuteNonQueryAsync(ct);
+        }
+
+        foreach (var shot in shots)
+        {
+            await using var insertShot = new NpgsqlCommand(
+                "INSERT INTO shots (job_id, idx, prompt, request, status, provider) VALUES (@job, @idx, @prompt, @request, @status, @provider)",
+                connection, transaction);
+            insertShot.Parameters.AddWithValue("job", jobId);
+            insertShot.Parameters.AddWithValue("idx", shot.Index);
+            insertShot.Parameters.AddWithValue("prompt", shot.Prompt);
+            insertShot.Parameters.Add(Json("request", shot.Request));
+            insertShot.Parameters.AddWithValue("status", JobStatus.Queued);
+            insertShot.Parameters.AddWithValue("provider", shot.Request.Provider);
+            await insertShot.ExecuteNonQueryAsync(ct);
+            await Outbox.EnqueueAsync(connection, transaction, new RenderShot(jobId, tenantId, shot.Index, shot.Request), ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        outboxSignal.Notify();
+        return jobId;
+    }
+
+    /// <summary>The job as its tenant sees it; another tenant's job is indistinguishable from a missing one.</summary>
+    public async Task<JobView?> FindAsync(Guid tenantId, Guid jobId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var selectJob = new NpgsqlCommand(
+            """
+            SELECT title, status, stage, compose_progress, artifact_hash, duration_seconds, error_code, error_message, created_at, updated_at
+            FROM jobs WHERE id = @id AND tenant_id = @tenant
+            """, connection);
+        selectJob.Parameters.AddWithValue("id", jobId);
+        selectJob.Parameters.AddWithValue("tenant", tenantId);
+        string title, status, stage;
+        double composeProgress;
+        string? artifactHash, errorCode, errorMessage;
+        double? duration;
+        DateTimeOffset createdAt, updatedAt;
+        await using (var reader = await selectJob.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct)) return null;
+            title = reader.GetString(0);
+            status = reader.GetString(1);
+            stage = reader.GetString(2);
+            composeProgress = reader.GetFloat(3);
+            artifactHash = reader.IsDBNull(4) ? null : reader.GetString(4);
+            duration = reader.IsDBNull(5) ? null : reader.GetDouble(5);
+            errorCode = reader.IsDBNull(6) ? null : reader.GetString(6);
+            errorMessage = reader.IsDBNull(7) ? null : reader.GetString(7);
+            createdAt = reader.GetFieldValue<DateTimeOffset>(8);
+            updatedAt = reader.GetFieldValue<DateTimeOffset>(9);
+        }
+
+        var shots = new List<ShotView>();
+        await using (var selectShots = new NpgsqlCommand(
+            """
+            SELECT idx, status, progress, from_cache, provider, duration_seconds, prompt, error_code, error_message
+            FROM shots WHERE job_id = @id ORDER BY idx
+            """, connection))
+        {
+            selectShots.Parameters.AddWithValue("id", jobId);
+            await using var reader = await selectShots.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                shots.Add(new ShotView(
+                    Index: reader.GetInt32(0),
+                    Status: reader.GetString(1),
+                    Progress: reader.GetFloat(2),
+                    FromCache: reader.GetBoolean(3),
+                    Provider: reader.IsDBNull(4) ? null : reader.GetString(4),
+                    DurationSeconds: reader.IsDBNull(5) ? null : reader.GetDouble(5),
+                    Prompt: reader.GetString(6),
+                    Error: reader.IsDBNull(7) ? null : new JobError(reader.GetString(7), reader.GetString(8))));
+            }
+        }
+
+        // Shots are nine tenths of the work, the final composition the last tenth.
+        var progress = status == JobStatus.Succeeded ? 1.0 : 0.9 * shots.Average(s => s.Progress) + 0.1 * composeProgress;
+        return new JobView(
+            jobId, title, status, stage, Math.Round(progress, 3), createdAt, updatedAt, shots,
+            artifactHash is null ? null : new VideoView($"/v1/jobs/{jobId}/video", artifactHash, duration ?? 0),
+            errorCode is null ? null : new JobError(errorCode, errorMessage ?? ""));
+    }
+
+    public async Task<string?> FindVideoHashAsync(Guid tenantId, Guid jobId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT artifact_hash FROM jobs WHERE id = @id AND tenant_id = @tenant AND status = @succeeded");
+        command.Parameters.AddWithValue("id", jobId);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("succeeded", JobStatus.Succeeded);
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    public async Task RecordShotProgressAsync(ShotProgressed progressed, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            WITH shot AS (
+                UPDATE shots SET status = @running, progress = GREATEST(progress, @fraction)
+                WHERE job_id = @job AND idx = @idx AND status IN (@queued, @running)
+                RETURNING job_id)
+            UPDATE jobs SET status = @running, updated_at = now()
+            WHERE id = @job AND status = @queued AND EXISTS (SELECT 1 FROM shot)
+            """);
+        command.Parameters.AddWithValue("job", progressed.JobId);
+        command.Parameters.AddWithValue("idx", progressed.ShotIndex);
+        command.Parameters.AddWithValue("fraction", (float)Math.Clamp(progressed.Fraction, 0, 1));
+        command.Parameters.AddWithValue("queued", JobStatus.Queued);
+        command.Parameters.AddWithValue("running", JobStatus.Running);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Marks a shot done; the last shot to finish queues the composition (once, under the job's row lock).</summary>
+    public async Task RecordShotRenderedAsync(ShotRendered rendered, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var job = await LockJobAsync(connection, transaction, rendered.JobId, ct);
+        if (job is null || job.Value.Status is JobStatus.Succeeded or JobStatus.Failed || job.Value.Stage != JobStage.Rendering) return;
+
+        await using (var update = new NpgsqlCommand(
+            """
+            UPDATE shots SET status = @succeeded, progress = 1, artifact_hash = @hash, duration_seconds = @duration,
+                             from_cache = @fromCache, provider = @provider
+            WHERE job_id = @job AND idx = @idx
+            """, connection, transaction))
+        {
+            update.Parameters.AddWithValue("succeeded", JobStatus.Succeeded);
+            update.Parameters.AddWithValue("hash", rendered.ArtifactHash);
+            update.Parameters.AddWithValue("duration", rendered.DurationSeconds);
+            update.Parameters.AddWithValue("fromCache", rendered.FromCache);
+            update.Parameters.AddWithValue("provider", rendered.Provider);
+            update.Parameters.AddWithValue("job", rendered.JobId);
+            update.Parameters.AddWithValue("idx", rendered.ShotIndex);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+
+        var clips = new List<string>();
+        var allDone = true;
+        await using (var select = new NpgsqlCommand("SELECT status, artifact_hash FROM shots WHERE job_id = @job ORDER BY idx", connection, transaction))
+        {
+            select.Parameters.AddWithValue("job", rendered.JobId);
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                allDone &= reader.GetString(0) == JobStatus.Succeeded;
+                if (!reader.IsDBNull(1)) clips.Add(reader.GetString(1));
+            }
+        }
+
+        var nextStage = allDone ? JobStage.Composing : JobStage.Rendering;
+        await UpdateJobAsync(connection, transaction, rendered.JobId, JobStatus.Running, nextStage, ct);
+        if (allDone)
+            await Outbox.EnqueueAsync(connection, transaction, new ComposeFilm(rendered.JobId, job.Value.TenantId, clips, Transition, TransitionSeconds), ct);
+        await transaction.CommitAsync(ct);
+        if (allDone) outboxSignal.Notify();
+    }
+
+    public async Task RecordShotFailedAsync(ShotFailed failed, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var job = await LockJobAsync(connection, transaction, failed.JobId, ct);
+        if (job is null || job.Value.Status is JobStatus.Succeeded or JobStatus.Failed) return;
+
+        await using (var update = new NpgsqlCommand(
+            "UPDATE shots SET status = @failed, error_code = @code, error_message = @message WHERE job_id = @job AND idx = @idx",
+            connection, transaction))
+        {
+            update.Parameters.AddWithValue("failed", JobStatus.Failed);
+            update.Parameters.AddWithValue("code", failed.ErrorCode);
+            update.Parameters.AddWithValue("message", failed.Message);
+            update.Parameters.AddWithValue("job", failed.JobId);
+            update.Parameters.AddWithValue("idx", failed.ShotIndex);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        await FailJobAsync(connection, transaction, failed.JobId, failed.ErrorCode, $"Shot {failed.ShotIndex} failed: {failed.Message}", ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task RecordComposeProgressAsync(FilmComposeProgressed progressed, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE jobs SET compose_progress = GREATEST(compose_progress, @fraction), updated_at = now() WHERE id = @job AND stage = @composing");
+        command.Parameters.AddWithValue("fraction", (float)Math.Clamp(progressed.Fraction, 0, 1));
+        command.Parameters.AddWithValue("job", progressed.JobId);
+        command.Parameters.AddWithValue("composing", JobStage.Composing);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task RecordFilmComposedAsync(FilmComposed composed, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            UPDATE jobs SET status = @succeeded, stage = @done, compose_progress = 1, artifact_hash = @hash,
+                            duration_seconds = @duration, updated_at = now()
+            WHERE id = @job AND status = @running
+            """);
+        command.Parameters.AddWithValue("succeeded", JobStatus.Succeeded);
+        command.Parameters.AddWithValue("done", JobStage.Done);
+        command.Parameters.AddWithValue("hash", composed.ArtifactHash);
+        command.Parameters.AddWithValue("duration", composed.DurationSeconds);
+        command.Parameters.AddWithValue("job", composed.JobId);
+        command.Parameters.AddWithValue("running", JobStatus.Running);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task RecordFilmComposeFailedAsync(FilmComposeFailed failed, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var job = await LockJobAsync(connection, transaction, failed.JobId, ct);
+        if (job is null || job.Value.Status is JobStatus.Succeeded or JobStatus.Failed) return;
+        await FailJobAsync(connection, transaction, failed.JobId, failed.ErrorCode, failed.Message, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    private static async Task<(Guid TenantId, string Status, string Stage)?> LockJobAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT tenant_id, status, stage FROM jobs WHERE id = @id FOR UPDATE", connection, transaction);
+        command.Parameters.AddWithValue("id", jobId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetGuid(0), reader.GetString(1), reader.GetString(2)) : null;
+    }
+
+    private static async Task UpdateJobAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string status, string stage, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jobs SET status = @status, stage = @stage, updated_at = now() WHERE id = @id", connection, transaction);
+        command.Parameters.AddWithValue("status", status);
+        command.Parameters.AddWithValue("stage", stage);
+        command.Parameters.AddWithValue("id", jobId);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task FailJobAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string code, string message, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE jobs SET status = @failed, stage = @done, error_code = @code, error_message = @message, updated_at = now() WHERE id = @id",
+            connection, transaction);
+        command.Parameters.AddWithValue("failed", JobStatus.Failed);
+        command.Parameters.AddWithValue("done", JobStage.Done);
+        command.Parameters.AddWithValue("code", code);
+        command.Parameters.AddWithValue("message", message);
+        command.Parameters.AddWithValue("id", jobId);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static NpgsqlParameter Json<T>(string name, T value) =>
+        new(name, NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(value, JsonSerializerOptions.Web) };
+}

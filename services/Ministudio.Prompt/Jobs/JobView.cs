@@ -1,0 +1,28 @@
+namespace Ministudio.Prompt.Jobs;
+
+/// <summary>A job as <c>GET /v1/jobs/{id}</c> shows it.</summary>
+public sealed record JobView(
+    Guid Id,
+    string Title,
+    string Status,
+    string Stage,
+    double Progress,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<ShotView> Shots,
+    VideoView? Video,
+    JobError? Error);
+
+public sealed record ShotView(
+    int Index,
+    string Status,
+    double Progress,
+    bool FromCache,
+    string? Provider,
+    double? DurationSeconds,
+    string Prompt,
+    JobError? Error);
+
+public sealed record VideoView(string Url, string Sha256, double DurationSeconds);
+
+public sealed record JobError(string Code, string Message);

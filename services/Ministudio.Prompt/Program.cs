@@ -1,0 +1,19 @@
+using Ministudio.Prompt.Apis;
+using Ministudio.Prompt.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapFilmsApi();
+app.MapJobsApi();
+app.MapKeysApi();
+
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;
