@@ -1,0 +1,28 @@
+using MassTransit;
+using Ministudio.Contracts.Render;
+using Ministudio.Dispatch.Caching;
+using Ministudio.Dispatch.Consumers;
+using Ministudio.Dispatch.Providers;
+using Ministudio.ServiceDefaults;
+
+namespace Ministudio.Dispatch.Extensions;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient();
+        builder.AddArtifactStore();
+        builder.AddRabbitMqBus(bus => bus.AddConsumer<RenderShotConsumer, RenderShotConsumerDefinition>());
+
+        // A render streams for as long as it takes; the default HTTP timeouts and retries would cut it off.
+        // RemoveAllResilienceHandlers is marked experimental but is the only way to undo the defaults for one client.
+#pragma warning disable EXTEXP0001
+        builder.Services.AddGrpcClient<Renderer.RendererClient>(options => options.Address = new Uri($"http://_grpc.{ResourceNames.Render}"))
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        builder.Services.AddSingleton<IVideoProvider, LocalRenderProvider>();
+        builder.Services.AddSingleton<ResultCache>();
+        return builder;
+    }
+}

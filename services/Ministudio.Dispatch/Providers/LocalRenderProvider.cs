@@ -1,0 +1,68 @@
+using Grpc.Core;
+using Ministudio.Contracts;
+using Ministudio.Contracts.Render;
+
+namespace Ministudio.Dispatch.Providers;
+
+/// <summary>The platform's own render service, over gRPC with streamed progress.</summary>
+public sealed class LocalRenderProvider(Renderer.RendererClient renderer) : IVideoProvider
+{
+    public const string ProviderName = "local";
+
+    public string Name => ProviderName;
+
+    public async Task<GeneratedClip> GenerateAsync(ShotRequest request, IProgress<ProviderProgress> progress, CancellationToken ct)
+    {
+        try
+        {
+            using var call = renderer.RenderShot(ToRenderRequest(request), cancellationToken: ct);
+            await foreach (var reply in call.ResponseStream.ReadAllAsync(ct))
+            {
+                switch (reply.ReplyCase)
+                {
+                    case RenderShotReply.ReplyOneofCase.Progress when reply.Progress.FramesTotal > 0:
+                        progress.Report(new ProviderProgress((double)reply.Progress.FramesDone / reply.Progress.FramesTotal, reply.Progress.Stage));
+                        break;
+                    case RenderShotReply.ReplyOneofCase.Completed:
+                        return new GeneratedClip(reply.Completed.ArtifactHash, reply.Completed.DurationSeconds);
+                }
+            }
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+        {
+            throw new ProviderException("render.invalid_request", ex.Status.Detail, retryable: false, ex);
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.DeadlineExceeded)
+        {
+            throw new ProviderException("render.unavailable", ex.Status.Detail, retryable: true, ex);
+        }
+        catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled)
+        {
+            throw new ProviderException("render.failed", ex.Status.Detail, retryable: true, ex);
+        }
+        throw new ProviderException("render.incomplete", "The render service closed the stream without a finished clip.", retryable: true);
+    }
+
+    private static RenderShotRequest ToRenderRequest(ShotRequest request)
+    {
+        var message = new RenderShotRequest
+        {
+            Action = request.Action,
+            Prompt = request.Prompt,
+            Width = request.Width,
+            Height = request.Height,
+            Fps = request.Fps,
+            DurationSeconds = request.DurationSeconds,
+            Seed = request.Seed,
+            CameraMove = request.CameraMove,
+            Style = new StyleLook { Name = request.Style.Name, Palette = { request.Style.Palette } },
+        };
+        foreach (var character in request.Characters)
+        {
+            var look = new CharacterLook { Name = character.Name, Slot = character.Slot };
+            foreach (var (key, value) in character.Identity) look.Identity[key] = value;
+            message.Characters.Add(look);
+        }
+        return message;
+    }
+}
