@@ -1,0 +1,184 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Ministudio.Contracts;
+using Ministudio.Prompt.Jobs;
+using Ministudio.Prompt.Tenants;
+using Ministudio.ServiceDefaults;
+using Ministudio.TestSupport;
+
+namespace Ministudio.Prompt.Tests;
+
+/// <summary>The prompt service against a real PostgreSQL database, with MassTransit's in-memory harness as the bus.</summary>
+public sealed class PromptApiTests : IAsyncLifetime
+{
+    private const string AcmeKey = "ms_test_acme_0123456789abcdef";
+    private const string GlobexKey = "ms_test_globex_0123456789abcdef";
+
+    private readonly string _artifactRoot = Directory.CreateTempSubdirectory("ministudio-prompt-tests").FullName;
+    private WebApplicationFactory<Program> _factory = null!;
+    private ITestHarness _harness = null!;
+    private Guid _acme;
+    private Guid _globex;
+
+    public async ValueTask InitializeAsync()
+    {
+        var database = await TestInfrastructure.CreateDatabaseAsync("prompt");
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:postgres", database);
+            web.UseSetting("ConnectionStrings:rabbitmq", "amqp://unused-the-harness-replaces-the-bus/");
+            web.UseSetting(ArtifactStore.RootKey, _artifactRoot);
+            web.UseSetting("Seed:Tenants:acme:ApiKey", AcmeKey);
+            web.UseSetting("Seed:Tenants:globex:ApiKey", GlobexKey);
+            web.ConfigureTestServices(services => services.AddMassTransitTestHarness(bus => bus.AddConsumer<JobEventsConsumer>()));
+        });
+        _harness = _factory.Services.GetTestHarness();
+        var tenants = _factory.Services.GetRequiredService<TenantDirectory>();
+        _acme = (await tenants.FindByKeyAsync(AcmeKey, CancellationToken.None))!.Id;
+        _globex = (await tenants.FindByKeyAsync(GlobexKey, CancellationToken.None))!.Id;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        Directory.Delete(_artifactRoot, recursive: true);
+    }
+
+    private HttpClient ClientFor(Guid tenant)
+    {
+        var client = _factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Tenant-Id", tenant.ToString());
+        return client;
+    }
+
+    [Fact]
+    public async Task A_film_goes_from_accepted_through_rendering_and_composing_to_a_downloadable_video()
+    {
+        var client = ClientFor(_acme);
+        var response = await client.PostAsJsonAsync("/v1/films", FilmSamples.ThreeShots(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = (await response.Content.ReadFromJsonAsync<JobView>(JsonSerializerOptions.Web, TestContext.Current.CancellationToken))!;
+        Assert.Equal($"/v1/jobs/{job.Id}", response.Headers.Location!.AbsolutePath);
+        Assert.Equal(JobStatus.Queued, job.Status);
+        Assert.Equal(3, job.Shots.Count);
+
+        // The outbox relay publishes one RenderShot per shot, carrying the compiled request.
+        var renders = await WaitForAsync(() => _harness.Published.Select<RenderShot>().Where(m => m.Context.Message.JobId == job.Id).ToList(), list => list.Count == 3);
+        Assert.Equal([0, 1, 2], renders.Select(r => r.Context.Message.ShotIndex).Order());
+        Assert.All(renders, r => Assert.Equal(_acme, r.Context.Message.TenantId));
+
+        var clips = new[] { ClipHash('a'), ClipHash('b'), ClipHash('c') };
+        await _harness.Bus.Publish(new ShotProgressed(job.Id, 0, 0.5, "drawing"), TestContext.Current.CancellationToken);
+        var running = await WaitForJobAsync(client, job.Id, j => j.Shots[0].Progress >= 0.5);
+        Assert.Equal(JobStatus.Running, running.Status);
+
+        for (var i = 0; i < 3; i++)
+            await _harness.Bus.Publish(new ShotRendered(job.Id, i, clips[i], 3, FromCache: i == 1, "local"), TestContext.Current.CancellationToken);
+
+        var compose = await WaitForAsync(() => _harness.Published.Select<ComposeFilm>().Where(m => m.Context.Message.JobId == job.Id).ToList(), list => list.Count >= 1);
+        Assert.Equal(clips, Assert.Single(compose).Context.Message.ClipHashes);
+        var composing = await WaitForJobAsync(client, job.Id, j => j.Stage == JobStage.Composing);
+        Assert.True(composing.Shots[1].FromCache);
+
+        // The finished film must exist in the artifact store before the job can point at it.
+        var store = _factory.Services.GetRequiredService<ArtifactStore>();
+        var file = Path.Combine(store.CreateScratchFolder(), "film.mp4");
+        await File.WriteAllTextAsync(file, "not really a film, but bytes to stream", TestContext.Current.CancellationToken);
+        var filmHash = await store.AddFileAsync(file, TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(new FilmComposed(job.Id, filmHash, 8), TestContext.Current.CancellationToken);
+
+        var done = await WaitForJobAsync(client, job.Id, j => j.Status == JobStatus.Succeeded);
+        Assert.Equal(1.0, done.Progress);
+        Assert.Equal(filmHash, done.Video!.Sha256);
+        var video = await client.GetAsync($"/v1/jobs/{job.Id}/video", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, video.StatusCode);
+        Assert.Equal("video/mp4", video.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("not really a film, but bytes to stream", await video.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Another_tenant_sees_the_job_as_missing()
+    {
+        var response = await ClientFor(_acme).PostAsJsonAsync("/v1/films", FilmSamples.ThreeShots(), TestContext.Current.CancellationToken);
+        var job = (await response.Content.ReadFromJsonAsync<JobView>(JsonSerializerOptions.Web, TestContext.Current.CancellationToken))!;
+
+        var foreign = ClientFor(_globex);
+        var asOther = await foreign.GetAsync($"/v1/jobs/{job.Id}", TestContext.Current.CancellationToken);
+        var missing = await foreign.GetAsync($"/v1/jobs/{Guid.NewGuid()}", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, asOther.StatusCode);
+        Assert.Equal("job.not_found", await CodeOf(asOther));
+        Assert.Equal(HttpStatusCode.NotFound, (await foreign.GetAsync($"/v1/jobs/{job.Id}/video", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_shot_failure_fails_the_job_with_its_code()
+    {
+        var client = ClientFor(_acme);
+        var response = await client.PostAsJsonAsync("/v1/films", FilmSamples.ThreeShots(), TestContext.Current.CancellationToken);
+        var job = (await response.Content.ReadFromJsonAsync<JobView>(JsonSerializerOptions.Web, TestContext.Current.CancellationToken))!;
+
+        await _harness.Bus.Publish(new ShotFailed(job.Id, 1, "render.invalid_request", "width must be even", Retryable: false), TestContext.Current.CancellationToken);
+        var failed = await WaitForJobAsync(client, job.Id, j => j.Status == JobStatus.Failed);
+        Assert.Equal("render.invalid_request", failed.Error!.Code);
+        Assert.Equal("render.invalid_request", failed.Shots[1].Error!.Code);
+
+        var video = await client.GetAsync($"/v1/jobs/{job.Id}/video", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Conflict, video.StatusCode);
+        Assert.Equal("job.video_not_ready", await CodeOf(video));
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_coded_400_and_creates_no_job()
+    {
+        var client = ClientFor(_acme);
+        var response = await client.PostAsync("/v1/films", new StringContent("{\"title\": \"x\", \"shots\": [", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("request.malformed_json", await CodeOf(response));
+    }
+
+    [Fact]
+    public async Task Invalid_spec_names_the_field()
+    {
+        var response = await ClientFor(_acme).PostAsJsonAsync("/v1/films", FilmSamples.ThreeShots() with { AspectRatio = "4:3" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("film.aspect_ratio_unsupported", problem.RootElement.GetProperty("code").GetString());
+        Assert.Equal("aspectRatio", problem.RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+    }
+
+    private static string ClipHash(char digit) => new(digit, 64);
+
+    private static async Task<string?> CodeOf(HttpResponseMessage response)
+    {
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return problem.RootElement.GetProperty("code").GetString();
+    }
+
+    private static async Task<JobView> WaitForJobAsync(HttpClient client, Guid id, Func<JobView, bool> condition) =>
+        await WaitForAsync(async () => (await client.GetFromJsonAsync<JobView>($"/v1/jobs/{id}", JsonSerializerOptions.Web))!, condition);
+
+    private static Task<T> WaitForAsync<T>(Func<T> probe, Func<T, bool> condition) => WaitForAsync(() => Task.FromResult(probe()), condition);
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T>> probe, Func<T, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var value = await probe();
+            if (condition(value)) return value;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Condition not met in time; last value: {JsonSerializer.Serialize(value)}");
+            await Task.Delay(100);
+        }
+    }
+}
