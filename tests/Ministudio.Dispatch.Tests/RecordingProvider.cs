@@ -1,0 +1,34 @@
+using Ministudio.Contracts;
+using Ministudio.Dispatch.Providers;
+using Ministudio.ServiceDefaults;
+
+namespace Ministudio.Dispatch.Tests;
+
+/// <summary>A provider that writes a small real file per request into the store and counts its calls.</summary>
+internal sealed class RecordingProvider(ArtifactStore artifacts, string name = "local") : IVideoProvider
+{
+    private int _calls;
+
+    public string Name => name;
+    public int Calls => _calls;
+    public TimeSpan Latency { get; init; } = TimeSpan.FromMilliseconds(50);
+    public Func<int, ProviderException?> FailOnCall { get; init; } = _ => null;
+
+    public async Task<GeneratedClip> GenerateAsync(ShotRequest request, IProgress<ProviderProgress> progress, CancellationToken ct)
+    {
+        var call = Interlocked.Increment(ref _calls);
+        progress.Report(new ProviderProgress(0.5, "drawing"));
+        await Task.Delay(Latency, ct);
+        if (FailOnCall(call) is { } failure) throw failure;
+        var file = Path.Combine(artifacts.CreateScratchFolder(), "clip.mp4");
+        await File.WriteAllTextAsync(file, $"{request.Prompt}|{request.Seed}", ct);
+        return new GeneratedClip(await artifacts.AddFileAsync(file, ct), request.DurationSeconds);
+    }
+}
+
+internal static class Requests
+{
+    public static ShotRequest Unique(string provider = "local") => new(
+        provider, $"ACTION: test {Guid.NewGuid()}", "test", "16:9", 1280, 720, 24, 2, Random.Shared.NextInt64(), "static",
+        new ShotStyle("cinematic", ["#000000"]), [new ShotCharacter("Mira", 0, [new("hair", "silver")])]);
+}

@@ -1,0 +1,119 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Ministudio.Contracts;
+using Ministudio.Dispatch.Caching;
+using Ministudio.Dispatch.Consumers;
+using Ministudio.Dispatch.Providers;
+using Ministudio.ServiceDefaults;
+using Ministudio.TestSupport;
+using StackExchange.Redis;
+
+namespace Ministudio.Dispatch.Tests;
+
+/// <summary>The consumer on MassTransit's in-memory harness with real Redis and a recording provider.</summary>
+public sealed class RenderShotConsumerTests : IAsyncLifetime
+{
+    private readonly ArtifactStore _artifacts = new(Directory.CreateTempSubdirectory("ministudio-dispatch-tests").FullName);
+    private ServiceProvider _services = null!;
+    private ITestHarness _harness = null!;
+
+    private RecordingProvider Provider { get; set; } = null!;
+
+    private async Task StartAsync(RecordingProvider provider)
+    {
+        Provider = provider;
+        var redis = await ConnectionMultiplexer.ConnectAsync(await TestInfrastructure.RedisAsync());
+        _services = new ServiceCollection()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton<IConnectionMultiplexer>(redis)
+            .AddSingleton(_artifacts)
+            .AddSingleton<ResultCache>()
+            .AddSingleton<IVideoProvider>(provider)
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<RenderShotConsumer>())
+            .BuildServiceProvider(true);
+        _harness = _services.GetTestHarness();
+        await _harness.Start();
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_services is not null) await _services.DisposeAsync();
+        Directory.Delete(_artifacts.Root, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_shot_is_rendered_once_and_then_served_from_the_cache()
+    {
+        await StartAsync(new RecordingProvider(_artifacts));
+        var request = Requests.Unique();
+        var jobA = Guid.NewGuid();
+        var jobB = Guid.NewGuid();
+
+        await _harness.Bus.Publish(new RenderShot(jobA, Guid.NewGuid(), 0, request), TestContext.Current.CancellationToken);
+        var first = await RenderedAsync(jobA);
+        await _harness.Bus.Publish(new RenderShot(jobB, Guid.NewGuid(), 0, request), TestContext.Current.CancellationToken);
+        var second = await RenderedAsync(jobB);
+
+        Assert.False(first.FromCache);
+        Assert.True(second.FromCache);
+        Assert.Equal(first.ArtifactHash, second.ArtifactHash);
+        Assert.Equal(1, Provider.Calls);
+        await PublishedAsync<ShotProgressed>(m => m.JobId == jobA);
+    }
+
+    [Fact]
+    public async Task A_non_retryable_failure_is_reported_after_one_call()
+    {
+        await StartAsync(new RecordingProvider(_artifacts) { FailOnCall = _ => new ProviderException("render.invalid_request", "width must be even", retryable: false) });
+        var job = Guid.NewGuid();
+        await _harness.Bus.Publish(new RenderShot(job, Guid.NewGuid(), 2, Requests.Unique()), TestContext.Current.CancellationToken);
+
+        var failed = await FailedAsync(job);
+        Assert.Equal(("render.invalid_request", false, 2), (failed.ErrorCode, failed.Retryable, failed.ShotIndex));
+        Assert.Equal(1, Provider.Calls);
+    }
+
+    [Fact]
+    public async Task A_retryable_failure_is_retried_until_it_succeeds()
+    {
+        await StartAsync(new RecordingProvider(_artifacts) { FailOnCall = call => call == 1 ? new ProviderException("render.unavailable", "busy", retryable: true) : null });
+        var job = Guid.NewGuid();
+        await _harness.Bus.Publish(new RenderShot(job, Guid.NewGuid(), 0, Requests.Unique()), TestContext.Current.CancellationToken);
+
+        var rendered = await RenderedAsync(job);
+        Assert.False(rendered.FromCache);
+        Assert.Equal(2, Provider.Calls);
+    }
+
+    [Fact]
+    public async Task An_unknown_provider_fails_the_shot_without_any_call()
+    {
+        await StartAsync(new RecordingProvider(_artifacts));
+        var job = Guid.NewGuid();
+        await _harness.Bus.Publish(new RenderShot(job, Guid.NewGuid(), 0, Requests.Unique("nonesuch")), TestContext.Current.CancellationToken);
+
+        Assert.Equal("provider.unknown", (await FailedAsync(job)).ErrorCode);
+        Assert.Equal(0, Provider.Calls);
+    }
+
+    private Task<ShotRendered> RenderedAsync(Guid job) => PublishedAsync<ShotRendered>(m => m.JobId == job);
+
+    private Task<ShotFailed> FailedAsync(Guid job) => PublishedAsync<ShotFailed>(m => m.JobId == job);
+
+    // The harness's own Any() stops waiting once the bus has been idle for a while, even if the message comes later.
+    private async Task<T> PublishedAsync<T>(Func<T, bool> match) where T : class
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var found = _harness.Published.Select<T>().Select(m => m.Context.Message).Where(match).ToList();
+            if (found.Count > 0) return Assert.Single(found);
+            Assert.True(DateTime.UtcNow < deadline, $"No {typeof(T).Name} was published in time.");
+            await Task.Delay(50);
+        }
+    }
+}

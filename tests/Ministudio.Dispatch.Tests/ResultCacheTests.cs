@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Ministudio.Dispatch.Caching;
+using Ministudio.Dispatch.Providers;
+using Ministudio.ServiceDefaults;
+using Ministudio.TestSupport;
+using StackExchange.Redis;
+
+namespace Ministudio.Dispatch.Tests;
+
+public sealed class ResultCacheTests : IAsyncLifetime
+{
+    private readonly ArtifactStore _artifacts = new(Directory.CreateTempSubdirectory("ministudio-dispatch-tests").FullName);
+    private ConnectionMultiplexer _redis = null!;
+
+    public async ValueTask InitializeAsync() => _redis = await ConnectionMultiplexer.ConnectAsync(await TestInfrastructure.RedisAsync());
+
+    public async ValueTask DisposeAsync()
+    {
+        await _redis.DisposeAsync();
+        Directory.Delete(_artifacts.Root, recursive: true);
+    }
+
+    private ResultCache Cache(IConnectionMultiplexer? redis = null) => new(redis ?? _redis, _artifacts, NullLogger<ResultCache>.Instance);
+
+    [Fact]
+    public void The_key_is_the_hash_of_the_canonical_request()
+    {
+        var request = Requests.Unique();
+        Assert.Equal(ResultCache.KeyOf(request), ResultCache.KeyOf(request with { }));
+        Assert.Matches("^[0-9a-f]{64}$", ResultCache.KeyOf(request));
+        Assert.NotEqual(ResultCache.KeyOf(request), ResultCache.KeyOf(request with { Seed = request.Seed + 1 }));
+        Assert.NotEqual(ResultCache.KeyOf(request), ResultCache.KeyOf(request with { Width = 720, Height = 1280 }));
+        Assert.NotEqual(ResultCache.KeyOf(request), ResultCache.KeyOf(request with { Characters = [] }));
+    }
+
+    [Fact]
+    public async Task A_repeat_request_is_served_from_the_cache()
+    {
+        var provider = new RecordingProvider(_artifacts);
+        var request = Requests.Unique();
+        var first = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(request, new Progress<ProviderProgress>(), ct), CancellationToken.None);
+        var second = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(request, new Progress<ProviderProgress>(), ct), CancellationToken.None);
+
+        Assert.False(first.FromCache);
+        Assert.True(second.FromCache);
+        Assert.Equal(first.Clip, second.Clip);
+        Assert.Equal(1, provider.Calls);
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_identical_misses_make_one_provider_call()
+    {
+        var provider = new RecordingProvider(_artifacts) { Latency = TimeSpan.FromMilliseconds(500) };
+        var request = Requests.Unique();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() =>
+            Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(request, new Progress<ProviderProgress>(), ct), CancellationToken.None))));
+
+        Assert.Equal(1, provider.Calls);
+        Assert.Single(outcomes.Select(o => o.Clip.ArtifactHash).Distinct());
+        Assert.Equal(49, outcomes.Count(o => o.FromCache));
+    }
+
+    [Fact]
+    public async Task An_entry_whose_file_is_gone_is_a_miss()
+    {
+        var provider = new RecordingProvider(_artifacts);
+        var request = Requests.Unique();
+        var first = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(request, new Progress<ProviderProgress>(), ct), CancellationToken.None);
+        File.Delete(_artifacts.PathOf(first.Clip.ArtifactHash));
+
+        var second = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(request, new Progress<ProviderProgress>(), ct), CancellationToken.None);
+        Assert.False(second.FromCache);
+        Assert.Equal(2, provider.Calls);
+        Assert.True(_artifacts.Contains(second.Clip.ArtifactHash));
+    }
+
+    [Fact]
+    public async Task Redis_down_fails_open_to_the_provider()
+    {
+        var options = ConfigurationOptions.Parse("127.0.0.1:1");
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 200;
+        options.AsyncTimeout = 200;
+        await using var unreachable = await ConnectionMultiplexer.ConnectAsync(options);
+        var provider = new RecordingProvider(_artifacts);
+        var request = Requests.Unique();
+
+        var outcome = await Cache(unreachable).GetOrGenerateAsync(request, ct => provider.GenerateAsync(request, new Progress<ProviderProgress>(), ct), CancellationToken.None);
+        Assert.False(outcome.FromCache);
+        Assert.Equal(1, provider.Calls);
+    }
+}
