@@ -1,0 +1,87 @@
+using System.Net.Http.Json;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Ministudio.Contracts.Render;
+using Ministudio.ServiceDefaults;
+using Ministudio.TestSupport;
+
+namespace Ministudio.Render.Tests;
+
+/// <summary>Real gRPC calls into the render service hosted in memory; real ffmpeg encodes.</summary>
+public sealed class RendererServiceTests : IAsyncLifetime
+{
+    private readonly string _artifactRoot = Directory.CreateTempSubdirectory("ministudio-render-tests").FullName;
+    private WebApplicationFactory<Program> _factory = null!;
+    private Renderer.RendererClient _client = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.UseSetting(ArtifactStore.RootKey, _artifactRoot));
+        var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+        _client = new Renderer.RendererClient(channel);
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        Directory.Delete(_artifactRoot, recursive: true);
+    }
+
+    [Theory]
+    [InlineData(1280, 720)]
+    [InlineData(720, 1280)]
+    [InlineData(720, 720)]
+    public async Task A_shot_streams_progress_and_lands_in_the_store_as_h264(int width, int height)
+    {
+        var request = FigureTests.Request(seed: 3, action: "Mira waves at the sea", camera: "push-in", FigureTests.Mira);
+        request.Width = width;
+        request.Height = height;
+        request.DurationSeconds = 1;
+
+        var progress = new List<RenderProgress>();
+        RenderCompleted? completed = null;
+        using var call = _client.RenderShot(request, cancellationToken: TestContext.Current.CancellationToken);
+        await foreach (var reply in call.ResponseStream.ReadAllAsync(TestContext.Current.CancellationToken))
+        {
+            if (reply.ReplyCase == RenderShotReply.ReplyOneofCase.Progress) progress.Add(reply.Progress);
+            else completed = reply.Completed;
+        }
+
+        Assert.NotNull(completed);
+        Assert.True(progress.Count >= 3, "progress should be streamed while drawing");
+        Assert.Equal(24, progress[^1].FramesTotal);
+        Assert.Equal((24, width, height), (completed.Frames, completed.Width, completed.Height));
+        var store = _factory.Services.GetRequiredService<ArtifactStore>();
+        Assert.True(store.Contains(completed.ArtifactHash));
+        var info = await Media.ProbeAsync(store.PathOf(completed.ArtifactHash));
+        Assert.Equal(("h264", width, height), (info.Codec, info.Width, info.Height));
+        Assert.Equal(24, info.FramesPerSecond, 0.01);
+        Assert.Equal(1.0, info.DurationSeconds, 0.05);
+
+        var stats = await _factory.CreateClient().GetFromJsonAsync<RenderStatsBody>("/stats", TestContext.Current.CancellationToken);
+        Assert.Equal((1, 24), (stats!.ShotsRendered, stats.FramesRendered));
+    }
+
+    [Theory]
+    [InlineData(1281, 720, 1.0)]
+    [InlineData(1280, 720, 0.0)]
+    [InlineData(0, 720, 1.0)]
+    public async Task An_invalid_request_is_refused_before_any_work(int width, int height, double seconds)
+    {
+        var request = FigureTests.Request(seed: 1, action: "x", camera: "static");
+        request.Width = width;
+        request.Height = height;
+        request.DurationSeconds = seconds;
+
+        using var call = _client.RenderShot(request, cancellationToken: TestContext.Current.CancellationToken);
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext(TestContext.Current.CancellationToken));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_artifactRoot, "sha256"), "*", SearchOption.AllDirectories));
+    }
+
+    private sealed record RenderStatsBody(long ShotsRendered, long FramesRendered);
+}
