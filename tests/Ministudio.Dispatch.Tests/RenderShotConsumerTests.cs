@@ -62,7 +62,7 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
         Assert.True(second.FromCache);
         Assert.Equal(first.ArtifactHash, second.ArtifactHash);
         Assert.Equal(1, Provider.Calls);
-        await PublishedAsync<ShotProgressed>(m => m.JobId == jobA);
+        await _harness.PublishedAsync<ShotProgressed>(m => m.JobId == jobA);
     }
 
     [Fact]
@@ -100,20 +100,7 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
         Assert.Equal(0, Provider.Calls);
     }
 
-    private Task<ShotRendered> RenderedAsync(Guid job) => PublishedAsync<ShotRendered>(m => m.JobId == job);
+    private Task<ShotRendered> RenderedAsync(Guid job) => _harness.PublishedAsync<ShotRendered>(m => m.JobId == job);
 
-    private Task<ShotFailed> FailedAsync(Guid job) => PublishedAsync<ShotFailed>(m => m.JobId == job);
-
-    // The harness's own Any() stops waiting once the bus has been idle for a while, even if the message comes later.
-    private async Task<T> PublishedAsync<T>(Func<T, bool> match) where T : class
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var found = _harness.Published.Select<T>().Select(m => m.Context.Message).Where(match).ToList();
-            if (found.Count > 0) return Assert.Single(found);
-            Assert.True(DateTime.UtcNow < deadline, $"No {typeof(T).Name} was published in time.");
-            await Task.Delay(50);
-        }
-    }
+    private Task<ShotFailed> FailedAsync(Guid job) => _harness.PublishedAsync<ShotFailed>(m => m.JobId == job);
 }

@@ -1,0 +1,18 @@
+using MassTransit;
+using Ministudio.Compose.Consumers;
+using Ministudio.Compose.Timeline;
+using Ministudio.ServiceDefaults;
+
+namespace Ministudio.Compose.Extensions;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddArtifactStore();
+        builder.AddRabbitMqBus(bus => bus.AddConsumer<ComposeFilmConsumer, ComposeFilmConsumerDefinition>());
+        builder.Services.AddSingleton(ComposeOptions.From(builder.Configuration));
+        builder.Services.AddSingleton<FilmComposer>();
+        return builder;
+    }
+}

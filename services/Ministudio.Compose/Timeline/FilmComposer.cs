@@ -1,0 +1,106 @@
+using System.Globalization;
+using FFMpegCore;
+
+namespace Ministudio.Compose.Timeline;
+
+/// <summary>The finished film: where it was written and how long it runs.</summary>
+public sealed record ComposedFilm(string Path, double DurationSeconds);
+
+/// <summary>A composition that cannot be made, with a stable code for the job's error.</summary>
+public sealed class CompositionException(string code, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public string Code { get; } = code;
+}
+
+/// <summary>
+/// Joins clips into one film with an xfade cross-fade between each pair, in a single filtergraph pass. ffmpeg runs
+/// with an argument list (never a shell), reads only local files, and is bounded in threads and wall time.
+/// </summary>
+public sealed class FilmComposer(ComposeOptions options)
+{
+    /// <summary>The transitions ffmpeg 5.1's xfade filter knows.</summary>
+    public static readonly IReadOnlySet<string> Transitions = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "fade", "wipeleft", "wiperight", "wipeup", "wipedown", "slideleft", "slideright", "slideup", "slidedown",
+        "circlecrop", "rectcrop", "distance", "fadeblack", "fadewhite", "radial", "smoothleft", "smoothright",
+        "smoothup", "smoothdown", "circleopen", "circleclose", "vertopen", "vertclose", "horzopen", "horzclose",
+        "dissolve", "pixelize", "diagtl", "diagtr", "diagbl", "diagbr", "hlslice", "hrslice", "vuslice", "vdslice",
+        "hblur", "fadegrays", "wipetl", "wipetr", "wipebl", "wipebr", "squeezeh", "squeezev", "zoomin",
+        "fadefast", "fadeslow",
+    };
+
+    public async Task<ComposedFilm> ComposeAsync(
+        IReadOnlyList<string> clips, string transition, double transitionSeconds, string output, IProgress<double>? progress, CancellationToken ct)
+    {
+        if (clips.Count == 0) throw new CompositionException("compose.no_clips", "A film needs at least one clip.");
+        if (!Transitions.Contains(transition))
+            throw new CompositionException("compose.invalid_transition", $"'{transition}' is not an xfade transition.");
+
+        var durations = new List<double>(clips.Count);
+        foreach (var clip in clips)
+        {
+            if (!File.Exists(clip)) throw new CompositionException("compose.clip_missing", $"Clip {Path.GetFileName(clip)} is not in the artifact store.");
+            durations.Add((await FFProbe.AnalyseAsync(clip, cancellationToken: ct)).Duration.TotalSeconds);
+        }
+        if (clips.Count > 1 && durations.Any(d => d <= transitionSeconds))
+            throw new CompositionException("compose.clip_too_short", $"Every clip must be longer than the {transitionSeconds} s transition.");
+
+        var total = durations.Sum() - (clips.Count - 1) * transitionSeconds;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.MaxDuration);
+
+        var arguments = FFMpegArguments.FromFileInput(clips[0], verifyExists: true, LocalOnly);
+        foreach (var clip in clips.Skip(1)) arguments = arguments.AddFileInput(clip, verifyExists: true, LocalOnly);
+
+        var processor = arguments.OutputToFile(output, overwrite: true, o =>
+        {
+            if (clips.Count == 1)
+            {
+                // Nothing to blend: copy the stream as it is.
+                o.WithCustomArgument("-c copy").WithFastStart();
+                return;
+            }
+            o.WithCustomArgument($"-filter_complex {CrossFadeGraph(durations, transition, transitionSeconds)} -map [out]")
+                .WithCustomArgument("-c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p")
+                .WithThreads(options.Threads)
+                .WithFastStart();
+        });
+        if (progress is not null) processor = processor.NotifyOnProgress((TimeSpan encoded) => progress.Report(Math.Clamp(encoded.TotalSeconds / total, 0, 1)));
+
+        try
+        {
+            await processor.CancellableThrough(timeout.Token).ProcessAsynchronously(throwOnError: true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var reason = timeout.IsCancellationRequested && !ct.IsCancellationRequested ? $"ffmpeg exceeded {options.MaxDuration}" : ex.Message;
+            throw new CompositionException("compose.ffmpeg_failed", reason, ex);
+        }
+        timeout.Token.ThrowIfCancellationRequested();
+        return new ComposedFilm(output, (await FFProbe.AnalyseAsync(output, cancellationToken: ct)).Duration.TotalSeconds);
+    }
+
+    /// <summary>
+    /// [0][1]xfade→[x1]; [x1][2]xfade→[x2]; … Each offset is where the next clip starts blending: the running length of
+    /// the film so far minus the transition. Timestamps are reset per input so clips of any origin line up.
+    /// </summary>
+    public static string CrossFadeGraph(IReadOnlyList<double> durations, string transition, double transitionSeconds)
+    {
+        string F(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
+        var parts = new List<string>();
+        for (var i = 0; i < durations.Count; i++) parts.Add($"[{i}:v]settb=AVTB,setpts=PTS-STARTPTS[s{i}]");
+        var previous = "s0";
+        var length = durations[0];
+        for (var i = 1; i < durations.Count; i++)
+        {
+            var label = i == durations.Count - 1 ? "out" : $"x{i}";
+            parts.Add($"[{previous}][s{i}]xfade=transition={transition}:duration={F(transitionSeconds)}:offset={F(length - transitionSeconds)}[{label}]");
+            length += durations[i] - transitionSeconds;
+            previous = label;
+        }
+        return string.Join(";", parts);
+    }
+
+    // Inputs are files in our own store: refuse every other protocol ffmpeg could be talked into opening.
+    private static void LocalOnly(FFMpegInputOptions input) => input.WithCustomArgument("-protocol_whitelist file");
+}

@@ -1,0 +1,64 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Ministudio.Compose.Consumers;
+using Ministudio.Compose.Timeline;
+using Ministudio.Contracts;
+using Ministudio.ServiceDefaults;
+using Ministudio.TestSupport;
+
+namespace Ministudio.Compose.Tests;
+
+/// <summary>The consumer on MassTransit's in-memory harness with a real artifact store and ffmpeg.</summary>
+public sealed class ComposeFilmConsumerTests : IAsyncLifetime
+{
+    private readonly ArtifactStore _artifacts = new(Directory.CreateTempSubdirectory("ministudio-compose-tests").FullName);
+    private ServiceProvider _services = null!;
+    private ITestHarness _harness = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(_artifacts)
+            .AddSingleton(new ComposeOptions(TimeSpan.FromMinutes(2), 2))
+            .AddSingleton<FilmComposer>()
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<ComposeFilmConsumer>())
+            .BuildServiceProvider(true);
+        _harness = _services.GetTestHarness();
+        await _harness.Start();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Directory.Delete(_artifacts.Root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Composed_films_are_stored_and_announced()
+    {
+        var folder = _artifacts.CreateScratchFolder();
+        var hashes = new List<string>();
+        foreach (var colour in new[] { "red", "lime" })
+            hashes.Add(await _artifacts.AddFileAsync(await Clips.SolidAsync(folder, colour, 2), TestContext.Current.CancellationToken));
+        var job = Guid.NewGuid();
+
+        await _harness.Bus.Publish(new ComposeFilm(job, Guid.NewGuid(), hashes, "dissolve", 0.5), TestContext.Current.CancellationToken);
+
+        var composed = await _harness.PublishedAsync<FilmComposed>(m => m.JobId == job);
+        Assert.True(_artifacts.Contains(composed.ArtifactHash));
+        Assert.Equal(3.5, composed.DurationSeconds, 0.1);
+    }
+
+    [Fact]
+    public async Task A_missing_clip_fails_the_film_with_its_code()
+    {
+        var job = Guid.NewGuid();
+        await _harness.Bus.Publish(new ComposeFilm(job, Guid.NewGuid(), [new string('0', 64)], "fade", 0.5), TestContext.Current.CancellationToken);
+
+        var failed = await _harness.PublishedAsync<FilmComposeFailed>(m => m.JobId == job);
+        Assert.Equal("compose.clip_missing", failed.ErrorCode);
+        Assert.False(await _harness.Published.Any<Fault<ComposeFilm>>(TestContext.Current.CancellationToken));
+    }
+}
