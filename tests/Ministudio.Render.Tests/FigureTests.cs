@@ -79,6 +79,34 @@ public sealed class FigureTests
     }
 
     [Fact]
+    public void Colour_words_in_the_identity_show_in_the_figure()
+    {
+        using var silver = FigureSprite.Draw(Character("Ada", 0, ("hair", "short silver bob")), 180, 360);
+        using var black = FigureSprite.Draw(Character("Ada", 0, ("hair", "long black hair")), 180, 360);
+        // The top of the head is hair.
+        Assert.Equal(new SKColor(0xC8, 0xCC, 0xD2), silver.GetPixel(90, 30));
+        Assert.Equal(new SKColor(0x1E, 0x1C, 0x1C), black.GetPixel(90, 30));
+    }
+
+    [Fact]
+    public void The_action_is_written_as_a_caption()
+    {
+        using var withCaption = new ShotFrames(Request(seed: 5, action: "Mira lights the lamp", camera: "static"));
+        using var without = new ShotFrames(Request(seed: 5, action: "", camera: "static"));
+        var band = FrameLayout.CaptionBand(1280, 720);
+        var a = withCaption.Draw(0).ToArray();
+        var b = without.Draw(0).ToArray();
+        var whiteInk = 0;
+        for (var y = (int)band.Top; y < (int)band.Bottom; y++)
+            for (var x = (int)band.Left; x < (int)band.Right; x++)
+            {
+                var i = (y * 1280 + x) * 4;
+                if (a[i] > 240 && a[i + 1] > 240 && a[i + 2] > 240 && b[i] < 240) whiteInk++;
+            }
+        Assert.True(whiteInk > 500, $"expected white caption glyphs, found {whiteInk} pixels");
+    }
+
+    [Fact]
     public void The_camera_moves_the_background_over_time()
     {
         using var shot = new ShotFrames(Request(seed: 5, action: "", camera: "pan-right"));

@@ -7,11 +7,12 @@ public static class Caption
 {
     private const int MaxLines = 3;
 
+    private static readonly SKTypeface Typeface = LoadTypeface();
+
     public static void Draw(SKCanvas canvas, string text, SKRect band)
     {
         if (string.IsNullOrWhiteSpace(text)) return;
-        using var typeface = SKTypeface.FromFamilyName("DejaVu Sans") ?? SKTypeface.Default;
-        using var font = new SKFont(typeface, band.Height / (MaxLines + 0.6f));
+        using var font = new SKFont(Typeface, band.Height / (MaxLines + 0.6f));
         var lines = Wrap(text.Trim(), font, band.Width);
         var lineHeight = font.Size * 1.2f;
 
@@ -48,5 +49,12 @@ public static class Caption
         var kept = lines.Take(MaxLines).ToList();
         kept[^1] += "…";
         return kept;
+    }
+
+    private static SKTypeface LoadTypeface()
+    {
+        using var stream = typeof(Caption).Assembly.GetManifestResourceStream("Ministudio.Render.Fonts.DejaVuSans-Bold.ttf")
+            ?? throw new InvalidOperationException("The caption font is not embedded in the render assembly.");
+        return SKTypeface.FromStream(stream) ?? throw new InvalidOperationException("The caption font could not be read.");
     }
 }

@@ -33,15 +33,16 @@ public static class FigureSprite
         canvas.DrawRoundRect(new SKRect(centreX - bodyWidth / 2, shoulders, centreX + bodyWidth / 2, height * 0.76f), bodyWidth * 0.25f, bodyWidth * 0.25f, paint);
 
         // Skin, hair (behind and over the head), eyes.
-        var skin = SkinTones[traits.Index(4, SkinTones.Length)];
-        paint.Color = traits.Colour(5, saturation: 0.55f, lightness: 0.12f + 0.5f * traits.Unit(6));
+        var skin = Named(character, "skin", SkinWords) ?? SkinTones[traits.Index(4, SkinTones.Length)];
+        var hair = Named(character, "hair", ColourWords) ?? traits.Colour(5, saturation: 0.55f, lightness: 0.12f + 0.5f * traits.Unit(6));
+        paint.Color = hair;
         var hairVolume = 1.08f + 0.3f * traits.Unit(7);
         canvas.DrawCircle(centreX, headCentreY - headRadius * 0.08f, headRadius * hairVolume, paint);
         paint.Color = skin;
         canvas.DrawOval(centreX, headCentreY + headRadius * 0.08f, headRadius * (0.82f + 0.12f * traits.Unit(8)), headRadius * 0.95f, paint);
-        paint.Color = traits.Colour(5, saturation: 0.55f, lightness: 0.12f + 0.5f * traits.Unit(6));
+        paint.Color = hair;
         canvas.DrawRect(new SKRect(centreX - headRadius, headCentreY - headRadius * hairVolume, centreX + headRadius, headCentreY - headRadius * 0.35f), paint);
-        var eyeColour = traits.Colour(9, saturation: 0.7f, lightness: 0.35f);
+        var eyeColour = Named(character, "eyes", ColourWords) ?? traits.Colour(9, saturation: 0.7f, lightness: 0.35f);
         var eyeY = headCentreY + headRadius * 0.05f;
         foreach (var side in new[] { -1f, 1f })
         {
@@ -70,6 +71,28 @@ public static class FigureSprite
         new(0xF6, 0xD7, 0xC3), new(0xEA, 0xC0, 0x86), new(0xC6, 0x8E, 0x61), new(0xA0, 0x6A, 0x42),
         new(0x7A, 0x4E, 0x2D), new(0x5A, 0x38, 0x25), new(0xD9, 0xA6, 0x7E), new(0x8D, 0x5B, 0x3A),
     ];
+
+    // Colour words in an identity field win over the hash, so "silver hair" and "green eyes" look like it.
+    private static readonly (string Word, SKColor Colour)[] ColourWords =
+    [
+        ("silver", new(0xC8, 0xCC, 0xD2)), ("grey", new(0x8E, 0x92, 0x98)), ("gray", new(0x8E, 0x92, 0x98)), ("white", new(0xF2, 0xF2, 0xEE)),
+        ("black", new(0x1E, 0x1C, 0x1C)), ("blonde", new(0xE8, 0xCB, 0x7A)), ("blond", new(0xE8, 0xCB, 0x7A)), ("golden", new(0xD9, 0xA4, 0x41)),
+        ("auburn", new(0x92, 0x3A, 0x22)), ("red", new(0xB5, 0x3A, 0x22)), ("ginger", new(0xC4, 0x5C, 0x26)), ("brown", new(0x5C, 0x3A, 0x21)),
+        ("chestnut", new(0x6E, 0x36, 0x1C)), ("green", new(0x3C, 0x8D, 0x4F)), ("blue", new(0x3A, 0x6E, 0xC2)), ("hazel", new(0x8E, 0x76, 0x3A)),
+        ("amber", new(0xC8, 0x8A, 0x22)), ("violet", new(0x7A, 0x4E, 0xB8)), ("purple", new(0x7A, 0x4E, 0xB8)), ("pink", new(0xE8, 0x8F, 0xB4)),
+    ];
+
+    private static readonly (string Word, SKColor Colour)[] SkinWords =
+    [
+        ("deep brown", new(0x5A, 0x38, 0x25)), ("dark", new(0x6B, 0x43, 0x2B)), ("ebony", new(0x4A, 0x2E, 0x1E)), ("brown", new(0x8D, 0x5B, 0x3A)),
+        ("tan", new(0xC6, 0x8E, 0x61)), ("olive", new(0xC9, 0xA2, 0x72)), ("golden", new(0xE0, 0xAC, 0x69)), ("fair", new(0xF6, 0xD7, 0xC3)),
+        ("pale", new(0xFA, 0xE3, 0xD6)), ("light", new(0xF1, 0xCF, 0xB4)), ("freckled", new(0xEE, 0xC4, 0xA4)),
+    ];
+
+    private static SKColor? Named(CharacterLook character, string field, (string Word, SKColor Colour)[] words) =>
+        character.Identity.TryGetValue(field, out var text)
+            ? words.Where(w => text.Contains(w.Word, StringComparison.OrdinalIgnoreCase)).Select(w => (SKColor?)w.Colour).FirstOrDefault()
+            : null;
 
     private static byte[] IdentityHash(CharacterLook character)
     {
