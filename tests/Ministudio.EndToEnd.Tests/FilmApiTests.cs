@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ministudio.TestSupport;
+
+namespace Ministudio.EndToEnd.Tests;
+
+/// <summary>The whole platform, driven only through the gateway, as a client would.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class FilmApiTests(PlatformFixture platform)
+{
+    private static readonly TimeSpan FilmTimeout = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task A_three_shot_film_renders_to_a_playable_mp4_and_a_repeat_comes_from_the_cache()
+    {
+        var client = platform.GatewayClient(platform.DevelopmentKey);
+        var spec = await File.ReadAllTextAsync(PlatformFixture.SampleFilm, TestContext.Current.CancellationToken);
+
+        var accepted = await client.PostAsync("/v1/films", Json(spec), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var jobId = (await accepted.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["id"]!.GetValue<Guid>();
+        Assert.Equal($"/v1/jobs/{jobId}", accepted.Headers.Location!.AbsolutePath);
+
+        var (job, progressSeen) = await WaitForTerminalAsync(client, jobId);
+        Assert.Equal("succeeded", job["status"]!.GetValue<string>());
+        Assert.Contains(progressSeen, p => p is > 0 and < 1);
+        var shots = job["shots"]!.AsArray();
+        Assert.Equal(3, shots.Count);
+        Assert.All(shots, shot => Assert.False(shot!["fromCache"]!.GetValue<bool>()));
+
+        var film = await DownloadAsync(client, jobId);
+        var info = await Media.ProbeAsync(film);
+        Assert.Equal("h264", info.Codec);
+        Assert.Equal((1280, 720), (info.Width, info.Height));
+        Assert.Equal(24, info.FramesPerSecond, 0.01);
+        // 4 s + 3 s + 4 s, less two 0.5 s cross-fades.
+        Assert.InRange(info.DurationSeconds, 10.0 - 0.2, 10.0 + 0.2);
+
+        // Mid-points of each shot outside the cross-fades: shot 0 [0, 3.5), shot 1 [4, 6), shot 2 [6.5, 10).
+        var shot0 = await Media.FrameAtAsync(film, 1.0);
+        var shot1 = await Media.FrameAtAsync(film, 5.0);
+        var shot2 = await Media.FrameAtAsync(film, 8.0);
+        var whole = (0, 0, info.Width, info.Height);
+        Assert.True(Media.MeanDifference(shot0, shot1, info.Width, whole) > 5, "shots 0 and 1 should look different");
+        Assert.True(Media.MeanDifference(shot1, shot2, info.Width, whole) > 5, "shots 1 and 2 should look different");
+
+        // Mira (slot 0) is in shots 0 and 2 and must look the same; in shot 1 only Theo (slot 1) stands there.
+        var mira = PlatformFixture.FigureCore(slot: 0, info.Width, info.Height);
+        var miraAcrossShots = Media.MeanDifference(shot0, shot2, info.Width, mira);
+        var miraVersusEmpty = Media.MeanDifference(shot0, shot1, info.Width, mira);
+        Assert.True(miraAcrossShots < 3, $"Mira differs between shots by {miraAcrossShots:0.0}");
+        Assert.True(miraVersusEmpty > 4 * Math.Max(miraAcrossShots, 1), $"the figure region should change when Mira is absent ({miraVersusEmpty:0.0})");
+
+        // The same film again: every shot from the Redis cache, no render call at all.
+        var rendersBefore = await platform.RenderedShotsAsync();
+        var repeat = await client.PostAsync("/v1/films", Json(spec), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, repeat.StatusCode);
+        var repeatId = (await repeat.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["id"]!.GetValue<Guid>();
+        var (repeatJob, _) = await WaitForTerminalAsync(client, repeatId);
+        Assert.Equal("succeeded", repeatJob["status"]!.GetValue<string>());
+        Assert.All(repeatJob["shots"]!.AsArray(), shot => Assert.True(shot!["fromCache"]!.GetValue<bool>()));
+        Assert.Equal(rendersBefore, await platform.RenderedShotsAsync());
+        Assert.Equal(info.DurationSeconds, (await Media.ProbeAsync(await DownloadAsync(client, repeatId))).DurationSeconds, 0.05);
+    }
+
+    [Fact]
+    public async Task Another_tenant_gets_404_for_the_same_job()
+    {
+        var owner = platform.GatewayClient(platform.DevelopmentKey);
+        var accepted = await owner.PostAsync("/v1/films", Json(SmallFilm(aspectRatio: "1:1")), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var jobId = (await accepted.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["id"]!.GetValue<Guid>();
+
+        var stranger = platform.GatewayClient(platform.OtherTenantKey);
+        var foreign = await stranger.GetAsync($"/v1/jobs/{jobId}", TestContext.Current.CancellationToken);
+        var missing = await stranger.GetAsync($"/v1/jobs/{Guid.NewGuid()}", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("job.not_found", await CodeOf(foreign));
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/v1/jobs/{jobId}/video", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"/v1/jobs/{jobId}", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    public static TheoryData<string, string?, string, HttpStatusCode, string> BadRequests => new()
+    {
+        { "malformed JSON", "dev", "{\"title\": \"Broken\", \"shots\": [", HttpStatusCode.BadRequest, "request.malformed_json" },
+        { "unknown aspect ratio", "dev", SmallFilm(aspectRatio: "4:3"), HttpStatusCode.BadRequest, "film.aspect_ratio_unsupported" },
+        { "zero shots", "dev", SmallFilm(shots: 0), HttpStatusCode.BadRequest, "film.shots_empty" },
+        { "duration over the limit", "dev", SmallFilm(durationSeconds: 21), HttpStatusCode.BadRequest, "film.shot_duration_out_of_range" },
+        { "missing key", null, SmallFilm(), HttpStatusCode.Unauthorized, "auth.key_missing" },
+        { "wrong key", "ms_dev_00000000000000000000000000000000", SmallFilm(), HttpStatusCode.Unauthorized, "auth.key_invalid" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Bad_input_gets_a_coded_problem_and_creates_no_job(string why, string? key, string body, HttpStatusCode status, string code)
+    {
+        var jobsBefore = await platform.JobCountAsync();
+        var client = platform.GatewayClient(key == "dev" ? platform.DevelopmentKey : key);
+
+        var response = await client.PostAsync("/v1/films", Json(body), TestContext.Current.CancellationToken);
+
+        Assert.True(status == response.StatusCode, $"{why}: expected {status}, got {response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(code, await CodeOf(response));
+        Assert.Equal(jobsBefore, await platform.JobCountAsync());
+    }
+
+    private static string SmallFilm(string aspectRatio = "16:9", int shots = 1, double durationSeconds = 1) =>
+        JsonSerializer.Serialize(new
+        {
+            title = $"Small film {Guid.NewGuid():N}",
+            aspectRatio,
+            provider = "local",
+            characters = new[] { new { name = "Ada", identity = new { hair = "red braid", eyes = "grey" } } },
+            shots = Enumerable.Range(0, shots).Select(i => new { action = $"Ada waves, take {i}", durationSeconds }).ToArray(),
+        });
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static async Task<string?> CodeOf(HttpResponseMessage response)
+    {
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return problem.RootElement.GetProperty("code").GetString();
+    }
+
+    private static async Task<(JsonObject Job, List<double> ProgressSeen)> WaitForTerminalAsync(HttpClient client, Guid jobId)
+    {
+        var progress = new List<double>();
+        var deadline = DateTime.UtcNow + FilmTimeout;
+        while (true)
+        {
+            var job = (await client.GetFromJsonAsync<JsonObject>($"/v1/jobs/{jobId}", TestContext.Current.CancellationToken))!;
+            progress.Add(job["progress"]!.GetValue<double>());
+            if (job["status"]!.GetValue<string>() is "succeeded" or "failed") return (job, progress);
+            Assert.True(DateTime.UtcNow < deadline, $"Job {jobId} did not finish within {FilmTimeout}: {job.ToJsonString()}");
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static async Task<string> DownloadAsync(HttpClient client, Guid jobId)
+    {
+        using var response = await client.GetAsync($"/v1/jobs/{jobId}/video", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(new MediaTypeHeaderValue("video/mp4").MediaType, response.Content.Headers.ContentType?.MediaType);
+        var path = Path.Combine(Path.GetTempPath(), $"ministudio-e2e-{jobId}.mp4");
+        await File.WriteAllBytesAsync(path, await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
+        return path;
+    }
+}

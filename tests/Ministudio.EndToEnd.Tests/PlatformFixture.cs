@@ -1,0 +1,92 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Ministudio.AppHost;
+using Ministudio.AppHost.Hosting;
+using Ministudio.Render.Rendering;
+using Ministudio.TestSupport;
+using Npgsql;
+
+namespace Ministudio.EndToEnd.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}
+
+/// <summary>
+/// Boots Ministudio exactly as the AppHost does — same model, same environment conventions, every service its own
+/// process — against the test servers, with a fresh database and artifact folder.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    public static readonly string SampleFilm = Path.Combine(RepositoryRoot(), "samples", "lighthouse.json");
+
+    private readonly string _artifacts = Directory.CreateTempSubdirectory("ministudio-e2e-artifacts").FullName;
+    private DistributedApplication _app = null!;
+    private string _database = null!;
+
+    public string DevelopmentKey { get; } = $"ms_dev_{Guid.NewGuid():N}";
+    public string OtherTenantKey { get; } = $"ms_test_{Guid.NewGuid():N}";
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await TestInfrastructure.CreateDatabaseAsync("e2e");
+        var builder = DistributedApplication.CreateBuilder([
+            $"--ConnectionStrings:redis={await TestInfrastructure.RedisAsync()}",
+            $"--ConnectionStrings:rabbitmq={await TestInfrastructure.RabbitMqAsync()}",
+            $"--ConnectionStrings:postgres={_database}",
+        ]);
+        MinistudioModel.Define(builder, new MinistudioOptions
+        {
+            ArtifactsRoot = _artifacts,
+            DevelopmentApiKey = DevelopmentKey,
+            ExtraTenantKeys = { ["other"] = OtherTenantKey },
+        });
+        _app = builder.Build();
+        await _app.StartAsync(TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Directory.Delete(_artifacts, recursive: true);
+    }
+
+    public HttpClient GatewayClient(string? apiKey)
+    {
+        var client = new HttpClient { BaseAddress = _app.GetEndpoint("gateway"), Timeout = TimeSpan.FromMinutes(2) };
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    /// <summary>Shots the render service has drawn since it started (its own /stats, not routed by the gateway).</summary>
+    public async Task<long> RenderedShotsAsync()
+    {
+        using var client = new HttpClient { BaseAddress = _app.GetEndpoint("render") };
+        var stats = await client.GetFromJsonAsync<JsonObject>("/stats");
+        return stats!["shotsRendered"]!.GetValue<long>();
+    }
+
+    public async Task<long> JobCountAsync()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_database);
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM jobs");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>A rectangle inside the figure drawn for a character slot, where only the figure's own pixels are.</summary>
+    public static (int X, int Y, int Width, int Height) FigureCore(int slot, int width, int height)
+    {
+        var core = FrameLayout.FigureCore(slot, width, height);
+        return (core.Left, core.Top, core.Width, core.Height);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Ministudio.sln"))) directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("Ministudio.sln not found above the test binaries.");
+    }
+}
