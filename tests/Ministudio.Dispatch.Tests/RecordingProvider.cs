@@ -14,8 +14,9 @@ internal sealed class RecordingProvider(ArtifactStore artifacts, string name = "
     public TimeSpan Latency { get; init; } = TimeSpan.FromMilliseconds(50);
     public Func<int, ProviderException?> FailOnCall { get; init; } = _ => null;
 
-    public async Task<GeneratedClip> GenerateAsync(ShotRequest request, IProgress<ProviderProgress> progress, CancellationToken ct)
+    public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
+        var request = shot.Request;
         var call = Interlocked.Increment(ref _calls);
         progress.Report(new ProviderProgress(0.5, "drawing"));
         await Task.Delay(Latency, ct);

@@ -38,8 +38,8 @@ public sealed class ResultCacheTests : IAsyncLifetime
     {
         var provider = new RecordingProvider(_artifacts);
         var request = Requests.Unique();
-        var first = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(request, new Progress<ProviderProgress>(), ct), CancellationToken.None);
-        var second = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(request, new Progress<ProviderProgress>(), ct), CancellationToken.None);
+        var first = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(new ShotJob(Guid.NewGuid(), 0, request), new Progress<ProviderProgress>(), ct), CancellationToken.None);
+        var second = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(new ShotJob(Guid.NewGuid(), 0, request), new Progress<ProviderProgress>(), ct), CancellationToken.None);
 
         Assert.False(first.FromCache);
         Assert.True(second.FromCache);
@@ -53,7 +53,7 @@ public sealed class ResultCacheTests : IAsyncLifetime
         var provider = new RecordingProvider(_artifacts) { Latency = TimeSpan.FromMilliseconds(500) };
         var request = Requests.Unique();
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() =>
-            Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(request, new Progress<ProviderProgress>(), ct), CancellationToken.None))));
+            Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(new ShotJob(Guid.NewGuid(), 0, request), new Progress<ProviderProgress>(), ct), CancellationToken.None))));
 
         Assert.Equal(1, provider.Calls);
         Assert.Single(outcomes.Select(o => o.Clip.ArtifactHash).Distinct());
@@ -65,10 +65,10 @@ public sealed class ResultCacheTests : IAsyncLifetime
     {
         var provider = new RecordingProvider(_artifacts);
         var request = Requests.Unique();
-        var first = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(request, new Progress<ProviderProgress>(), ct), CancellationToken.None);
+        var first = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(new ShotJob(Guid.NewGuid(), 0, request), new Progress<ProviderProgress>(), ct), CancellationToken.None);
         File.Delete(_artifacts.PathOf(first.Clip.ArtifactHash));
 
-        var second = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(request, new Progress<ProviderProgress>(), ct), CancellationToken.None);
+        var second = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(new ShotJob(Guid.NewGuid(), 0, request), new Progress<ProviderProgress>(), ct), CancellationToken.None);
         Assert.False(second.FromCache);
         Assert.Equal(2, provider.Calls);
         Assert.True(_artifacts.Contains(second.Clip.ArtifactHash));
@@ -85,7 +85,7 @@ public sealed class ResultCacheTests : IAsyncLifetime
         var provider = new RecordingProvider(_artifacts);
         var request = Requests.Unique();
 
-        var outcome = await Cache(unreachable).GetOrGenerateAsync(request, ct => provider.GenerateAsync(request, new Progress<ProviderProgress>(), ct), CancellationToken.None);
+        var outcome = await Cache(unreachable).GetOrGenerateAsync(request, ct => provider.GenerateAsync(new ShotJob(Guid.NewGuid(), 0, request), new Progress<ProviderProgress>(), ct), CancellationToken.None);
         Assert.False(outcome.FromCache);
         Assert.Equal(1, provider.Calls);
     }

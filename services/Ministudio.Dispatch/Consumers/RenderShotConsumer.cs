@@ -49,7 +49,7 @@ public sealed class RenderShotConsumer(IEnumerable<IVideoProvider> providers, Re
         {
             var outcome = await cache.GetOrGenerateAsync(
                 request,
-                ct => Retry.ExecuteAsync(async token => await provider.GenerateAsync(request, progress, token), ct).AsTask(),
+                ct => Retry.ExecuteAsync(async token => await provider.GenerateAsync(new ShotJob(jobId, shotIndex, request), progress, token), ct).AsTask(),
                 context.CancellationToken);
             await progress.DrainAsync();
             activity?.SetTag("ministudio.cache_hit", outcome.FromCache);

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Ministudio.Contracts;
 using Ministudio.Contracts.Render;
 
 namespace Ministudio.Dispatch.Providers;
@@ -11,11 +10,11 @@ public sealed class LocalRenderProvider(Renderer.RendererClient renderer) : IVid
 
     public string Name => ProviderName;
 
-    public async Task<GeneratedClip> GenerateAsync(ShotRequest request, IProgress<ProviderProgress> progress, CancellationToken ct)
+    public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
         try
         {
-            using var call = renderer.RenderShot(ToRenderRequest(request), cancellationToken: ct);
+            using var call = renderer.RenderShot(ToRenderRequest(shot), cancellationToken: ct);
             await foreach (var reply in call.ResponseStream.ReadAllAsync(ct))
             {
                 switch (reply.ReplyCase)
@@ -43,10 +42,13 @@ public sealed class LocalRenderProvider(Renderer.RendererClient renderer) : IVid
         throw new ProviderException("render.incomplete", "The render service closed the stream without a finished clip.", retryable: true);
     }
 
-    private static RenderShotRequest ToRenderRequest(ShotRequest request)
+    private static RenderShotRequest ToRenderRequest(ShotJob shot)
     {
+        var request = shot.Request;
         var message = new RenderShotRequest
         {
+            JobId = shot.JobId.ToString(),
+            ShotIndex = shot.ShotIndex,
             Action = request.Action,
             Prompt = request.Prompt,
             Width = request.Width,
