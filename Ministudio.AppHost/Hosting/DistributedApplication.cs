@@ -39,8 +39,6 @@ public sealed class DistributedApplication : IAsyncDisposable
     /// <summary>Where started infrastructure keeps its data: <c>{RunDirectory}/{name}</c>.</summary>
     public string RunDirectory { get; }
 
-    public IReadOnlyList<IResource> Resources => _runners.Select(runner => runner.Resource).ToList();
-
     public static IDistributedApplicationBuilder CreateBuilder(string[] args) =>
         CreateBuilder(new DistributedApplicationOptions { Args = args });
 

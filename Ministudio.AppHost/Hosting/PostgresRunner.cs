@@ -79,11 +79,12 @@ internal sealed class PostgresRunner(PostgresServerResource resource, ResourceLo
         return ServiceUser;
     }
 
-    private async Task<bool> CanConnectAsync(CancellationToken cancellationToken)
+    private async Task<string?> CanConnectAsync(CancellationToken cancellationToken)
     {
+        // Connection failures are thrown and reported as the reason; a successful open means ready.
         await using var connection = new NpgsqlConnection(ConnectionStringFor("postgres") + ";Pooling=false;Timeout=3");
         await connection.OpenAsync(cancellationToken);
-        return true;
+        return null;
     }
 
     private async Task EnsureDatabaseAsync(CancellationToken cancellationToken)

@@ -108,11 +108,13 @@ internal sealed class ProjectRunner(ProjectResource resource, ResourceLog log, L
         return environment;
     }
 
-    private async Task<bool> HealthyAsync(CancellationToken cancellationToken)
+    private async Task<string?> HealthyAsync(CancellationToken cancellationToken)
     {
         using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         probe.CancelAfter(TimeSpan.FromSeconds(5));
         using var response = await Context.Http.GetAsync(new Uri(UrlOf(ResourceBuilderExtensions.HttpEndpointName), HealthPath), probe.Token);
-        return response.StatusCode == HttpStatusCode.OK;
+        if (response.StatusCode == HttpStatusCode.OK) return null;
+        var body = await response.Content.ReadAsStringAsync(probe.Token);
+        return $"answered {(int)response.StatusCode} {body[..Math.Min(body.Length, 200)]}".TrimEnd();
     }
 }

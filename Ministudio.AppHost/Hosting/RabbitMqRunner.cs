@@ -82,7 +82,7 @@ internal sealed class RabbitMqRunner(RabbitMQServerResource resource, ResourceLo
         ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
     };
 
-    private async Task<bool> ConnectionStartAsync(CancellationToken cancellationToken)
+    private async Task<string?> ConnectionStartAsync(CancellationToken cancellationToken)
     {
         using var client = new TcpClient();
         await client.ConnectAsync("127.0.0.1", _amqpPort, cancellationToken);
@@ -90,6 +90,7 @@ internal sealed class RabbitMqRunner(RabbitMQServerResource resource, ResourceLo
         await stream.WriteAsync(ProtocolHeader, cancellationToken);
         var frame = new byte[11];
         await stream.ReadExactlyAsync(frame, cancellationToken);
-        return frame[0] == 1 && frame[1] == 0 && frame[2] == 0 && frame[7] == 0 && frame[8] == 10 && frame[9] == 0 && frame[10] == 10;
+        var connectionStart = frame[0] == 1 && frame[1] == 0 && frame[2] == 0 && frame[7] == 0 && frame[8] == 10 && frame[9] == 0 && frame[10] == 10;
+        return connectionStart ? null : $"answered {Convert.ToHexString(frame)} instead of connection.start";
     }
 }

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Ministudio.AppHost.Hosting;
 
-/// <summary>redis-server in the foreground, without persistence: Redis holds only caches and counters here.</summary>
+/// <summary>
+/// redis-server in the foreground. It snapshots to its folder on shutdown so the result cache outlives a restart of
+/// the launcher: a film rendered yesterday is still free today (losing it would only cost renders, never jobs).
+/// </summary>
 internal sealed class RedisRunner(RedisResource resource, ResourceLog log, LaunchContext context)
     : InfrastructureRunner(resource, log, context)
 {
@@ -23,13 +26,13 @@ internal sealed class RedisRunner(RedisResource resource, ResourceLog log, Launc
         Directory.CreateDirectory(ResourceDirectory);
         Process = ManagedProcess.Start(
             new ProcessSpec(_server,
-                ["--bind", "127.0.0.1", "--port", $"{_port}", "--save", "", "--appendonly", "no", "--dir", ResourceDirectory],
+                ["--bind", "127.0.0.1", "--port", $"{_port}", "--save", "300 1", "--appendonly", "no", "--dir", ResourceDirectory],
                 ResourceDirectory),
             Log);
         await WaitUntilReadyAsync("PING", PingAsync, cancellationToken);
     }
 
-    private async Task<bool> PingAsync(CancellationToken cancellationToken)
+    private async Task<string?> PingAsync(CancellationToken cancellationToken)
     {
         using var client = new TcpClient();
         await client.ConnectAsync("127.0.0.1", _port, cancellationToken);
@@ -37,7 +40,8 @@ internal sealed class RedisRunner(RedisResource resource, ResourceLog log, Launc
         await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
         var reply = new byte[64];
         var read = await stream.ReadAsync(reply, cancellationToken);
+        var answer = Encoding.ASCII.GetString(reply, 0, read).Trim();
         // While loading, Redis answers -LOADING; only +PONG means it serves commands.
-        return Encoding.ASCII.GetString(reply, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+        return answer.StartsWith("+PONG", StringComparison.Ordinal) ? null : $"answered '{answer}'";
     }
 }

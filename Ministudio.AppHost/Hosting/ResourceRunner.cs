@@ -72,27 +72,30 @@ internal abstract class ResourceRunner(IResource resource, ResourceLog log, Laun
 
     protected abstract Task StartCoreAsync(CancellationToken cancellationToken);
 
-    /// <summary>Polls <paramref name="probe"/> until it returns true; fails early when the process exits.</summary>
-    protected async Task WaitUntilReadyAsync(string what, Func<CancellationToken, Task<bool>> probe, CancellationToken cancellationToken)
+    /// <summary>
+    /// Polls <paramref name="probe"/> (null when ready, otherwise what is not ready yet) until it returns null; fails
+    /// early when the process exits, and after the readiness timeout with the probe's last answer.
+    /// </summary>
+    protected async Task WaitUntilReadyAsync(string what, Func<CancellationToken, Task<string?>> probe, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + Context.ReadinessTimeout;
-        string? lastProblem = null;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (Process is { HasExited: true } exited)
                 throw Failure($"exited with code {exited.ExitCode} while starting");
+            string? problem;
             try
             {
-                if (await probe(cancellationToken)) return;
-                lastProblem = null;
+                problem = await probe(cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                lastProblem = exception.Message;
+                problem = exception.Message;
             }
+            if (problem is null) return;
             if (DateTime.UtcNow > deadline)
-                throw Failure($"was not ready within {Context.ReadinessTimeout.TotalSeconds:0} s ({what}{(lastProblem is null ? "" : $": {lastProblem}")})");
+                throw Failure($"was not ready within {Context.ReadinessTimeout.TotalSeconds:0} s ({what}: {problem})");
             await Task.Delay(ProbeInterval, cancellationToken);
         }
     }
