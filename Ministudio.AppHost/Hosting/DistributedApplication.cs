@@ -87,16 +87,29 @@ public sealed class DistributedApplication : IAsyncDisposable
             try
             {
                 await Task.WhenAll(DependenciesOf(runner).Select(dependency => _runnerOf[dependency].Ready)).WaitAsync(abort.Token);
-                lock (_gate) _startOrder.Add(runner);
-                var started = Stopwatch.StartNew();
+            }
+            catch (Exception dependencyFailedOrCancelled)
+            {
+                // Not a cause of its own: the dependency's failure (or the cancellation) is what gets reported.
+                runner.Abandon(dependencyFailedOrCancelled);
+                return;
+            }
+
+            lock (_gate) _startOrder.Add(runner);
+            var started = Stopwatch.StartNew();
+            try
+            {
                 await runner.StartAsync(abort.Token);
                 if (runner.Process is not null) _launcher.Line($"{runner.Resource.Name} is ready ({started.Elapsed.TotalSeconds:0.0} s)");
             }
+            catch (OperationCanceledException)
+            {
+                // Another resource failed, or the caller cancelled.
+            }
             catch (Exception exception)
             {
-                runner.Abandon(exception);
-                // The root cause is reported; the cancellations and dependency failures it caused are not.
-                if (exception is not OperationCanceledException) Interlocked.CompareExchange(ref firstFailure, exception, null);
+                Interlocked.CompareExchange(ref firstFailure, exception as DistributedApplicationException
+                    ?? new DistributedApplicationException($"{runner.Resource.Name} failed to start: {exception.Message}", exception), null);
                 await abort.CancelAsync();
             }
         }
