@@ -15,13 +15,16 @@ public sealed class ArtifactStore
 
     private readonly string _objects;
     private readonly string _scratch;
+    private readonly string _recipes;
 
     public ArtifactStore(string root)
     {
         Root = Path.GetFullPath(root);
         _objects = Path.Combine(Root, "sha256");
         _scratch = Path.Combine(Root, "scratch");
+        _recipes = Path.Combine(Root, "recipes");
         Directory.CreateDirectory(_objects);
+        Directory.CreateDirectory(_recipes);
         Directory.CreateDirectory(_scratch);
     }
 
@@ -56,6 +59,32 @@ public sealed class ArtifactStore
         }
         return hash;
     }
+
+    /// <summary>
+    /// Remembers that the work named by <paramref name="recipe"/> (a SHA-256 of its inputs) produced
+    /// <paramref name="hash"/>, so the same work asked again can reuse it without running.
+    /// </summary>
+    public async Task RememberAsync(string recipe, string hash, CancellationToken cancellationToken = default)
+    {
+        if (!Contains(hash)) throw new ArgumentException($"'{hash}' is not an artifact in the store.", nameof(hash));
+        var target = RecipePath(recipe);
+        // Written aside and moved into place, so a reader never sees half a recipe.
+        var temporary = Path.Combine(_scratch, $"{Guid.NewGuid():N}.recipe");
+        await File.WriteAllTextAsync(temporary, hash, cancellationToken);
+        File.Move(temporary, target, overwrite: true);
+    }
+
+    /// <summary>The artifact a recipe produced before, if it is still in the store.</summary>
+    public async Task<string?> RecallAsync(string recipe, CancellationToken cancellationToken = default)
+    {
+        var path = RecipePath(recipe);
+        if (!File.Exists(path)) return null;
+        var hash = (await File.ReadAllTextAsync(path, cancellationToken)).Trim();
+        return Contains(hash) ? hash : null;
+    }
+
+    private string RecipePath(string recipe) =>
+        IsHash(recipe) ? Path.Combine(_recipes, recipe) : throw new ArgumentException($"'{recipe}' is not a SHA-256 recipe key.", nameof(recipe));
 
     public bool Contains(string hash) => IsHash(hash) && File.Exists(PathOf(hash));
 

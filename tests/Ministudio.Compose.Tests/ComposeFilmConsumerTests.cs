@@ -49,6 +49,19 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
         var composed = await _harness.PublishedAsync<FilmComposed>(m => m.JobId == job);
         Assert.True(_artifacts.Contains(composed.ArtifactHash));
         Assert.Equal(3.5, composed.DurationSeconds, 0.1);
+
+        // The same clips and transition again: the stored film is reused without reading a clip (they are gone now).
+        foreach (var hash in hashes) File.Delete(_artifacts.PathOf(hash));
+        var again = Guid.NewGuid();
+        await _harness.Bus.Publish(new ComposeFilm(again, Guid.NewGuid(), hashes, "dissolve", 0.5), TestContext.Current.CancellationToken);
+        var reused = await _harness.PublishedAsync<FilmComposed>(m => m.JobId == again);
+        Assert.Equal(composed.ArtifactHash, reused.ArtifactHash);
+        Assert.Equal(composed.DurationSeconds, reused.DurationSeconds, 0.01);
+
+        // A different transition is a different film: it must be composed, and without its clips it cannot be.
+        var other = Guid.NewGuid();
+        await _harness.Bus.Publish(new ComposeFilm(other, Guid.NewGuid(), hashes, "fade", 0.5), TestContext.Current.CancellationToken);
+        Assert.Equal("compose.clip_missing", (await _harness.PublishedAsync<FilmComposeFailed>(m => m.JobId == other)).ErrorCode);
     }
 
     [Fact]

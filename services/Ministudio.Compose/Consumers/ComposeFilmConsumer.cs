@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using MassTransit;
 using Ministudio.Compose.Timeline;
 using Ministudio.Contracts;
@@ -17,6 +20,16 @@ public sealed class ComposeFilmConsumer(FilmComposer composer, ArtifactStore art
         using var activity = MinistudioTelemetry.ActivitySource.StartActivity("compose film");
         activity?.SetTag("ministudio.job_id", message.JobId);
         activity?.SetTag("ministudio.clips", message.ClipHashes.Count);
+        // The same clips with the same transition make the same film: reuse it instead of encoding again.
+        var recipe = RecipeOf(message);
+        if (await artifacts.RecallAsync(recipe, context.CancellationToken) is { } existing)
+        {
+            activity?.SetTag("ministudio.cache_hit", true);
+            var duration = (await FFMpegCore.FFProbe.AnalyseAsync(artifacts.PathOf(existing), cancellationToken: context.CancellationToken)).Duration.TotalSeconds;
+            await context.Publish(new FilmComposed(message.JobId, existing, duration));
+            return;
+        }
+
         var scratch = artifacts.CreateScratchFolder();
         try
         {
@@ -34,6 +47,7 @@ public sealed class ComposeFilmConsumer(FilmComposer composer, ArtifactStore art
             });
             var film = await composer.ComposeAsync(clips, message.Transition, message.TransitionSeconds, Path.Combine(scratch, "film.mp4"), progress, context.CancellationToken);
             var hash = await artifacts.AddFileAsync(film.Path, context.CancellationToken);
+            await artifacts.RememberAsync(recipe, hash, context.CancellationToken);
             await context.Publish(new FilmComposed(message.JobId, hash, film.DurationSeconds));
         }
         catch (CompositionException ex)
@@ -47,6 +61,11 @@ public sealed class ComposeFilmConsumer(FilmComposer composer, ArtifactStore art
             Directory.Delete(scratch, recursive: true);
         }
     }
+
+    /// <summary>SHA-256 over everything that shapes the film; bump the version when the composer's output changes.</summary>
+    public static string RecipeOf(ComposeFilm message) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"compose/v1\n{message.Transition}\n{message.TransitionSeconds.ToString(CultureInfo.InvariantCulture)}\n{string.Join("\n", message.ClipHashes)}")));
 }
 
 public sealed class ComposeFilmConsumerDefinition : ConsumerDefinition<ComposeFilmConsumer>
