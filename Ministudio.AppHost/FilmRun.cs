@@ -7,12 +7,12 @@ using System.Text.Json.Nodes;
 namespace Ministudio.AppHost;
 
 /// <summary>
-/// Submits a film through the gateway as a client would, follows the job once a second and downloads the video:
+/// Submits a film through the gateway as a client would, follows the job four times a second and downloads the video:
 /// the launcher's smoke test of the whole platform.
 /// </summary>
 public sealed class FilmRun(Uri gateway, string apiKey, TextWriter output)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     /// <returns>The path of the downloaded video, or null when the job failed or the API refused it (already reported).</returns>
     public async Task<string?> RunAsync(string filmPath, string outputDirectory, CancellationToken cancellationToken)
