@@ -1,6 +1,9 @@
 namespace Ministudio.Contracts;
 
-/// <summary>Everything a provider needs to produce one shot; its canonical JSON is the result-cache key.</summary>
+/// <summary>
+/// Everything a provider needs to produce one shot; its canonical JSON is the result-cache key. NegativePrompt is set
+/// only for providers that take it as a field (others get it in the prompt text).
+/// </summary>
 public sealed record ShotRequest(
     string Provider,
     string Prompt,
@@ -12,6 +15,7 @@ public sealed record ShotRequest(
     double DurationSeconds,
     long Seed,
     string CameraMove,
+    string? NegativePrompt,
     ShotStyle Style,
     IReadOnlyList<ShotCharacter> Characters);
 

@@ -11,6 +11,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapFilmsApi();
 app.MapJobsApi();
+app.MapLibraryApi();
 app.MapKeysApi();
 
 app.Run();

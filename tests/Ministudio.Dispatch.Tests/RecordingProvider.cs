@@ -30,6 +30,6 @@ internal sealed class RecordingProvider(ArtifactStore artifacts, string name = "
 internal static class Requests
 {
     public static ShotRequest Unique(string provider = "local") => new(
-        provider, $"ACTION: test {Guid.NewGuid()}", "test", "16:9", 1280, 720, 24, 2, Random.Shared.NextInt64(), "static",
+        provider, $"ACTION: test {Guid.NewGuid()}", "test", "16:9", 1280, 720, 24, 2, Random.Shared.NextInt64(), "static", null,
         new ShotStyle("cinematic", ["#000000"]), [new ShotCharacter("Mira", 0, [new("hair", "silver")])]);
 }

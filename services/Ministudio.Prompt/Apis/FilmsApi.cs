@@ -1,47 +1,57 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ministudio.Contracts;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Jobs;
+using Ministudio.Prompt.Library;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Apis;
 
 public static class FilmsApi
 {
+    /// <summary>The dry run's answer: what would be sent to providers, and what was changed to fit them.</summary>
+    public sealed record CompileResult(IReadOnlyList<CompiledShotView> Shots, IReadOnlyList<CompileWarning> Warnings);
+
+    public sealed record CompiledShotView(int Index, int Chain, string Prompt, ShotRequest Request);
+
     public static IEndpointRouteBuilder MapFilmsApi(this IEndpointRouteBuilder app)
     {
-        var films = app.MapGroup("/v1/films").WithTags("Films");
-        films.MapPost("/", SubmitFilmAsync);
+        var films = app.MapGroup("/v1").WithTags("Films");
+        films.MapPost("/films", SubmitFilmAsync);
+        films.MapPost("/films:compile", CompileFilmAsync);
         return app;
     }
 
     /// <summary>Validates and compiles a film, stores it as a job and queues its shots; answers 202 with the job.</summary>
     public static async Task<Results<AcceptedAtRoute<JobView>, ProblemHttpResult>> SubmitFilmAsync(
-        HttpContext context, JobStore jobs, CancellationToken ct)
+        HttpContext context, FilmResolver resolver, JobStore jobs, CancellationToken ct)
     {
-        if (!TenantContext.TryGetTenantId(context, out var tenantId))
-            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "auth.tenant_missing", "No authenticated tenant.");
-
-        FilmSpec? spec;
-        try
-        {
-            // Read by hand: the framework's binder answers malformed JSON with a bare 400 and no code.
-            spec = await JsonSerializer.DeserializeAsync<FilmSpec>(context.Request.Body, JsonSerializerOptions.Web, ct);
-        }
-        catch (JsonException ex)
-        {
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.malformed_json", "The body is not valid JSON for a film.",
-                ex.Path is { Length: > 1 } path ? $"Near '{path}': {ex.Message}" : ex.Message);
-        }
-        if (spec is null)
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.malformed_json", "The body must be a JSON object describing a film.");
-
-        var errors = FilmValidator.Validate(spec);
-        if (errors.Count > 0) return ApiProblems.Validation(errors);
-
-        var compiled = PromptCompiler.Compile(spec);
-        var jobId = await jobs.CreateAsync(tenantId, spec, compiled, ct);
-        var job = await jobs.FindAsync(tenantId, jobId, ct);
+        var (film, problem) = await ReadFilmAsync(context, resolver, forSubmission: true, ct);
+        if (problem is not null) return problem;
+        var compiled = PromptCompiler.Compile(film!.Value.Film);
+        var jobId = await jobs.CreateAsync(film.Value.Tenant, film.Value.Film, compiled, ct);
+        var job = await jobs.FindAsync(film.Value.Tenant, jobId, ct);
         return TypedResults.AcceptedAtRoute(job!, JobsApi.GetJobRoute, new { id = jobId });
+    }
+
+    /// <summary>Dry run: the compiled prompts and provider requests of a film, without creating a job or spending anything.</summary>
+    public static async Task<Results<Ok<CompileResult>, ProblemHttpResult>> CompileFilmAsync(HttpContext context, FilmResolver resolver, CancellationToken ct)
+    {
+        var (film, problem) = await ReadFilmAsync(context, resolver, forSubmission: false, ct);
+        if (problem is not null) return problem;
+        var compiled = PromptCompiler.Compile(film!.Value.Film);
+        return TypedResults.Ok(new CompileResult(compiled.Shots.Select(s => new CompiledShotView(s.Index, s.Chain, s.Prompt, s.Request)).ToList(), compiled.Warnings));
+    }
+
+    private static async Task<((Guid Tenant, FilmSpec Film)? Film, ProblemHttpResult? Problem)> ReadFilmAsync(
+        HttpContext context, FilmResolver resolver, bool forSubmission, CancellationToken ct)
+    {
+        if (!TenantContext.TryGetTenantId(context, out var tenant))
+            return (null, ApiProblems.Problem(StatusCodes.Status401Unauthorized, "auth.tenant_missing", "No authenticated tenant."));
+        var (spec, problem) = await JsonBody.ReadAsync<FilmSpec>(context, "a film", ct);
+        if (problem is not null) return (null, problem);
+        var (resolved, missing) = await resolver.ResolveAsync(tenant, spec!, ct);
+        var errors = missing.Concat(FilmValidator.Validate(resolved, forSubmission)).ToList();
+        return errors.Count > 0 ? (null, ApiProblems.Validation(errors)) : ((tenant, resolved), null);
     }
 }

@@ -1,5 +1,6 @@
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Jobs;
+using Ministudio.Prompt.Library;
 using Ministudio.Prompt.Tenants;
 using Ministudio.ServiceDefaults;
 
@@ -16,6 +17,8 @@ public static class Extensions
         builder.Services.AddSingleton<TenantDirectory>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<JobStore>();
+        builder.Services.AddSingleton<LibraryStore>();
+        builder.Services.AddSingleton<FilmResolver>();
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;

@@ -11,4 +11,13 @@ public static class CameraMoves
         1 => "pan-right",
         _ => "pan-left",
     };
+
+    public static string Words(string camera) => camera switch
+    {
+        "push-in" => "slow push-in",
+        "pan-left" => "slow pan to the left",
+        "pan-right" => "slow pan to the right",
+        "static" => "locked-off static camera",
+        _ => camera,
+    };
 }

@@ -1,6 +1,6 @@
 namespace Ministudio.Prompt.Films;
 
-/// <summary>A film as a client submits it to <c>POST /v1/films</c>.</summary>
+/// <summary>A film as a client submits it to <c>POST /v1/films</c> (and <c>POST /v1/films:compile</c>).</summary>
 public sealed record FilmSpec(
     string? Title,
     string? AspectRatio,
@@ -8,16 +8,29 @@ public sealed record FilmSpec(
     long? Seed,
     StyleSpec? Style,
     IReadOnlyList<CharacterSpec>? Characters,
+    EnvironmentSpec? Environment,
     IReadOnlyList<ShotSpec>? Shots);
 
-/// <summary>Style DNA: traits and references go into every prompt; the palette drives the local renderer.</summary>
+/// <summary>
+/// Style DNA: traits and references go into every prompt, the negative prompt into the vendor's field, the palette
+/// drives the local renderer. <c>Id</c> names a style in the tenant's library or a built-in pack.
+/// </summary>
 public sealed record StyleSpec(
+    string? Id,
     string? Name,
     IReadOnlyList<string>? Traits,
+    IReadOnlyList<string>? References,
     IReadOnlyList<string>? Palette,
     string? NegativePrompt);
 
-public sealed record CharacterSpec(string? Name, CharacterIdentity? Identity);
+/// <summary>A character, embedded or referenced by <c>Id</c> from the library (embedded fields then override).</summary>
+public sealed record CharacterSpec(
+    string? Id,
+    string? Name,
+    CharacterIdentity? Identity,
+    CharacterState? State,
+    string? MotionNotes,
+    VoiceSpec? Voice);
 
 /// <summary>What makes a character recognisable; every field is locked into every shot the character is in.</summary>
 public sealed record CharacterIdentity(
@@ -28,10 +41,47 @@ public sealed record CharacterIdentity(
     string? Build,
     IReadOnlyList<string>? Traits);
 
-/// <summary>One shot. <c>Characters</c> names who is in it; absent means every character of the film.</summary>
+/// <summary>How a character is at the start of the film; a shot may change it.</summary>
+public sealed record CharacterState(
+    string? Clothing,
+    string? Equipment,
+    string? Emotion,
+    string? Posture);
+
+/// <summary>The voice a character's dialogue is spoken with (TTS voice id and a free-text profile).</summary>
+public sealed record VoiceSpec(string? VoiceId, string? Profile);
+
+/// <summary>Where a shot happens; referenced by <c>Id</c> from the library or embedded.</summary>
+public sealed record EnvironmentSpec(
+    string? Id,
+    string? Location,
+    IReadOnlyList<string>? FixedElements,
+    string? Architecture,
+    IReadOnlyList<string>? Palette,
+    string? Lighting,
+    string? Weather,
+    string? TimeOfDay,
+    string? Composition);
+
+/// <summary>A line of dialogue: who speaks (a character's name) and what.</summary>
+public sealed record DialogueLine(string? Speaker, string? Line);
+
+/// <summary>
+/// One shot. <c>Characters</c> names who is in it (absent: every character of the film). <c>Environment</c> overrides
+/// the film's. <c>Continuity</c> (default true) chains the shot to the one before.
+/// </summary>
 public sealed record ShotSpec(
     string? Action,
     double DurationSeconds,
-    string? Narration,
+    string? ShotType,
     string? Camera,
-    IReadOnlyList<string>? Characters);
+    string? Lens,
+    string? Lighting,
+    string? Narration,
+    IReadOnlyList<DialogueLine>? Dialogue,
+    string? ActingNotes,
+    IReadOnlyList<string>? Characters,
+    EnvironmentSpec? Environment,
+    bool? Continuity,
+    long? Seed,
+    string? Provider);

@@ -3,15 +3,16 @@ using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Films;
 
-/// <summary>Checks a film spec before anything is stored; field names are the JSON paths a client sent.</summary>
+/// <summary>Checks specs before anything is stored or compiled; field names are the JSON paths a client sent.</summary>
 public static partial class FilmValidator
 {
     public const int MaxTitleLength = 200;
     public const int MaxActionLength = 1000;
-    public const int MaxNarrationLength = 2000;
+    public const int MaxTextLength = 2000;
     public const int MaxCharacters = 16;
 
-    public static IReadOnlyList<FieldError> Validate(FilmSpec spec)
+    /// <summary>A library-resolved film. <paramref name="forSubmission"/>: providers must be routable now, not only compilable.</summary>
+    public static IReadOnlyList<FieldError> Validate(FilmSpec spec, bool forSubmission = true)
     {
         var errors = new List<FieldError>();
         void Fail(string field, string code, string message) => errors.Add(new FieldError(field, code, message));
@@ -25,18 +26,9 @@ public static partial class FilmValidator
             Fail("aspectRatio", "film.aspect_ratio_unsupported",
                 $"'{spec.AspectRatio}' is not supported; use one of {string.Join(", ", VideoFormats.AspectRatios)}.");
 
-        if (spec.Provider is not null && !Providers.Known.Contains(spec.Provider))
-            Fail("provider", "film.provider_unsupported",
-                $"'{spec.Provider}' is not available; use one of {string.Join(", ", Providers.Known)}.");
-
-        if (spec.Style?.Palette is { } palette)
-        {
-            for (var i = 0; i < palette.Count; i++)
-            {
-                if (!HexColour().IsMatch(palette[i] ?? ""))
-                    Fail($"style.palette[{i}]", "film.palette_colour_invalid", "Colours are written #RRGGBB.");
-            }
-        }
+        CheckProvider(spec.Provider, "provider", forSubmission, errors);
+        if (spec.Style is not null) errors.AddRange(ValidateStyle(spec.Style, "style.", requireName: false));
+        if (spec.Environment is not null) errors.AddRange(ValidateEnvironment(spec.Environment, "environment.", requireLocation: false));
 
         var characters = spec.Characters ?? [];
         if (characters.Count > MaxCharacters)
@@ -44,11 +36,14 @@ public static partial class FilmValidator
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < characters.Count; i++)
         {
-            var name = characters[i]?.Name;
-            if (string.IsNullOrWhiteSpace(name))
-                Fail($"characters[{i}].name", "film.character_name_required", "Every character needs a name.");
-            else if (!names.Add(name))
-                Fail($"characters[{i}].name", "film.character_name_duplicate", $"'{name}' is defined twice.");
+            if (characters[i] is not { } character)
+            {
+                Fail($"characters[{i}]", "film.character_required", "A character cannot be null.");
+                continue;
+            }
+            errors.AddRange(ValidateCharacter(character, $"characters[{i}]."));
+            if (!string.IsNullOrWhiteSpace(character.Name) && !names.Add(character.Name.Trim()))
+                Fail($"characters[{i}].name", "film.character_name_duplicate", $"'{character.Name}' is defined twice.");
         }
 
         var shots = spec.Shots ?? [];
@@ -59,32 +54,101 @@ public static partial class FilmValidator
 
         for (var i = 0; i < shots.Count; i++)
         {
-            var shot = shots[i];
-            if (shot is null)
+            if (shots[i] is not { } shot)
             {
                 Fail($"shots[{i}]", "film.shot_required", "A shot cannot be null.");
                 continue;
             }
+            var at = $"shots[{i}]";
             if (string.IsNullOrWhiteSpace(shot.Action))
-                Fail($"shots[{i}].action", "film.shot_action_required", "Every shot needs an action.");
+                Fail($"{at}.action", "film.shot_action_required", "Every shot needs an action.");
             else if (shot.Action.Length > MaxActionLength)
-                Fail($"shots[{i}].action", "film.shot_action_too_long", $"At most {MaxActionLength} characters.");
+                Fail($"{at}.action", "film.shot_action_too_long", $"At most {MaxActionLength} characters.");
             if (shot.DurationSeconds is < VideoFormats.MinShotSeconds or > VideoFormats.MaxShotSeconds || double.IsNaN(shot.DurationSeconds))
-                Fail($"shots[{i}].durationSeconds", "film.shot_duration_out_of_range",
+                Fail($"{at}.durationSeconds", "film.shot_duration_out_of_range",
                     $"Between {VideoFormats.MinShotSeconds} and {VideoFormats.MaxShotSeconds} seconds.");
-            if (shot.Narration is { Length: > MaxNarrationLength })
-                Fail($"shots[{i}].narration", "film.shot_narration_too_long", $"At most {MaxNarrationLength} characters.");
+            if (shot.ShotType is not null && ShotTypes.Words(shot.ShotType) is null)
+                Fail($"{at}.shotType", "film.shot_type_unknown", $"'{shot.ShotType}' is not a shot type; use one of {string.Join(", ", ShotTypes.Known.Keys)}.");
             if (shot.Camera is not null && !CameraMoves.Known.Contains(shot.Camera))
-                Fail($"shots[{i}].camera", "film.shot_camera_unsupported",
+                Fail($"{at}.camera", "film.shot_camera_unsupported",
                     $"'{shot.Camera}' is not a camera move; use one of {string.Join(", ", CameraMoves.Known)}.");
+            CheckText(shot.Narration, $"{at}.narration", errors);
+            CheckText(shot.ActingNotes, $"{at}.actingNotes", errors);
+            CheckText(shot.Lens, $"{at}.lens", errors);
+            CheckText(shot.Lighting, $"{at}.lighting", errors);
+            CheckProvider(shot.Provider, $"{at}.provider", forSubmission, errors);
+            if (shot.Environment is not null) errors.AddRange(ValidateEnvironment(shot.Environment, $"{at}.environment.", requireLocation: false));
             foreach (var present in shot.Characters ?? [])
             {
                 if (!names.Contains(present ?? ""))
-                    Fail($"shots[{i}].characters", "film.shot_character_unknown", $"'{present}' is not one of the film's characters.");
+                    Fail($"{at}.characters", "film.shot_character_unknown", $"'{present}' is not one of the film's characters.");
+            }
+            var dialogue = shot.Dialogue ?? [];
+            for (var d = 0; d < dialogue.Count; d++)
+            {
+                if (!names.Contains(dialogue[d]?.Speaker ?? ""))
+                    Fail($"{at}.dialogue[{d}].speaker", "film.dialogue_speaker_unknown", $"'{dialogue[d]?.Speaker}' is not one of the film's characters.");
+                if (string.IsNullOrWhiteSpace(dialogue[d]?.Line))
+                    Fail($"{at}.dialogue[{d}].line", "film.dialogue_line_required", "A dialogue line needs words.");
+                CheckText(dialogue[d]?.Line, $"{at}.dialogue[{d}].line", errors);
             }
         }
-
         return errors;
+    }
+
+    public static IReadOnlyList<FieldError> ValidateCharacter(CharacterSpec character, string at)
+    {
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(character.Name))
+            errors.Add(new($"{at}name", "film.character_name_required", "Every character needs a name."));
+        else if (character.Name.Length > MaxTitleLength)
+            errors.Add(new($"{at}name", "film.character_name_too_long", $"At most {MaxTitleLength} characters."));
+        CheckText(character.MotionNotes, $"{at}motionNotes", errors);
+        return errors;
+    }
+
+    public static IReadOnlyList<FieldError> ValidateEnvironment(EnvironmentSpec environment, string at, bool requireLocation)
+    {
+        var errors = new List<FieldError>();
+        if (requireLocation && string.IsNullOrWhiteSpace(environment.Location))
+            errors.Add(new($"{at}location", "film.environment_location_required", "An environment needs a location."));
+        CheckText(environment.Location, $"{at}location", errors);
+        CheckPalette(environment.Palette, $"{at}palette", errors);
+        return errors;
+    }
+
+    public static IReadOnlyList<FieldError> ValidateStyle(StyleSpec style, string at, bool requireName)
+    {
+        var errors = new List<FieldError>();
+        if (requireName && string.IsNullOrWhiteSpace(style.Name))
+            errors.Add(new($"{at}name", "film.style_name_required", "A style needs a name."));
+        CheckText(style.NegativePrompt, $"{at}negativePrompt", errors);
+        CheckPalette(style.Palette, $"{at}palette", errors);
+        return errors;
+    }
+
+    private static void CheckProvider(string? provider, string field, bool forSubmission, List<FieldError> errors)
+    {
+        if (provider is null) return;
+        if (!VendorProfiles.All.ContainsKey(provider))
+            errors.Add(new(field, "film.provider_unsupported", $"'{provider}' is not a provider; use one of {string.Join(", ", VendorProfiles.All.Keys)}."));
+        else if (forSubmission && !Providers.Dispatchable.Contains(provider))
+            errors.Add(new(field, "film.provider_unavailable",
+                $"'{provider}' can be compiled for (POST /v1/films:compile) but not rendered yet; render with one of {string.Join(", ", Providers.Dispatchable)}."));
+    }
+
+    private static void CheckText(string? text, string field, List<FieldError> errors)
+    {
+        if (text is { Length: > MaxTextLength }) errors.Add(new(field, "film.text_too_long", $"At most {MaxTextLength} characters."));
+    }
+
+    private static void CheckPalette(IReadOnlyList<string>? palette, string field, List<FieldError> errors)
+    {
+        for (var i = 0; i < (palette?.Count ?? 0); i++)
+        {
+            if (!HexColour().IsMatch(palette![i] ?? ""))
+                errors.Add(new($"{field}[{i}]", "film.palette_colour_invalid", "Colours are written #RRGGBB."));
+        }
     }
 
     [GeneratedRegex("^#[0-9A-Fa-f]{6}$")]

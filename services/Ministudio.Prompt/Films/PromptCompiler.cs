@@ -4,35 +4,64 @@ using Ministudio.Contracts;
 
 namespace Ministudio.Prompt.Films;
 
-/// <summary>One shot as compiled: the prompt text and the complete request a provider receives.</summary>
-public sealed record CompiledShot(int Index, string Prompt, ShotRequest Request);
+/// <summary>Something the compiler changed to fit a provider, reported on the job instead of silently applied.</summary>
+public sealed record CompileWarning(int Shot, string Code, string Message);
 
 /// <summary>
-/// Turns a validated film spec into one self-contained prompt per shot. Pure and deterministic: the same spec
-/// always yields the same text, so identical shots hit the result cache. Sections appear in a fixed order and
-/// only when they have content.
+/// One shot as compiled: its prompt, the complete request a provider receives, and the continuity chain it belongs
+/// to (shots of one chain follow each other; different chains are independent).
+/// </summary>
+public sealed record CompiledShot(int Index, int Chain, string Prompt, ShotRequest Request);
+
+public sealed record CompiledFilm(IReadOnlyList<CompiledShot> Shots, IReadOnlyList<CompileWarning> Warnings);
+
+/// <summary>
+/// Turns a validated, library-resolved film into one self-contained prompt per shot. Pure and deterministic: the same
+/// spec always yields the same text, so identical shots hit the result cache. Sections come in a fixed order and only
+/// when they have content; when a provider's limit is exceeded the least important sections go first, never the action.
 /// </summary>
 public static class PromptCompiler
 {
-    public static IReadOnlyList<CompiledShot> Compile(FilmSpec spec)
+    // Priority decides what is dropped first when a prompt is too long; the action (100) is never dropped.
+    private const int ActionPriority = 100;
+
+    private sealed record Section(string Heading, string Body, int Priority);
+
+    public static CompiledFilm Compile(FilmSpec spec)
     {
         VideoFormats.TryGetSize(spec.AspectRatio, out var size);
         var characters = spec.Characters ?? [];
         var shots = spec.Shots ?? [];
         var filmSeed = spec.Seed ?? StableSeed(spec.Title ?? "");
-        var style = new ShotStyle(spec.Style?.Name ?? "cinematic", StylePalettes.For(spec.Style));
-        var provider = spec.Provider ?? Providers.Local;
-
+        var style = new ShotStyle(spec.Style?.Name ?? StylePacks.Default, StylePacks.PaletteOf(spec.Style));
+        var warnings = new List<CompileWarning>();
         var compiled = new List<CompiledShot>(shots.Count);
+        var chain = 0;
+
         for (var index = 0; index < shots.Count; index++)
         {
             var shot = shots[index];
+            var environment = shot.Environment ?? spec.Environment;
+            // A shot continues the previous one unless it opts out or the location changes.
+            var chained = index > 0 && shot.Continuity != false && SameLocation(environment, shots[index - 1].Environment ?? spec.Environment);
+            if (index > 0 && !chained) chain++;
+
+            var provider = shot.Provider ?? spec.Provider ?? Providers.Local;
+            var profile = VendorProfiles.For(provider);
             var present = PresentCharacters(characters, shot);
             var camera = shot.Camera ?? CameraMoves.Default(index);
-            var previousNarration = index > 0 ? shots[index - 1].Narration : null;
-            var prompt = ComposePrompt(spec, shot, present, camera, previousNarration, index);
+            var sections = Sections(spec, shot, present, environment, camera, chained ? shots[index - 1].Narration : null, chained, profile);
+            var prompt = Fit(sections, profile, index, warnings);
 
-            var request = new ShotRequest(
+            var duration = profile.SnapDuration(shot.DurationSeconds);
+            if (duration != shot.DurationSeconds)
+                warnings.Add(new CompileWarning(index, "duration.snapped",
+                    $"{provider} makes {string.Join(", ", profile.Durations)} s clips: {shot.DurationSeconds} s became {duration} s."));
+            if (!profile.AspectRatios.Contains(spec.AspectRatio!))
+                warnings.Add(new CompileWarning(index, "aspect_ratio.unsupported",
+                    $"{provider} makes {string.Join(", ", profile.AspectRatios)}; the clip will be fitted to {spec.AspectRatio}."));
+
+            compiled.Add(new CompiledShot(index, chain, prompt, new ShotRequest(
                 Provider: provider,
                 Prompt: prompt,
                 Action: shot.Action!.Trim(),
@@ -40,47 +69,74 @@ public static class PromptCompiler
                 Width: size.Width,
                 Height: size.Height,
                 Fps: VideoFormats.FramesPerSecond,
-                DurationSeconds: shot.DurationSeconds,
-                Seed: filmSeed + index,
+                DurationSeconds: duration,
+                Seed: shot.Seed ?? filmSeed + index,
                 CameraMove: camera,
+                NegativePrompt: profile.NegativePromptField ? Clean(spec.Style?.NegativePrompt) : null,
                 Style: style,
-                Characters: present.Select(p => new ShotCharacter(p.Character.Name!, p.Slot, IdentityEntries(p.Character.Identity))).ToArray());
-            compiled.Add(new CompiledShot(index, prompt, request));
+                Characters: present.Select(p => new ShotCharacter(p.Character.Name!, p.Slot, IdentityEntries(p.Character.Identity))).ToArray())));
         }
-        return compiled;
+        return new CompiledFilm(compiled, warnings);
     }
+
+    private static List<Section> Sections(
+        FilmSpec spec, ShotSpec shot, List<(CharacterSpec Character, int Slot)> present, EnvironmentSpec? environment,
+        string camera, string? previousNarration, bool chained, VendorProfile profile)
+    {
+        var sections = new List<Section>();
+        void Add(string heading, string? body, int priority)
+        {
+            if (Clean(body) is { } text) sections.Add(new Section(heading, text, priority));
+        }
+
+        Add("STORY SO FAR", previousNarration, 20);
+        if (present.Count > 0)
+            Add("CONSISTENCY", "Keep every character exactly as described below: same face, hair, eyes, skin and build in every shot.", 30);
+        foreach (var (character, _) in present)
+            Add($"CHARACTER {character.Name!.Trim()}", Join("; ", IdentityEntries(character.Identity).Select(e => $"{e.Key} {e.Value}")), 90);
+        foreach (var (character, _) in present)
+            Add($"STATE {character.Name!.Trim()}", Join("; ", StateEntries(character)), 60);
+        Add("ENVIRONMENT", EnvironmentText(environment), 70);
+        Add("SHOT", Join(", ", [ShotTypes.Words(shot.ShotType), CameraMoves.Words(camera), Clean(shot.Lens) is { } lens ? $"{lens} lens" : null]), 80);
+        Add("LIGHTING", Join(", ", [shot.Lighting, environment?.Lighting, environment?.TimeOfDay, environment?.Weather]), 45);
+        Add("STYLE", StyleText(spec.Style), 50);
+        Add("ACTION", shot.Action, ActionPriority);
+        Add("DIALOGUE", Join(" ", (shot.Dialogue ?? []).Select(d => DialogueText(d, present))), 55);
+        Add("NARRATION", shot.Narration, 40);
+        Add("ACTING", shot.ActingNotes, 35);
+        if (chained) Add("CONTINUITY", "Continue seamlessly from the previous shot: same characters, wardrobe, lighting and style.", 10);
+        // Vendors without a negative-prompt field get it in the text, as the last thing to drop.
+        if (!profile.NegativePromptField) Add("AVOID", spec.Style?.NegativePrompt, 5);
+        return sections;
+    }
+
+    /// <summary>Joins the sections, dropping the least important ones until the provider's limit is met.</summary>
+    private static string Fit(List<Section> sections, VendorProfile profile, int index, List<CompileWarning> warnings)
+    {
+        var kept = new List<Section>(sections);
+        var dropped = new List<string>();
+        while (Render(kept).Length > profile.MaxPromptChars && kept.Any(s => s.Priority < ActionPriority))
+        {
+            var least = kept.Where(s => s.Priority < ActionPriority).MinBy(s => s.Priority)!;
+            kept.Remove(least);
+            dropped.Add(least.Heading);
+        }
+        if (dropped.Count > 0)
+            warnings.Add(new CompileWarning(index, "prompt.trimmed",
+                $"{profile.Name} takes at most {profile.MaxPromptChars} characters: dropped {string.Join(", ", dropped)}."));
+        var prompt = Render(kept);
+        if (prompt.Length > profile.MaxPromptChars)
+            warnings.Add(new CompileWarning(index, "prompt.too_long", $"The action alone exceeds {profile.Name}'s {profile.MaxPromptChars} characters."));
+        return prompt;
+    }
+
+    private static string Render(IEnumerable<Section> sections) => string.Join("\n", sections.Select(s => $"{s.Heading}: {s.Body}"));
 
     private static List<(CharacterSpec Character, int Slot)> PresentCharacters(IReadOnlyList<CharacterSpec> characters, ShotSpec shot) =>
         characters
             .Select((character, slot) => (character, slot))
             .Where(c => shot.Characters is null || shot.Characters.Contains(c.character.Name!, StringComparer.OrdinalIgnoreCase))
             .ToList();
-
-    private static string ComposePrompt(
-        FilmSpec spec, ShotSpec shot, List<(CharacterSpec Character, int Slot)> present, string camera, string? previousNarration, int index)
-    {
-        var sections = new List<string>();
-        void Section(string heading, string? body)
-        {
-            if (!string.IsNullOrWhiteSpace(body)) sections.Add($"{heading}: {body.Trim()}");
-        }
-
-        Section("STORY SO FAR", previousNarration);
-        if (present.Count > 0)
-        {
-            Section("CONSISTENCY", "Keep every character exactly as described below: same face, hair, eyes, skin and build in every shot.");
-            foreach (var (character, _) in present)
-                Section($"CHARACTER {character.Name!.Trim()}", string.Join("; ", IdentityEntries(character.Identity).Select(e => $"{e.Key} {e.Value}")));
-        }
-        Section("CAMERA", CameraWords(camera));
-        Section("STYLE", StyleText(spec.Style));
-        Section("ACTION", shot.Action);
-        Section("NARRATION", shot.Narration);
-        if (index > 0)
-            Section("CONTINUITY", "Continue seamlessly from the previous shot: same characters, wardrobe, lighting and style.");
-        Section("AVOID", spec.Style?.NegativePrompt);
-        return string.Join("\n", sections);
-    }
 
     /// <summary>Identity fields in a fixed order, empty ones left out.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> IdentityEntries(CharacterIdentity? identity)
@@ -89,33 +145,63 @@ public static class PromptCompiler
         var entries = new List<KeyValuePair<string, string>>();
         void Add(string key, string? value)
         {
-            if (!string.IsNullOrWhiteSpace(value)) entries.Add(new(key, value.Trim()));
+            if (Clean(value) is { } text) entries.Add(new(key, text));
         }
         Add("hair", identity.Hair);
         Add("eyes", identity.Eyes);
         Add("skin", identity.Skin);
         Add("face", identity.Face);
         Add("build", identity.Build);
-        Add("traits", identity.Traits is { Count: > 0 } traits ? string.Join(", ", traits.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim())) : null);
+        Add("traits", Join(", ", identity.Traits ?? []));
         return entries;
     }
 
-    private static string CameraWords(string camera) => camera switch
+    private static IEnumerable<string> StateEntries(CharacterSpec character)
     {
-        "push-in" => "slow push-in",
-        "pan-left" => "slow pan to the left",
-        "pan-right" => "slow pan to the right",
-        "static" => "locked-off static camera",
-        _ => camera,
-    };
+        var state = character.State;
+        (string Key, string? Value)[] fields =
+        [
+            ("wearing", state?.Clothing), ("carrying", state?.Equipment), ("emotion", state?.Emotion), ("posture", state?.Posture),
+            ("moves", character.MotionNotes),
+        ];
+        return fields.Where(f => Clean(f.Value) is not null).Select(f => $"{f.Key} {f.Value!.Trim()}");
+    }
+
+    private static string? EnvironmentText(EnvironmentSpec? environment)
+    {
+        if (environment is null) return null;
+        return Join("; ", [
+            environment.Location,
+            Clean(environment.Architecture) is { } architecture ? $"architecture {architecture}" : null,
+            Join(", ", environment.FixedElements ?? []) is { } elements ? $"always visible: {elements}" : null,
+            Join(", ", environment.Palette ?? []) is { } palette ? $"palette {palette}" : null,
+            Clean(environment.Composition) is { } composition ? $"composition {composition}" : null,
+        ]);
+    }
 
     private static string? StyleText(StyleSpec? style)
     {
         if (style is null) return null;
-        var parts = new List<string>();
-        if (!string.IsNullOrWhiteSpace(style.Name)) parts.Add(style.Name.Trim());
-        if (style.Traits is { Count: > 0 } traits) parts.AddRange(traits.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()));
-        return parts.Count > 0 ? string.Join(", ", parts) : null;
+        return Join(", ", [style.Name, .. style.Traits ?? [], .. (style.References ?? []).Select(r => $"in the manner of {r.Trim()}")]);
+    }
+
+    private static string? DialogueText(DialogueLine line, List<(CharacterSpec Character, int Slot)> present)
+    {
+        if (Clean(line.Line) is not { } text) return null;
+        var speaker = present.Select(p => p.Character).FirstOrDefault(c => string.Equals(c.Name, line.Speaker, StringComparison.OrdinalIgnoreCase));
+        var voice = speaker?.Voice is { } v ? Join(", ", [v.Profile, Clean(v.VoiceId) is { } id ? $"voice {id}" : null]) : null;
+        return $"{line.Speaker?.Trim()}{(voice is null ? "" : $" ({voice})")}: \"{text}\"";
+    }
+
+    private static bool SameLocation(EnvironmentSpec? a, EnvironmentSpec? b) =>
+        string.Equals(Clean(a?.Location), Clean(b?.Location), StringComparison.OrdinalIgnoreCase);
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string? Join(string separator, IEnumerable<string?> parts)
+    {
+        var kept = parts.Select(Clean).OfType<string>().ToList();
+        return kept.Count > 0 ? string.Join(separator, kept) : null;
     }
 
     /// <summary>A film without a seed gets one from its title, so re-submitting it renders (and caches) identically.</summary>

@@ -1,9 +1,12 @@
 namespace Ministudio.Prompt.Films;
 
-/// <summary>Providers a film may name; dispatch owns the adapters, prompt only refuses names it cannot route.</summary>
+/// <summary>
+/// Providers a film may name. Every profiled vendor can be compiled for (dry run); a job is accepted only for providers
+/// dispatch can route today.
+/// </summary>
 public static class Providers
 {
     public const string Local = "local";
 
-    public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal) { Local };
+    public static readonly IReadOnlySet<string> Dispatchable = new HashSet<string>(StringComparer.Ordinal) { Local };
 }

@@ -55,3 +55,17 @@ CREATE TABLE IF NOT EXISTS outbox (
     body jsonb NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- The studio library: characters, environments and styles defined once and referenced by id from films.
+CREATE TABLE IF NOT EXISTS library_items (
+    id uuid PRIMARY KEY,
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    kind text NOT NULL,
+    name text NOT NULL,
+    body jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (tenant_id, kind, name)
+);
+
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS warnings jsonb NOT NULL DEFAULT '[]';

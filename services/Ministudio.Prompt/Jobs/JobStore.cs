@@ -14,13 +14,13 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
     public const double TransitionSeconds = 0.5;
 
     /// <summary>Stores the job with its compiled shots and queues one RenderShot per shot, atomically.</summary>
-    public async Task<Guid> CreateAsync(Guid tenantId, FilmSpec spec, IReadOnlyList<CompiledShot> shots, CancellationToken ct)
+    public async Task<Guid> CreateAsync(Guid tenantId, FilmSpec spec, CompiledFilm film, CancellationToken ct)
     {
         var jobId = Guid.CreateVersion7();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var insertJob = new NpgsqlCommand(
-            "INSERT INTO jobs (id, tenant_id, title, status, stage, spec) VALUES (@id, @tenant, @title, @status, @stage, @spec)",
+            "INSERT INTO jobs (id, tenant_id, title, status, stage, spec, warnings) VALUES (@id, @tenant, @title, @status, @stage, @spec, @warnings)",
             connection, transaction))
         {
             insertJob.Parameters.AddWithValue("id", jobId);
@@ -29,10 +29,11 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             insertJob.Parameters.AddWithValue("status", JobStatus.Queued);
             insertJob.Parameters.AddWithValue("stage", JobStage.Rendering);
             insertJob.Parameters.Add(Json("spec", spec));
+            insertJob.Parameters.Add(Json("warnings", film.Warnings));
             await insertJob.ExecuteNonQueryAsync(ct);
         }
 
-        foreach (var shot in shots)
+        foreach (var shot in film.Shots)
         {
             await using var insertShot = new NpgsqlCommand(
                 "INSERT INTO shots (job_id, idx, prompt, request, status, provider) VALUES (@job, @idx, @prompt, @request, @status, @provider)",
@@ -58,7 +59,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var selectJob = new NpgsqlCommand(
             """
-            SELECT title, status, stage, compose_progress, artifact_hash, duration_seconds, error_code, error_message, created_at, updated_at
+            SELECT title, status, stage, compose_progress, artifact_hash, duration_seconds, error_code, error_message, created_at, updated_at,
+                   warnings::text
             FROM jobs WHERE id = @id AND tenant_id = @tenant
             """, connection);
         selectJob.Parameters.AddWithValue("id", jobId);
@@ -68,6 +70,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         string? artifactHash, errorCode, errorMessage;
         double? duration;
         DateTimeOffset createdAt, updatedAt;
+        IReadOnlyList<CompileWarning> warnings;
         await using (var reader = await selectJob.ExecuteReaderAsync(ct))
         {
             if (!await reader.ReadAsync(ct)) return null;
@@ -81,6 +84,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             errorMessage = reader.IsDBNull(7) ? null : reader.GetString(7);
             createdAt = reader.GetFieldValue<DateTimeOffset>(8);
             updatedAt = reader.GetFieldValue<DateTimeOffset>(9);
+            warnings = JsonSerializer.Deserialize<List<CompileWarning>>(reader.GetString(10), JsonSerializerOptions.Web)!;
         }
 
         var shots = new List<ShotView>();
@@ -109,7 +113,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         // Shots are nine tenths of the work, the final composition the last tenth.
         var progress = status == JobStatus.Succeeded ? 1.0 : 0.9 * shots.Average(s => s.Progress) + 0.1 * composeProgress;
         return new JobView(
-            jobId, title, status, stage, Math.Round(progress, 3), createdAt, updatedAt, shots,
+            jobId, title, status, stage, Math.Round(progress, 3), createdAt, updatedAt, shots, warnings,
             artifactHash is null ? null : new VideoView($"/v1/jobs/{jobId}/video", artifactHash, duration ?? 0),
             errorCode is null ? null : new JobError(errorCode, errorMessage ?? ""));
     }

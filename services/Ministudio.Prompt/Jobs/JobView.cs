@@ -1,3 +1,5 @@
+using Ministudio.Prompt.Films;
+
 namespace Ministudio.Prompt.Jobs;
 
 /// <summary>A job as <c>GET /v1/jobs/{id}</c> shows it.</summary>
@@ -10,6 +12,7 @@ public sealed record JobView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<ShotView> Shots,
+    IReadOnlyList<CompileWarning> Warnings,
     VideoView? Video,
     JobError? Error);
 

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Ministudio.ServiceDefaults;
+
+namespace Ministudio.Prompt.Apis;
+
+/// <summary>Reads a JSON body by hand: the framework's binder answers malformed JSON with a bare 400 and no code.</summary>
+public static class JsonBody
+{
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpContext context, string what, CancellationToken ct) where T : class
+    {
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(context.Request.Body, JsonSerializerOptions.Web, ct);
+            return value is null
+                ? (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.malformed_json", $"The body must be a JSON object describing {what}."))
+                : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.malformed_json", $"The body is not valid JSON for {what}.",
+                ex.Path is { Length: > 1 } path ? $"Near '{path}': {ex.Message}" : ex.Message));
+        }
+    }
+}

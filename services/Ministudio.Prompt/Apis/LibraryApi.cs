@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Ministudio.Prompt.Films;
+using Ministudio.Prompt.Library;
+using Ministudio.ServiceDefaults;
+
+namespace Ministudio.Prompt.Apis;
+
+/// <summary>CRUD for the studio library under /v1/characters, /v1/environments and /v1/styles (plus the built-in style packs).</summary>
+public static class LibraryApi
+{
+    public static IEndpointRouteBuilder MapLibraryApi(this IEndpointRouteBuilder app)
+    {
+        MapKind(app, LibraryKinds.Characters);
+        MapKind(app, LibraryKinds.Environments);
+        MapKind(app, LibraryKinds.Styles);
+        app.MapGet("/v1/style-packs", () => TypedResults.Ok(StylePacks.BuiltIn)).WithTags("Library");
+        return app;
+    }
+
+    private static void MapKind<T>(IEndpointRouteBuilder app, LibraryKind<T> kind) where T : class
+    {
+        var group = app.MapGroup($"/v1/{kind.Route}").WithTags("Library");
+
+        group.MapPost("/", async Task<Results<Created<LibraryItem<T>>, ProblemHttpResult>> (HttpContext context, LibraryStore store, CancellationToken ct) =>
+        {
+            if (!TenantContext.TryGetTenantId(context, out var tenant)) return Missing(kind);
+            var (item, problem) = await JsonBody.ReadAsync<T>(context, $"a {kind.Kind}", ct);
+            if (problem is not null) return problem;
+            if (kind.Validate(item!) is { Count: > 0 } errors) return ApiProblems.Validation(errors);
+            var (outcome, created) = await store.CreateAsync(tenant, kind.Kind, kind.NameOf(item!)!.Trim(), kind.WithoutId(item!), ct);
+            return outcome == LibraryStore.SaveOutcome.Saved
+                ? TypedResults.Created($"/v1/{kind.Route}/{created!.Id}", created)
+                : NameTaken(kind, kind.NameOf(item!)!);
+        });
+
+        group.MapGet("/", async Task<Results<Ok<IReadOnlyList<LibraryItem<T>>>, ProblemHttpResult>> (HttpContext context, LibraryStore store, CancellationToken ct) =>
+            TenantContext.TryGetTenantId(context, out var tenant) ? TypedResults.Ok(await store.ListAsync<T>(tenant, kind.Kind, ct)) : Missing(kind));
+
+        group.MapGet("/{id:guid}", async Task<Results<Ok<LibraryItem<T>>, ProblemHttpResult>> (Guid id, HttpContext context, LibraryStore store, CancellationToken ct) =>
+            TenantContext.TryGetTenantId(context, out var tenant) && await store.FindAsync<T>(tenant, kind.Kind, id, ct) is { } item
+                ? TypedResults.Ok(item)
+                : Missing(kind));
+
+        group.MapPut("/{id:guid}", async Task<Results<Ok<LibraryItem<T>>, ProblemHttpResult>> (Guid id, HttpContext context, LibraryStore store, CancellationToken ct) =>
+        {
+            if (!TenantContext.TryGetTenantId(context, out var tenant)) return Missing(kind);
+            var (item, problem) = await JsonBody.ReadAsync<T>(context, $"a {kind.Kind}", ct);
+            if (problem is not null) return problem;
+            if (kind.Validate(item!) is { Count: > 0 } errors) return ApiProblems.Validation(errors);
+            var (outcome, replaced) = await store.ReplaceAsync(tenant, kind.Kind, id, kind.NameOf(item!)!.Trim(), kind.WithoutId(item!), ct);
+            return outcome switch
+            {
+                LibraryStore.SaveOutcome.Saved => TypedResults.Ok(replaced!),
+                LibraryStore.SaveOutcome.NotFound => Missing(kind),
+                _ => NameTaken(kind, kind.NameOf(item!)!),
+            };
+        });
+
+        group.MapDelete("/{id:guid}", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, HttpContext context, LibraryStore store, CancellationToken ct) =>
+            TenantContext.TryGetTenantId(context, out var tenant) && await store.DeleteAsync(tenant, kind.Kind, id, ct)
+                ? TypedResults.NoContent()
+                : Missing(kind));
+    }
+
+    private static ProblemHttpResult Missing<T>(LibraryKind<T> kind) =>
+        ApiProblems.Problem(StatusCodes.Status404NotFound, "library.not_found", $"No such {kind.Kind}.");
+
+    private static ProblemHttpResult NameTaken<T>(LibraryKind<T> kind, string name) =>
+        ApiProblems.Problem(StatusCodes.Status409Conflict, "library.name_taken", $"A {kind.Kind} named '{name.Trim()}' exists already.");
+}

@@ -1,0 +1,38 @@
+namespace Ministudio.Prompt.Films;
+
+/// <summary>
+/// What a provider accepts: how long a prompt may be, which clip lengths and aspect ratios it makes, and whether it
+/// takes a negative prompt as a separate field. The compiler fits every shot to its provider's profile.
+/// </summary>
+public sealed record VendorProfile(
+    string Name,
+    int MaxPromptChars,
+    IReadOnlyList<double> Durations,
+    IReadOnlySet<string> AspectRatios,
+    bool NegativePromptField)
+{
+    /// <summary>The closest length the provider can make (itself when any length in range is fine).</summary>
+    public double SnapDuration(double seconds) =>
+        Durations.Count == 0 ? seconds : Durations.MinBy(d => (Math.Abs(d - seconds), d))!;
+}
+
+/// <summary>Profiles of the providers films may name. Limits follow each vendor's public API documentation.</summary>
+public static class VendorProfiles
+{
+    private static readonly HashSet<string> AllRatios = ["16:9", "9:16", "1:1"];
+    private static readonly HashSet<string> Wide = ["16:9", "9:16"];
+
+    public static readonly IReadOnlyDictionary<string, VendorProfile> All = new Dictionary<string, VendorProfile>(StringComparer.Ordinal)
+    {
+        // Our own renderer: any length within the platform's limits, every format.
+        ["local"] = new("local", 4000, [], AllRatios, NegativePromptField: true),
+        ["veo"] = new("veo", 1024 * 4, [4, 6, 8], Wide, NegativePromptField: true),
+        ["sora"] = new("sora", 4000, [4, 8, 12], Wide, NegativePromptField: false),
+        ["runway"] = new("runway", 1000, [5, 10], AllRatios, NegativePromptField: false),
+        ["luma"] = new("luma", 5000, [5, 9], AllRatios, NegativePromptField: false),
+        ["kling"] = new("kling", 2500, [5, 10], AllRatios, NegativePromptField: true),
+        ["minimax"] = new("minimax", 2000, [6, 10], Wide, NegativePromptField: false),
+    };
+
+    public static VendorProfile For(string? provider) => All.TryGetValue(provider ?? Providers.Local, out var profile) ? profile : All[Providers.Local];
+}

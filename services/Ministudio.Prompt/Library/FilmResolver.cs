@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ministudio.Prompt.Films;
+using Ministudio.ServiceDefaults;
+
+namespace Ministudio.Prompt.Library;
+
+/// <summary>
+/// Replaces library references in a film (characters, environments and styles given by id, styles by built-in pack
+/// name) with their definitions; fields written in the film itself win over the library's.
+/// </summary>
+public sealed class FilmResolver(LibraryStore library)
+{
+    public async Task<(FilmSpec Film, IReadOnlyList<FieldError> Errors)> ResolveAsync(Guid tenant, FilmSpec spec, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+
+        var style = spec.Style;
+        if (style is not null)
+        {
+            StyleSpec? definition = null;
+            if (style.Id is { } id)
+            {
+                definition = StylePacks.BuiltIn.GetValueOrDefault(id)
+                    ?? (Guid.TryParse(id, out var guid) ? (await library.FindAsync<StyleSpec>(tenant, LibraryKinds.Styles.Kind, guid, ct))?.Item : null);
+                if (definition is null) errors.Add(new("style.id", "film.style_not_found", $"No style or style pack '{id}'."));
+            }
+            else if (style is { Name: { } name, Traits: null, References: null, Palette: null, NegativePrompt: null })
+            {
+                // A bare name of a built-in pack means the pack.
+                definition = StylePacks.BuiltIn.GetValueOrDefault(name);
+            }
+            style = Overlay(definition, style with { Id = null });
+        }
+
+        var characters = new List<CharacterSpec>();
+        foreach (var (character, i) in (spec.Characters ?? []).Select((c, i) => (c, i)))
+        {
+            if (character?.Id is not { } id)
+            {
+                characters.Add(character!);
+                continue;
+            }
+            var definition = await FindAsync<CharacterSpec>(tenant, LibraryKinds.Characters.Kind, id, ct);
+            if (definition is null) errors.Add(new($"characters[{i}].id", "film.character_not_found", $"No character '{id}' in the library."));
+            characters.Add(Overlay(definition, character with { Id = null }));
+        }
+
+        var environment = await ResolveEnvironmentAsync(tenant, spec.Environment, "environment.id", errors, ct);
+        var shots = new List<ShotSpec>();
+        foreach (var (shot, i) in (spec.Shots ?? []).Select((s, i) => (s, i)))
+        {
+            shots.Add(shot is null ? shot! : shot with { Environment = await ResolveEnvironmentAsync(tenant, shot.Environment, $"shots[{i}].environment.id", errors, ct) });
+        }
+
+        return (spec with { Style = style, Characters = spec.Characters is null ? null : characters, Environment = environment, Shots = spec.Shots is null ? null : shots }, errors);
+    }
+
+    private async Task<EnvironmentSpec?> ResolveEnvironmentAsync(Guid tenant, EnvironmentSpec? environment, string field, List<FieldError> errors, CancellationToken ct)
+    {
+        if (environment?.Id is not { } id) return environment;
+        var definition = await FindAsync<EnvironmentSpec>(tenant, LibraryKinds.Environments.Kind, id, ct);
+        if (definition is null) errors.Add(new(field, "film.environment_not_found", $"No environment '{id}' in the library."));
+        return Overlay(definition, environment with { Id = null });
+    }
+
+    private async Task<T?> FindAsync<T>(Guid tenant, string kind, string id, CancellationToken ct) where T : class =>
+        Guid.TryParse(id, out var guid) ? (await library.FindAsync<T>(tenant, kind, guid, ct))?.Item : null;
+
+    /// <summary>The definition with every non-null field of <paramref name="local"/> written over it.</summary>
+    public static T Overlay<T>(T? definition, T local) where T : class
+    {
+        if (definition is null) return local;
+        var merged = JsonSerializer.SerializeToNode(definition, JsonSerializerOptions.Web)!.AsObject();
+        foreach (var (key, value) in JsonSerializer.SerializeToNode(local, JsonSerializerOptions.Web)!.AsObject())
+        {
+            if (value is not null) merged[key] = value.DeepClone();
+        }
+        return merged.Deserialize<T>(JsonSerializerOptions.Web)!;
+    }
+}
