@@ -2,62 +2,33 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using MassTransit;
 using MassTransit.Testing;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Contracts;
 using Ministudio.Prompt.Jobs;
-using Ministudio.Prompt.Tenants;
 using Ministudio.ServiceDefaults;
-using Ministudio.TestSupport;
 
 namespace Ministudio.Prompt.Tests;
 
 /// <summary>The prompt service against a real PostgreSQL database, with MassTransit's in-memory harness as the bus.</summary>
 public sealed class PromptApiTests : IAsyncLifetime
 {
-    private const string AcmeKey = "ms_test_acme_0123456789abcdef";
-    private const string GlobexKey = "ms_test_globex_0123456789abcdef";
-
-    private readonly string _artifactRoot = Directory.CreateTempSubdirectory("ministudio-prompt-tests").FullName;
-    private WebApplicationFactory<Program> _factory = null!;
-    private ITestHarness _harness = null!;
+    private PromptApp _app = null!;
     private Guid _acme;
     private Guid _globex;
+    private ITestHarness _harness = null!;
+    private WebApplicationFactory<Program> _factory = null!;
 
     public async ValueTask InitializeAsync()
     {
-        var database = await TestInfrastructure.CreateDatabaseAsync("prompt");
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("ConnectionStrings:postgres", database);
-            web.UseSetting("ConnectionStrings:rabbitmq", "amqp://unused-the-harness-replaces-the-bus/");
-            web.UseSetting(ArtifactStore.RootKey, _artifactRoot);
-            web.UseSetting("Seed:Tenants:acme:ApiKey", AcmeKey);
-            web.UseSetting("Seed:Tenants:globex:ApiKey", GlobexKey);
-            web.ConfigureTestServices(services => services.AddMassTransitTestHarness(bus => bus.AddConsumer<JobEventsConsumer>()));
-        });
-        _harness = _factory.Services.GetTestHarness();
-        var tenants = _factory.Services.GetRequiredService<TenantDirectory>();
-        _acme = (await tenants.FindByKeyAsync(AcmeKey, CancellationToken.None))!.Id;
-        _globex = (await tenants.FindByKeyAsync(GlobexKey, CancellationToken.None))!.Id;
+        _app = await PromptApp.StartAsync();
+        (_acme, _globex, _harness, _factory) = (_app.Acme, _app.Globex, _app.Harness, _app.Factory);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        Directory.Delete(_artifactRoot, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 
-    private HttpClient ClientFor(Guid tenant)
-    {
-        var client = _factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Tenant-Id", tenant.ToString());
-        return client;
-    }
+    private HttpClient ClientFor(Guid tenant) => _app.ClientFor(tenant);
 
     [Fact]
     public async Task A_film_goes_from_accepted_through_rendering_and_composing_to_a_downloadable_video()

@@ -51,7 +51,8 @@ public static class FilmsApi
         var (spec, problem) = await JsonBody.ReadAsync<FilmSpec>(context, "a film", ct);
         if (problem is not null) return (null, problem);
         var (resolved, missing) = await resolver.ResolveAsync(tenant, spec!, ct);
-        var errors = missing.Concat(FilmValidator.Validate(resolved, forSubmission)).ToList();
+        // Unresolved references come alone: the spec they leave behind is incomplete by construction.
+        var errors = missing.Count > 0 ? missing : FilmValidator.Validate(resolved, forSubmission);
         return errors.Count > 0 ? (null, ApiProblems.Validation(errors)) : ((tenant, resolved), null);
     }
 }

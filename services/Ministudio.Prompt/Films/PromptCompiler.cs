@@ -162,7 +162,7 @@ public static class PromptCompiler
         (string Key, string? Value)[] fields =
         [
             ("wearing", state?.Clothing), ("carrying", state?.Equipment), ("emotion", state?.Emotion), ("posture", state?.Posture),
-            ("moves", character.MotionNotes),
+            ("motion", character.MotionNotes),
         ];
         return fields.Where(f => Clean(f.Value) is not null).Select(f => $"{f.Key} {f.Value!.Trim()}");
     }

@@ -1,0 +1,61 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Ministudio.Prompt.Jobs;
+using Ministudio.Prompt.Tenants;
+using Ministudio.ServiceDefaults;
+using Ministudio.TestSupport;
+
+namespace Ministudio.Prompt.Tests;
+
+/// <summary>The prompt service on a fresh PostgreSQL database, MassTransit's in-memory harness as its bus, two tenants.</summary>
+public sealed class PromptApp : IAsyncDisposable
+{
+    private const string AcmeKey = "ms_test_acme_0123456789abcdef";
+    private const string GlobexKey = "ms_test_globex_0123456789abcdef";
+
+    private readonly string _artifactRoot = Directory.CreateTempSubdirectory("ministudio-prompt-tests").FullName;
+
+    private PromptApp(WebApplicationFactory<Program> factory) => Factory = factory;
+
+    public WebApplicationFactory<Program> Factory { get; private set; }
+    public ITestHarness Harness => Factory.Services.GetTestHarness();
+    public Guid Acme { get; private set; }
+    public Guid Globex { get; private set; }
+
+    public static async Task<PromptApp> StartAsync()
+    {
+        var database = await TestInfrastructure.CreateDatabaseAsync("prompt");
+        var app = new PromptApp(null!);
+        app.Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:postgres", database);
+            web.UseSetting("ConnectionStrings:rabbitmq", "amqp://unused-the-harness-replaces-the-bus/");
+            web.UseSetting(ArtifactStore.RootKey, app._artifactRoot);
+            web.UseSetting("Seed:Tenants:acme:ApiKey", AcmeKey);
+            web.UseSetting("Seed:Tenants:globex:ApiKey", GlobexKey);
+            web.ConfigureTestServices(services => services.AddMassTransitTestHarness(bus => bus.AddConsumer<JobEventsConsumer>()));
+        });
+        var tenants = app.Factory.Services.GetRequiredService<TenantDirectory>();
+        app.Acme = (await tenants.FindByKeyAsync(AcmeKey, CancellationToken.None))!.Id;
+        app.Globex = (await tenants.FindByKeyAsync(GlobexKey, CancellationToken.None))!.Id;
+        return app;
+    }
+
+    /// <summary>A client speaking as a tenant, the way the gateway forwards requests.</summary>
+    public HttpClient ClientFor(Guid tenant)
+    {
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Tenant-Id", tenant.ToString());
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        Directory.Delete(_artifactRoot, recursive: true);
+    }
+}
