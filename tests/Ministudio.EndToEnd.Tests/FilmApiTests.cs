@@ -67,6 +67,30 @@ public sealed class FilmApiTests(PlatformFixture platform)
         Assert.Equal(info.DurationSeconds, (await Media.ProbeAsync(await DownloadAsync(client, repeatId))).DurationSeconds, 0.05);
     }
 
+    public static TheoryData<string> StudioSamples => new(
+        Directory.GetFiles(Path.GetDirectoryName(PlatformFixture.SampleFilm)!, "*.json")
+            .Where(path => path != PlatformFixture.SampleFilm) // rendered by the cache test, which needs it uncached
+            .Select(Path.GetFileName).Order()!);
+
+    [Theory]
+    [MemberData(nameof(StudioSamples))]
+    public async Task Every_sample_film_renders_end_to_end_at_its_format(string sample)
+    {
+        var client = platform.GatewayClient(platform.DevelopmentKey);
+        var spec = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(PlatformFixture.SampleFilm)!, sample), TestContext.Current.CancellationToken))!;
+        var accepted = await client.PostAsync("/v1/films", Json(spec.ToJsonString()), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var jobId = (await accepted.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["id"]!.GetValue<Guid>();
+
+        var (job, _) = await WaitForTerminalAsync(client, jobId);
+        Assert.True(job["status"]!.GetValue<string>() == "succeeded", job.ToJsonString());
+        var info = await Media.ProbeAsync(await DownloadAsync(client, jobId));
+        var (width, height) = spec["aspectRatio"]!.GetValue<string>() switch { "9:16" => (720, 1280), "1:1" => (720, 720), _ => (1280, 720) };
+        var durations = spec["shots"]!.AsArray().Select(s => s!["durationSeconds"]!.GetValue<double>()).ToList();
+        Assert.Equal(("h264", width, height), (info.Codec, info.Width, info.Height));
+        Assert.InRange(info.DurationSeconds, durations.Sum() - 0.5 * (durations.Count - 1) - 0.2, durations.Sum() - 0.5 * (durations.Count - 1) + 0.2);
+    }
+
     [Fact]
     public async Task Another_tenant_gets_404_for_the_same_job()
     {
