@@ -2,7 +2,8 @@ namespace Ministudio.Contracts;
 
 /// <summary>
 /// Everything a provider needs to produce one shot; its canonical JSON is the result-cache key. NegativePrompt is set
-/// only for providers that take it as a field (others get it in the prompt text).
+/// only for providers that take it as a field (others get it in the prompt text). FirstFrameClip is the artifact hash
+/// of the previous shot in a continuity chain: its last frame becomes this shot's first.
 /// </summary>
 public sealed record ShotRequest(
     string Provider,
@@ -17,7 +18,8 @@ public sealed record ShotRequest(
     string CameraMove,
     string? NegativePrompt,
     ShotStyle Style,
-    IReadOnlyList<ShotCharacter> Characters);
+    IReadOnlyList<ShotCharacter> Characters,
+    string? FirstFrameClip = null);
 
 public sealed record ShotStyle(string Name, IReadOnlyList<string> Palette);
 

@@ -55,6 +55,19 @@ public sealed class FilmApiTests(PlatformFixture platform)
         Assert.True(miraAcrossShots < 3, $"Mira differs between shots by {miraAcrossShots:0.0}");
         Assert.True(miraVersusEmpty > 4 * Math.Max(miraAcrossShots, 1), $"the figure region should change when Mira is absent ({miraVersusEmpty:0.0})");
 
+        // The shots form one continuity chain: each starts on the true last frame of the one before.
+        Assert.All(shots, shot => Assert.Equal(0, shot!["chain"]!.GetValue<int>()));
+        for (var i = 1; i < shots.Count; i++)
+        {
+            var previous = platform.ClipPath(shots[i - 1]!["clipSha256"]!.GetValue<string>());
+            var current = platform.ClipPath(shots[i]!["clipSha256"]!.GetValue<string>());
+            var previousInfo = await Media.ProbeAsync(previous);
+            var lastFrame = await Media.FrameAtAsync(previous, previousInfo.DurationSeconds - 1 / 24.0);
+            var firstFrame = await Media.FrameAtAsync(current, 0);
+            var difference = Media.MeanDifference(lastFrame, firstFrame, info.Width, whole);
+            Assert.True(difference < 2, $"shot {i} should open on shot {i - 1}'s last frame (difference {difference:0.0})");
+        }
+
         // The same film again: every shot from the Redis cache, no render call at all.
         var rendersBefore = await platform.RenderedShotsAsync();
         var repeat = await client.PostAsync("/v1/films", Json(spec), TestContext.Current.CancellationToken);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Ministudio.AppHost;
 using Ministudio.AppHost.Hosting;
 using Ministudio.Render.Rendering;
+using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 using Npgsql;
 
@@ -53,6 +54,9 @@ public sealed class PlatformFixture : IAsyncLifetime
         await _app.DisposeAsync();
         Directory.Delete(_artifacts, recursive: true);
     }
+
+    /// <summary>Where a clip is in the shared artifact store (tests look at single shots there).</summary>
+    public string ClipPath(string hash) => new ArtifactStore(_artifacts).PathOf(hash);
 
     public HttpClient GatewayClient(string? apiKey)
     {

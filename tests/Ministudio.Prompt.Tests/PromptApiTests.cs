@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Contracts;
 using Ministudio.Prompt.Jobs;
 using Ministudio.ServiceDefaults;
+using Ministudio.TestSupport;
 
 namespace Ministudio.Prompt.Tests;
 
@@ -42,10 +43,10 @@ public sealed class PromptApiTests : IAsyncLifetime
         Assert.Equal(JobStatus.Queued, job.Status);
         Assert.Equal(3, job.Shots.Count);
 
-        // The outbox relay publishes one RenderShot per shot, carrying the compiled request.
-        var renders = await WaitForAsync(() => _harness.Published.Select<RenderShot>().Where(m => m.Context.Message.JobId == job.Id).ToList(), list => list.Count == 3);
-        Assert.Equal([0, 1, 2], renders.Select(r => r.Context.Message.ShotIndex).Order());
-        Assert.All(renders, r => Assert.Equal(_acme, r.Context.Message.TenantId));
+        // The three shots form one continuity chain: only the first is queued at once, each next one when its
+        // predecessor is done, starting on the predecessor's clip.
+        var first = await _harness.PublishedAsync<RenderShot>(m => m.JobId == job.Id);
+        Assert.Equal((0, _acme, (string?)null), (first.ShotIndex, first.TenantId, first.Request.FirstFrameClip));
 
         var clips = new[] { ClipHash('a'), ClipHash('b'), ClipHash('c') };
         await _harness.Bus.Publish(new ShotProgressed(job.Id, 0, 0.5, "drawing"), TestContext.Current.CancellationToken);
@@ -53,7 +54,13 @@ public sealed class PromptApiTests : IAsyncLifetime
         Assert.Equal(JobStatus.Running, running.Status);
 
         for (var i = 0; i < 3; i++)
+        {
             await _harness.Bus.Publish(new ShotRendered(job.Id, i, clips[i], 3, FromCache: i == 1, "local"), TestContext.Current.CancellationToken);
+            if (i == 2) break;
+            var next = await _harness.PublishedAsync<RenderShot>(m => m.JobId == job.Id && m.ShotIndex == i + 1);
+            Assert.Equal(clips[i], next.Request.FirstFrameClip);
+        }
+        Assert.Equal(3, _harness.Published.Select<RenderShot>(TestContext.Current.CancellationToken).Count(m => m.Context.Message.JobId == job.Id));
 
         var compose = await WaitForAsync(() => _harness.Published.Select<ComposeFilm>().Where(m => m.Context.Message.JobId == job.Id).ToList(), list => list.Count >= 1);
         Assert.Equal(clips, Assert.Single(compose).Context.Message.ClipHashes);

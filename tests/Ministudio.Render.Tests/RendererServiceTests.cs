@@ -66,6 +66,43 @@ public sealed class RendererServiceTests : IAsyncLifetime
         Assert.Equal((1, 24), (stats!.ShotsRendered, stats.FramesRendered));
     }
 
+    [Fact]
+    public async Task A_chained_shot_starts_on_the_true_last_frame_of_the_previous_one()
+    {
+        var store = _factory.Services.GetRequiredService<ArtifactStore>();
+        var first = FigureTests.Request(seed: 11, action: "Mira climbs", camera: "pan-right", FigureTests.Mira);
+        first.DurationSeconds = 1;
+        var previous = await RenderAsync(first);
+
+        var next = FigureTests.Request(seed: 12, action: "Mira arrives at the top", camera: "push-in", FigureTests.Mira, FigureTests.Theo);
+        next.DurationSeconds = 1;
+        next.FirstFrameArtifact = previous.ArtifactHash;
+        var chained = await RenderAsync(next);
+
+        var lastOfPrevious = await Media.FrameAtAsync(store.PathOf(previous.ArtifactHash), 23 / 24.0);
+        var firstOfNext = await Media.FrameAtAsync(store.PathOf(chained.ArtifactHash), 0);
+        var laterOfNext = await Media.FrameAtAsync(store.PathOf(chained.ArtifactHash), 0.9);
+        var frame = (0, 0, 1280, 720);
+        Assert.True(Media.MeanDifference(lastOfPrevious, firstOfNext, 1280, frame) < 2, "the chained shot must open on the previous last frame");
+        Assert.True(Media.MeanDifference(lastOfPrevious, laterOfNext, 1280, frame) > 5, "and then become its own shot");
+
+        next.FirstFrameArtifact = new string('f', 64);
+        using var missing = _client.RenderShot(next, cancellationToken: TestContext.Current.CancellationToken);
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await missing.ResponseStream.MoveNext(TestContext.Current.CancellationToken));
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+    }
+
+    private async Task<RenderCompleted> RenderAsync(RenderShotRequest request)
+    {
+        using var call = _client.RenderShot(request, cancellationToken: TestContext.Current.CancellationToken);
+        RenderCompleted? completed = null;
+        await foreach (var reply in call.ResponseStream.ReadAllAsync(TestContext.Current.CancellationToken))
+        {
+            if (reply.ReplyCase == RenderShotReply.ReplyOneofCase.Completed) completed = reply.Completed;
+        }
+        return completed ?? throw new InvalidOperationException("The render finished without a clip.");
+    }
+
     [Theory]
     [InlineData(1281, 720, 1.0)]
     [InlineData(1280, 720, 0.0)]

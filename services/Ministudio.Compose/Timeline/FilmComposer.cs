@@ -29,6 +29,9 @@ public sealed class FilmComposer(ComposeOptions options)
         "fadefast", "fadeslow",
     };
 
+    /// <summary>The longest cross-fade xfade accepts.</summary>
+    public const double MaxTransitionSeconds = 60;
+
     public async Task<ComposedFilm> ComposeAsync(
         IReadOnlyList<string> clips, string transition, double transitionSeconds, string output, IProgress<double>? progress, CancellationToken ct)
     {
@@ -36,11 +39,14 @@ public sealed class FilmComposer(ComposeOptions options)
         if (!Transitions.Contains(transition))
             throw new CompositionException("compose.invalid_transition", $"'{transition}' is not an xfade transition.");
 
+        if (clips.Count > 1 && !(transitionSeconds is > 0 and <= MaxTransitionSeconds))
+            throw new CompositionException("compose.invalid_transition", $"A transition lasts more than 0 and at most {MaxTransitionSeconds} s, not {transitionSeconds}.");
+
         var durations = new List<double>(clips.Count);
         foreach (var clip in clips)
         {
             if (!File.Exists(clip)) throw new CompositionException("compose.clip_missing", $"Clip {Path.GetFileName(clip)} is not in the artifact store.");
-            durations.Add((await FFProbe.AnalyseAsync(clip, cancellationToken: ct)).Duration.TotalSeconds);
+            durations.Add(await DurationOfAsync(clip, ct));
         }
         if (clips.Count > 1 && durations.Any(d => d <= transitionSeconds))
             throw new CompositionException("compose.clip_too_short", $"Every clip must be longer than the {transitionSeconds} s transition.");
@@ -65,7 +71,8 @@ public sealed class FilmComposer(ComposeOptions options)
                 .WithThreads(options.Threads)
                 .WithFastStart();
         });
-        if (progress is not null) processor = processor.NotifyOnProgress((TimeSpan encoded) => progress.Report(Math.Clamp(encoded.TotalSeconds / total, 0, 1)));
+        if (progress is not null)
+            processor = processor.NotifyOnPercentageProgress(percent => progress.Report(Math.Clamp(percent / 100, 0, 1)), TimeSpan.FromSeconds(total));
 
         try
         {
@@ -77,7 +84,20 @@ public sealed class FilmComposer(ComposeOptions options)
             throw new CompositionException("compose.ffmpeg_failed", reason, ex);
         }
         timeout.Token.ThrowIfCancellationRequested();
-        return new ComposedFilm(output, (await FFProbe.AnalyseAsync(output, cancellationToken: ct)).Duration.TotalSeconds);
+        return new ComposedFilm(output, await DurationOfAsync(output, ct));
+    }
+
+    /// <summary>How long a local media file runs; a file ffprobe cannot read is an ffmpeg failure, not a crash.</summary>
+    public static async Task<double> DurationOfAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            return (await FFProbe.AnalyseAsync(path, customArguments: LocalOnlyArgument, cancellationToken: ct)).Duration.TotalSeconds;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new CompositionException("compose.ffmpeg_failed", $"ffprobe could not read {Path.GetFileName(path)}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>
@@ -102,5 +122,7 @@ public sealed class FilmComposer(ComposeOptions options)
     }
 
     // Inputs are files in our own store: refuse every other protocol ffmpeg could be talked into opening.
-    private static void LocalOnly(FFMpegInputOptions input) => input.WithCustomArgument("-protocol_whitelist file");
+    private const string LocalOnlyArgument = "-protocol_whitelist file";
+
+    private static void LocalOnly(FFMpegInputOptions input) => input.WithCustomArgument(LocalOnlyArgument);
 }

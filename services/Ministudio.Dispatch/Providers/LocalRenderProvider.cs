@@ -31,6 +31,10 @@ public sealed class LocalRenderProvider(Renderer.RendererClient renderer) : IVid
         {
             throw new ProviderException("render.invalid_request", ex.Status.Detail, retryable: false, ex);
         }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition)
+        {
+            throw new ProviderException("render.missing_input", ex.Status.Detail, retryable: false, ex);
+        }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.DeadlineExceeded)
         {
             throw new ProviderException("render.unavailable", ex.Status.Detail, retryable: true, ex);
@@ -57,6 +61,7 @@ public sealed class LocalRenderProvider(Renderer.RendererClient renderer) : IVid
             DurationSeconds = request.DurationSeconds,
             Seed = request.Seed,
             CameraMove = request.CameraMove,
+            FirstFrameArtifact = request.FirstFrameClip ?? "",
             Style = new StyleLook { Name = request.Style.Name, Palette = { request.Style.Palette } },
         };
         foreach (var character in request.Characters)

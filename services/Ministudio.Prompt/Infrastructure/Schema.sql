@@ -69,3 +69,6 @@ CREATE TABLE IF NOT EXISTS library_items (
 );
 
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS warnings jsonb NOT NULL DEFAULT '[]';
+
+-- Shots of one continuity chain render in order, each starting on the previous one's last frame.
+ALTER TABLE shots ADD COLUMN IF NOT EXISTS chain int NOT NULL DEFAULT 0;

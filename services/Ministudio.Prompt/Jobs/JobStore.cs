@@ -13,7 +13,10 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
     public const string Transition = "fade";
     public const double TransitionSeconds = 0.5;
 
-    /// <summary>Stores the job with its compiled shots and queues one RenderShot per shot, atomically.</summary>
+    /// <summary>
+    /// Stores the job with its compiled shots and, atomically, queues the first shot of every continuity chain; the
+    /// rest of a chain is queued shot by shot as its predecessor finishes (see <see cref="RecordShotRenderedAsync"/>).
+    /// </summary>
     public async Task<Guid> CreateAsync(Guid tenantId, FilmSpec spec, CompiledFilm film, CancellationToken ct)
     {
         var jobId = Guid.CreateVersion7();
@@ -36,16 +39,18 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         foreach (var shot in film.Shots)
         {
             await using var insertShot = new NpgsqlCommand(
-                "INSERT INTO shots (job_id, idx, prompt, request, status, provider) VALUES (@job, @idx, @prompt, @request, @status, @provider)",
+                "INSERT INTO shots (job_id, idx, chain, prompt, request, status, provider) VALUES (@job, @idx, @chain, @prompt, @request, @status, @provider)",
                 connection, transaction);
             insertShot.Parameters.AddWithValue("job", jobId);
             insertShot.Parameters.AddWithValue("idx", shot.Index);
+            insertShot.Parameters.AddWithValue("chain", shot.Chain);
             insertShot.Parameters.AddWithValue("prompt", shot.Prompt);
             insertShot.Parameters.Add(Json("request", shot.Request));
             insertShot.Parameters.AddWithValue("status", JobStatus.Queued);
             insertShot.Parameters.AddWithValue("provider", shot.Request.Provider);
             await insertShot.ExecuteNonQueryAsync(ct);
-            await Outbox.EnqueueAsync(connection, transaction, new RenderShot(jobId, tenantId, shot.Index, shot.Request), ct);
+            var startsChain = shot.Index == 0 || film.Shots[shot.Index - 1].Chain != shot.Chain;
+            if (startsChain) await Outbox.EnqueueAsync(connection, transaction, new RenderShot(jobId, tenantId, shot.Index, shot.Request), ct);
         }
 
         await transaction.CommitAsync(ct);
@@ -90,7 +95,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         var shots = new List<ShotView>();
         await using (var selectShots = new NpgsqlCommand(
             """
-            SELECT idx, status, progress, from_cache, provider, duration_seconds, prompt, error_code, error_message
+            SELECT idx, status, progress, from_cache, provider, duration_seconds, prompt, error_code, error_message, chain, artifact_hash
             FROM shots WHERE job_id = @id ORDER BY idx
             """, connection))
         {
@@ -106,7 +111,9 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
                     Provider: reader.IsDBNull(4) ? null : reader.GetString(4),
                     DurationSeconds: reader.IsDBNull(5) ? null : reader.GetDouble(5),
                     Prompt: reader.GetString(6),
-                    Error: reader.IsDBNull(7) ? null : new JobError(reader.GetString(7), reader.GetString(8))));
+                    Error: reader.IsDBNull(7) ? null : new JobError(reader.GetString(7), reader.GetString(8)),
+                    Chain: reader.GetInt32(9),
+                    ClipSha256: reader.IsDBNull(10) ? null : reader.GetString(10)));
             }
         }
 
@@ -172,6 +179,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             await update.ExecuteNonQueryAsync(ct);
         }
 
+        await QueueNextInChainAsync(connection, transaction, job.Value.TenantId, rendered, ct);
+
         var clips = new List<string>();
         var allDone = true;
         await using (var select = new NpgsqlCommand("SELECT status, artifact_hash FROM shots WHERE job_id = @job ORDER BY idx", connection, transaction))
@@ -190,7 +199,26 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         if (allDone)
             await Outbox.EnqueueAsync(connection, transaction, new ComposeFilm(rendered.JobId, job.Value.TenantId, clips, Transition, TransitionSeconds), ct);
         await transaction.CommitAsync(ct);
-        if (allDone) outboxSignal.Notify();
+        outboxSignal.Notify();
+    }
+
+    /// <summary>The next shot of the same chain starts on this shot's last frame, so it is queued only now.</summary>
+    private static async Task QueueNextInChainAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, ShotRendered rendered, CancellationToken ct)
+    {
+        await using var next = new NpgsqlCommand(
+            """
+            UPDATE shots n SET request = jsonb_set(n.request, '{firstFrameClip}', to_jsonb(@clip::text))
+            FROM shots p
+            WHERE p.job_id = @job AND p.idx = @idx AND n.job_id = @job AND n.idx = @idx + 1 AND n.chain = p.chain AND n.status = @queued
+            RETURNING n.request::text
+            """, connection, transaction);
+        next.Parameters.AddWithValue("clip", rendered.ArtifactHash);
+        next.Parameters.AddWithValue("job", rendered.JobId);
+        next.Parameters.AddWithValue("idx", rendered.ShotIndex);
+        next.Parameters.AddWithValue("queued", JobStatus.Queued);
+        if (await next.ExecuteScalarAsync(ct) is not string request) return;
+        var shot = JsonSerializer.Deserialize<ShotRequest>(request, JsonSerializerOptions.Web)!;
+        await Outbox.EnqueueAsync(connection, transaction, new RenderShot(rendered.JobId, tenantId, rendered.ShotIndex + 1, shot), ct);
     }
 
     public async Task RecordShotFailedAsync(ShotFailed failed, CancellationToken ct)

@@ -24,7 +24,9 @@ public sealed record ShotView(
     string? Provider,
     double? DurationSeconds,
     string Prompt,
-    JobError? Error);
+    JobError? Error,
+    int Chain,
+    string? ClipSha256);
 
 public sealed record VideoView(string Url, string Sha256, double DurationSeconds);
 

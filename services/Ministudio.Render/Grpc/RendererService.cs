@@ -2,11 +2,12 @@ using System.Threading.Channels;
 using Grpc.Core;
 using Ministudio.Contracts.Render;
 using Ministudio.Render.Rendering;
+using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Render.Grpc;
 
 /// <summary>gRPC front of the renderer: validates, waits for a free slot, streams progress, answers with the clip.</summary>
-public sealed class RendererService(ShotEncoder encoder, RenderSlots slots, ILogger<RendererService> logger) : Renderer.RendererBase
+public sealed class RendererService(ShotEncoder encoder, RenderSlots slots, ArtifactStore artifacts, ILogger<RendererService> logger) : Renderer.RendererBase
 {
     public const int MaxSide = 3840;
     public const double MaxDurationSeconds = 60;
@@ -14,6 +15,8 @@ public sealed class RendererService(ShotEncoder encoder, RenderSlots slots, ILog
     public override async Task RenderShot(RenderShotRequest request, IServerStreamWriter<RenderShotReply> responseStream, ServerCallContext context)
     {
         if (Validate(request) is { } problem) throw new RpcException(new Status(StatusCode.InvalidArgument, problem));
+        if (request.FirstFrameArtifact is { Length: > 0 } previous && !artifacts.Contains(previous))
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"first_frame_artifact {previous} is not in the artifact store."));
         var ct = context.CancellationToken;
         var totalFrames = (int)Math.Round(request.DurationSeconds * request.Fps);
 

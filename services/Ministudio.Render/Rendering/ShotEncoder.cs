@@ -5,6 +5,7 @@ using FFMpegCore.Enums;
 using FFMpegCore.Pipes;
 using Ministudio.Contracts.Render;
 using Ministudio.ServiceDefaults;
+using SkiaSharp;
 
 namespace Ministudio.Render.Rendering;
 
@@ -21,7 +22,10 @@ public sealed class ShotEncoder(ArtifactStore artifacts, RenderStats stats)
         var scratch = artifacts.CreateScratchFolder();
         try
         {
-            using var frames = new ShotFrames(request);
+            using var firstFrame = request.FirstFrameArtifact is { Length: > 0 } previous
+                ? await LastFrameAsync(artifacts.PathOf(previous), scratch, ct)
+                : null;
+            using var frames = new ShotFrames(request, firstFrame);
             var output = Path.Combine(scratch, "shot.mp4");
             var source = new RawVideoPipeSource(Frames(frames, progress, ct)) { FrameRate = request.Fps };
             await FFMpegArguments
@@ -54,6 +58,18 @@ public sealed class ShotEncoder(ArtifactStore artifacts, RenderStats stats)
         {
             Directory.Delete(scratch, recursive: true);
         }
+    }
+
+    /// <summary>The true last frame of a clip (ffmpeg keeps overwriting one image until the stream ends).</summary>
+    private static async Task<SKBitmap> LastFrameAsync(string clip, string scratch, CancellationToken ct)
+    {
+        var image = Path.Combine(scratch, "last-frame.png");
+        await FFMpegArguments
+            .FromFileInput(clip, verifyExists: true, options => options.WithCustomArgument("-sseof -1"))
+            .OutputToFile(image, overwrite: true, options => options.WithCustomArgument("-update 1"))
+            .CancellableThrough(ct)
+            .ProcessAsynchronously(throwOnError: true);
+        return SKBitmap.Decode(image) ?? throw new InvalidOperationException($"Could not read the last frame of {Path.GetFileName(clip)}.");
     }
 
     private static IEnumerable<IVideoFrame> Frames(ShotFrames frames, Action<int, int> progress, CancellationToken ct)

@@ -12,6 +12,9 @@ public sealed class ShotFrames : IDisposable
     // The background is painted larger than the frame so the camera can pan and push in without showing an edge.
     private const float Overscan = 1.25f;
 
+    // A chained shot starts on the previous shot's true last frame and dissolves into its own scene over half a second.
+    private readonly SKBitmap? _firstFrame;
+    private readonly int _blendFrames;
     private readonly RenderShotRequest _request;
     private readonly SKBitmap _background;
     private readonly SKBitmap _foreground;
@@ -20,12 +23,14 @@ public sealed class ShotFrames : IDisposable
     // Bilinear sampling keeps the slow camera move smooth; figures are drawn 1:1 and need none.
     private static readonly SKSamplingOptions Linear = new(SKFilterMode.Linear);
 
-    public ShotFrames(RenderShotRequest request)
+    public ShotFrames(RenderShotRequest request, SKBitmap? firstFrame = null)
     {
         _request = request;
+        _firstFrame = firstFrame;
         Width = request.Width;
         Height = request.Height;
         FrameCount = (int)Math.Round(request.DurationSeconds * request.Fps);
+        _blendFrames = firstFrame is null ? 0 : Math.Max(1, Math.Min(request.Fps / 2, FrameCount / 2));
         _background = PaintBackground(request, (int)(Width * Overscan), (int)(Height * Overscan));
         _foreground = PaintForeground(request);
         _frame = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Premul));
@@ -43,6 +48,11 @@ public sealed class ShotFrames : IDisposable
         _canvas.Clear(SKColors.Black);
         _canvas.DrawBitmap(_background, CameraSource(t), new SKRect(0, 0, Width, Height), Linear, null);
         _canvas.DrawBitmap(_foreground, 0, 0, SKSamplingOptions.Default, null);
+        if (_firstFrame is not null && index < _blendFrames)
+        {
+            using var fade = new SKPaint { Color = SKColors.White.WithAlpha((byte)Math.Round(255 * (1 - index / (float)_blendFrames))) };
+            _canvas.DrawBitmap(_firstFrame, new SKRect(0, 0, Width, Height), Linear, fade);
+        }
         _canvas.Flush();
         return _frame.GetPixelSpan();
     }
