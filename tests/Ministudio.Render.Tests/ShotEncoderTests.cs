@@ -1,11 +1,10 @@
-using System.Diagnostics;
 using Ministudio.Render.Rendering;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Render.Tests;
 
-/// <summary>The encoder on its own, with real ffmpeg: cancellation and the time budget of a full-length shot.</summary>
+/// <summary>The encoder on its own, with real ffmpeg: cancellation and a full-length shot.</summary>
 public sealed class ShotEncoderTests : IDisposable
 {
     private readonly string _artifactRoot = Directory.CreateTempSubdirectory("ministudio-encoder-tests").FullName;
@@ -40,18 +39,18 @@ public sealed class ShotEncoderTests : IDisposable
     }
 
     [Fact]
-    public async Task A_four_second_720p_shot_renders_well_within_its_budget()
+    public async Task A_four_second_720p_shot_has_every_frame_at_a_constant_rate()
     {
+        // Speed is recorded in docs/benchmarks.md against a peer; tests never gate on wall time.
         var request = FigureTests.Request(seed: 8, action: "Mira and Theo cross the bridge at dusk", camera: "push-in", FigureTests.Mira, FigureTests.Theo);
         request.DurationSeconds = 4;
 
-        var stopwatch = Stopwatch.StartNew();
         var completed = await _encoder.RenderAsync(request, (_, _) => { }, TestContext.Current.CancellationToken);
-        stopwatch.Stop();
-        TestContext.Current.TestOutputHelper?.WriteLine($"4 s 1280x720 shot: {stopwatch.Elapsed.TotalSeconds:0.00} s");
 
         Assert.Equal((96, 1280, 720), (completed.Frames, completed.Width, completed.Height));
-        Assert.Equal(4.0, (await Media.ProbeAsync(_store.PathOf(completed.ArtifactHash))).DurationSeconds, 0.05);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"a 4 s 720p shot took {stopwatch.Elapsed.TotalSeconds:0.0} s");
+        var info = await Media.ProbeAsync(_store.PathOf(completed.ArtifactHash));
+        Assert.Equal(4.0, info.DurationSeconds, 0.05);
+        Assert.Equal(24, info.FramesPerSecond, 0.01);
+        Assert.Equal(1, _stats.ShotsRendered);
     }
 }

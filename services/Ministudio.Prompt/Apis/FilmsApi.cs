@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ministudio.Contracts;
 using Ministudio.Prompt.Films;
@@ -43,13 +45,30 @@ public static class FilmsApi
         return TypedResults.Ok(new CompileResult(compiled.Shots.Select(s => new CompiledShotView(s.Index, s.Chain, s.Prompt, s.Request)).ToList(), compiled.Warnings));
     }
 
+    /// <summary>A film is either written out or made from a template (<c>{"template": …, "values": {…}}</c>).</summary>
+    private static (FilmSpec? Film, IReadOnlyList<FieldError> Errors) FromBody(JsonObject body)
+    {
+        try
+        {
+            return body.ContainsKey("template")
+                ? FilmTemplates.Render(body.Deserialize<TemplatedFilm>(JsonSerializerOptions.Web)!)
+                : (body.Deserialize<FilmSpec>(JsonSerializerOptions.Web), []);
+        }
+        catch (JsonException ex)
+        {
+            return (null, [new FieldError(ex.Path ?? "$", "request.malformed_json", ex.Message)]);
+        }
+    }
+
     private static async Task<((Guid Tenant, FilmSpec Film)? Film, ProblemHttpResult? Problem)> ReadFilmAsync(
         HttpContext context, FilmResolver resolver, bool forSubmission, CancellationToken ct)
     {
         if (!TenantContext.TryGetTenantId(context, out var tenant))
             return (null, ApiProblems.Problem(StatusCodes.Status401Unauthorized, "auth.tenant_missing", "No authenticated tenant."));
-        var (spec, problem) = await JsonBody.ReadAsync<FilmSpec>(context, "a film", ct);
+        var (body, problem) = await JsonBody.ReadAsync<JsonObject>(context, "a film", ct);
         if (problem is not null) return (null, problem);
+        var (spec, invalid) = FromBody(body!);
+        if (invalid.Count > 0) return (null, ApiProblems.Validation(invalid));
         var (resolved, missing) = await resolver.ResolveAsync(tenant, spec!, ct);
         // Unresolved references come alone: the spec they leave behind is incomplete by construction.
         var errors = missing.Count > 0 ? missing : FilmValidator.Validate(resolved, forSubmission);

@@ -14,6 +14,7 @@ public static class LibraryApi
         MapKind(app, LibraryKinds.Environments);
         MapKind(app, LibraryKinds.Styles);
         app.MapGet("/v1/style-packs", () => TypedResults.Ok(StylePacks.BuiltIn)).WithTags("Library");
+        app.MapGet("/v1/templates", () => TypedResults.Ok(FilmTemplates.BuiltIn)).WithTags("Library");
         return app;
     }
 
