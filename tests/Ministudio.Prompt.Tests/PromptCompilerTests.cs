@@ -93,6 +93,27 @@ public sealed class PromptCompilerTests
     }
 
     [Fact]
+    public void Scenes_stand_for_their_shots_with_the_scene_environment()
+    {
+        var stairs = new EnvironmentSpec(null, "stairwell", null, null, null, null, null, null, null);
+        var shore = new EnvironmentSpec(null, "rocky shore", null, null, null, null, null, null, null);
+        var film = FilmSamples.ThreeShots() with
+        {
+            Shots = null,
+            Scenes =
+            [
+                new SceneSpec(stairs, [FilmSamples.Shot("Mira climbs", 2), FilmSamples.Shot("Theo waits", 2)]),
+                new SceneSpec(shore, [FilmSamples.Shot("Waves crash", 2, characters: []), FilmSamples.Shot("Lamp on the cliff", 2, characters: []) with { Environment = stairs }]),
+            ],
+        };
+        var (flat, errors) = Scenes.Flatten(film);
+        Assert.Empty(errors);
+        Assert.Equal(["stairwell", "stairwell", "rocky shore", "stairwell"], flat.Shots!.Select(s => s.Environment!.Location));
+        Assert.Equal([0, 0, 1, 2], PromptCompiler.Compile(flat).Shots.Select(s => s.Chain));
+        Assert.Equal("film.shots_and_scenes", Assert.Single(Scenes.Flatten(film with { Shots = [FilmSamples.Shot("x", 1)] }).Errors).Code);
+    }
+
+    [Fact]
     public void A_shot_can_opt_out_of_continuity()
     {
         var film = FilmSamples.ThreeShots();

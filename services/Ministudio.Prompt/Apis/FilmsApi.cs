@@ -67,8 +67,10 @@ public static class FilmsApi
             return (null, ApiProblems.Problem(StatusCodes.Status401Unauthorized, "auth.tenant_missing", "No authenticated tenant."));
         var (body, problem) = await JsonBody.ReadAsync<JsonObject>(context, "a film", ct);
         if (problem is not null) return (null, problem);
-        var (spec, invalid) = FromBody(body!);
+        var (written, invalid) = FromBody(body!);
         if (invalid.Count > 0) return (null, ApiProblems.Validation(invalid));
+        var (spec, mixed) = Scenes.Flatten(written!);
+        if (mixed.Count > 0) return (null, ApiProblems.Validation(mixed));
         var (resolved, missing) = await resolver.ResolveAsync(tenant, spec!, ct);
         // Unresolved references come alone: the spec they leave behind is incomplete by construction.
         var errors = missing.Count > 0 ? missing : FilmValidator.Validate(resolved, forSubmission);

@@ -9,7 +9,11 @@ public sealed record FilmSpec(
     StyleSpec? Style,
     IReadOnlyList<CharacterSpec>? Characters,
     EnvironmentSpec? Environment,
-    IReadOnlyList<ShotSpec>? Shots);
+    IReadOnlyList<ShotSpec>? Shots,
+    IReadOnlyList<SceneSpec>? Scenes = null);
+
+/// <summary>A scene: shots that share an environment. A film gives either <c>shots</c> or <c>scenes</c>.</summary>
+public sealed record SceneSpec(EnvironmentSpec? Environment, IReadOnlyList<ShotSpec>? Shots);
 
 /// <summary>
 /// Style DNA: traits and references go into every prompt, the negative prompt into the vendor's field, the palette
