@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,11 +45,23 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
             hashes.Add(await _artifacts.AddFileAsync(await Clips.SolidAsync(folder, colour, 2), TestContext.Current.CancellationToken));
         var job = Guid.NewGuid();
 
+        var clock = Stopwatch.StartNew();
         await _harness.Bus.Publish(new ComposeFilm(job, Guid.NewGuid(), hashes, "dissolve", 0.5), TestContext.Current.CancellationToken);
 
         var composed = await _harness.PublishedAsync<FilmComposed>(m => m.JobId == job);
+        clock.Stop();
         Assert.True(_artifacts.Contains(composed.ArtifactHash));
         Assert.Equal(3.5, composed.DurationSeconds, 0.1);
+        Assert.Equal(3.5, (await Media.ProbeAsync(_artifacts.PathOf(composed.ArtifactHash))).DurationSeconds, 0.1);
+        // The consumer's own scratch folder is gone: only the test's remains.
+        Assert.Equal([folder], Directory.EnumerateDirectories(Path.Combine(_artifacts.Root, "scratch")));
+
+        // Progress came before the outcome, ends at 1, and at no more than about four events a second.
+        var progress = _harness.Published.Select<FilmComposeProgressed>(TestContext.Current.CancellationToken).Select(m => m.Context.Message).Where(m => m.JobId == job).Select(m => m.Fraction).ToList();
+        Assert.NotEmpty(progress);
+        Assert.All(progress, fraction => Assert.InRange(fraction, 0, 1));
+        Assert.Equal(1, progress.Max());
+        Assert.InRange(progress.Count, 1, 2 + (int)(clock.Elapsed / ComposeFilmConsumer.ProgressInterval));
 
         // The same clips and transition again: the stored film is reused without reading a clip (they are gone now).
         foreach (var hash in hashes) File.Delete(_artifacts.PathOf(hash));
@@ -62,6 +75,24 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
         var other = Guid.NewGuid();
         await _harness.Bus.Publish(new ComposeFilm(other, Guid.NewGuid(), hashes, "fade", 0.5), TestContext.Current.CancellationToken);
         Assert.Equal("compose.clip_missing", (await _harness.PublishedAsync<FilmComposeFailed>(m => m.JobId == other)).ErrorCode);
+    }
+
+    [Fact]
+    public async Task A_clip_ffmpeg_cannot_read_fails_the_film_without_a_fault()
+    {
+        var folder = _artifacts.CreateScratchFolder();
+        var garbage = Path.Combine(folder, "garbage.mp4");
+        await File.WriteAllBytesAsync(garbage, new byte[4096], TestContext.Current.CancellationToken);
+        var good = await _artifacts.AddFileAsync(await Clips.SolidAsync(folder, "red", 1), TestContext.Current.CancellationToken);
+        var bad = await _artifacts.AddFileAsync(garbage, TestContext.Current.CancellationToken);
+        var job = Guid.NewGuid();
+
+        await _harness.Bus.Publish(new ComposeFilm(job, Guid.NewGuid(), [good, bad], "fade", 0.5), TestContext.Current.CancellationToken);
+
+        var failed = await _harness.PublishedAsync<FilmComposeFailed>(m => m.JobId == job);
+        Assert.Equal("compose.ffmpeg_failed", failed.ErrorCode);
+        Assert.False(await _harness.Published.Any<Fault<ComposeFilm>>(TestContext.Current.CancellationToken));
+        Assert.False(await _harness.Published.Any<FilmComposed>(TestContext.Current.CancellationToken));
     }
 
     [Fact]

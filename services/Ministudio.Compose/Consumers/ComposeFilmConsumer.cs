@@ -9,10 +9,14 @@ using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Consumers;
 
-/// <summary>Composes a job's clips into its film and reports the outcome; failures are reported, never redelivered.</summary>
+/// <summary>
+/// Composes a job's clips into its film and reports the outcome. A film that cannot be made is reported as
+/// FilmComposeFailed, never thrown: redelivering it would only fail again.
+/// </summary>
 public sealed class ComposeFilmConsumer(FilmComposer composer, ArtifactStore artifacts, ILogger<ComposeFilmConsumer> logger) : IConsumer<ComposeFilm>
 {
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+    /// <summary>At most about four progress events a second.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
     public async Task Consume(ConsumeContext<ComposeFilm> context)
     {
@@ -20,41 +24,63 @@ public sealed class ComposeFilmConsumer(FilmComposer composer, ArtifactStore art
         using var activity = MinistudioTelemetry.ActivitySource.StartActivity("compose film");
         activity?.SetTag("ministudio.job_id", message.JobId);
         activity?.SetTag("ministudio.clips", message.ClipHashes.Count);
-        // The same clips with the same transition make the same film: reuse it instead of encoding again.
-        var recipe = RecipeOf(message);
-        if (await artifacts.RecallAsync(recipe, context.CancellationToken) is { } existing)
-        {
-            activity?.SetTag("ministudio.cache_hit", true);
-            var duration = (await FFMpegCore.FFProbe.AnalyseAsync(artifacts.PathOf(existing), cancellationToken: context.CancellationToken)).Duration.TotalSeconds;
-            await context.Publish(new FilmComposed(message.JobId, existing, duration));
-            return;
-        }
 
-        var scratch = artifacts.CreateScratchFolder();
+        FilmComposed composed;
         try
         {
-            var clips = message.ClipHashes.Select(hash => artifacts.Contains(hash)
-                    ? artifacts.PathOf(hash)
-                    : throw new CompositionException("compose.clip_missing", $"Clip {hash} is not in the artifact store."))
-                .ToList();
-
-            var lastReport = Stopwatch.StartNew();
-            var progress = new Progress<double>(fraction =>
-            {
-                if (lastReport.Elapsed < ProgressInterval) return;
-                lastReport.Restart();
-                _ = context.Publish(new FilmComposeProgressed(message.JobId, fraction));
-            });
-            var film = await composer.ComposeAsync(clips, message.Transition, message.TransitionSeconds, Path.Combine(scratch, "film.mp4"), progress, context.CancellationToken);
-            var hash = await artifacts.AddFileAsync(film.Path, context.CancellationToken);
-            await artifacts.RememberAsync(recipe, hash, context.CancellationToken);
-            await context.Publish(new FilmComposed(message.JobId, hash, film.DurationSeconds));
+            composed = await ComposeAsync(context, activity);
         }
         catch (CompositionException ex)
         {
             logger.LogWarning(ex, "Composing job {JobId} failed: {Code}", message.JobId, ex.Code);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Code);
             await context.Publish(new FilmComposeFailed(message.JobId, ex.Code, ex.Message));
+            return;
+        }
+        catch (Exception ex) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            // Anything else (the store's disk, an unreadable film) fails the job too; only a shutdown redelivers.
+            logger.LogError(ex, "Composing job {JobId} failed unexpectedly", message.JobId);
+            activity?.SetStatus(ActivityStatusCode.Error, "compose.ffmpeg_failed");
+            await context.Publish(new FilmComposeFailed(message.JobId, "compose.ffmpeg_failed", ex.Message));
+            return;
+        }
+        await context.Publish(composed);
+    }
+
+    private async Task<FilmComposed> ComposeAsync(ConsumeContext<ComposeFilm> context, Activity? activity)
+    {
+        var message = context.Message;
+        var ct = context.CancellationToken;
+        // The same clips with the same transition make the same film: reuse it instead of encoding again.
+        var recipe = RecipeOf(message);
+        if (await artifacts.RecallAsync(recipe, ct) is { } existing)
+        {
+            activity?.SetTag("ministudio.cache_hit", true);
+            return new FilmComposed(message.JobId, existing, await FilmComposer.DurationOfAsync(artifacts.PathOf(existing), ct));
+        }
+
+        var clips = message.ClipHashes.Select(hash => artifacts.Contains(hash)
+                ? artifacts.PathOf(hash)
+                : throw new CompositionException("compose.clip_missing", $"Clip {hash} is not in the artifact store."))
+            .ToList();
+
+        var scratch = artifacts.CreateScratchFolder();
+        try
+        {
+            var progress = new ThrottledProgress(fraction => context.Publish(new FilmComposeProgressed(message.JobId, fraction), ct), ProgressInterval);
+            ComposedFilm film;
+            try
+            {
+                film = await composer.ComposeAsync(clips, message.Transition, message.TransitionSeconds, Path.Combine(scratch, "film.mp4"), progress, ct);
+            }
+            finally
+            {
+                await progress.FlushAsync();
+            }
+            var hash = await artifacts.AddFileAsync(film.Path, ct);
+            await artifacts.RememberAsync(recipe, hash, ct);
+            return new FilmComposed(message.JobId, hash, film.DurationSeconds);
         }
         finally
         {

@@ -52,6 +52,7 @@ public sealed class FilmComposer(ComposeOptions options)
             throw new CompositionException("compose.clip_too_short", $"Every clip must be longer than the {transitionSeconds} s transition.");
 
         var total = durations.Sum() - (clips.Count - 1) * transitionSeconds;
+        var exceeded = $"ffmpeg ran past the {options.MaxDuration.TotalSeconds} s cap (Compose:MaxSeconds) and was stopped.";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.MaxDuration);
 
@@ -76,14 +77,16 @@ public sealed class FilmComposer(ComposeOptions options)
 
         try
         {
-            await processor.CancellableThrough(timeout.Token).ProcessAsynchronously(throwOnError: true);
+            // No grace period: past the wall-time cap ffmpeg is killed, not asked to finish.
+            await processor.CancellableThrough(timeout.Token, TimeSpan.Zero).ProcessAsynchronously(throwOnError: true);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            var reason = timeout.IsCancellationRequested && !ct.IsCancellationRequested ? $"ffmpeg exceeded {options.MaxDuration}" : ex.Message;
-            throw new CompositionException("compose.ffmpeg_failed", reason, ex);
+            throw new CompositionException("compose.ffmpeg_failed", timeout.IsCancellationRequested ? exceeded : ex.Message, ex);
         }
-        timeout.Token.ThrowIfCancellationRequested();
+        ct.ThrowIfCancellationRequested();
+        // A cancelled ffmpeg can still exit cleanly with half a film: past the cap the film is never used.
+        if (timeout.IsCancellationRequested) throw new CompositionException("compose.ffmpeg_failed", exceeded);
         return new ComposedFilm(output, await DurationOfAsync(output, ct));
     }
 
