@@ -3,7 +3,8 @@ namespace Ministudio.Contracts;
 /// <summary>
 /// Everything a provider needs to produce one shot; its canonical JSON is the result-cache key. NegativePrompt is set
 /// only for providers that take it as a field (others get it in the prompt text). FirstFrameClip is the artifact hash
-/// of the previous shot in a continuity chain: its last frame becomes this shot's first.
+/// of the previous shot in a continuity chain: its last frame becomes this shot's first. ReferenceImages are artifact
+/// hashes of character and environment references the provider conditions on.
 /// </summary>
 public sealed record ShotRequest(
     string Provider,
@@ -19,7 +20,8 @@ public sealed record ShotRequest(
     string? NegativePrompt,
     ShotStyle Style,
     IReadOnlyList<ShotCharacter> Characters,
-    string? FirstFrameClip = null);
+    string? FirstFrameClip = null,
+    IReadOnlyList<string>? ReferenceImages = null);
 
 public sealed record ShotStyle(string Name, IReadOnlyList<string> Palette);
 

@@ -12,6 +12,7 @@ app.MapDefaultEndpoints();
 app.MapFilmsApi();
 app.MapJobsApi();
 app.MapLibraryApi();
+app.MapArtifactsApi();
 app.MapKeysApi();
 
 app.Run();

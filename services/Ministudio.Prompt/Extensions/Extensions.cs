@@ -1,3 +1,4 @@
+using Ministudio.Prompt.Artifacts;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
@@ -19,6 +20,7 @@ public static class Extensions
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<LibraryStore>();
         builder.Services.AddSingleton<FilmResolver>();
+        builder.Services.AddSingleton<ReferenceImages>();
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;

@@ -27,14 +27,18 @@ public sealed record StyleSpec(
     IReadOnlyList<string>? Palette,
     string? NegativePrompt);
 
-/// <summary>A character, embedded or referenced by <c>Id</c> from the library (embedded fields then override).</summary>
+/// <summary>
+/// A character, embedded or referenced by <c>Id</c> from the library (embedded fields then override).
+/// <c>ReferenceImages</c> are SHA-256 hashes of the tenant's uploads (<c>POST /v1/images</c>), portraits first.
+/// </summary>
 public sealed record CharacterSpec(
     string? Id,
     string? Name,
     CharacterIdentity? Identity,
     CharacterState? State,
     string? MotionNotes,
-    VoiceSpec? Voice);
+    VoiceSpec? Voice,
+    IReadOnlyList<string>? ReferenceImages = null);
 
 /// <summary>What makes a character recognisable; every field is locked into every shot the character is in.</summary>
 public sealed record CharacterIdentity(
@@ -65,7 +69,8 @@ public sealed record EnvironmentSpec(
     string? Lighting,
     string? Weather,
     string? TimeOfDay,
-    string? Composition);
+    string? Composition,
+    IReadOnlyList<string>? ReferenceImages = null);
 
 /// <summary>A line of dialogue: who speaks (a character's name) and what.</summary>
 public sealed record DialogueLine(string? Speaker, string? Line);

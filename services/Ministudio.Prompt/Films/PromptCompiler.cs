@@ -74,7 +74,8 @@ public static class PromptCompiler
                 CameraMove: camera,
                 NegativePrompt: profile.NegativePromptField ? Clean(spec.Style?.NegativePrompt) : null,
                 Style: style,
-                Characters: present.Select(p => new ShotCharacter(p.Character.Name!, p.Slot, IdentityEntries(p.Character.Identity))).ToArray())));
+                Characters: present.Select(p => new ShotCharacter(p.Character.Name!, p.Slot, IdentityEntries(p.Character.Identity))).ToArray(),
+                ReferenceImages: References(present, environment, chained, profile, index, warnings))));
         }
         return new CompiledFilm(compiled, warnings);
     }
@@ -108,6 +109,36 @@ public static class PromptCompiler
         // Vendors without a negative-prompt field get it in the text, as the last thing to drop.
         if (!profile.NegativePromptField) Add("AVOID", spec.Style?.NegativePrompt, 5);
         return sections;
+    }
+
+    /// <summary>
+    /// The reference images a shot conditions on (its characters', then its environment's), within what the provider
+    /// takes. Where a first frame and references exclude each other, a chained shot keeps its first frame: continuity
+    /// with the previous shot is what the chain is for.
+    /// </summary>
+    private static IReadOnlyList<string>? References(
+        List<(CharacterSpec Character, int Slot)> present, EnvironmentSpec? environment, bool chained, VendorProfile profile, int index, List<CompileWarning> warnings)
+    {
+        var references = present.SelectMany(p => p.Character.ReferenceImages ?? []).Concat(environment?.ReferenceImages ?? []).Distinct().ToList();
+        if (references.Count == 0) return null;
+        if (profile.MaxReferenceImages == 0)
+        {
+            warnings.Add(new CompileWarning(index, "reference_images.unsupported", $"{profile.Name} takes no reference images; {references.Count} left out."));
+            return null;
+        }
+        if (chained && profile.FirstFrameExcludesReferences)
+        {
+            warnings.Add(new CompileWarning(index, "reference_images.first_frame_chosen",
+                $"{profile.Name} takes a first frame or reference images, not both: this shot continues the previous one, so it starts on its last frame and the {references.Count} reference images are left out."));
+            return null;
+        }
+        if (references.Count > profile.MaxReferenceImages)
+        {
+            warnings.Add(new CompileWarning(index, "reference_images.trimmed",
+                $"{profile.Name} takes at most {profile.MaxReferenceImages} reference images; kept the first {profile.MaxReferenceImages} of {references.Count}."));
+            references = references[..profile.MaxReferenceImages];
+        }
+        return references;
     }
 
     /// <summary>Joins the sections, dropping the least important ones until the provider's limit is met.</summary>

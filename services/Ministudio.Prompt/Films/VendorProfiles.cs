@@ -2,14 +2,17 @@ namespace Ministudio.Prompt.Films;
 
 /// <summary>
 /// What a provider accepts: how long a prompt may be, which clip lengths and aspect ratios it makes, and whether it
-/// takes a negative prompt as a separate field. The compiler fits every shot to its provider's profile.
+/// takes a negative prompt as a separate field, how many reference images it conditions on and whether a first frame
+/// and reference images can be combined. The compiler fits every shot to its provider's profile.
 /// </summary>
 public sealed record VendorProfile(
     string Name,
     int MaxPromptChars,
     IReadOnlyList<double> Durations,
     IReadOnlySet<string> AspectRatios,
-    bool NegativePromptField)
+    bool NegativePromptField,
+    int MaxReferenceImages,
+    bool FirstFrameExcludesReferences = false)
 {
     /// <summary>The closest length the provider can make (itself when any length in range is fine).</summary>
     public double SnapDuration(double seconds) =>
@@ -25,13 +28,14 @@ public static class VendorProfiles
     public static readonly IReadOnlyDictionary<string, VendorProfile> All = new Dictionary<string, VendorProfile>(StringComparer.Ordinal)
     {
         // Our own renderer: any length within the platform's limits, every format.
-        ["local"] = new("local", 4000, [], AllRatios, NegativePromptField: true),
-        ["veo"] = new("veo", 1024 * 4, [4, 6, 8], Wide, NegativePromptField: true),
-        ["sora"] = new("sora", 4000, [4, 8, 12], Wide, NegativePromptField: false),
-        ["runway"] = new("runway", 1000, [5, 10], AllRatios, NegativePromptField: false),
-        ["luma"] = new("luma", 5000, [5, 9], AllRatios, NegativePromptField: false),
-        ["kling"] = new("kling", 2500, [5, 10], AllRatios, NegativePromptField: true),
-        ["minimax"] = new("minimax", 2000, [6, 10], Wide, NegativePromptField: false),
+        ["local"] = new("local", 4000, [], AllRatios, NegativePromptField: true, MaxReferenceImages: 8),
+        // Veo takes either a first frame or reference images for a generation, not both.
+        ["veo"] = new("veo", 1024 * 4, [4, 6, 8], Wide, NegativePromptField: true, MaxReferenceImages: 3, FirstFrameExcludesReferences: true),
+        ["sora"] = new("sora", 4000, [4, 8, 12], Wide, NegativePromptField: false, MaxReferenceImages: 1),
+        ["runway"] = new("runway", 1000, [5, 10], AllRatios, NegativePromptField: false, MaxReferenceImages: 3),
+        ["luma"] = new("luma", 5000, [5, 9], AllRatios, NegativePromptField: false, MaxReferenceImages: 4),
+        ["kling"] = new("kling", 2500, [5, 10], AllRatios, NegativePromptField: true, MaxReferenceImages: 4),
+        ["minimax"] = new("minimax", 2000, [6, 10], Wide, NegativePromptField: false, MaxReferenceImages: 1),
     };
 
     public static VendorProfile For(string? provider) => All.TryGetValue(provider ?? Providers.Local, out var profile) ? profile : All[Providers.Local];

@@ -72,3 +72,13 @@ ALTER TABLE jobs ADD COLUMN IF NOT EXISTS warnings jsonb NOT NULL DEFAULT '[]';
 
 -- Shots of one continuity chain render in order, each starting on the previous one's last frame.
 ALTER TABLE shots ADD COLUMN IF NOT EXISTS chain int NOT NULL DEFAULT 0;
+
+-- Reference images a tenant uploaded; the bytes live once in the content-addressed store, ownership per tenant here.
+CREATE TABLE IF NOT EXISTS tenant_artifacts (
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    sha256 text NOT NULL,
+    content_type text NOT NULL,
+    bytes bigint NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, sha256)
+);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ministudio.Prompt.Artifacts;
 using Ministudio.Prompt.Films;
 using Ministudio.ServiceDefaults;
 
@@ -9,7 +10,7 @@ namespace Ministudio.Prompt.Library;
 /// Replaces library references in a film (characters, environments and styles given by id, styles by built-in pack
 /// name) with their definitions; fields written in the film itself win over the library's.
 /// </summary>
-public sealed class FilmResolver(LibraryStore library)
+public sealed class FilmResolver(LibraryStore library, ReferenceImages images)
 {
     public async Task<(FilmSpec Film, IReadOnlyList<FieldError> Errors)> ResolveAsync(Guid tenant, FilmSpec spec, CancellationToken ct)
     {
@@ -53,7 +54,24 @@ public sealed class FilmResolver(LibraryStore library)
             shots.Add(shot is null ? shot! : shot with { Environment = await ResolveEnvironmentAsync(tenant, shot.Environment, $"shots[{i}].environment.id", errors, ct) });
         }
 
+        await CheckImagesAsync(tenant, characters.Select((c, i) => ($"characters[{i}].referenceImages", c?.ReferenceImages)), errors, ct);
+        await CheckImagesAsync(tenant, [("environment.referenceImages", environment?.ReferenceImages)], errors, ct);
+        await CheckImagesAsync(tenant, shots.Select((s, i) => ($"shots[{i}].environment.referenceImages", s?.Environment?.ReferenceImages)), errors, ct);
+
         return (spec with { Style = style, Characters = spec.Characters is null ? null : characters, Environment = environment, Shots = spec.Shots is null ? null : shots }, errors);
+    }
+
+    /// <summary>Every referenced image must be one of this tenant's uploads.</summary>
+    private async Task CheckImagesAsync(Guid tenant, IEnumerable<(string Field, IReadOnlyList<string>? Hashes)> references, List<FieldError> errors, CancellationToken ct)
+    {
+        foreach (var (field, hashes) in references)
+        {
+            foreach (var (hash, i) in (hashes ?? []).Select((h, i) => (h, i)))
+            {
+                if (!ArtifactStore.IsHash(hash) || await images.FindAsync(tenant, hash, ct) is null)
+                    errors.Add(new($"{field}[{i}]", "film.reference_image_unknown", $"'{hash}' is not one of your uploaded images (POST /v1/images)."));
+            }
+        }
     }
 
     private async Task<EnvironmentSpec?> ResolveEnvironmentAsync(Guid tenant, EnvironmentSpec? environment, string field, List<FieldError> errors, CancellationToken ct)
