@@ -22,6 +22,7 @@ public sealed class PromptApp : IAsyncDisposable
     private PromptApp(WebApplicationFactory<Program> factory) => Factory = factory;
 
     public WebApplicationFactory<Program> Factory { get; private set; }
+    public string Database { get; private set; } = "";
     public ITestHarness Harness => Factory.Services.GetTestHarness();
     public Guid Acme { get; private set; }
     public Guid Globex { get; private set; }
@@ -29,7 +30,7 @@ public sealed class PromptApp : IAsyncDisposable
     public static async Task<PromptApp> StartAsync()
     {
         var database = await TestInfrastructure.CreateDatabaseAsync("prompt");
-        var app = new PromptApp(null!);
+        var app = new PromptApp(null!) { Database = database };
         app.Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("ConnectionStrings:postgres", database);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,12 +29,41 @@ public static class FilmsApi
     public static async Task<Results<AcceptedAtRoute<JobView>, ProblemHttpResult>> SubmitFilmAsync(
         HttpContext context, FilmResolver resolver, JobStore jobs, CancellationToken ct)
     {
+        var (idempotency, invalidKey) = await IdempotencyKeyOfAsync(context, ct);
+        if (invalidKey is not null) return invalidKey;
         var (film, problem) = await ReadFilmAsync(context, resolver, forSubmission: true, ct);
         if (problem is not null) return problem;
         var compiled = PromptCompiler.Compile(film!.Value.Film);
-        var jobId = await jobs.CreateAsync(film.Value.Tenant, film.Value.Film, compiled, ct);
+        var (outcome, jobId) = await jobs.CreateAsync(film.Value.Tenant, film.Value.Film, compiled, idempotency, ct);
+        switch (outcome)
+        {
+            case SubmitOutcome.InFlight:
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency.in_flight", "A request with this Idempotency-Key is still being processed.");
+            case SubmitOutcome.KeyReused:
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency.key_reused", "This Idempotency-Key was used with a different request body.");
+            case SubmitOutcome.Replayed:
+                context.Response.Headers["Idempotent-Replayed"] = "true";
+                break;
+        }
         var job = await jobs.FindAsync(film.Value.Tenant, jobId, ct);
         return TypedResults.AcceptedAtRoute(job!, JobsApi.GetJobRoute, new { id = jobId });
+    }
+
+    public const string IdempotencyHeader = "Idempotency-Key";
+    public const int MaxIdempotencyKeyLength = 255;
+
+    /// <summary>The request's Idempotency-Key with the SHA-256 of its body (the body stays readable).</summary>
+    private static async Task<(IdempotencyKey? Key, ProblemHttpResult? Problem)> IdempotencyKeyOfAsync(HttpContext context, CancellationToken ct)
+    {
+        var key = context.Request.Headers[IdempotencyHeader].ToString();
+        if (key.Length == 0) return (null, null);
+        if (key.Length > MaxIdempotencyKeyLength || key.Any(char.IsControl))
+            return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "idempotency.key_invalid",
+                $"An Idempotency-Key is 1 to {MaxIdempotencyKeyLength} printable characters."));
+        context.Request.EnableBuffering();
+        var hash = await SHA256.HashDataAsync(context.Request.Body, ct);
+        context.Request.Body.Position = 0;
+        return (new IdempotencyKey(key, hash), null);
     }
 
     /// <summary>Dry run: the compiled prompts and provider requests of a film, without creating a job or spending anything.</summary>

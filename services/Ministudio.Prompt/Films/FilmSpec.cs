@@ -49,7 +49,7 @@ public sealed record CharacterIdentity(
     string? Build,
     IReadOnlyList<string>? Traits);
 
-/// <summary>How a character is at the start of the film; a shot may change it.</summary>
+/// <summary>How a character is dressed, equipped and feeling in the film.</summary>
 public sealed record CharacterState(
     string? Clothing,
     string? Equipment,

@@ -82,3 +82,13 @@ CREATE TABLE IF NOT EXISTS tenant_artifacts (
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, sha256)
 );
+
+-- Idempotency-Key of POST /v1/films: written in the job's own transaction, so a key maps to exactly one job.
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    key text NOT NULL,
+    request_hash bytea NOT NULL,
+    job_id uuid NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, key)
+);

@@ -6,6 +6,11 @@ using Npgsql;
 
 namespace Ministudio.Prompt.Jobs;
 
+/// <summary>An Idempotency-Key and the SHA-256 of the request body it was first used with.</summary>
+public sealed record IdempotencyKey(string Key, byte[] RequestHash);
+
+public enum SubmitOutcome { Created, Replayed, KeyReused, InFlight }
+
 /// <summary>Durable job state in PostgreSQL. Every change that must be announced writes its outbox rows in the same transaction.</summary>
 public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSignal)
 {
@@ -17,11 +22,14 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
     /// Stores the job with its compiled shots and, atomically, queues the first shot of every continuity chain; the
     /// rest of a chain is queued shot by shot as its predecessor finishes (see <see cref="RecordShotRenderedAsync"/>).
     /// </summary>
-    public async Task<Guid> CreateAsync(Guid tenantId, FilmSpec spec, CompiledFilm film, CancellationToken ct)
+    public async Task<(SubmitOutcome Outcome, Guid JobId)> CreateAsync(
+        Guid tenantId, FilmSpec spec, CompiledFilm film, IdempotencyKey? idempotency, CancellationToken ct)
     {
         var jobId = Guid.CreateVersion7();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (idempotency is not null && await CheckIdempotencyAsync(connection, transaction, tenantId, idempotency, ct) is { } earlier)
+            return earlier;
         await using (var insertJob = new NpgsqlCommand(
             "INSERT INTO jobs (id, tenant_id, title, status, stage, spec, warnings) VALUES (@id, @tenant, @title, @status, @stage, @spec, @warnings)",
             connection, transaction))
@@ -53,9 +61,50 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             if (startsChain) await Outbox.EnqueueAsync(connection, transaction, new RenderShot(jobId, tenantId, shot.Index, shot.Request), ct);
         }
 
+        if (idempotency is not null)
+        {
+            await using var remember = new NpgsqlCommand(
+                "INSERT INTO idempotency_keys (tenant_id, key, request_hash, job_id) VALUES (@tenant, @key, @hash, @job)", connection, transaction);
+            remember.Parameters.AddWithValue("tenant", tenantId);
+            remember.Parameters.AddWithValue("key", idempotency.Key);
+            remember.Parameters.AddWithValue("hash", idempotency.RequestHash);
+            remember.Parameters.AddWithValue("job", jobId);
+            await remember.ExecuteNonQueryAsync(ct);
+        }
+
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
-        return jobId;
+        return (SubmitOutcome.Created, jobId);
+    }
+
+    /// <summary>
+    /// Within the job's transaction: a key being used by a request still in progress, a key used for another body, or
+    /// a key whose job exists already (replayed). Null when the request may create its job. Keys live 24 hours.
+    /// </summary>
+    private static async Task<(SubmitOutcome, Guid)?> CheckIdempotencyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, IdempotencyKey idempotency, CancellationToken ct)
+    {
+        NpgsqlCommand Command(string sql)
+        {
+            var command = new NpgsqlCommand(sql, connection, transaction);
+            command.Parameters.AddWithValue("tenant", tenantId);
+            command.Parameters.AddWithValue("key", idempotency.Key);
+            return command;
+        }
+
+        await using (var lockKey = Command("SELECT pg_try_advisory_xact_lock(hashtextextended(@tenant::text || '/' || @key, 0))"))
+        {
+            if (await lockKey.ExecuteScalarAsync(ct) is not true) return (SubmitOutcome.InFlight, Guid.Empty);
+        }
+        await using (var expire = Command("DELETE FROM idempotency_keys WHERE tenant_id = @tenant AND key = @key AND created_at < now() - interval '24 hours'"))
+        {
+            await expire.ExecuteNonQueryAsync(ct);
+        }
+        await using var find = Command("SELECT request_hash, job_id FROM idempotency_keys WHERE tenant_id = @tenant AND key = @key");
+        await using var reader = await find.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        var sameRequest = reader.GetFieldValue<byte[]>(0).AsSpan().SequenceEqual(idempotency.RequestHash);
+        return (sameRequest ? SubmitOutcome.Replayed : SubmitOutcome.KeyReused, reader.GetGuid(1));
     }
 
     /// <summary>The job as its tenant sees it; another tenant's job is indistinguishable from a missing one.</summary>
