@@ -51,3 +51,6 @@ public sealed record FilmComposed(Guid JobId, string ArtifactHash, double Durati
 
 /// <summary>compose → prompt: the film could not be composed.</summary>
 public sealed record FilmComposeFailed(Guid JobId, string ErrorCode, string Message);
+
+/// <summary>prompt → dispatch (every instance): stop the job's shots in flight and skip the ones not started.</summary>
+public sealed record JobCanceled(Guid JobId);

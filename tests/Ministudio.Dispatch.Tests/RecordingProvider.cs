@@ -8,9 +8,11 @@ namespace Ministudio.Dispatch.Tests;
 internal sealed class RecordingProvider(ArtifactStore artifacts, string name = "local") : IVideoProvider
 {
     private int _calls;
+    private int _canceled;
 
     public string Name => name;
     public int Calls => _calls;
+    public int Canceled => _canceled;
     public TimeSpan Latency { get; init; } = TimeSpan.FromMilliseconds(50);
     public Func<int, ProviderException?> FailOnCall { get; init; } = _ => null;
 
@@ -19,7 +21,15 @@ internal sealed class RecordingProvider(ArtifactStore artifacts, string name = "
         var request = shot.Request;
         var call = Interlocked.Increment(ref _calls);
         progress.Report(new ProviderProgress(0.5, "drawing"));
-        await Task.Delay(Latency, ct);
+        try
+        {
+            await Task.Delay(Latency, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Increment(ref _canceled);
+            throw;
+        }
         if (FailOnCall(call) is { } failure) throw failure;
         var file = Path.Combine(artifacts.CreateScratchFolder(), "clip.mp4");
         await File.WriteAllTextAsync(file, $"{request.Prompt}|{request.Seed}", ct);

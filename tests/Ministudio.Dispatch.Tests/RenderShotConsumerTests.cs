@@ -30,8 +30,13 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
             .AddSingleton<IConnectionMultiplexer>(redis)
             .AddSingleton(_artifacts)
             .AddSingleton<ResultCache>()
+            .AddSingleton<CanceledJobs>()
             .AddSingleton<IVideoProvider>(provider)
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<RenderShotConsumer>())
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddConsumer<RenderShotConsumer>();
+                bus.AddConsumer<JobCanceledConsumer>();
+            })
             .BuildServiceProvider(true);
         _harness = _services.GetTestHarness();
         await _harness.Start();
@@ -98,6 +103,48 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
 
         Assert.Equal("provider.unknown", (await FailedAsync(job)).ErrorCode);
         Assert.Equal(0, Provider.Calls);
+    }
+
+    [Fact]
+    public async Task Canceling_a_job_stops_its_shot_in_flight_and_skips_the_rest()
+    {
+        await StartAsync(new RecordingProvider(_artifacts) { Latency = TimeSpan.FromSeconds(30) });
+        var job = Guid.NewGuid();
+        await _harness.Bus.Publish(new RenderShot(job, Guid.NewGuid(), 0, Requests.Unique()), TestContext.Current.CancellationToken);
+        // The harness records a consumer's own publishes only when it finishes, so watch the provider instead.
+        await WaitUntilAsync(() => Provider.Calls == 1);
+
+        // What JobCanceledConsumer does on every instance (its delivery is checked below).
+        await _services.GetRequiredService<CanceledJobs>().CancelAsync(job);
+        await WaitUntilAsync(() => Provider.Canceled == 1);
+        await WaitUntilAsync(() => _harness.Consumed.Select<RenderShot>().Any(m => m.Context.Message.JobId == job));
+
+        await _harness.Bus.Publish(new RenderShot(job, Guid.NewGuid(), 1, Requests.Unique()), TestContext.Current.CancellationToken);
+        await WaitUntilAsync(() => _harness.Consumed.Select<RenderShot>().Count(m => m.Context.Message.JobId == job) == 2);
+
+        Assert.Equal(1, Provider.Calls);
+        Assert.DoesNotContain(_harness.Published.Select<ShotRendered>(TestContext.Current.CancellationToken), m => m.Context.Message.JobId == job);
+        Assert.DoesNotContain(_harness.Published.Select<ShotFailed>(TestContext.Current.CancellationToken), m => m.Context.Message.JobId == job);
+
+        var other = Guid.NewGuid();
+        await _harness.Bus.Publish(new JobCanceled(other), TestContext.Current.CancellationToken);
+        var canceledJobs = _services.GetRequiredService<CanceledJobs>();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await canceledJobs.IsCanceledAsync(other))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "JobCanceled did not reach the consumer.");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "")
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Not met in time: {what}");
+            await Task.Delay(50);
+        }
     }
 
     private Task<ShotRendered> RenderedAsync(Guid job) => _harness.PublishedAsync<ShotRendered>(m => m.JobId == job);

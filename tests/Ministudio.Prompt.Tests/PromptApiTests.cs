@@ -116,6 +116,49 @@ public sealed class PromptApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_canceled_job_stays_canceled_and_streams_its_end_as_server_sent_events()
+    {
+        var client = ClientFor(_acme);
+        var response = await client.PostAsJsonAsync("/v1/films", FilmSamples.ThreeShots(), TestContext.Current.CancellationToken);
+        var job = (await response.Content.ReadFromJsonAsync<JsonView>(JsonSerializerOptions.Web, TestContext.Current.CancellationToken))!;
+
+        using var events = await client.GetAsync($"/v1/jobs/{job.Id}/events", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        Assert.Equal("text/event-stream", events.Content.Headers.ContentType!.MediaType);
+        var reading = ReadEventsAsync(await events.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await ClientFor(_globex).PostAsync($"/v1/jobs/{job.Id}:cancel", null, TestContext.Current.CancellationToken)).StatusCode);
+        var canceled = await client.PostAsync($"/v1/jobs/{job.Id}:cancel", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, canceled.StatusCode);
+        Assert.Equal(job.Id, (await _harness.PublishedAsync<JobCanceled>(m => m.JobId == job.Id)).JobId);
+
+        var seen = await reading.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(JobStatus.Queued, seen[0].Status);
+        Assert.Equal(JobStatus.Canceled, seen[^1].Status);
+        Assert.All(seen[^1].Shots, shot => Assert.Equal(JobStatus.Canceled, shot.Status));
+
+        // Late news from dispatch changes nothing, and a second cancel is refused.
+        await _harness.Bus.Publish(new ShotRendered(job.Id, 0, ClipHash('d'), 3, false, "local"), TestContext.Current.CancellationToken);
+        var again = await client.PostAsync($"/v1/jobs/{job.Id}:cancel", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("job.not_cancelable", await CodeOf(again));
+        Assert.Equal(JobStatus.Canceled, (await client.GetFromJsonAsync<JobView>($"/v1/jobs/{job.Id}", JsonSerializerOptions.Web, TestContext.Current.CancellationToken))!.Status);
+    }
+
+    private sealed record JsonView(Guid Id);
+
+    private static async Task<List<JobView>> ReadEventsAsync(Stream stream)
+    {
+        var seen = new List<JobView>();
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+                seen.Add(JsonSerializer.Deserialize<JobView>(line["data: ".Length..], JsonSerializerOptions.Web)!);
+        }
+        return seen;
+    }
+
+    [Fact]
     public async Task Malformed_json_is_a_coded_400_and_creates_no_job()
     {
         var client = ClientFor(_acme);

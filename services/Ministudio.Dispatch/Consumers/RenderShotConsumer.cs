@@ -11,7 +11,7 @@ using Polly.Retry;
 namespace Ministudio.Dispatch.Consumers;
 
 /// <summary>Produces one shot: from the result cache when the same request was made before, else from its provider.</summary>
-public sealed class RenderShotConsumer(IEnumerable<IVideoProvider> providers, ResultCache cache, ILogger<RenderShotConsumer> logger)
+public sealed class RenderShotConsumer(IEnumerable<IVideoProvider> providers, ResultCache cache, CanceledJobs canceled, ILogger<RenderShotConsumer> logger)
     : IConsumer<RenderShot>
 {
     private static readonly Counter<long> Shots = MinistudioTelemetry.Meter.CreateCounter<long>("ministudio.dispatch.shots", description: "Shots produced, tagged by provider and cache outcome.");
@@ -39,6 +39,13 @@ public sealed class RenderShotConsumer(IEnumerable<IVideoProvider> providers, Re
             return;
         }
 
+        if (await canceled.IsCanceledAsync(jobId))
+        {
+            logger.LogInformation("Skipping shot {ShotIndex} of canceled job {JobId}", shotIndex, jobId);
+            return;
+        }
+
+        using var shot = canceled.Track(jobId, context.CancellationToken);
         using var activity = MinistudioTelemetry.ActivitySource.StartActivity("dispatch shot");
         activity?.SetTag("ministudio.job_id", jobId);
         activity?.SetTag("ministudio.shot_index", shotIndex);
@@ -50,12 +57,18 @@ public sealed class RenderShotConsumer(IEnumerable<IVideoProvider> providers, Re
             var outcome = await cache.GetOrGenerateAsync(
                 request,
                 ct => Retry.ExecuteAsync(async token => await provider.GenerateAsync(new ShotJob(jobId, shotIndex, request), progress, token), ct).AsTask(),
-                context.CancellationToken);
+                shot.Token);
             await progress.DrainAsync();
             activity?.SetTag("ministudio.cache_hit", outcome.FromCache);
             Shots.Add(1, new("provider", provider.Name), new("cache", outcome.FromCache ? "hit" : "miss"));
             if (!outcome.FromCache) Duration.Record(stopwatch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("provider", provider.Name));
             await context.Publish(new ShotRendered(jobId, shotIndex, outcome.Clip.ArtifactHash, outcome.Clip.DurationSeconds, outcome.FromCache, provider.Name));
+        }
+        catch (OperationCanceledException) when (shot.Token.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            // The job was canceled: the provider stopped, and nobody waits for this shot any more.
+            await progress.DrainAsync();
+            logger.LogInformation("Stopped shot {ShotIndex} of canceled job {JobId}", shotIndex, jobId);
         }
         catch (ProviderException ex)
         {

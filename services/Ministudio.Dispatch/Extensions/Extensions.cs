@@ -13,7 +13,16 @@ public static class Extensions
     {
         builder.AddRedisClient();
         builder.AddArtifactStore();
-        builder.AddRabbitMqBus(bus => bus.AddConsumer<RenderShotConsumer, RenderShotConsumerDefinition>());
+        builder.AddRabbitMqBus(bus =>
+        {
+            bus.AddConsumer<RenderShotConsumer, RenderShotConsumerDefinition>();
+            // Every instance hears every cancellation: each stops the shots it is working on.
+            bus.AddConsumer<JobCanceledConsumer>().Endpoint(endpoint =>
+            {
+                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
+                endpoint.Temporary = true;
+            });
+        });
 
         // A render streams for as long as it takes; the default HTTP timeouts and retries would cut it off.
         // RemoveAllResilienceHandlers is marked experimental but is the only way to undo the defaults for one client.
@@ -23,6 +32,7 @@ public static class Extensions
 #pragma warning restore EXTEXP0001
         builder.Services.AddSingleton<IVideoProvider, LocalRenderProvider>();
         builder.Services.AddSingleton<ResultCache>();
+        builder.Services.AddSingleton<CanceledJobs>();
         return builder;
     }
 }

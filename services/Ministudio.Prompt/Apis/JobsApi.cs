@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ministudio.Prompt.Jobs;
 using Ministudio.ServiceDefaults;
@@ -13,6 +15,8 @@ public static class JobsApi
         var jobs = app.MapGroup("/v1/jobs").WithTags("Jobs");
         jobs.MapGet("/{id:guid}", GetJobAsync).WithName(GetJobRoute);
         jobs.MapGet("/{id:guid}/video", GetVideoAsync);
+        jobs.MapGet("/{id:guid}/events", StreamEventsAsync);
+        jobs.MapPost("/{id:guid}:cancel", CancelAsync);
         return app;
     }
 
@@ -20,6 +24,47 @@ public static class JobsApi
     {
         if (!TenantContext.TryGetTenantId(context, out var tenantId)) return NotFound(id);
         return await jobs.FindAsync(tenantId, id, ct) is { } job ? TypedResults.Ok(job) : NotFound(id);
+    }
+
+    /// <summary>Stops a queued or running job: its shots in flight stop between frames, the rest never start.</summary>
+    public static async Task<Results<AcceptedAtRoute<JobView>, ProblemHttpResult>> CancelAsync(Guid id, HttpContext context, JobStore jobs, CancellationToken ct)
+    {
+        if (!TenantContext.TryGetTenantId(context, out var tenantId)) return NotFound(id);
+        return await jobs.CancelAsync(tenantId, id, ct) switch
+        {
+            JobStore.CancelOutcome.NotFound => NotFound(id),
+            JobStore.CancelOutcome.AlreadyFinal => ApiProblems.Problem(StatusCodes.Status409Conflict, "job.not_cancelable",
+                "The job has finished.", $"The job is {(await jobs.FindAsync(tenantId, id, ct))!.Status}."),
+            _ => TypedResults.AcceptedAtRoute((await jobs.FindAsync(tenantId, id, ct))!, GetJobRoute, new { id }),
+        };
+    }
+
+    /// <summary>
+    /// Server-sent events: the job as JSON (event "job") whenever it changes — status, stage, overall and per-shot
+    /// progress — ending with its final state.
+    /// </summary>
+    public static async Task<Results<ServerSentEventsResult<JobView>, ProblemHttpResult>> StreamEventsAsync(
+        Guid id, HttpContext context, JobStore jobs, CancellationToken ct)
+    {
+        if (!TenantContext.TryGetTenantId(context, out var tenantId) || await jobs.FindAsync(tenantId, id, ct) is null) return NotFound(id);
+        return TypedResults.ServerSentEvents(ChangesAsync(jobs, tenantId, id, ct), eventType: "job");
+    }
+
+    private static readonly TimeSpan EventPollInterval = TimeSpan.FromMilliseconds(250);
+
+    private static async IAsyncEnumerable<JobView> ChangesAsync(JobStore jobs, Guid tenantId, Guid id, [EnumeratorCancellation] CancellationToken ct)
+    {
+        string? last = null;
+        while (!ct.IsCancellationRequested)
+        {
+            if (await jobs.FindAsync(tenantId, id, ct) is not { } job) yield break;
+            // UpdatedAt alone changes nothing a client sees.
+            var state = JsonSerializer.Serialize(job with { UpdatedAt = default });
+            if (state != last) yield return job;
+            last = state;
+            if (JobStatus.IsFinal(job.Status)) yield break;
+            await Task.Delay(EventPollInterval, ct);
+        }
     }
 
     /// <summary>Streams the finished film, with range requests so players can seek.</summary>

@@ -7,6 +7,10 @@ public static class JobStatus
     public const string Running = "running";
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
+    public const string Canceled = "canceled";
+
+    /// <summary>Nothing changes a job in these states any more.</summary>
+    public static bool IsFinal(string status) => status is Succeeded or Failed or Canceled;
 }
 
 /// <summary>Where a running job is: shots being produced, then the final composition.</summary>

@@ -184,6 +184,36 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         return await command.ExecuteScalarAsync(ct) as string;
     }
 
+    public enum CancelOutcome { Canceled, NotFound, AlreadyFinal }
+
+    /// <summary>Cancels a job and its unfinished shots, and tells dispatch to stop them, atomically.</summary>
+    public async Task<CancelOutcome> CancelAsync(Guid tenantId, Guid jobId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var job = await LockJobAsync(connection, transaction, jobId, ct);
+        if (job is null || job.Value.TenantId != tenantId) return CancelOutcome.NotFound;
+        if (JobStatus.IsFinal(job.Value.Status)) return CancelOutcome.AlreadyFinal;
+
+        await using (var cancel = new NpgsqlCommand(
+            """
+            UPDATE jobs SET status = @canceled, stage = @done, updated_at = now() WHERE id = @job;
+            UPDATE shots SET status = @canceled WHERE job_id = @job AND status IN (@queued, @running);
+            """, connection, transaction))
+        {
+            cancel.Parameters.AddWithValue("canceled", JobStatus.Canceled);
+            cancel.Parameters.AddWithValue("done", JobStage.Done);
+            cancel.Parameters.AddWithValue("job", jobId);
+            cancel.Parameters.AddWithValue("queued", JobStatus.Queued);
+            cancel.Parameters.AddWithValue("running", JobStatus.Running);
+            await cancel.ExecuteNonQueryAsync(ct);
+        }
+        await Outbox.EnqueueAsync(connection, transaction, new JobCanceled(jobId), ct);
+        await transaction.CommitAsync(ct);
+        outboxSignal.Notify();
+        return CancelOutcome.Canceled;
+    }
+
     public async Task RecordShotProgressAsync(ShotProgressed progressed, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
@@ -209,7 +239,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var job = await LockJobAsync(connection, transaction, rendered.JobId, ct);
-        if (job is null || job.Value.Status is JobStatus.Succeeded or JobStatus.Failed || job.Value.Stage != JobStage.Rendering) return;
+        if (job is null || JobStatus.IsFinal(job.Value.Status) || job.Value.Stage != JobStage.Rendering) return;
 
         await using (var update = new NpgsqlCommand(
             """
@@ -275,7 +305,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var job = await LockJobAsync(connection, transaction, failed.JobId, ct);
-        if (job is null || job.Value.Status is JobStatus.Succeeded or JobStatus.Failed) return;
+        if (job is null || JobStatus.IsFinal(job.Value.Status)) return;
 
         await using (var update = new NpgsqlCommand(
             "UPDATE shots SET status = @failed, error_code = @code, error_message = @message WHERE job_id = @job AND idx = @idx",
@@ -324,7 +354,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var job = await LockJobAsync(connection, transaction, failed.JobId, ct);
-        if (job is null || job.Value.Status is JobStatus.Succeeded or JobStatus.Failed) return;
+        if (job is null || JobStatus.IsFinal(job.Value.Status)) return;
         await FailJobAsync(connection, transaction, failed.JobId, failed.ErrorCode, failed.Message, ct);
         await transaction.CommitAsync(ct);
     }
