@@ -105,6 +105,38 @@ public sealed class FilmApiTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_canceled_film_stops_rendering_and_its_events_stream_through_the_gateway()
+    {
+        var client = platform.GatewayClient(platform.DevelopmentKey);
+        var rendersBefore = await platform.RenderedShotsAsync();
+        var accepted = await client.PostAsync("/v1/films", Json(SmallFilm(shots: 3, durationSeconds: 8)), TestContext.Current.CancellationToken);
+        var jobId = (await accepted.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["id"]!.GetValue<Guid>();
+
+        using var events = await client.GetAsync($"/v1/jobs/{jobId}/events", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        Assert.Equal("text/event-stream", events.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await events.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+        // Wait, reading the stream, until the first shot is being drawn.
+        while (await reader.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal) && JsonNode.Parse(line[6..])!["shots"]![0]!["progress"]!.GetValue<double>() > 0) break;
+        }
+
+        var canceled = await client.PostAsync($"/v1/jobs/{jobId}:cancel", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, canceled.StatusCode);
+        string? last = null;
+        while (await reader.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal)) last = line[6..];
+        }
+        Assert.Equal("canceled", JsonNode.Parse(last!)!["status"]!.GetValue<string>());
+
+        // The shot in flight stopped between frames and the chain went no further: no shot was finished.
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+        Assert.Equal(rendersBefore, await platform.RenderedShotsAsync());
+        Assert.Equal("canceled", (await client.GetFromJsonAsync<JsonObject>($"/v1/jobs/{jobId}", TestContext.Current.CancellationToken))!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Another_tenant_gets_404_for_the_same_job()
     {
         var owner = platform.GatewayClient(platform.DevelopmentKey);
