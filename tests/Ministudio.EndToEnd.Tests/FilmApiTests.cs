@@ -149,7 +149,7 @@ public sealed class FilmApiTests(PlatformFixture platform)
         var missing = await stranger.GetAsync($"/v1/jobs/{Guid.NewGuid()}", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        Assert.Equal("job.not_found", await CodeOf(foreign));
+        Assert.Equal("job.not_found", await Problems.CodeOf(foreign));
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/v1/jobs/{jobId}/video", TestContext.Current.CancellationToken)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"/v1/jobs/{jobId}", TestContext.Current.CancellationToken)).StatusCode);
     }
@@ -175,7 +175,7 @@ public sealed class FilmApiTests(PlatformFixture platform)
 
         Assert.True(status == response.StatusCode, $"{why}: expected {status}, got {response.StatusCode}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(code, await CodeOf(response));
+        Assert.Equal(code, await Problems.CodeOf(response));
         Assert.Equal(jobsBefore, await platform.JobCountAsync());
     }
 
@@ -190,12 +190,6 @@ public sealed class FilmApiTests(PlatformFixture platform)
         });
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
-
-    private static async Task<string?> CodeOf(HttpResponseMessage response)
-    {
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return problem.RootElement.GetProperty("code").GetString();
-    }
 
     private static async Task<(JsonObject Job, List<double> ProgressSeen)> WaitForTerminalAsync(HttpClient client, Guid jobId)
     {

@@ -22,7 +22,7 @@ public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
-    public static readonly string SampleFilm = Path.Combine(RepositoryRoot(), "samples", "lighthouse.json");
+    public static readonly string SampleFilm = Path.Combine(Repository.Root, "samples", "lighthouse.json");
 
     private readonly string _artifacts = Directory.CreateTempSubdirectory("ministudio-e2e-artifacts").FullName;
     private DistributedApplication _app = null!;
@@ -85,12 +85,5 @@ public sealed class PlatformFixture : IAsyncLifetime
     {
         var core = FrameLayout.FigureCore(slot, width, height);
         return (core.Left, core.Top, core.Width, core.Height);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Ministudio.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("Ministudio.sln not found above the test binaries.");
     }
 }

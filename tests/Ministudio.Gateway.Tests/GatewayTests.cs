@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
+using Ministudio.TestSupport;
 
 namespace Ministudio.Gateway.Tests;
 
@@ -54,7 +55,7 @@ public sealed class GatewayTests : IAsyncLifetime
         var response = await _gateway.CreateClient().GetAsync("/v1/echo", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        Assert.Equal("auth.key_missing", await CodeOf(response));
+        Assert.Equal("auth.key_missing", await Problems.CodeOf(response));
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
     }
 
@@ -63,7 +64,7 @@ public sealed class GatewayTests : IAsyncLifetime
     {
         var response = await Send("/v1/echo", "ms_test_wrong_key");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("auth.key_invalid", await CodeOf(response));
+        Assert.Equal("auth.key_invalid", await Problems.CodeOf(response));
     }
 
     [Fact]
@@ -97,11 +98,5 @@ public sealed class GatewayTests : IAsyncLifetime
         request.Headers.Authorization = new("Bearer", key);
         if (spoofedTenant is not null) request.Headers.Add("X-Tenant-Id", spoofedTenant);
         return await _gateway.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
-    }
-
-    private static async Task<string?> CodeOf(HttpResponseMessage response)
-    {
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return problem.RootElement.GetProperty("code").GetString();
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Ministudio.TestSupport;
 
 namespace Ministudio.Prompt.Tests;
 
@@ -10,7 +11,7 @@ namespace Ministudio.Prompt.Tests;
 /// </summary>
 public sealed class GoldenFilmTests : IAsyncLifetime
 {
-    private static readonly string Samples = Path.Combine(RepositoryRoot(), "samples");
+    private static readonly string Samples = Path.Combine(Repository.Root, "samples");
     private PromptApp _app = null!;
 
     public async ValueTask InitializeAsync() => _app = await PromptApp.StartAsync();
@@ -53,12 +54,5 @@ public sealed class GoldenFilmTests : IAsyncLifetime
         foreach (var warning in compiled.GetProperty("warnings").EnumerateArray())
             text.AppendLine($"warning shot {warning.GetProperty("shot")} {warning.GetProperty("code")}: {warning.GetProperty("message")}");
         return text.ToString().ReplaceLineEndings("\n");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Ministudio.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("Ministudio.sln not found above the test binaries.");
     }
 }

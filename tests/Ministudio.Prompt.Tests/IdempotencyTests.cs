@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
+using Ministudio.TestSupport;
 
 namespace Ministudio.Prompt.Tests;
 
@@ -47,7 +48,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
         await SubmitAsync("order-18", FilmSamples.ThreeShots());
         var reused = await SubmitAsync("order-18", FilmSamples.ThreeShots() with { Title = "Another film" });
         Assert.Equal(HttpStatusCode.Conflict, reused.StatusCode);
-        Assert.Equal("idempotency.key_reused", await CodeOf(reused));
+        Assert.Equal("idempotency.key_reused", await Problems.CodeOf(reused));
         Assert.Equal(1, await JobCountAsync());
     }
 
@@ -67,7 +68,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
 
         var busy = await SubmitAsync("order-19", FilmSamples.ThreeShots());
         Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
-        Assert.Equal("idempotency.in_flight", await CodeOf(busy));
+        Assert.Equal("idempotency.in_flight", await Problems.CodeOf(busy));
 
         await transaction.RollbackAsync(TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Accepted, (await SubmitAsync("order-19", FilmSamples.ThreeShots())).StatusCode);
@@ -93,7 +94,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
     {
         var response = await SubmitAsync(new string('k', 256), FilmSamples.ThreeShots());
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("idempotency.key_invalid", await CodeOf(response));
+        Assert.Equal("idempotency.key_invalid", await Problems.CodeOf(response));
     }
 
     private async Task<long> JobCountAsync()
@@ -105,10 +106,4 @@ public sealed class IdempotencyTests : IAsyncLifetime
 
     private static async Task<Guid> IdOf(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["id"]!.GetValue<Guid>();
-
-    private static async Task<string?> CodeOf(HttpResponseMessage response)
-    {
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return problem.RootElement.GetProperty("code").GetString();
-    }
 }

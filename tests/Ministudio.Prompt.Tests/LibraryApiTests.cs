@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ministudio.TestSupport;
 
 namespace Ministudio.Prompt.Tests;
 
@@ -29,7 +30,7 @@ public sealed class LibraryApiTests : IAsyncLifetime
 
         var duplicate = await client.PostAsJsonAsync("/v1/characters", FilmSamples.Mira, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
-        Assert.Equal("library.name_taken", await CodeOf(duplicate));
+        Assert.Equal("library.name_taken", await Problems.CodeOf(duplicate));
 
         var replaced = await client.PutAsJsonAsync($"/v1/characters/{id}", FilmSamples.Mira with { Identity = FilmSamples.Mira.Identity! with { Hair = "long red hair" } }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
@@ -43,7 +44,7 @@ public sealed class LibraryApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/v1/characters/{id}", TestContext.Current.CancellationToken)).StatusCode);
         var gone = await client.GetAsync($"/v1/characters/{id}", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-        Assert.Equal("library.not_found", await CodeOf(gone));
+        Assert.Equal("library.not_found", await Problems.CodeOf(gone));
     }
 
     [Fact]
@@ -52,13 +53,13 @@ public sealed class LibraryApiTests : IAsyncLifetime
         var client = _app.ClientFor(_app.Acme);
         var nameless = await client.PostAsJsonAsync("/v1/characters", FilmSamples.Mira with { Name = " " }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, nameless.StatusCode);
-        Assert.Equal("film.character_name_required", await CodeOf(nameless));
+        Assert.Equal("film.character_name_required", await Problems.CodeOf(nameless));
 
         var badPalette = await client.PostAsJsonAsync("/v1/styles", new { name = "house", palette = new[] { "blue" } }, TestContext.Current.CancellationToken);
-        Assert.Equal("film.palette_colour_invalid", await CodeOf(badPalette));
+        Assert.Equal("film.palette_colour_invalid", await Problems.CodeOf(badPalette));
 
         var malformed = await client.PostAsync("/v1/environments", new StringContent("{", System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
-        Assert.Equal("request.malformed_json", await CodeOf(malformed));
+        Assert.Equal("request.malformed_json", await Problems.CodeOf(malformed));
     }
 
     [Fact]
@@ -115,7 +116,7 @@ public sealed class LibraryApiTests : IAsyncLifetime
 
         var submitted = await client.PostAsJsonAsync("/v1/films", film, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, submitted.StatusCode);
-        Assert.Equal("film.provider_unavailable", await CodeOf(submitted));
+        Assert.Equal("film.provider_unavailable", await Problems.CodeOf(submitted));
 
         var packs = await client.GetFromJsonAsync<JsonObject>("/v1/style-packs", TestContext.Current.CancellationToken);
         Assert.True(packs!.ContainsKey("watercolor"));
@@ -125,11 +126,5 @@ public sealed class LibraryApiTests : IAsyncLifetime
     {
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
-    }
-
-    private static async Task<string?> CodeOf(HttpResponseMessage response)
-    {
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return problem.RootElement.GetProperty("code").GetString();
     }
 }

@@ -93,7 +93,7 @@ public sealed class PromptApiTests : IAsyncLifetime
         var asOther = await foreign.GetAsync($"/v1/jobs/{job.Id}", TestContext.Current.CancellationToken);
         var missing = await foreign.GetAsync($"/v1/jobs/{Guid.NewGuid()}", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, asOther.StatusCode);
-        Assert.Equal("job.not_found", await CodeOf(asOther));
+        Assert.Equal("job.not_found", await Problems.CodeOf(asOther));
         Assert.Equal(HttpStatusCode.NotFound, (await foreign.GetAsync($"/v1/jobs/{job.Id}/video", TestContext.Current.CancellationToken)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
@@ -112,7 +112,7 @@ public sealed class PromptApiTests : IAsyncLifetime
 
         var video = await client.GetAsync($"/v1/jobs/{job.Id}/video", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Conflict, video.StatusCode);
-        Assert.Equal("job.video_not_ready", await CodeOf(video));
+        Assert.Equal("job.video_not_ready", await Problems.CodeOf(video));
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class PromptApiTests : IAsyncLifetime
         await _harness.Bus.Publish(new ShotRendered(job.Id, 0, ClipHash('d'), 3, false, "local"), TestContext.Current.CancellationToken);
         var again = await client.PostAsync($"/v1/jobs/{job.Id}:cancel", null, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Equal("job.not_cancelable", await CodeOf(again));
+        Assert.Equal("job.not_cancelable", await Problems.CodeOf(again));
         Assert.Equal(JobStatus.Canceled, (await client.GetFromJsonAsync<JobView>($"/v1/jobs/{job.Id}", JsonSerializerOptions.Web, TestContext.Current.CancellationToken))!.Status);
     }
 
@@ -165,7 +165,7 @@ public sealed class PromptApiTests : IAsyncLifetime
         var response = await client.PostAsync("/v1/films", new StringContent("{\"title\": \"x\", \"shots\": [", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        Assert.Equal("request.malformed_json", await CodeOf(response));
+        Assert.Equal("request.malformed_json", await Problems.CodeOf(response));
     }
 
     [Fact]
@@ -179,12 +179,6 @@ public sealed class PromptApiTests : IAsyncLifetime
     }
 
     private static string ClipHash(char digit) => new(digit, 64);
-
-    private static async Task<string?> CodeOf(HttpResponseMessage response)
-    {
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return problem.RootElement.GetProperty("code").GetString();
-    }
 
     private static async Task<JobView> WaitForJobAsync(HttpClient client, Guid id, Func<JobView, bool> condition) =>
         await WaitForAsync(async () => (await client.GetFromJsonAsync<JobView>($"/v1/jobs/{id}", JsonSerializerOptions.Web))!, condition);

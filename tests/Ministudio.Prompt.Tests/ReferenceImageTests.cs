@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ministudio.Prompt.Films;
+using Ministudio.TestSupport;
 
 namespace Ministudio.Prompt.Tests;
 
@@ -39,7 +40,7 @@ public sealed class ReferenceImageTests : IAsyncLifetime
         Assert.Equal(bytes, await owner.GetByteArrayAsync($"/v1/images/{sha}", TestContext.Current.CancellationToken));
         var foreign = await _app.ClientFor(_app.Globex).GetAsync($"/v1/images/{sha}", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
-        Assert.Equal("image.not_found", await CodeOf(foreign));
+        Assert.Equal("image.not_found", await Problems.CodeOf(foreign));
     }
 
     [Theory]
@@ -50,7 +51,7 @@ public sealed class ReferenceImageTests : IAsyncLifetime
     {
         var response = await _app.ClientFor(_app.Acme).PostAsync("/v1/images", Image(System.Text.Encoding.ASCII.GetBytes(body), contentType), TestContext.Current.CancellationToken);
         Assert.Equal(status, response.StatusCode);
-        Assert.Equal(code, await CodeOf(response));
+        Assert.Equal(code, await Problems.CodeOf(response));
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public sealed class ReferenceImageTests : IAsyncLifetime
     {
         var response = await _app.ClientFor(_app.Acme).PostAsync("/v1/images", Image(Png(11 * 1024 * 1024), "image/png"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal("image.too_large", await CodeOf(response));
+        Assert.Equal("image.too_large", await Problems.CodeOf(response));
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class ReferenceImageTests : IAsyncLifetime
 
         var foreign = await _app.ClientFor(_app.Globex).PostAsJsonAsync("/v1/films:compile", film, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
-        Assert.Equal("film.reference_image_unknown", await CodeOf(foreign));
+        Assert.Equal("film.reference_image_unknown", await Problems.CodeOf(foreign));
     }
 
     [Fact]
@@ -97,11 +98,5 @@ public sealed class ReferenceImageTests : IAsyncLifetime
         Assert.Equal(refs[..1], PromptCompiler.Compile(film with { Provider = "sora" }).Shots[0].Request.ReferenceImages);
         // Theo has no references: his shot carries none.
         Assert.Null(PromptCompiler.Compile(film).Shots[1].Request.ReferenceImages);
-    }
-
-    private static async Task<string?> CodeOf(HttpResponseMessage response)
-    {
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return problem.RootElement.GetProperty("code").GetString();
     }
 }
