@@ -111,12 +111,14 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
     public async Task<JobView?> FindAsync(Guid tenantId, Guid jobId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // One snapshot for the job and its shots, so a reader never sees a shot ahead of its job.
+        await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         await using var selectJob = new NpgsqlCommand(
             """
             SELECT title, status, stage, compose_progress, artifact_hash, duration_seconds, error_code, error_message, created_at, updated_at,
                    warnings::text
             FROM jobs WHERE id = @id AND tenant_id = @tenant
-            """, connection);
+            """, connection, snapshot);
         selectJob.Parameters.AddWithValue("id", jobId);
         selectJob.Parameters.AddWithValue("tenant", tenantId);
         string title, status, stage;
@@ -146,7 +148,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             """
             SELECT idx, status, progress, from_cache, provider, duration_seconds, prompt, error_code, error_message, chain, artifact_hash
             FROM shots WHERE job_id = @id ORDER BY idx
-            """, connection))
+            """, connection, snapshot))
         {
             selectShots.Parameters.AddWithValue("id", jobId);
             await using var reader = await selectShots.ExecuteReaderAsync(ct);
