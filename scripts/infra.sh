@@ -15,7 +15,6 @@ infra_install() {
   [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
   command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || need+=(ffmpeg)
   [ -n "$(infra_pg_bin)" ] && [ -x "$(infra_pg_bin)/initdb" ] || need+=(postgresql)
-  fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
   [ ${#need[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then echo "missing: ${need[*]} — install with: sudo apt-get install -y ${need[*]}" >&2; return 1; fi
   echo "installing: ${need[*]}"
