@@ -25,6 +25,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public static readonly string SampleFilm = Path.Combine(Repository.Root, "samples", "lighthouse.json");
 
     private readonly string _artifacts = Directory.CreateTempSubdirectory("ministudio-e2e-artifacts").FullName;
+    private ArtifactStore? _store;
     private DistributedApplication _app = null!;
     private string _database = null!;
 
@@ -56,7 +57,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     /// <summary>Where a clip is in the shared artifact store (tests look at single shots there).</summary>
-    public string ClipPath(string hash) => new ArtifactStore(_artifacts).PathOf(hash);
+    public string ClipPath(string hash) => (_store ??= new ArtifactStore(_artifacts)).PathOf(hash);
 
     public HttpClient GatewayClient(string? apiKey)
     {

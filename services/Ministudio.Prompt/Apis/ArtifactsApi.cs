@@ -20,7 +20,7 @@ public static class ArtifactsApi
         HttpContext context, ReferenceImages images, ArtifactStore artifacts, CancellationToken ct)
     {
         if (!TenantContext.TryGetTenantId(context, out var tenant))
-            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "auth.tenant_missing", "No authenticated tenant.");
+            return TenantContext.Missing();
         var contentType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant() ?? "";
         if (!ReferenceImages.ContentTypes.Contains(contentType))
             return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "image.type_unsupported",

@@ -94,7 +94,7 @@ public static class FilmsApi
         HttpContext context, FilmResolver resolver, bool forSubmission, CancellationToken ct)
     {
         if (!TenantContext.TryGetTenantId(context, out var tenant))
-            return (null, ApiProblems.Problem(StatusCodes.Status401Unauthorized, "auth.tenant_missing", "No authenticated tenant."));
+            return (null, TenantContext.Missing());
         var (body, problem) = await JsonBody.ReadAsync<JsonObject>(context, "a film", ct);
         if (problem is not null) return (null, problem);
         var (written, invalid) = FromBody(body!);
