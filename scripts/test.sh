@@ -17,17 +17,14 @@ rm -rf "$results"; mkdir -p "$results"
 dotnet build Ministudio.sln -c "$configuration" -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 infra_wait || { echo "0 passed, 1 failed"; exit 1; }
 
-dotnet test --solution Ministudio.sln -c "$configuration" --no-build --report-xunit-trx --results-directory "$results" 2>&1 | tee "$results/test.log"
+dotnet test --solution Ministudio.sln -c "$configuration" --no-build --results-directory "$results" 2>&1 | tee "$results/test.log"
 status=${PIPESTATUS[0]}
 
-# Count outcomes from the TRX reports: the runner's own summary format is not a contract.
-passed=0; failed=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-done
+# Counts from the run summary of dotnet test (one block for all test assemblies). Per-assembly report files are not
+# used: assemblies finishing in the same instant can write the same file name and one count would be lost.
+passed=$(sed -n 's/^ *succeeded: *\([0-9][0-9]*\)$/\1/p' "$results/test.log" | tail -1)
+failed=$(sed -n 's/^ *failed: *\([0-9][0-9]*\)$/\1/p' "$results/test.log" | tail -1)
+passed=${passed:-0}; failed=${failed:-0}
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ] && failed=1
 echo "$passed passed, $failed failed"
