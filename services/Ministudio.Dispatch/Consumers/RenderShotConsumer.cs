@@ -31,7 +31,7 @@ public sealed class RenderShotConsumer(IEnumerable<IVideoProvider> providers, Re
 
     public async Task Consume(ConsumeContext<RenderShot> context)
     {
-        var (jobId, _, shotIndex, request) = context.Message;
+        var (jobId, tenantId, shotIndex, request) = context.Message;
         var provider = providers.FirstOrDefault(p => p.Name == request.Provider);
         if (provider is null)
         {
@@ -56,7 +56,7 @@ public sealed class RenderShotConsumer(IEnumerable<IVideoProvider> providers, Re
         {
             var outcome = await cache.GetOrGenerateAsync(
                 request,
-                ct => Retry.ExecuteAsync(async token => await provider.GenerateAsync(new ShotJob(jobId, shotIndex, request), progress, token), ct).AsTask(),
+                ct => Retry.ExecuteAsync(async token => await provider.GenerateAsync(new ShotJob(jobId, shotIndex, request, tenantId), progress, token), ct).AsTask(),
                 shot.Token);
             await progress.DrainAsync();
             activity?.SetTag("ministudio.cache_hit", outcome.FromCache);

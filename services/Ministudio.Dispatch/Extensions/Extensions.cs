@@ -3,6 +3,7 @@ using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Caching;
 using Ministudio.Dispatch.Consumers;
 using Ministudio.Dispatch.Providers;
+using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Extensions;
@@ -31,6 +32,9 @@ public static class Extensions
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         builder.Services.AddSingleton<IVideoProvider, LocalRenderProvider>();
+        builder.Services.AddSingleton<ClipDownloader>();
+        builder.Services.AddSingleton<ShotInputs>();
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ResultCache>();
         builder.Services.AddSingleton<CanceledJobs>();
         return builder;

@@ -2,11 +2,11 @@ using Ministudio.Contracts;
 
 namespace Ministudio.Dispatch.Providers;
 
-/// <summary>A clip a provider produced, already copied into our artifact store.</summary>
-public sealed record GeneratedClip(string ArtifactHash, double DurationSeconds);
+/// <summary>A clip a provider produced, already copied into our artifact store, and the vendor model that made it.</summary>
+public sealed record GeneratedClip(string ArtifactHash, double DurationSeconds, string? Model = null);
 
 /// <summary>One shot of one job: the request plus where it belongs, for logs, traces and vendor metadata.</summary>
-public sealed record ShotJob(Guid JobId, int ShotIndex, ShotRequest Request);
+public sealed record ShotJob(Guid JobId, int ShotIndex, ShotRequest Request, Guid TenantId = default);
 
 /// <summary>How far a provider is with a shot.</summary>
 public sealed record ProviderProgress(double Fraction, string Stage);
@@ -16,12 +16,20 @@ public interface IVideoProvider
 {
     string Name { get; }
 
+    /// <summary>
+    /// Produces the shot and copies it into the artifact store. When <paramref name="ct"/> is canceled after the vendor
+    /// accepted the work, the provider asks the vendor to cancel it before giving up.
+    /// </summary>
     Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct);
 }
 
-/// <summary>A provider failure mapped to our stable codes; only retryable ones are tried again.</summary>
+/// <summary>
+/// A provider failure mapped to our stable codes (<see cref="ProviderErrors"/>); only retryable ones are tried again,
+/// no sooner than <see cref="RetryAfter"/> when the vendor said so.
+/// </summary>
 public sealed class ProviderException(string code, string message, bool retryable, Exception? inner = null) : Exception(message, inner)
 {
     public string Code { get; } = code;
     public bool Retryable { get; } = retryable;
+    public TimeSpan? RetryAfter { get; init; }
 }
