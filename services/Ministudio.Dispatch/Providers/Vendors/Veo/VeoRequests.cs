@@ -40,12 +40,15 @@ public static class VeoRequests
     }
 
     /// <summary>
-    /// Google error bodies: a refusal by the Responsible AI filters is a content rejection; RESOURCE_EXHAUSTED is a
-    /// quota or rate limit that passes.
+    /// Google error bodies: a refusal by the Responsible AI filters is a content rejection, a bad API key is
+    /// unauthorized; everything else is decided by the HTTP status (RESOURCE_EXHAUSTED comes as 429).
     /// </summary>
     public static ProviderException? Classify(string vendor, HttpStatusCode status, string body)
     {
         var error = TryRead(body);
+        // Google answers a bad API key with 400 INVALID_ARGUMENT (reason API_KEY_INVALID), not 401.
+        if (error?.Message?.Contains("API key not valid", StringComparison.OrdinalIgnoreCase) == true)
+            return new ProviderException(ProviderErrors.Unauthorized, $"{vendor} refused the API key: {error.Message}", retryable: false);
         if (VendorCalls.SoundsLikeSafety(error?.Message))
             return new ProviderException(ProviderErrors.ContentRejected, $"{vendor} refused the request: {error!.Message}", retryable: false);
         return null;
