@@ -73,11 +73,12 @@ public sealed class LumaProvider(
 
     private async Task<LumaKeyframes?> KeyframesAsync(ShotRequest request, CancellationToken ct)
     {
-        if (await inputs.FirstFrameAsync(request, ct) is not { } frame) return null;
+        if (request.FirstFrameClip is null) return null;
         if (configuration[PublicArtifactBaseUrlKey] is not { Length: > 0 } publicBase)
             throw new ProviderException(ProviderErrors.InvalidRequest,
                 $"luma reads first frames from public URLs; set {PublicArtifactBaseUrlKey} to where the artifact store is served to use it for image-to-video.",
                 retryable: false);
+        if (await inputs.FirstFrameAsync(request, ct) is not { } frame) return null;
         var folder = artifacts.CreateScratchFolder();
         try
         {
