@@ -34,6 +34,7 @@ public static class Extensions
         builder.Services.AddSingleton<IVideoProvider, LocalRenderProvider>();
         builder.Services.AddSingleton<ClipDownloader>();
         builder.Services.AddSingleton<ShotInputs>();
+        builder.Services.AddVendorSetA();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ResultCache>();
         builder.Services.AddSingleton<CanceledJobs>();

@@ -1,0 +1,180 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using Ministudio.Contracts;
+using Ministudio.ServiceDefaults;
+
+namespace Ministudio.Dispatch.Providers.Vendors.Luma;
+
+/// <summary>
+/// Luma Dream Machine: <c>POST /dream-machine/v1/generations</c>, <c>GET …/generations/{id}</c> through queued and
+/// dreaming to completed (assets.video) or failed (failure_reason); <c>DELETE …/generations/{id}</c> is the only way
+/// to stop one, so a canceled shot deletes its generation. Luma reads keyframe images from URLs, not bytes: a first
+/// frame is put into the artifact store and named by <c>{Dispatch:PublicArtifactBaseUrl}/{hash}</c>, which the
+/// operator must serve publicly; without that setting an image-to-video shot fails as invalid_request. An optional
+/// CallbackUrl is passed on for Luma's state callbacks, but polling stays the source of truth. Luma's video endpoint
+/// has no negative-prompt or reference-image field (the prompt compiler folds the negative prompt into the text;
+/// reference images are left out with a warning).
+/// </summary>
+public sealed class LumaProvider(
+    IHttpClientFactory clients, IOptions<LumaOptions> settings, IConfiguration configuration, ArtifactStore artifacts,
+    ClipDownloader downloader, ShotInputs inputs, TimeProvider time, ILogger<LumaProvider> logger) : IVideoProvider
+{
+    public const string ProviderName = "luma";
+    public const string DefaultModel = "ray-2";
+    public const string PublicArtifactBaseUrlKey = "Dispatch:PublicArtifactBaseUrl";
+    public static readonly Uri DefaultBaseUrl = new("https://api.lumalabs.ai/");
+    private static readonly int[] Durations = [5, 9];
+    private static readonly HashSet<string> AspectRatios = ["1:1", "16:9", "9:16", "4:3", "3:4", "21:9", "9:21"];
+
+    private readonly LumaOptions _options = settings.Value;
+
+    public string Name => ProviderName;
+
+    public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
+    {
+        VendorCalls.EnsureConfigured(_options, Name);
+        var request = shot.Request;
+        if (!AspectRatios.Contains(request.AspectRatio))
+            throw new ProviderException(ProviderErrors.InvalidRequest, $"luma makes {string.Join(", ", AspectRatios)} videos, not {request.AspectRatio}.", retryable: false);
+        if (request.ReferenceImages is { Count: > 0 } references)
+            logger.LogWarning("luma takes no reference images for video; {Count} left out of job {JobId} shot {Shot}.", references.Count, shot.JobId, shot.ShotIndex);
+
+        var model = _options.Model ?? DefaultModel;
+        var duration = VendorCalls.SnapDuration(request.DurationSeconds, Durations);
+        var body = new LumaGenerationRequest(
+            request.Prompt, model, request.AspectRatio, ResolutionFor(request), $"{duration}s", Loop: false,
+            Keyframes: await KeyframesAsync(request, ct), CallbackUrl: _options.CallbackUrl?.ToString());
+
+        var client = clients.CreateClient(Name);
+        using var create = Authorized(HttpMethod.Post, "dream-machine/v1/generations");
+        create.Content = JsonContent.Create(body, options: VendorCalls.Json);
+        using var created = await VendorCalls.CreateAsync(client, create, Name, ct, Classify);
+        var generation = await VendorCalls.ReadJsonAsync<LumaGeneration>(created, Name, ct);
+        var id = Uri.EscapeDataString(generation.Id);
+
+        var video = await VendorTask.WaitAsync(Name,
+            token => VendorCalls.ReadAsync(t => PollAsync(client, id, t), Name, token),
+            async token =>
+            {
+                using var cancel = Authorized(HttpMethod.Delete, $"dream-machine/v1/generations/{id}");
+                using var response = await client.SendAsync(cancel, token);
+                await VendorResponses.EnsureSuccessAsync(response, Name, token);
+            },
+            _options, progress, time, ct);
+
+        progress.Report(new ProviderProgress(0.95, "downloading"));
+        // assets.video is a link to Luma's CDN: no credentials go with it.
+        var hash = await VendorCalls.DownloadAsync(downloader, client, () => new HttpRequestMessage(HttpMethod.Get, video), Name, time, ct);
+        return new GeneratedClip(hash, duration, model);
+    }
+
+    private async Task<LumaKeyframes?> KeyframesAsync(ShotRequest request, CancellationToken ct)
+    {
+        if (request.FirstFrameClip is null) return null;
+        if (configuration[PublicArtifactBaseUrlKey] is not { Length: > 0 } publicBase)
+            throw new ProviderException(ProviderErrors.InvalidRequest,
+                $"luma reads first frames from public URLs; set {PublicArtifactBaseUrlKey} to where the artifact store is served to use it for image-to-video.",
+                retryable: false);
+        if (await inputs.FirstFrameAsync(request, ct) is not { } frame) return null;
+        var folder = artifacts.CreateScratchFolder();
+        try
+        {
+            var path = Path.Combine(folder, "first-frame.png");
+            await File.WriteAllBytesAsync(path, frame.Bytes, ct);
+            var hash = await artifacts.AddFileAsync(path, ct);
+            return new LumaKeyframes(new LumaKeyframe("image", $"{publicBase.TrimEnd('/')}/{hash}"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private async Task<TaskState> PollAsync(HttpClient client, string id, CancellationToken ct)
+    {
+        using var poll = Authorized(HttpMethod.Get, $"dream-machine/v1/generations/{id}");
+        using var response = await client.SendAsync(poll, ct);
+        var generation = await VendorCalls.ReadJsonAsync<LumaGeneration>(response, Name, ct, Classify);
+        return generation.State switch
+        {
+            "completed" when generation.Assets?.Video is { Length: > 0 } video => new TaskState.Succeeded(video),
+            "completed" => new TaskState.Failed(new ProviderException(ProviderErrors.BadOutput, "luma completed the generation without a video.", retryable: true)),
+            "failed" => new TaskState.Failed(FromFailureReason(generation.FailureReason)),
+            "dreaming" => new TaskState.Working(null, "dreaming"),
+            _ => new TaskState.Working(null, "queued"),
+        };
+    }
+
+    /// <summary>Luma gives only free text: moderation wording is a content refusal, anything else may be tried again.</summary>
+    public static ProviderException FromFailureReason(string? reason) =>
+        VendorCalls.SoundsLikeSafety(reason)
+            ? new ProviderException(ProviderErrors.ContentRejected, $"luma refused the generation: {reason}", retryable: false)
+            : new ProviderException(ProviderErrors.Failed, $"luma failed the generation: {reason}", retryable: true);
+
+    private static string ResolutionFor(ShotRequest request) => Math.Min(request.Width, request.Height) switch
+    {
+        >= 2160 => "4k",
+        >= 1080 => "1080p",
+        >= 720 => "720p",
+        _ => "540p",
+    };
+
+    private static ProviderException? Classify(HttpStatusCode status, string body)
+    {
+        string? detail;
+        try
+        {
+            detail = JsonSerializer.Deserialize<LumaError>(body, VendorCalls.Json)?.Detail;
+        }
+        catch (JsonException)
+        {
+            detail = null;
+        }
+        return status is not HttpStatusCode.TooManyRequests && VendorCalls.SoundsLikeSafety(detail)
+            ? new ProviderException(ProviderErrors.ContentRejected, $"luma refused the request: {detail}", retryable: false)
+            : null;
+    }
+
+    private HttpRequestMessage Authorized(HttpMethod method, string path)
+    {
+        var message = new HttpRequestMessage(method, new Uri(_options.BaseUrl ?? DefaultBaseUrl, path));
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+        return message;
+    }
+}
+
+/// <summary>Luma settings (<c>Dispatch:Vendors:luma</c>): ApiKey is a Luma API key.</summary>
+public sealed class LumaOptions : VendorOptions
+{
+    /// <summary>Where Luma POSTs state changes, when set; dispatch still polls for the outcome.</summary>
+    public Uri? CallbackUrl { get; set; }
+}
+
+public sealed record LumaGenerationRequest(
+    [property: JsonPropertyName("prompt")] string Prompt,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("aspect_ratio")] string AspectRatio,
+    [property: JsonPropertyName("resolution")] string Resolution,
+    [property: JsonPropertyName("duration")] string Duration,
+    [property: JsonPropertyName("loop")] bool Loop,
+    [property: JsonPropertyName("keyframes")] LumaKeyframes? Keyframes,
+    [property: JsonPropertyName("callback_url")] string? CallbackUrl);
+
+public sealed record LumaKeyframes([property: JsonPropertyName("frame0")] LumaKeyframe Frame0);
+
+public sealed record LumaKeyframe(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("url")] string Url);
+
+public sealed record LumaGeneration(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("state")] string? State,
+    [property: JsonPropertyName("failure_reason")] string? FailureReason,
+    [property: JsonPropertyName("assets")] LumaAssets? Assets);
+
+public sealed record LumaAssets([property: JsonPropertyName("video")] string? Video);
+
+public sealed record LumaError([property: JsonPropertyName("detail")] string? Detail);

@@ -1,0 +1,183 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using Ministudio.Contracts;
+
+namespace Ministudio.Dispatch.Providers.Vendors.Runway;
+
+/// <summary>
+/// Runway's API (<c>X-Runway-Version</c> + bearer key): a shot with a first frame goes to <c>POST /v1/image_to_video</c>
+/// with Model (gen4 by default; the frame as a data URI), one without to <c>POST /v1/text_to_video</c> with
+/// TextToVideoModel (Runway offers text-to-video only on its Veo models). <c>GET /v1/tasks/{id}</c> is polled through
+/// PENDING/THROTTLED/RUNNING to SUCCEEDED (output URLs, valid 24–48 h) or FAILED (failureCode: SAFETY.* is a content
+/// refusal, INTERNAL.* may be retried); <c>DELETE /v1/tasks/{id}</c> cancels. Runway's video endpoints take no
+/// reference images: they are left out with a warning, the characters' identity text stays in the prompt.
+/// </summary>
+public sealed class RunwayProvider(
+    IHttpClientFactory clients, IOptions<RunwayOptions> settings, ClipDownloader downloader, ShotInputs inputs, TimeProvider time,
+    ILogger<RunwayProvider> logger) : IVideoProvider
+{
+    public const string ProviderName = "runway";
+    public const string DefaultModel = "gen4_turbo";
+    public static readonly Uri DefaultBaseUrl = new("https://api.dev.runwayml.com/");
+    private const int MaxPromptChars = 1000;
+
+    private readonly RunwayOptions _options = settings.Value;
+
+    public string Name => ProviderName;
+
+    public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
+    {
+        VendorCalls.EnsureConfigured(_options, Name);
+        var request = shot.Request;
+        if (request.Prompt.Length > MaxPromptChars)
+            throw new ProviderException(ProviderErrors.InvalidRequest, $"runway takes prompts of at most {MaxPromptChars} characters, not {request.Prompt.Length}.", retryable: false);
+        if (request.ReferenceImages is { Count: > 0 } references)
+            logger.LogWarning("runway takes no reference images for video; {Count} left out of job {JobId} shot {Shot}.", references.Count, shot.JobId, shot.ShotIndex);
+
+        var firstFrame = await inputs.FirstFrameAsync(request, ct);
+        var model = firstFrame is null ? _options.TextToVideoModel : _options.Model ?? DefaultModel;
+        var family = RunwayModels.For(model);
+        var duration = VendorCalls.SnapDuration(request.DurationSeconds, family.Durations);
+        var body = new RunwayGenerationRequest(
+            model, request.Prompt, family.Ratio(request), duration,
+            PromptImage: firstFrame?.ToDataUri(),
+            Seed: family.TakesSeed ? unchecked((uint)request.Seed) : null,
+            NegativePrompt: family.TakesNegativePrompt && firstFrame is not null ? request.NegativePrompt : null);
+
+        var client = clients.CreateClient(Name);
+        using var create = Authorized(HttpMethod.Post, firstFrame is null ? "v1/text_to_video" : "v1/image_to_video");
+        create.Content = JsonContent.Create(body, options: VendorCalls.Json);
+        using var created = await VendorCalls.CreateAsync(client, create, Name, ct, Classify);
+        var task = await VendorCalls.ReadJsonAsync<RunwayTask>(created, Name, ct);
+        var id = Uri.EscapeDataString(task.Id);
+
+        var output = await VendorTask.WaitAsync(Name,
+            token => VendorCalls.ReadAsync(t => PollAsync(client, id, t), Name, token),
+            async token =>
+            {
+                using var cancel = Authorized(HttpMethod.Delete, $"v1/tasks/{id}");
+                using var response = await client.SendAsync(cancel, token);
+                await VendorResponses.EnsureSuccessAsync(response, Name, token);
+            },
+            _options, progress, time, ct);
+
+        progress.Report(new ProviderProgress(0.95, "downloading"));
+        // The output URL is a signed link to Runway's storage: no credentials go with it.
+        var hash = await VendorCalls.DownloadAsync(downloader, client, () => new HttpRequestMessage(HttpMethod.Get, output), Name, time, ct);
+        return new GeneratedClip(hash, duration, model);
+    }
+
+    private async Task<TaskState> PollAsync(HttpClient client, string id, CancellationToken ct)
+    {
+        using var poll = Authorized(HttpMethod.Get, $"v1/tasks/{id}");
+        using var response = await client.SendAsync(poll, ct);
+        var task = await VendorCalls.ReadJsonAsync<RunwayTask>(response, Name, ct, Classify);
+        return task.Status switch
+        {
+            "SUCCEEDED" when task.Output is [var url, ..] => new TaskState.Succeeded(url),
+            "SUCCEEDED" => new TaskState.Failed(new ProviderException(ProviderErrors.BadOutput, "runway finished the task without an output.", retryable: true)),
+            "FAILED" => new TaskState.Failed(FromFailureCode(task.FailureCode, task.Failure)),
+            "CANCELLED" => new TaskState.Failed(new ProviderException(ProviderErrors.Canceled, "runway reports the task was cancelled.", retryable: false)),
+            "RUNNING" => new TaskState.Working(task.Progress, "generating"),
+            "THROTTLED" => new TaskState.Working(null, "throttled"),
+            _ => new TaskState.Working(null, "queued"),
+        };
+    }
+
+    /// <summary>failureCode is dot-separated, most generic first: SAFETY.INPUT.TEXT, INTERNAL.BAD_OUTPUT, ASSET.INVALID…</summary>
+    public static ProviderException FromFailureCode(string? code, string? failure)
+    {
+        var detail = $"runway failed the task ({code}): {failure}";
+        if (code?.Contains("SAFETY", StringComparison.Ordinal) == true)
+            return new ProviderException(ProviderErrors.ContentRejected, detail, retryable: false);
+        if (code?.StartsWith("INTERNAL", StringComparison.Ordinal) == true)
+            return new ProviderException(ProviderErrors.Failed, detail, retryable: true);
+        if (code?.StartsWith("ASSET", StringComparison.Ordinal) == true || code?.StartsWith("INPUT", StringComparison.Ordinal) == true)
+            return new ProviderException(ProviderErrors.InvalidRequest, detail, retryable: false);
+        return new ProviderException(ProviderErrors.Failed, detail, retryable: false);
+    }
+
+    private ProviderException? Classify(HttpStatusCode status, string body)
+    {
+        string? error;
+        try
+        {
+            error = JsonSerializer.Deserialize<RunwayError>(body, VendorCalls.Json)?.Error;
+        }
+        catch (JsonException)
+        {
+            error = null;
+        }
+        return status is not HttpStatusCode.TooManyRequests && VendorCalls.SoundsLikeSafety(error)
+            ? new ProviderException(ProviderErrors.ContentRejected, $"runway refused the request: {error}", retryable: false)
+            : null;
+    }
+
+    private HttpRequestMessage Authorized(HttpMethod method, string path)
+    {
+        var message = new HttpRequestMessage(method, new Uri(_options.BaseUrl ?? DefaultBaseUrl, path));
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+        message.Headers.Add("X-Runway-Version", _options.ApiVersion);
+        return message;
+    }
+}
+
+/// <summary>What each Runway model family accepts: clip lengths, output sizes ("w:h"), seed and negative prompt.</summary>
+public sealed record RunwayModels(IReadOnlyList<int> Durations, IReadOnlyDictionary<string, string> Ratios, IReadOnlyDictionary<string, string> LargeRatios, bool TakesSeed, bool TakesNegativePrompt)
+{
+    private static readonly Dictionary<string, string> Gen4Ratios = new()
+    {
+        ["16:9"] = "1280:720", ["9:16"] = "720:1280", ["1:1"] = "960:960", ["4:3"] = "1104:832", ["3:4"] = "832:1104", ["21:9"] = "1584:672",
+    };
+    private static readonly Dictionary<string, string> VeoRatios = new() { ["16:9"] = "1280:720", ["9:16"] = "720:1280" };
+    private static readonly Dictionary<string, string> VeoLargeRatios = new() { ["16:9"] = "1920:1080", ["9:16"] = "1080:1920" };
+
+    public static RunwayModels For(string model) => model switch
+    {
+        "gen4_turbo" => new([5, 10], Gen4Ratios, Gen4Ratios, TakesSeed: true, TakesNegativePrompt: false),
+        "gen4.5" => new([2, 3, 4, 5, 6, 7, 8, 9, 10], Gen4Ratios, Gen4Ratios, TakesSeed: true, TakesNegativePrompt: false),
+        "veo3" => new([8], VeoRatios, VeoLargeRatios, TakesSeed: false, TakesNegativePrompt: false),
+        "veo3.1" or "veo3.1_fast" => new([4, 6, 8], VeoRatios, VeoLargeRatios, TakesSeed: false, TakesNegativePrompt: true),
+        _ => throw new ProviderException(ProviderErrors.InvalidRequest, $"runway model {model} is not one this adapter knows how to call.", retryable: false),
+    };
+
+    public string Ratio(ShotRequest request)
+    {
+        var table = Math.Min(request.Width, request.Height) >= 1080 ? LargeRatios : Ratios;
+        return table.TryGetValue(request.AspectRatio, out var ratio)
+            ? ratio
+            : throw new ProviderException(ProviderErrors.InvalidRequest, $"runway makes {string.Join(", ", Ratios.Keys)} videos with this model, not {request.AspectRatio}.", retryable: false);
+    }
+}
+
+/// <summary>Runway settings (<c>Dispatch:Vendors:runway</c>): ApiKey is a Runway API secret.</summary>
+public sealed class RunwayOptions : VendorOptions
+{
+    /// <summary>The API version every request names in X-Runway-Version.</summary>
+    public string ApiVersion { get; set; } = "2024-11-06";
+
+    /// <summary>The model for shots without a first frame; Runway's gen4 models need an image to start from.</summary>
+    public string TextToVideoModel { get; set; } = "veo3.1_fast";
+}
+
+public sealed record RunwayGenerationRequest(
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("promptText")] string PromptText,
+    [property: JsonPropertyName("ratio")] string Ratio,
+    [property: JsonPropertyName("duration")] int Duration,
+    [property: JsonPropertyName("promptImage")] string? PromptImage = null,
+    [property: JsonPropertyName("seed")] uint? Seed = null,
+    [property: JsonPropertyName("negativePrompt")] string? NegativePrompt = null);
+
+public sealed record RunwayTask(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("progress")] double? Progress,
+    [property: JsonPropertyName("output")] IReadOnlyList<string>? Output,
+    [property: JsonPropertyName("failure")] string? Failure,
+    [property: JsonPropertyName("failureCode")] string? FailureCode);
+
+public sealed record RunwayError([property: JsonPropertyName("error")] string? Error);

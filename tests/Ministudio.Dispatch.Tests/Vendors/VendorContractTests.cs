@@ -1,0 +1,182 @@
+using Ministudio.Dispatch.Providers;
+using Ministudio.Dispatch.Providers.Vendors;
+
+namespace Ministudio.Dispatch.Tests.Vendors;
+
+/// <summary>
+/// The behaviour every vendor adapter owes dispatch, run against that vendor's faithful fake: exact auth, the
+/// status sequence with progress, the fake's MP4 in our store, prompt download, 429 with Retry-After on create,
+/// no second create after an ambiguous 5xx, tolerated 5xx while polling, safety refusals never retried, 400 as
+/// invalid_request, cancellation and timeouts reaching the vendor's cancel call where it has one.
+/// </summary>
+public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : FakeVendorServer, new()
+{
+    protected TFake Fake { get; private set; } = null!;
+    protected VendorHarness Harness { get; private set; } = null!;
+
+    protected abstract string Vendor { get; }
+
+    /// <summary>The credential header every call to the vendor's API must carry, and its exact value.</summary>
+    protected abstract (string Header, string Value) ExpectedAuth { get; }
+
+    protected abstract bool HasCancel { get; }
+    protected abstract string CreatePath { get; }
+    protected abstract (string Method, string Path) PollRoute { get; }
+
+    protected abstract bool IsCreate(RecordedRequest request);
+    protected abstract bool IsPoll(RecordedRequest request);
+    protected abstract bool IsDownload(RecordedRequest request);
+    protected abstract bool IsCancel(RecordedRequest request);
+
+    /// <summary>The vendor's own error body for a failed HTTP call.</summary>
+    protected abstract string ErrorBody(int status, string message);
+
+    protected virtual Dictionary<string, string?> Settings(Uri baseUrl) => VendorHarness.VendorSettings(Vendor, baseUrl);
+
+    public async ValueTask InitializeAsync()
+    {
+        Fake = await FakeVendorServer.StartAsync<TFake>();
+        Harness = VendorHarness.Create(Settings(Fake.BaseUrl));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Harness.DisposeAsync();
+        await Fake.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    protected Task<GeneratedClip> GenerateAsync(ShotJob? shot = null, IProgress<ProviderProgress>? progress = null, CancellationToken? ct = null, VendorHarness? harness = null) =>
+        (harness ?? Harness).Provider(Vendor).GenerateAsync(shot ?? Shots.For(Vendor), progress ?? new RecordingProgress(), ct ?? TestContext.Current.CancellationToken);
+
+    [Fact]
+    public async Task A_shot_follows_the_status_sequence_with_exact_auth_and_stores_the_vendors_video()
+    {
+        var progress = new RecordingProgress();
+
+        var clip = await GenerateAsync(progress: progress);
+
+        Assert.Equal(Fake.Video, Harness.Read(clip.ArtifactHash));
+        Assert.False(string.IsNullOrEmpty(clip.Model));
+        var requests = Fake.Requests;
+        Assert.Single(requests, IsCreate);
+        Assert.Equal(Fake.Script.Count, requests.Count(IsPoll));
+        Assert.All(requests.Where(r => IsCreate(r) || IsPoll(r)), r => Assert.Equal(ExpectedAuth.Value, r.Header(ExpectedAuth.Header)));
+        var fractions = progress.Reports.Select(p => p.Fraction).ToList();
+        Assert.True(fractions.Count >= Fake.Script.Count - 1, $"only {fractions.Count} progress reports");
+        Assert.Equal(fractions.Order(), fractions);
+        Assert.All(fractions, f => Assert.InRange(f, 0, 1));
+    }
+
+    [Fact]
+    public async Task The_finished_video_is_downloaded_right_after_the_poll_that_reported_it()
+    {
+        await GenerateAsync();
+
+        var requests = Fake.Requests;
+        var download = Assert.Single(requests, IsDownload);
+        Assert.Equal(requests.Last(IsPoll).Sequence + 1, download.Sequence);
+        Assert.Equal(200, download.Status);
+    }
+
+    [Fact]
+    public async Task A_rate_limited_create_is_retryable_after_the_vendors_retry_after()
+    {
+        Fake.Inject("POST", CreatePath, 429, ErrorBody(429, "Rate limit reached, slow down."), retryAfter: TimeSpan.FromSeconds(7));
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync());
+
+        Assert.Equal(ProviderErrors.RateLimited, error.Code);
+        Assert.True(error.Retryable);
+        Assert.Equal(TimeSpan.FromSeconds(7), error.RetryAfter);
+        Assert.Single(Fake.Requests, IsCreate);
+        Assert.DoesNotContain(Fake.Requests, IsPoll);
+    }
+
+    [Fact]
+    public async Task A_server_error_on_create_is_not_retried_because_the_task_may_exist()
+    {
+        Fake.Inject("POST", CreatePath, 500, ErrorBody(500, "Internal server error."));
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync());
+
+        Assert.Equal(ProviderErrors.Unavailable, error.Code);
+        Assert.False(error.Retryable);
+        Assert.Single(Fake.Requests, IsCreate);
+    }
+
+    [Fact]
+    public async Task A_bad_request_is_invalid_request_and_not_retryable()
+    {
+        Fake.Inject("POST", CreatePath, 400, ErrorBody(400, "The field duration is out of range."));
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync());
+
+        Assert.Equal(ProviderErrors.InvalidRequest, error.Code);
+        Assert.False(error.Retryable);
+    }
+
+    [Fact]
+    public async Task Server_errors_while_polling_are_tolerated()
+    {
+        Fake.Inject(PollRoute.Method, PollRoute.Path, 503, ErrorBody(503, "The service is currently unavailable."), times: 2);
+
+        var clip = await GenerateAsync();
+
+        Assert.Equal(Fake.Video, Harness.Read(clip.ArtifactHash));
+        Assert.Equal(2, Fake.Requests.Count(r => IsPoll(r) && r.Status == 503));
+    }
+
+    [Fact]
+    public async Task A_safety_refusal_is_content_rejected_and_never_retried()
+    {
+        Fake.Script = [new FakeState.Running(0.3), new FakeState.Failed(FakeFailure.Safety)];
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync());
+
+        Assert.Equal(ProviderErrors.ContentRejected, error.Code);
+        Assert.False(error.Retryable);
+        Assert.DoesNotContain(Fake.Requests, IsDownload);
+    }
+
+    [Fact]
+    public async Task An_internal_vendor_failure_is_retryable_and_not_a_content_refusal()
+    {
+        Fake.Script = [new FakeState.Running(0.3), new FakeState.Failed(FakeFailure.Internal)];
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync());
+
+        Assert.NotEqual(ProviderErrors.ContentRejected, error.Code);
+        Assert.True(error.Retryable);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_shot_calls_the_vendors_cancel_where_it_has_one()
+    {
+        Fake.Script = [new FakeState.Running(0.5)];
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+
+        var generation = GenerateAsync(ct: cancellation.Token);
+        await Fake.WaitForAsync(requests => requests.Count(IsPoll) >= 2);
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => generation);
+        if (HasCancel) Assert.Single(Fake.Requests, IsCancel);
+        else Assert.DoesNotContain(Fake.Requests, r => r.Method == "DELETE");
+    }
+
+    [Fact]
+    public async Task A_task_that_outlives_the_timeout_is_cancelled_at_the_vendor_and_times_out()
+    {
+        Fake.Script = [new FakeState.Running(0.5)];
+        var settings = Settings(Fake.BaseUrl);
+        settings[$"Dispatch:Vendors:{Vendor}:TaskTimeout"] = "00:00:00.300";
+        await using var harness = VendorHarness.Create(settings);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync(harness: harness));
+
+        Assert.Equal(ProviderErrors.Timeout, error.Code);
+        Assert.True(error.Retryable);
+        if (HasCancel) Assert.Single(Fake.Requests, IsCancel);
+    }
+}

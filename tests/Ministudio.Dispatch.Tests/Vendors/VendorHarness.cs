@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Ministudio.Contracts;
+using Ministudio.Dispatch.Providers;
+using Ministudio.Dispatch.Providers.Vendors;
+using Ministudio.ServiceDefaults;
+
+namespace Ministudio.Dispatch.Tests.Vendors;
+
+/// <summary>Dispatch's vendor registrations on a real artifact store, configured the way the service configures them.</summary>
+public sealed class VendorHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private VendorHarness(IReadOnlyDictionary<string, string?> settings)
+    {
+        Artifacts = new ArtifactStore(Directory.CreateTempSubdirectory("ministudio-vendor-tests").FullName);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        _services = new ServiceCollection()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton(Artifacts)
+            .AddSingleton<ClipDownloader>()
+            .AddSingleton<ShotInputs>()
+            .AddSingleton(TimeProvider.System)
+            .AddVendorSetA()
+            .BuildServiceProvider(validateScopes: true);
+    }
+
+    public ArtifactStore Artifacts { get; }
+
+    public static VendorHarness Create(IReadOnlyDictionary<string, string?> settings) => new(settings);
+
+    /// <summary>Settings every vendor test uses: the fake's address, a key, and polling fast enough for tests.</summary>
+    public static Dictionary<string, string?> VendorSettings(string vendor, Uri baseUrl, string? apiKey = "test-key") => new()
+    {
+        [$"Dispatch:Vendors:{vendor}:BaseUrl"] = baseUrl.ToString(),
+        [$"Dispatch:Vendors:{vendor}:ApiKey"] = apiKey,
+        [$"Dispatch:Vendors:{vendor}:PollInterval"] = "00:00:00.005",
+        [$"Dispatch:Vendors:{vendor}:TaskTimeout"] = "00:01:00",
+    };
+
+    public IVideoProvider Provider(string name) => _services.GetServices<IVideoProvider>().Single(p => p.Name == name);
+
+    public T Provider<T>(string name) where T : IVideoProvider => (T)Provider(name);
+
+    /// <summary>Puts the test clip in the store, as a previous shot in a continuity chain would have.</summary>
+    public async Task<string> AddPreviousClipAsync() => await AddAsync(await TestMedia.ClipAsync(), "clip.mp4");
+
+    public async Task<string> AddReferenceImageAsync() => await AddAsync(await TestMedia.ImageAsync(), "reference.png");
+
+    public byte[] Read(string hash) => File.ReadAllBytes(Artifacts.PathOf(hash));
+
+    private async Task<string> AddAsync(byte[] bytes, string name)
+    {
+        var path = Path.Combine(Artifacts.CreateScratchFolder(), name);
+        await File.WriteAllBytesAsync(path, bytes);
+        return await Artifacts.AddFileAsync(path);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Directory.Delete(Artifacts.Root, recursive: true);
+    }
+}
+
+public static class Shots
+{
+    public static ShotJob For(string provider, string aspectRatio = "16:9", int width = 1280, int height = 720, double duration = 8,
+        string? negativePrompt = "blurry, text", string? firstFrameClip = null, IReadOnlyList<string>? references = null, string? prompt = null) =>
+        new(Guid.NewGuid(), 3, new ShotRequest(
+            provider, prompt ?? "ACTION: Mira walks through a neon market at night.", "Mira walks", aspectRatio, width, height, 24, duration,
+            Seed: 4242, CameraMove: "dolly-in", NegativePrompt: negativePrompt, new ShotStyle("cinematic", ["#112233"]),
+            [new ShotCharacter("Mira", 0, [new("hair", "silver")])], firstFrameClip, references), Guid.NewGuid());
+}
+
+/// <summary>Keeps every report, synchronously, in order (Progress&lt;T&gt; would post them to the thread pool).</summary>
+public sealed class RecordingProgress : IProgress<ProviderProgress>
+{
+    private readonly List<ProviderProgress> _reports = [];
+
+    public IReadOnlyList<ProviderProgress> Reports
+    {
+        get
+        {
+            lock (_reports) return _reports.ToList();
+        }
+    }
+
+    public void Report(ProviderProgress value)
+    {
+        lock (_reports) _reports.Add(value);
+    }
+}
