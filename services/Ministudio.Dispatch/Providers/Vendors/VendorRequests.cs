@@ -85,6 +85,6 @@ public static partial class VendorRequests
     [GeneratedRegex(@"(\d{1,3})\s*%")]
     private static partial Regex Percentage();
 
-    [GeneratedRegex(@"nsfw|safety|sensitive|content[ _-]?policy|moderat|flagged|inappropriate|violat", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"nsfw|safety|sensitive|content[ _-]?policy|moderat|flagged|inappropriate|violat|risk control", RegexOptions.IgnoreCase)]
     private static partial Regex SafetyWords();
 }
