@@ -77,7 +77,7 @@ public sealed class KlingProviderTests : IAsyncLifetime
         var create = _fake.Host.Calls[0];
         Assert.Equal("/v1/videos/image2video", create.Path);
         var image = Convert.FromBase64String((string)create.Json!["image"]!);
-        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], image[..4]);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, image[..4]);
         Assert.Null(create.Json!["aspect_ratio"]);
         Assert.Contains(_fake.Host.Calls, c => c.Method == "GET" && c.Path.StartsWith("/v1/videos/image2video/", StringComparison.Ordinal));
     }
