@@ -137,10 +137,13 @@ public sealed class VendorHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private VendorHarness(ServiceProvider services, ArtifactStore artifacts)
+    private readonly bool _ownsArtifacts;
+
+    private VendorHarness(ServiceProvider services, ArtifactStore artifacts, bool ownsArtifacts)
     {
         _services = services;
         Artifacts = artifacts;
+        _ownsArtifacts = ownsArtifacts;
     }
 
     public ArtifactStore Artifacts { get; }
@@ -167,7 +170,7 @@ public sealed class VendorHarness : IAsyncDisposable
             .AddSingleton(renderer ?? new Renderer.RendererClient(GrpcChannel.ForAddress("http://127.0.0.1:9")))
             .AddVendorSetB()
             .BuildServiceProvider(validateScopes: true);
-        return new VendorHarness(services, artifacts);
+        return new VendorHarness(services, artifacts, ownsArtifacts: artifactRoot is null);
     }
 
     public IVideoProvider Provider(string name) => _services.GetServices<IVideoProvider>().Single(p => p.Name == name);
@@ -183,7 +186,7 @@ public sealed class VendorHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        if (Directory.Exists(Artifacts.Root)) Directory.Delete(Artifacts.Root, recursive: true);
+        if (_ownsArtifacts && Directory.Exists(Artifacts.Root)) Directory.Delete(Artifacts.Root, recursive: true);
     }
 }
 
