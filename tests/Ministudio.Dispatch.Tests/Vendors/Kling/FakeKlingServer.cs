@@ -49,7 +49,7 @@ public sealed class FakeKlingServer
     private async Task<IResult> Create(HttpContext context, string kind)
     {
         if (Authenticate(context) is { } denied) return denied;
-        if (kind is not ("text2video" or "image2video")) return Envelope(404, 1203, "Requested resource does not exist", null);
+        if (kind is not ("text2video" or "image2video" or "multi-image2video")) return Envelope(404, 1203, "Requested resource does not exist", null);
         if (CreateError is { } error) return Envelope(error.Http, error.Code, error.Message, null);
         switch (Host.Create)
         {
@@ -72,6 +72,11 @@ public sealed class FakeKlingServer
             // Kling takes bare base64 here; a data: prefix is refused.
             var image = (string?)body["image"];
             if (image is null || image.StartsWith("data:", StringComparison.Ordinal)) return Envelope(400, 1201, "image must be base64 without a data: prefix", null);
+        }
+        else if (kind == "multi-image2video")
+        {
+            if (body["image_list"] is not JsonArray { Count: >= 1 and <= 4 } images || images.Any(i => ((string?)i?["image"])?.StartsWith("data:", StringComparison.Ordinal) != false))
+                return Envelope(400, 1201, "image_list must hold 1 to 4 images as base64 without a data: prefix", null);
         }
         else if (string.IsNullOrEmpty((string?)body["prompt"]))
         {

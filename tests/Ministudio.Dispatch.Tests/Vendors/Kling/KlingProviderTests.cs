@@ -83,6 +83,26 @@ public sealed class KlingProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_shot_with_reference_images_is_multi_image_to_video_with_at_most_four()
+    {
+        var references = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var path = Path.Combine(_harness.Artifacts.CreateScratchFolder(), "reference.png");
+            await File.WriteAllBytesAsync(path, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, (byte)i], Ct);
+            references.Add(await _harness.Artifacts.AddFileAsync(path, Ct));
+        }
+        await Provider.GenerateAsync(Shots.Job(aspect: "9:16", width: 720, height: 1280, references: references), new RecordedProgress(), Ct);
+
+        var create = _fake.Host.Calls[0];
+        Assert.Equal("/v1/videos/multi-image2video", create.Path);
+        Assert.Equal(("kling-v1-6", "9:16"), ((string?)create.Json!["model_name"], (string?)create.Json!["aspect_ratio"]));
+        var images = create.Json!["image_list"]!.AsArray().Select(i => Convert.FromBase64String((string)i!["image"]!)[^1]).ToList();
+        Assert.Equal(new byte[] { 0, 1, 2, 3 }, images);
+        Assert.Contains(_fake.Host.Calls, c => c.Method == "GET" && c.Path.StartsWith("/v1/videos/multi-image2video/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_token_signed_with_the_wrong_secret_is_refused_as_unauthorized()
     {
         await using var harness = Harness(secret: "not-the-secret");

@@ -5,6 +5,9 @@ public sealed class KlingOptions : VendorOptions
 {
     public string? SecretKey { get; set; }
 
+    /// <summary>The model for shots conditioned on reference images (Kling's multi-image-to-video takes only some).</summary>
+    public string MultiImageModel { get; set; } = "kling-v1-6";
+
     /// <summary>"std" or "pro": Kling's quality/price tier.</summary>
     public string Mode { get; set; } = "std";
 

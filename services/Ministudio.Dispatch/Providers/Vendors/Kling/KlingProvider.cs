@@ -9,13 +9,18 @@ using Microsoft.Extensions.Options;
 namespace Ministudio.Dispatch.Providers.Vendors.Kling;
 
 /// <summary>
-/// Kling's video API: text-to-video, or image-to-video when the shot continues another, polled until Kling says
-/// succeed or failed. Kling has no cancel call, so a task we give up on runs out at Kling.
+/// Kling's video API: image-to-video when the shot continues another, multi-image-to-video when it has reference
+/// images (up to four; a continuing shot's first frame wins, image-to-video takes no references), text-to-video
+/// otherwise; polled until Kling says succeed or failed. Kling has no cancel call, so a task we give up on runs out
+/// at Kling.
 /// </summary>
 public sealed class KlingProvider(
     IHttpClientFactory clients, IOptions<KlingOptions> options, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
 {
     public const string ProviderName = "kling";
+
+    private const string DefaultModel = "kling-v1-6";
+    private const int MaxReferenceImages = 4;
 
     private static readonly int[] Durations = [5, 10];
     private static readonly string[] AspectRatios = ["16:9", "9:16", "1:1"];
@@ -27,9 +32,14 @@ public sealed class KlingProvider(
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
         var request = shot.Request;
-        var model = _options.Model ?? "kling-v1-6";
         var firstFrame = await inputs.FirstFrameAsync(request, ct);
-        var kind = firstFrame is null ? "text2video" : "image2video";
+        var references = firstFrame is null ? await inputs.ReferenceImagesAsync(request, ct) : [];
+        var (kind, model) = (firstFrame, references.Count) switch
+        {
+            (not null, _) => ("image2video", _options.Model ?? DefaultModel),
+            (null, > 0) => ("multi-image2video", _options.MultiImageModel),
+            _ => ("text2video", _options.Model ?? DefaultModel),
+        };
         var body = new JsonObject
         {
             ["model_name"] = model,
@@ -46,6 +56,8 @@ public sealed class KlingProvider(
         }
         else
         {
+            if (references.Count > 0)
+                body["image_list"] = new JsonArray([.. references.Take(MaxReferenceImages).Select(r => new JsonObject { ["image"] = r.ToBase64() })]);
             body["aspect_ratio"] = AspectRatios.Contains(request.AspectRatio)
                 ? request.AspectRatio
                 : throw new ProviderException(ProviderErrors.InvalidRequest, $"kling makes {string.Join(", ", AspectRatios)} clips, not {request.AspectRatio}.", retryable: false);
