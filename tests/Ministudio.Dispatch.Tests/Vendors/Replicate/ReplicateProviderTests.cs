@@ -87,6 +87,33 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_configured_model_gets_its_own_input_names_and_a_pinned_version()
+    {
+        await using var harness = VendorHarness.Create(ReplicateProvider.ProviderName, new Dictionary<string, string?>
+        {
+            ["BaseUrl"] = _fake.Host.BaseUrl.ToString(),
+            ["ApiKey"] = FakeReplicateServer.Token,
+            ["Model"] = "acme/motion",
+            ["WaitSeconds"] = "0",
+            ["PollInterval"] = "00:00:00.010",
+            ["Models:acme/motion:Version"] = "5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa",
+            ["Models:acme/motion:Prompt"] = "text",
+            ["Models:acme/motion:Seed"] = "",
+            ["Models:acme/motion:Duration"] = "num_seconds",
+            ["Models:acme/motion:FirstFrameImage"] = "image",
+        });
+        var previous = await harness.AddPreviousClipAsync();
+        await harness.Provider(ReplicateProvider.ProviderName).GenerateAsync(Shots.Job(seconds: 3, firstFrameClip: previous), new RecordedProgress(), Ct);
+
+        var create = _fake.Host.Calls[0];
+        Assert.Equal(("/v1/predictions", null), (create.Path, create.Prefer));
+        Assert.Equal("5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa", (string?)create.Json!["version"]);
+        var input = create.Json!["input"]!.AsObject();
+        Assert.Equal(["text", "negative_prompt", "aspect_ratio", "num_seconds", "image"], input.Select(p => p.Key));
+        Assert.Equal(3, (int?)input["num_seconds"]);
+    }
+
+    [Fact]
     public async Task A_rate_limited_create_is_retryable_after_the_vendors_delay()
     {
         _fake.Host.Create = CreateAnswer.RateLimited;

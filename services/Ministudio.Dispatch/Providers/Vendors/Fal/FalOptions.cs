@@ -6,6 +6,11 @@ public sealed class FalOptions : VendorOptions
     /// <summary>The endpoint for shots that start from a given frame; without it such shots are refused.</summary>
     public string? ImageToVideoModel { get; set; }
 
-    /// <summary>Clip lengths the endpoints make (fal's Kling and Veo family take "5"/"10"-style strings).</summary>
-    public List<int> AllowedDurations { get; set; } = [5, 10];
+    /// <summary>
+    /// Clip lengths the endpoints make, sent as strings; empty means 5 and 10 (the Kling family on fal). Empty by
+    /// default because configuration binding appends to a list instead of replacing it.
+    /// </summary>
+    public List<int> AllowedDurations { get; set; } = [];
+
+    public IReadOnlyCollection<int> EffectiveDurations => AllowedDurations.Count > 0 ? AllowedDurations : [5, 10];
 }

@@ -30,7 +30,7 @@ public sealed class FalProvider(
         var body = new JsonObject
         {
             ["prompt"] = request.Prompt,
-            ["duration"] = VendorRequests.SnapDuration(request.DurationSeconds, _options.AllowedDurations, ProviderName).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["duration"] = VendorRequests.SnapDuration(request.DurationSeconds, _options.EffectiveDurations, ProviderName).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["aspect_ratio"] = request.AspectRatio,
             ["seed"] = request.Seed,
         };

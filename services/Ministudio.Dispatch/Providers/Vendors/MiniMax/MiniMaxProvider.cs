@@ -28,7 +28,7 @@ public sealed class MiniMaxProvider(
         // Text-to-video has no aspect ratio field and comes out landscape; a first frame sets the shape itself.
         if (firstFrame is null && request.AspectRatio != "16:9")
             throw new ProviderException(ProviderErrors.InvalidRequest, $"minimax makes 16:9 clips from text, not {request.AspectRatio}.", retryable: false);
-        var seconds = VendorRequests.SnapDuration(request.DurationSeconds, _options.AllowedDurations, ProviderName);
+        var seconds = VendorRequests.SnapDuration(request.DurationSeconds, _options.EffectiveDurations, ProviderName);
 
         var body = new JsonObject
         {
@@ -36,7 +36,7 @@ public sealed class MiniMaxProvider(
             ["prompt"] = request.Prompt,
             ["duration"] = seconds,
             // 1080P exists only for the short clip length; everything else is made at 768P.
-            ["resolution"] = request.Height >= 1080 && seconds == _options.AllowedDurations.Min() ? "1080P" : "768P",
+            ["resolution"] = request.Height >= 1080 && seconds == _options.EffectiveDurations.Min() ? "1080P" : "768P",
             ["prompt_optimizer"] = _options.PromptOptimizer,
         };
         if (firstFrame is not null) body["first_frame_image"] = firstFrame.ToDataUri();

@@ -22,8 +22,13 @@ public sealed class MockOptions : VendorOptions
     /// <summary>The first N attempts of every shot fail whatever the rate (a vendor that recovers after N tries).</summary>
     public int FailFirstAttempts { get; set; }
 
-    /// <summary>Failure kinds to draw from: rate_limited, unavailable, content_rejected.</summary>
-    public List<string> FailureKinds { get; set; } = [MockFailureKinds.RateLimited, MockFailureKinds.Unavailable];
+    /// <summary>
+    /// Failure kinds to draw from: rate_limited, unavailable, content_rejected; empty means rate_limited and
+    /// unavailable. (Empty by default because configuration binding appends to a list instead of replacing it.)
+    /// </summary>
+    public List<string> FailureKinds { get; set; } = [];
+
+    public IReadOnlyList<string> EffectiveFailureKinds => FailureKinds.Count > 0 ? FailureKinds : [MockFailureKinds.RateLimited, MockFailureKinds.Unavailable];
 
     /// <summary>What a rate-limited attempt says to wait.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(2);

@@ -32,8 +32,6 @@ public sealed class MockVideoProvider : IVideoProvider
             throw new InvalidOperationException($"Dispatch:Vendors:{ProviderName}:FailureRate must be between 0 and 1, not {_options.FailureRate}.");
         if (_options.FailureKinds.FirstOrDefault(kind => !MockFailureKinds.All.Contains(kind)) is { } unknown)
             throw new InvalidOperationException($"Dispatch:Vendors:{ProviderName}:FailureKinds has {unknown}; use {string.Join(", ", MockFailureKinds.All)}.");
-        if ((_options.FailureRate > 0 || _options.FailFirstAttempts > 0) && _options.FailureKinds.Count == 0)
-            throw new InvalidOperationException($"Dispatch:Vendors:{ProviderName}:FailureKinds is empty but failures are asked for.");
         _renderer = new LocalRenderProvider(renderer);
         _time = time;
     }
@@ -71,7 +69,8 @@ public sealed class MockVideoProvider : IVideoProvider
         var draw = (BinaryPrimitives.ReadUInt64BigEndian(hash) >> 11) * (1.0 / (1UL << 53));
         if (attempt > _options.FailFirstAttempts && draw >= _options.FailureRate) return null;
 
-        var kind = _options.FailureKinds[(int)(BinaryPrimitives.ReadUInt64BigEndian(hash.AsSpan(8)) % (ulong)_options.FailureKinds.Count)];
+        var kinds = _options.EffectiveFailureKinds;
+        var kind = kinds[(int)(BinaryPrimitives.ReadUInt64BigEndian(hash.AsSpan(8)) % (ulong)kinds.Count)];
         var detail = $"mock vendor: injected {kind} on attempt {attempt} of seed {seed}.";
         return kind switch
         {

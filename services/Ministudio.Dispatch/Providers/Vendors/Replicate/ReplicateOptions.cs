@@ -15,18 +15,26 @@ public sealed class ReplicateOptions : VendorOptions
     /// <summary>Which events reach <see cref="Webhook"/> (start, output, logs, completed); empty means Replicate's default.</summary>
     public List<string> WebhookEvents { get; set; } = [];
 
-    /// <summary>Per-model input names, keyed by "owner/name"; models not listed get <see cref="ReplicateModelInputs"/>' defaults.</summary>
-    public Dictionary<string, ReplicateModelInputs> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>
+    /// Per-model input names, keyed by "owner/name". A configured entry replaces the built-in one for that model
+    /// whole (binding would otherwise merge into it); models in neither get <see cref="ReplicateModelInputs"/>' defaults.
+    /// </summary>
+    public Dictionary<string, ReplicateModelInputs> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    private static readonly Dictionary<string, ReplicateModelInputs> BuiltInModels = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["kwaivgi/kling-v2.1"] = new() { FirstFrameImage = "start_image", AspectRatio = "aspect_ratio", AllowedDurations = [5, 10] },
+        ["kwaivgi/kling-v2.1"] = new() { FirstFrameImage = "start_image", AllowedDurations = [5, 10] },
         ["minimax/video-01"] = new() { Seed = null, AspectRatio = null, NegativePrompt = null, Duration = null, AllowedDurations = [6], ReferenceImage = "subject_reference" },
     };
 
-    public ReplicateModelInputs InputsFor(string model) => Models.TryGetValue(model, out var inputs) ? inputs : new ReplicateModelInputs();
+    public ReplicateModelInputs InputsFor(string model) =>
+        Models.TryGetValue(model, out var configured) ? configured
+        : BuiltInModels.TryGetValue(model, out var builtIn) ? builtIn
+        : new ReplicateModelInputs();
 }
 
 /// <summary>
-/// Where a model wants each part of a shot in its <c>input</c> object; a null name means the model does not take it
+/// Where a model wants each part of a shot in its <c>input</c> object; an empty name means the model does not take it
 /// (and a shot that needs it, like a first frame, fails as invalid rather than silently losing it).
 /// </summary>
 public sealed class ReplicateModelInputs

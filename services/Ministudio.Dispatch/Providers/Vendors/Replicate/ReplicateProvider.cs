@@ -54,20 +54,20 @@ public sealed class ReplicateProvider(
     private async Task<JsonObject> BuildBodyAsync(Contracts.ShotRequest request, ReplicateModelInputs names, CancellationToken ct)
     {
         var input = new JsonObject { [names.Prompt] = request.Prompt };
-        if (names.NegativePrompt is { } negative && request.NegativePrompt is { Length: > 0 } negativePrompt) input[negative] = negativePrompt;
-        if (names.Seed is { } seed) input[seed] = request.Seed;
-        if (names.AspectRatio is { } aspect) input[aspect] = request.AspectRatio;
+        if (names.NegativePrompt is { Length: > 0 } negative && request.NegativePrompt is { Length: > 0 } negativePrompt) input[negative] = negativePrompt;
+        if (names.Seed is { Length: > 0 } seed) input[seed] = request.Seed;
+        if (names.AspectRatio is { Length: > 0 } aspect) input[aspect] = request.AspectRatio;
         var seconds = names.AllowedDurations.Count > 0
             ? VendorRequests.SnapDuration(request.DurationSeconds, names.AllowedDurations, ProviderName)
             : (int)Math.Ceiling(request.DurationSeconds - 0.01);
-        if (names.Duration is { } duration) input[duration] = seconds;
+        if (names.Duration is { Length: > 0 } duration) input[duration] = seconds;
 
         if (await inputs.FirstFrameAsync(request, ct) is { } firstFrame)
         {
-            input[names.FirstFrameImage ?? throw Unsupported("a first frame")] = firstFrame.ToDataUri();
+            input[names.FirstFrameImage is { Length: > 0 } firstFrameName ? firstFrameName : throw Unsupported("a first frame")] = firstFrame.ToDataUri();
         }
         var references = await inputs.ReferenceImagesAsync(request, ct);
-        if (references.Count > 0 && names.ReferenceImage is { } reference) input[reference] = references[0].ToDataUri();
+        if (references.Count > 0 && names.ReferenceImage is { Length: > 0 } reference) input[reference] = references[0].ToDataUri();
 
         var body = new JsonObject { ["input"] = input };
         if (names.Version is { } version) body["version"] = version;
