@@ -32,6 +32,7 @@ public static class Extensions
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         builder.Services.AddSingleton<IVideoProvider, LocalRenderProvider>();
+        builder.Services.AddVendorSetB();
         builder.Services.AddSingleton<ClipDownloader>();
         builder.Services.AddSingleton<ShotInputs>();
         builder.Services.AddVendorSetA();

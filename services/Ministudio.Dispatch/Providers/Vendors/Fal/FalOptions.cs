@@ -1,0 +1,16 @@
+namespace Ministudio.Dispatch.Providers.Vendors.Fal;
+
+/// <summary>fal queue settings (<c>Dispatch:Vendors:fal</c>); Model is the text-to-video endpoint id.</summary>
+public sealed class FalOptions : VendorOptions
+{
+    /// <summary>The endpoint for shots that start from a given frame; without it such shots are refused.</summary>
+    public string? ImageToVideoModel { get; set; }
+
+    /// <summary>
+    /// Clip lengths the endpoints make, sent as strings; empty means 5 and 10 (the Kling family on fal). Empty by
+    /// default because configuration binding appends to a list instead of replacing it.
+    /// </summary>
+    public List<int> AllowedDurations { get; set; } = [];
+
+    public IReadOnlyCollection<int> EffectiveDurations => AllowedDurations.Count > 0 ? AllowedDurations : [5, 10];
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace Ministudio.Dispatch.Providers.Vendors.Fal;
+
+/// <summary>
+/// fal's queue: submit to the endpoint, poll the status URL fal hands back (queue position, then runner logs), fetch
+/// the result from its response URL and copy the video; cancel through its cancel URL when we give up.
+/// </summary>
+public sealed class FalProvider(
+    IHttpClientFactory clients, IOptions<FalOptions> options, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+{
+    public const string ProviderName = "fal";
+
+    private readonly FalOptions _options = options.Value;
+
+    public string Name => ProviderName;
+
+    public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
+    {
+        var request = shot.Request;
+        var firstFrame = await inputs.FirstFrameAsync(request, ct);
+        var model = firstFrame is null
+            ? _options.Model ?? throw new ProviderException(ProviderErrors.InvalidRequest, "fal has no Model configured.", retryable: false)
+            : _options.ImageToVideoModel ?? throw new ProviderException(ProviderErrors.InvalidRequest, "fal has no ImageToVideoModel configured for a shot that continues another.", retryable: false);
+
+        var body = new JsonObject
+        {
+            ["prompt"] = request.Prompt,
+            ["duration"] = VendorRequests.SnapDuration(request.DurationSeconds, _options.EffectiveDurations, ProviderName).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["aspect_ratio"] = request.AspectRatio,
+            ["seed"] = request.Seed,
+        };
+        if (request.NegativePrompt is { Length: > 0 } negative) body["negative_prompt"] = negative;
+        if (firstFrame is not null) body["image_url"] = firstFrame.ToDataUri();
+
+        var client = clients.CreateClient(ProviderName);
+        using var submit = new HttpRequestMessage(HttpMethod.Post, model) { Content = JsonContent.Create(body) };
+        Authorize(submit);
+        progress.Report(new ProviderProgress(0, "submitting"));
+        FalSubmitted submitted;
+        using (var response = await VendorRequests.CreateAsync(client, submit, ProviderName, ct, Classify))
+        {
+            submitted = await response.Content.ReadFromJsonAsync<FalSubmitted>(ct)
+                ?? throw new ProviderException(ProviderErrors.BadOutput, "fal answered the submit with no request id.", retryable: false);
+        }
+
+        // fal's own URLs win: they carry the app id without an endpoint's sub-path, which we cannot always rebuild.
+        var requestUrl = $"{model}/requests/{submitted.RequestId}";
+        var statusUrl = submitted.StatusUrl ?? $"{requestUrl}/status";
+        var responseUrl = submitted.ResponseUrl ?? requestUrl;
+        var cancelUrl = submitted.CancelUrl ?? $"{requestUrl}/cancel";
+
+        var resultUrl = await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, statusUrl, responseUrl, token), token => CancelAsync(client, cancelUrl, token),
+            _options, progress, time, ct);
+
+        var videoUrl = await ResultAsync(client, resultUrl, ct);
+        progress.Report(new ProviderProgress(0.97, "downloading"));
+        var hash = await downloader.DownloadAsync(client, VendorRequests.Download(videoUrl, client.BaseAddress!, Authorize), ProviderName, ct);
+        progress.Report(new ProviderProgress(1, "stored"));
+        return new GeneratedClip(hash, request.DurationSeconds, model);
+    }
+
+    private async Task<TaskState> PollAsync(HttpClient client, string statusUrl, string responseUrl, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, statusUrl + (statusUrl.Contains('?') ? "&" : "?") + "logs=1");
+        Authorize(request);
+        using var response = await client.SendAsync(request, ct);
+        await VendorResponses.EnsureSuccessAsync(response, ProviderName, ct, Classify);
+        var status = await response.Content.ReadFromJsonAsync<FalStatus>(ct)
+            ?? throw new ProviderException(ProviderErrors.BadOutput, "fal answered a status request with nothing.", retryable: true);
+        return status.Status switch
+        {
+            "IN_QUEUE" => new TaskState.Working(null, status.QueuePosition is { } position ? $"queued ({position} ahead)" : "queued"),
+            "IN_PROGRESS" => new TaskState.Working(VendorRequests.ProgressFromLogs(string.Join('\n', status.Logs?.Select(l => l.Message) ?? [])), "generating"),
+            "COMPLETED" when status.Error is { } error => new TaskState.Failed(FailureOf(error, status.ErrorType)),
+            "COMPLETED" => new TaskState.Succeeded(status.ResponseUrl ?? responseUrl),
+            var other => new TaskState.Failed(new ProviderException(ProviderErrors.BadOutput, $"fal reported an unknown status {other}.", retryable: true)),
+        };
+    }
+
+    /// <summary>The result of a request that failed at fal comes back as an HTTP error carrying fal's reason.</summary>
+    private async Task<string> ResultAsync(HttpClient client, string responseUrl, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, responseUrl);
+        Authorize(request);
+        using var response = await client.SendAsync(request, ct);
+        await VendorResponses.EnsureSuccessAsync(response, ProviderName, ct, Classify);
+        var result = await response.Content.ReadFromJsonAsync<FalVideoResult>(ct);
+        return result?.Video?.Url ?? throw new ProviderException(ProviderErrors.BadOutput, "fal's result has no video URL.", retryable: false);
+    }
+
+    private async Task CancelAsync(HttpClient client, string cancelUrl, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, cancelUrl);
+        Authorize(request);
+        using var response = await client.SendAsync(request, ct);
+    }
+
+    private static ProviderException FailureOf(string error, string? type) =>
+        VendorRequests.IsSafetyRefusal(type) || VendorRequests.IsSafetyRefusal(error)
+            ? new ProviderException(ProviderErrors.ContentRejected, $"fal refused the shot: {error}", retryable: false)
+            : new ProviderException(ProviderErrors.Failed, $"fal failed the shot: {error}", retryable: true);
+
+    /// <summary>fal reports a refused input as a 4xx whose detail names content_policy_violation.</summary>
+    private static ProviderException? Classify(HttpStatusCode status, string body) =>
+        (int)status is >= 400 and < 500 and not 429 and not 401 and not 403 && VendorRequests.IsSafetyRefusal(body)
+            ? new ProviderException(ProviderErrors.ContentRejected, $"fal refused the input: {VendorResponses.Shorten(body)}", retryable: false)
+            : null;
+
+    private void Authorize(HttpRequestMessage request) => request.Headers.Authorization = new AuthenticationHeaderValue("Key", _options.ApiKey);
+}

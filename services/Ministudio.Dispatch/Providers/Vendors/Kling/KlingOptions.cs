@@ -1,0 +1,21 @@
+namespace Ministudio.Dispatch.Providers.Vendors.Kling;
+
+/// <summary>Kling settings (<c>Dispatch:Vendors:kling</c>): ApiKey is the access key, SecretKey signs the tokens.</summary>
+public sealed class KlingOptions : VendorOptions
+{
+    public string? SecretKey { get; set; }
+
+    /// <summary>The model for shots conditioned on reference images (Kling's multi-image-to-video takes only some).</summary>
+    public string MultiImageModel { get; set; } = "kling-v1-6";
+
+    /// <summary>"std" or "pro": Kling's quality/price tier.</summary>
+    public string Mode { get; set; } = "std";
+
+    /// <summary>How closely Kling follows the prompt (0–1).</summary>
+    public double CfgScale { get; set; } = 0.5;
+
+    /// <summary>How long a signed token is valid; a new one is signed per request.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    public override bool IsConfigured => base.IsConfigured && !string.IsNullOrWhiteSpace(SecretKey);
+}

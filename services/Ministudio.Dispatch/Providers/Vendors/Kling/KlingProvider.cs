@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace Ministudio.Dispatch.Providers.Vendors.Kling;
+
+/// <summary>
+/// Kling's video API: image-to-video when the shot continues another, multi-image-to-video when it has reference
+/// images (up to four; a continuing shot's first frame wins, image-to-video takes no references), text-to-video
+/// otherwise; polled until Kling says succeed or failed. Kling has no cancel call, so a task we give up on runs out
+/// at Kling.
+/// </summary>
+public sealed class KlingProvider(
+    IHttpClientFactory clients, IOptions<KlingOptions> options, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+{
+    public const string ProviderName = "kling";
+
+    private const string DefaultModel = "kling-v1-6";
+    private const int MaxReferenceImages = 4;
+
+    private static readonly int[] Durations = [5, 10];
+    private static readonly string[] AspectRatios = ["16:9", "9:16", "1:1"];
+
+    private readonly KlingOptions _options = options.Value;
+
+    public string Name => ProviderName;
+
+    public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
+    {
+        var request = shot.Request;
+        var firstFrame = await inputs.FirstFrameAsync(request, ct);
+        var references = firstFrame is null ? await inputs.ReferenceImagesAsync(request, ct) : [];
+        var (kind, model) = (firstFrame, references.Count) switch
+        {
+            (not null, _) => ("image2video", _options.Model ?? DefaultModel),
+            (null, > 0) => ("multi-image2video", _options.MultiImageModel),
+            _ => ("text2video", _options.Model ?? DefaultModel),
+        };
+        var body = new JsonObject
+        {
+            ["model_name"] = model,
+            ["prompt"] = request.Prompt,
+            ["cfg_scale"] = _options.CfgScale,
+            ["mode"] = _options.Mode,
+            ["duration"] = VendorRequests.SnapDuration(request.DurationSeconds, Durations, ProviderName).ToString(CultureInfo.InvariantCulture),
+        };
+        if (request.NegativePrompt is { Length: > 0 } negative) body["negative_prompt"] = negative;
+        if (firstFrame is not null)
+        {
+            // Image-to-video takes its frame as bare base64 and its shape from that frame.
+            body["image"] = firstFrame.ToBase64();
+        }
+        else
+        {
+            if (references.Count > 0)
+                body["image_list"] = new JsonArray([.. references.Take(MaxReferenceImages).Select(r => new JsonObject { ["image"] = r.ToBase64() })]);
+            body["aspect_ratio"] = AspectRatios.Contains(request.AspectRatio)
+                ? request.AspectRatio
+                : throw new ProviderException(ProviderErrors.InvalidRequest, $"kling makes {string.Join(", ", AspectRatios)} clips, not {request.AspectRatio}.", retryable: false);
+        }
+
+        var client = clients.CreateClient(ProviderName);
+        using var create = new HttpRequestMessage(HttpMethod.Post, $"v1/videos/{kind}") { Content = JsonContent.Create(body) };
+        Authorize(create);
+        progress.Report(new ProviderProgress(0, "submitting"));
+        string taskId;
+        using (var response = await VendorRequests.CreateAsync(client, create, ProviderName, ct, (status, text) => Classify(status, text, creating: true)))
+        {
+            var envelope = await ReadAsync(response, creating: true, ct);
+            taskId = envelope.Data?.TaskId ?? throw new ProviderException(ProviderErrors.BadOutput, "kling accepted the task without a task id.", retryable: false);
+        }
+
+        var videoUrl = await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, kind, taskId, token), cancelAtVendor: null,
+            _options, progress, time, ct);
+
+        progress.Report(new ProviderProgress(0.97, "downloading"));
+        var hash = await downloader.DownloadAsync(client, VendorRequests.Download(videoUrl, client.BaseAddress!, Authorize), ProviderName, ct);
+        progress.Report(new ProviderProgress(1, "stored"));
+        return new GeneratedClip(hash, request.DurationSeconds, model);
+    }
+
+    private async Task<TaskState> PollAsync(HttpClient client, string kind, string taskId, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/videos/{kind}/{taskId}");
+        Authorize(request);
+        using var response = await client.SendAsync(request, ct);
+        await VendorResponses.EnsureSuccessAsync(response, ProviderName, ct, (status, text) => Classify(status, text, creating: false));
+        var task = (await ReadAsync(response, creating: false, ct)).Data
+            ?? throw new ProviderException(ProviderErrors.BadOutput, $"kling answered about task {taskId} without its data.", retryable: true);
+        return task.TaskStatus switch
+        {
+            "submitted" => new TaskState.Working(null, "queued"),
+            "processing" => new TaskState.Working(null, "generating"),
+            "succeed" => task.TaskResult?.Videos?.FirstOrDefault()?.Url is { } url
+                ? new TaskState.Succeeded(url)
+                : new TaskState.Failed(new ProviderException(ProviderErrors.BadOutput, $"kling task {taskId} succeeded without a video.", retryable: false)),
+            "failed" => new TaskState.Failed(VendorRequests.IsSafetyRefusal(task.TaskStatusMessage)
+                ? new ProviderException(ProviderErrors.ContentRejected, $"kling refused task {taskId}: {task.TaskStatusMessage}", retryable: false)
+                : new ProviderException(ProviderErrors.Failed, $"kling task {taskId} failed: {task.TaskStatusMessage}", retryable: true)),
+            var other => new TaskState.Failed(new ProviderException(ProviderErrors.BadOutput, $"kling reported an unknown task status {other}.", retryable: true)),
+        };
+    }
+
+    /// <summary>Kling can answer 200 with a non-zero code; that is a failure like any other.</summary>
+    private static async Task<KlingEnvelope> ReadAsync(HttpResponseMessage response, bool creating, CancellationToken ct)
+    {
+        var text = await response.Content.ReadAsStringAsync(ct);
+        var envelope = Parse(text) ?? throw new ProviderException(ProviderErrors.BadOutput, $"kling answered with something that is not its envelope: {VendorResponses.Shorten(text)}", retryable: !creating);
+        if (envelope.Code != 0) throw FromCode(envelope, creating, VendorResponses.RetryAfterOf(response));
+        return envelope;
+    }
+
+    /// <summary>Rate limits are left to the HTTP status, which keeps the Retry-After header with them.</summary>
+    private static ProviderException? Classify(HttpStatusCode status, string body, bool creating) =>
+        Parse(body) is { Code: not 0 } envelope && !(status == HttpStatusCode.TooManyRequests && envelope.Code is 1302 or 1303)
+            ? FromCode(envelope, creating, retryAfter: null)
+            : null;
+
+    /// <summary>Kling's service codes (its error-code table) in our vocabulary.</summary>
+    private static ProviderException FromCode(KlingEnvelope envelope, bool creating, TimeSpan? retryAfter)
+    {
+        var detail = $"kling code {envelope.Code}: {envelope.Message} (request {envelope.RequestId})";
+        return envelope.Code switch
+        {
+            >= 1000 and <= 1004 or 1100 or 1103 or 1304 => new ProviderException(ProviderErrors.Unauthorized, detail, retryable: false),
+            1101 or 1102 => new ProviderException(ProviderErrors.QuotaExceeded, detail, retryable: false),
+            >= 1200 and <= 1203 => new ProviderException(ProviderErrors.InvalidRequest, detail, retryable: false),
+            1300 or 1301 => new ProviderException(ProviderErrors.ContentRejected, detail, retryable: false),
+            1302 or 1303 => new ProviderException(ProviderErrors.RateLimited, detail, retryable: true) { RetryAfter = retryAfter },
+            // 5001 is Kling saying it is down (nothing accepted); 5000 and 5002 may hide a created task.
+            5001 => new ProviderException(ProviderErrors.Unavailable, detail, retryable: true) { RetryAfter = retryAfter },
+            5002 => new ProviderException(ProviderErrors.Timeout, detail, retryable: !creating),
+            _ => new ProviderException(ProviderErrors.Unavailable, detail, retryable: !creating),
+        };
+    }
+
+    private static KlingEnvelope? Parse(string text)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<KlingEnvelope>(text);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private void Authorize(HttpRequestMessage request) =>
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
+            KlingToken.Create(_options.ApiKey ?? "", _options.SecretKey ?? "", time.GetUtcNow(), _options.TokenLifetime));
+}

@@ -1,0 +1,141 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace Ministudio.Dispatch.Providers.Vendors.MiniMax;
+
+/// <summary>
+/// MiniMax (Hailuo) video generation: create a task, poll it until Success gives a file id, resolve the file to its
+/// download URL and copy the video. MiniMax answers HTTP 200 with its own status code in base_resp, so every answer
+/// is checked there; it has no cancel call.
+/// </summary>
+public sealed class MiniMaxProvider(
+    IHttpClientFactory clients, IOptions<MiniMaxOptions> options, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+{
+    public const string ProviderName = "minimax";
+
+    private readonly MiniMaxOptions _options = options.Value;
+
+    public string Name => ProviderName;
+
+    public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
+    {
+        var request = shot.Request;
+        var model = _options.Model ?? "MiniMax-Hailuo-02";
+        var firstFrame = await inputs.FirstFrameAsync(request, ct);
+        // Text-to-video has no aspect ratio field and comes out landscape; a first frame sets the shape itself.
+        if (firstFrame is null && request.AspectRatio != "16:9")
+            throw new ProviderException(ProviderErrors.InvalidRequest, $"minimax makes 16:9 clips from text, not {request.AspectRatio}.", retryable: false);
+        var seconds = VendorRequests.SnapDuration(request.DurationSeconds, _options.EffectiveDurations, ProviderName);
+
+        var body = new JsonObject
+        {
+            ["model"] = model,
+            ["prompt"] = request.Prompt,
+            ["duration"] = seconds,
+            // 1080P exists only for the short clip length; everything else is made at 768P.
+            ["resolution"] = request.Height >= 1080 && seconds == _options.EffectiveDurations.Min() ? "1080P" : "768P",
+            ["prompt_optimizer"] = _options.PromptOptimizer,
+        };
+        if (firstFrame is not null) body["first_frame_image"] = firstFrame.ToDataUri();
+        if (string.Equals(model, _options.SubjectReferenceModel, StringComparison.OrdinalIgnoreCase)
+            && await inputs.ReferenceImagesAsync(request, ct) is { Count: > 0 } references)
+        {
+            body["subject_reference"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "character",
+                ["image"] = new JsonArray([.. references.Select(r => JsonValue.Create(r.ToDataUri()))]),
+            });
+        }
+
+        var client = clients.CreateClient(ProviderName);
+        using var create = new HttpRequestMessage(HttpMethod.Post, "v1/video_generation") { Content = JsonContent.Create(body) };
+        Authorize(create);
+        progress.Report(new ProviderProgress(0, "submitting"));
+        string taskId;
+        using (var response = await VendorRequests.CreateAsync(client, create, ProviderName, ct))
+        {
+            var created = await response.Content.ReadFromJsonAsync<MiniMaxCreated>(ct);
+            Check(created?.BaseResponse, creating: true);
+            taskId = created?.TaskId is { Length: > 0 } id ? id : throw new ProviderException(ProviderErrors.BadOutput, "minimax accepted the task without a task id.", retryable: false);
+        }
+
+        var fileId = await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, taskId, token), cancelAtVendor: null, _options, progress, time, ct);
+        var downloadUrl = await DownloadUrlAsync(client, fileId, ct);
+
+        progress.Report(new ProviderProgress(0.97, "downloading"));
+        var hash = await downloader.DownloadAsync(client, VendorRequests.Download(downloadUrl, client.BaseAddress!, Authorize), ProviderName, ct);
+        progress.Report(new ProviderProgress(1, "stored"));
+        return new GeneratedClip(hash, request.DurationSeconds, model);
+    }
+
+    private async Task<TaskState> PollAsync(HttpClient client, string taskId, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/query/video_generation?task_id={Uri.EscapeDataString(taskId)}");
+        Authorize(request);
+        using var response = await client.SendAsync(request, ct);
+        await VendorResponses.EnsureSuccessAsync(response, ProviderName, ct);
+        var query = await response.Content.ReadFromJsonAsync<MiniMaxQuery>(ct)
+            ?? throw new ProviderException(ProviderErrors.BadOutput, $"minimax answered about task {taskId} with nothing.", retryable: true);
+        return query.Status switch
+        {
+            "Preparing" => new TaskState.Working(null, "preparing"),
+            "Queueing" => new TaskState.Working(null, "queued"),
+            "Processing" => new TaskState.Working(null, "generating"),
+            "Success" => FileIdOf(query.FileId) is { } fileId
+                ? new TaskState.Succeeded(fileId)
+                : new TaskState.Failed(new ProviderException(ProviderErrors.BadOutput, $"minimax task {taskId} succeeded without a file id.", retryable: false)),
+            "Fail" => new TaskState.Failed(query.BaseResponse is { StatusCode: not 0 } failure
+                ? FromCode(failure, creating: false)
+                : new ProviderException(ProviderErrors.Failed, $"minimax task {taskId} failed.", retryable: true)),
+            // An error answer (rate limit, auth) carries no status, only base_resp.
+            _ => query.BaseResponse is { StatusCode: not 0 } error
+                ? throw FromCode(error, creating: false)
+                : new TaskState.Failed(new ProviderException(ProviderErrors.BadOutput, $"minimax reported an unknown task status {query.Status}.", retryable: true)),
+        };
+    }
+
+    private async Task<string> DownloadUrlAsync(HttpClient client, string fileId, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/files/retrieve?file_id={Uri.EscapeDataString(fileId)}");
+        Authorize(request);
+        using var response = await client.SendAsync(request, ct);
+        await VendorResponses.EnsureSuccessAsync(response, ProviderName, ct);
+        var answer = await response.Content.ReadFromJsonAsync<MiniMaxFileAnswer>(ct);
+        Check(answer?.BaseResponse, creating: false);
+        return answer?.File?.DownloadUrl ?? throw new ProviderException(ProviderErrors.BadOutput, $"minimax file {fileId} has no download URL.", retryable: false);
+    }
+
+    private static string? FileIdOf(JsonElement? fileId) => fileId switch
+    {
+        { ValueKind: JsonValueKind.String } text when text.GetString() is { Length: > 0 } value => value,
+        { ValueKind: JsonValueKind.Number } number => number.GetRawText(),
+        _ => null,
+    };
+
+    private static void Check(MiniMaxBaseResponse? status, bool creating)
+    {
+        if (status is { StatusCode: not 0 }) throw FromCode(status, creating);
+    }
+
+    /// <summary>MiniMax's error-code table in our vocabulary.</summary>
+    private static ProviderException FromCode(MiniMaxBaseResponse status, bool creating)
+    {
+        var detail = $"minimax code {status.StatusCode}: {status.StatusMessage}";
+        return status.StatusCode switch
+        {
+            1002 => new ProviderException(ProviderErrors.RateLimited, detail, retryable: true),
+            1004 or 2049 => new ProviderException(ProviderErrors.Unauthorized, detail, retryable: false),
+            1008 => new ProviderException(ProviderErrors.QuotaExceeded, detail, retryable: false),
+            1026 or 1027 => new ProviderException(ProviderErrors.ContentRejected, detail, retryable: false),
+            2013 => new ProviderException(ProviderErrors.InvalidRequest, detail, retryable: false),
+            // Unknown errors and timeouts may hide a created task when they answer the create call.
+            1001 => new ProviderException(ProviderErrors.Timeout, detail, retryable: !creating),
+            _ => new ProviderException(ProviderErrors.Unavailable, detail, retryable: !creating),
+        };
+    }
+
+    private void Authorize(HttpRequestMessage request) => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+}
