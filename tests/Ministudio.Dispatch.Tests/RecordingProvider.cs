@@ -4,7 +4,10 @@ using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Tests;
 
-/// <summary>A provider that writes a small real file per request into the store and counts its calls.</summary>
+/// <summary>
+/// A scripted provider: writes a small real file per request into the store and counts its calls; FailOnCall injects
+/// failures by call number (429s, 5xx, refusals).
+/// </summary>
 internal sealed class RecordingProvider(ArtifactStore artifacts, string name = "local") : IVideoProvider
 {
     private int _calls;
