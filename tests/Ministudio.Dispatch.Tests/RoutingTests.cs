@@ -69,6 +69,7 @@ public sealed class RoutingTests : IAsyncLifetime
 
         var succeeded = results.Count(r => r.Clip is not null);
         var callsPerShot = (primary.Calls + fallback.Calls) / (double)Shots;
+        TestContext.Current.TestOutputHelper?.WriteLine($"{succeeded}/{Shots} rendered, {callsPerShot:0.###} vendor calls per shot ({primary.Calls} primary, {fallback.Calls} fallback)");
         Assert.True(succeeded >= Shots * 0.99, $"{succeeded} of {Shots} shots rendered");
         Assert.True(callsPerShot <= 1.5, $"{callsPerShot:0.###} vendor calls per shot ({primary.Calls} primary, {fallback.Calls} fallback)");
         var usage = await new CostLedger(_database).UsageAsync(tenant, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1), UsageGrouping.Vendor, TestContext.Current.CancellationToken);
