@@ -124,25 +124,36 @@ public sealed class ShotRouter(
         }
 
         var started = Stopwatch.GetTimestamp();
+        GeneratedClip clip;
         try
         {
-            var clip = await pipelines.ExecuteAsync(vendor, token => provider.GenerateAsync(shot, progress, token), ct);
-            var usedModel = clip.Model ?? model;
-            var actual = (catalogue.PriceOf(vendor, usedModel) ?? price) * (decimal)capabilities.BilledSeconds(clip.DurationSeconds);
-            await ledger.CommitAsync(reservation, usedModel, actual);
-            TagList tags = new() { { "vendor", vendor }, { "model", usedModel }, { "tenant", shot.TenantId.ToString() } };
-            Cost.Add((double)actual, tags);
-            Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
-            Activity.Current?.SetTag("ministudio.vendor", vendor).SetTag("ministudio.model", usedModel)
-                .SetTag("ministudio.cost_estimate_usd", (double)estimate).SetTag("ministudio.cost_usd", (double)actual);
-            return new Attempt(new RoutedClip(clip, vendor, usedModel), null, false);
+            clip = await pipelines.ExecuteAsync(vendor, token => provider.GenerateAsync(shot, progress, token), ct);
         }
-        catch (Exception ex) when (ex is ProviderException or BrokenCircuitException or OperationCanceledException)
+        catch (Exception ex)
         {
             await ledger.ReleaseAsync(reservation);
-            if (ex is OperationCanceledException) throw;
-            return new Attempt(null, ex as ProviderException
-                ?? new ProviderException(RoutingErrors.CircuitOpen, $"{vendor} is cooling down after repeated failures.", retryable: true, ex), false);
+            if (ex is ProviderException failure) return new Attempt(null, failure, false);
+            if (ex is BrokenCircuitException)
+                return new Attempt(null, new ProviderException(RoutingErrors.CircuitOpen, $"{vendor} is cooling down after repeated failures.", retryable: true, ex), false);
+            throw;
         }
+
+        var usedModel = clip.Model ?? model;
+        var actual = (catalogue.PriceOf(vendor, usedModel) ?? price) * (decimal)capabilities.BilledSeconds(clip.DurationSeconds);
+        try
+        {
+            await ledger.CommitAsync(reservation, usedModel, actual);
+        }
+        catch (NpgsqlException ex)
+        {
+            // The clip exists and was paid for: keep it. The reservation stays at its estimate, still counted.
+            logger.LogError(ex, "Could not commit the cost of shot {ShotIndex} of job {JobId} on {Vendor}", shot.ShotIndex, shot.JobId, vendor);
+        }
+        TagList tags = new() { { "vendor", vendor }, { "model", usedModel }, { "tenant", shot.TenantId.ToString() } };
+        Cost.Add((double)actual, tags);
+        Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        Activity.Current?.SetTag("ministudio.vendor", vendor).SetTag("ministudio.model", usedModel)
+            .SetTag("ministudio.cost_estimate_usd", (double)estimate).SetTag("ministudio.cost_usd", (double)actual);
+        return new Attempt(new RoutedClip(clip, vendor, usedModel), null, false);
     }
 }
