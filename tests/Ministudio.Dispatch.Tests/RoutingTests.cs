@@ -203,4 +203,47 @@ public sealed class RoutingTests : IAsyncLifetime
             [new UsageGroup("fallback", 0m, 1.00m, 1, 0), new UsageGroup("primary", 0m, 0m, 1, 0)],
             usage);
     }
+
+    [Fact]
+    public async Task A_retry_after_too_long_to_wait_for_moves_on_to_the_next_vendor_at_once()
+    {
+        var limited = new RecordingProvider(_artifacts, "primary")
+        {
+            Latency = TimeSpan.Zero,
+            FailOnCall = _ => new ProviderException(ProviderErrors.RateLimited, "come back in an hour", retryable: true) { RetryAfter = TimeSpan.FromHours(1) },
+        };
+        var fallback = new RecordingProvider(_artifacts, "fallback") { Latency = TimeSpan.Zero };
+        var settings = new DispatchSettings().Vendor("primary", 0.05m).Vendor("fallback", 0.05m).Chain("premium", "primary", "fallback").Build();
+        var router = LedgerDatabase.Router(_database, settings, limited, fallback);
+
+        Assert.Equal("fallback", (await RouteAsync(router, Shot("premium", Guid.NewGuid()))).Clip?.Vendor);
+        Assert.Equal((1, 1), (limited.Calls, fallback.Calls));
+    }
+
+    [Fact]
+    public async Task An_attempt_that_runs_out_of_time_is_canceled_and_neither_retried_nor_sent_elsewhere()
+    {
+        var slow = new RecordingProvider(_artifacts, "primary") { Latency = TimeSpan.FromMinutes(5) };
+        var fallback = new RecordingProvider(_artifacts, "fallback") { Latency = TimeSpan.Zero };
+        var settings = new DispatchSettings().Vendor("primary", 0.05m).Vendor("fallback", 0.05m).Chain("premium", "primary", "fallback")
+            .Set("Dispatch:Vendors:primary:Resilience:AttemptTimeout", "00:00:00.200").Build();
+        var router = LedgerDatabase.Router(_database, settings, slow, fallback);
+
+        var failure = (await RouteAsync(router, Shot("premium", Guid.NewGuid()))).Failure;
+        Assert.Equal((ProviderErrors.Timeout, false), (failure?.Code, failure?.Retryable));
+        Assert.Equal((1, 1, 0), (slow.Calls, slow.Canceled, fallback.Calls));
+    }
+
+    [Fact]
+    public async Task A_vendor_never_has_more_shots_at_once_than_its_concurrency_limit()
+    {
+        var vendor = new RecordingProvider(_artifacts, "paid") { Latency = TimeSpan.FromMilliseconds(50) };
+        var router = LedgerDatabase.Router(_database, new DispatchSettings().Vendor("paid", 0.01m).Set("Dispatch:Vendors:paid:Resilience:MaxConcurrency", "3").Build(), vendor);
+        var tenant = Guid.NewGuid();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => Task.Run(() => RouteAsync(router, Shot("paid", tenant)))));
+
+        Assert.All(results, r => Assert.NotNull(r.Clip));
+        Assert.InRange(vendor.MaxInFlight, 2, 3);
+    }
 }
