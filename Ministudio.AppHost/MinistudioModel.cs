@@ -35,8 +35,9 @@ public static class MinistudioModel
             .WithGrpcEndpoint()
             .WithEnvironment(artifactsRoot, options.ArtifactsRoot);
 
-        builder.AddProject(ResourceNames.Dispatch, "services/Ministudio.Dispatch")
+        var dispatch = builder.AddProject(ResourceNames.Dispatch, "services/Ministudio.Dispatch")
             .WithHttpEndpoint()
+            .WithReference(postgres).WaitFor(postgres)
             .WithReference(rabbitmq).WaitFor(rabbitmq)
             .WithReference(redis).WaitFor(redis)
             .WithReference(render).WaitFor(render)
@@ -60,6 +61,7 @@ public static class MinistudioModel
         builder.AddProject(ResourceNames.Gateway, "services/Ministudio.Gateway")
             .WithExternalHttpEndpoint(options.GatewayPort)
             .WithReference(prompt).WaitFor(prompt)
+            .WithReference(dispatch).WaitFor(dispatch)
             .WithReference(redis).WaitFor(redis);
     }
 

@@ -1,3 +1,4 @@
+using Ministudio.Dispatch.Apis;
 using Ministudio.Dispatch.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,5 +9,6 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapUsageApi();
 
 app.Run();

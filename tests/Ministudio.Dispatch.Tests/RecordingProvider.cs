@@ -4,15 +4,21 @@ using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Tests;
 
-/// <summary>A provider that writes a small real file per request into the store and counts its calls.</summary>
+/// <summary>
+/// A scripted provider: writes a small real file per request into the store and counts its calls; FailOnCall injects
+/// failures by call number (429s, 5xx, refusals).
+/// </summary>
 internal sealed class RecordingProvider(ArtifactStore artifacts, string name = "local") : IVideoProvider
 {
     private int _calls;
     private int _canceled;
+    private int _inFlight;
+    private int _maxInFlight;
 
     public string Name => name;
     public int Calls => _calls;
     public int Canceled => _canceled;
+    public int MaxInFlight => _maxInFlight;
     public TimeSpan Latency { get; init; } = TimeSpan.FromMilliseconds(50);
     public Func<int, ProviderException?> FailOnCall { get; init; } = _ => null;
 
@@ -20,6 +26,8 @@ internal sealed class RecordingProvider(ArtifactStore artifacts, string name = "
     {
         var request = shot.Request;
         var call = Interlocked.Increment(ref _calls);
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        InterlockedMax(ref _maxInFlight, inFlight);
         progress.Report(new ProviderProgress(0.5, "drawing"));
         try
         {
@@ -30,10 +38,20 @@ internal sealed class RecordingProvider(ArtifactStore artifacts, string name = "
             Interlocked.Increment(ref _canceled);
             throw;
         }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
         if (FailOnCall(call) is { } failure) throw failure;
         var file = Path.Combine(artifacts.CreateScratchFolder(), "clip.mp4");
         await File.WriteAllTextAsync(file, $"{request.Prompt}|{request.Seed}", ct);
         return new GeneratedClip(await artifacts.AddFileAsync(file, ct), request.DurationSeconds);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
     }
 }
 

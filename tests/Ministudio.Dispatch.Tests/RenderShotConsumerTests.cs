@@ -5,7 +5,10 @@ using Microsoft.Extensions.Logging;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Caching;
 using Ministudio.Dispatch.Consumers;
+using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
+using Ministudio.Dispatch.Routing;
+using Microsoft.Extensions.Configuration;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 using StackExchange.Redis;
@@ -25,17 +28,26 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
     {
         Provider = provider;
         var redis = await ConnectionMultiplexer.ConnectAsync(await TestInfrastructure.RedisAsync());
+        var settings = new DispatchSettings().Vendor(provider.Name, 0m).Chain("auto", provider.Name);
         _services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<IConnectionMultiplexer>(redis)
+            .AddSingleton(await LedgerDatabase.CreateAsync())
+            .AddSingleton(settings.Build())
+            .AddSingleton(TimeProvider.System)
             .AddSingleton(_artifacts)
             .AddSingleton<ResultCache>()
             .AddSingleton<CanceledJobs>()
+            .AddSingleton<CostLedger>()
+            .AddSingleton<CapabilityCatalogue>()
+            .AddSingleton<VendorPipelines>()
+            .AddSingleton<ShotRouter>()
             .AddSingleton<IVideoProvider>(provider)
             .AddMassTransitTestHarness(bus =>
             {
                 bus.AddConsumer<RenderShotConsumer>();
                 bus.AddConsumer<JobCanceledConsumer>();
+                bus.AddConsumer<TenantPlanChangedConsumer>();
             })
             .BuildServiceProvider(true);
         _harness = _services.GetTestHarness();
@@ -67,6 +79,7 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
         Assert.True(second.FromCache);
         Assert.Equal(first.ArtifactHash, second.ArtifactHash);
         Assert.Equal(1, Provider.Calls);
+        Assert.Equal(("local", "local"), (first.Provider, second.Provider));
         await _harness.PublishedAsync<ShotProgressed>(m => m.JobId == jobA);
     }
 
@@ -135,6 +148,36 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, "JobCanceled did not reach the consumer.");
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
+    }
+
+    [Fact]
+    public async Task Fifty_identical_shots_at_once_make_one_vendor_call_and_report_the_vendor_of_a_chain()
+    {
+        await StartAsync(new RecordingProvider(_artifacts) { Latency = TimeSpan.FromMilliseconds(500) });
+        var request = Requests.Unique("auto");
+        var jobs = Enumerable.Range(0, 50).Select(_ => Guid.NewGuid()).ToList();
+        await Task.WhenAll(jobs.Select(job => _harness.Bus.Publish(new RenderShot(job, Guid.NewGuid(), 0, request), TestContext.Current.CancellationToken)));
+
+        var rendered = await Task.WhenAll(jobs.Select(RenderedAsync));
+        Assert.Equal(1, Provider.Calls);
+        Assert.Single(rendered.Select(r => r.ArtifactHash).Distinct());
+        Assert.Equal(49, rendered.Count(r => r.FromCache));
+        Assert.All(rendered, r => Assert.Equal("local", r.Provider));
+    }
+
+    [Fact]
+    public async Task A_plan_change_reaches_the_ledger_and_limits_the_tenant()
+    {
+        await StartAsync(new RecordingProvider(_artifacts));
+        var tenant = Guid.NewGuid();
+        await _harness.Bus.Publish(new TenantPlanChanged(tenant, "none", null, ["veo"]), TestContext.Current.CancellationToken);
+        var ledger = _services.GetRequiredService<CostLedger>();
+        await WaitUntilAsync(() => ledger.PlanOfAsync(tenant, CancellationToken.None).GetAwaiter().GetResult() is not null);
+
+        var job = Guid.NewGuid();
+        await _harness.Bus.Publish(new RenderShot(job, tenant, 0, Requests.Unique()), TestContext.Current.CancellationToken);
+        Assert.Equal(RoutingErrors.NotAllowed, (await FailedAsync(job)).ErrorCode);
+        Assert.Equal(0, Provider.Calls);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "")

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Ministudio.Dispatch.Caching;
+using Ministudio.Contracts;
 using Ministudio.Dispatch.Providers;
+using Ministudio.Dispatch.Routing;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 using StackExchange.Redis;
@@ -22,6 +24,9 @@ public sealed class ResultCacheTests : IAsyncLifetime
 
     private ResultCache Cache(IConnectionMultiplexer? redis = null) => new(redis ?? _redis, _artifacts, NullLogger<ResultCache>.Instance);
 
+    private static Func<CancellationToken, Task<RoutedClip>> Generate(RecordingProvider provider, ShotRequest request) =>
+        async ct => new RoutedClip(await provider.GenerateAsync(new ShotJob(Guid.NewGuid(), 0, request), new Progress<ProviderProgress>(), ct), provider.Name, "m");
+
     [Fact]
     public void The_key_is_the_hash_of_the_canonical_request()
     {
@@ -38,12 +43,12 @@ public sealed class ResultCacheTests : IAsyncLifetime
     {
         var provider = new RecordingProvider(_artifacts);
         var request = Requests.Unique();
-        var first = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(new ShotJob(Guid.NewGuid(), 0, request), new Progress<ProviderProgress>(), ct), CancellationToken.None);
-        var second = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(new ShotJob(Guid.NewGuid(), 0, request), new Progress<ProviderProgress>(), ct), CancellationToken.None);
+        var first = await Cache().GetOrGenerateAsync(request, Generate(provider, request), CancellationToken.None);
+        var second = await Cache().GetOrGenerateAsync(request, Generate(provider, request), CancellationToken.None);
 
         Assert.False(first.FromCache);
         Assert.True(second.FromCache);
-        Assert.Equal(first.Clip, second.Clip);
+        Assert.Equal(first.Routed, second.Routed);
         Assert.Equal(1, provider.Calls);
     }
 
@@ -53,10 +58,10 @@ public sealed class ResultCacheTests : IAsyncLifetime
         var provider = new RecordingProvider(_artifacts) { Latency = TimeSpan.FromMilliseconds(500) };
         var request = Requests.Unique();
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() =>
-            Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(new ShotJob(Guid.NewGuid(), 0, request), new Progress<ProviderProgress>(), ct), CancellationToken.None))));
+            Cache().GetOrGenerateAsync(request, Generate(provider, request), CancellationToken.None))));
 
         Assert.Equal(1, provider.Calls);
-        Assert.Single(outcomes.Select(o => o.Clip.ArtifactHash).Distinct());
+        Assert.Single(outcomes.Select(o => o.Routed.Clip.ArtifactHash).Distinct());
         Assert.Equal(49, outcomes.Count(o => o.FromCache));
     }
 
@@ -65,13 +70,13 @@ public sealed class ResultCacheTests : IAsyncLifetime
     {
         var provider = new RecordingProvider(_artifacts);
         var request = Requests.Unique();
-        var first = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(new ShotJob(Guid.NewGuid(), 0, request), new Progress<ProviderProgress>(), ct), CancellationToken.None);
-        File.Delete(_artifacts.PathOf(first.Clip.ArtifactHash));
+        var first = await Cache().GetOrGenerateAsync(request, Generate(provider, request), CancellationToken.None);
+        File.Delete(_artifacts.PathOf(first.Routed.Clip.ArtifactHash));
 
-        var second = await Cache().GetOrGenerateAsync(request, ct => provider.GenerateAsync(new ShotJob(Guid.NewGuid(), 0, request), new Progress<ProviderProgress>(), ct), CancellationToken.None);
+        var second = await Cache().GetOrGenerateAsync(request, Generate(provider, request), CancellationToken.None);
         Assert.False(second.FromCache);
         Assert.Equal(2, provider.Calls);
-        Assert.True(_artifacts.Contains(second.Clip.ArtifactHash));
+        Assert.True(_artifacts.Contains(second.Routed.Clip.ArtifactHash));
     }
 
     [Fact]
@@ -85,8 +90,32 @@ public sealed class ResultCacheTests : IAsyncLifetime
         var provider = new RecordingProvider(_artifacts);
         var request = Requests.Unique();
 
-        var outcome = await Cache(unreachable).GetOrGenerateAsync(request, ct => provider.GenerateAsync(new ShotJob(Guid.NewGuid(), 0, request), new Progress<ProviderProgress>(), ct), CancellationToken.None);
+        var outcome = await Cache(unreachable).GetOrGenerateAsync(request, Generate(provider, request), CancellationToken.None);
         Assert.False(outcome.FromCache);
         Assert.Equal(1, provider.Calls);
+    }
+
+    [Fact]
+    public async Task A_hit_answers_much_faster_than_a_miss()
+    {
+        // A miss here costs the fastest imaginable vendor (50 ms); real vendors take minutes.
+        var provider = new RecordingProvider(_artifacts);
+        var misses = new List<TimeSpan>();
+        var hits = new List<TimeSpan>();
+        for (var i = 0; i < 20; i++)
+        {
+            var request = Requests.Unique();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            Assert.False((await Cache().GetOrGenerateAsync(request, Generate(provider, request), TestContext.Current.CancellationToken)).FromCache);
+            misses.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            started = System.Diagnostics.Stopwatch.GetTimestamp();
+            Assert.True((await Cache().GetOrGenerateAsync(request, Generate(provider, request), TestContext.Current.CancellationToken)).FromCache);
+            hits.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+
+        var medianMiss = misses.Order().ElementAt(misses.Count / 2);
+        var medianHit = hits.Order().ElementAt(hits.Count / 2);
+        TestContext.Current.TestOutputHelper?.WriteLine($"cache miss median {medianMiss.TotalMilliseconds:0.00} ms, hit median {medianHit.TotalMilliseconds:0.00} ms, ratio {medianMiss / medianHit:0.0}x");
+        Assert.True(medianHit * 5 < medianMiss, $"hit {medianHit.TotalMilliseconds:0.00} ms vs miss {medianMiss.TotalMilliseconds:0.00} ms");
     }
 }

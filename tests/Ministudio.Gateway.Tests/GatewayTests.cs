@@ -9,13 +9,14 @@ using Ministudio.TestSupport;
 
 namespace Ministudio.Gateway.Tests;
 
-/// <summary>The gateway in front of a stand-in prompt service that knows one key and echoes what reaches it.</summary>
+/// <summary>The gateway in front of stand-in prompt and dispatch services; prompt knows one key, both echo what reaches them.</summary>
 public sealed class GatewayTests : IAsyncLifetime
 {
     private const string ValidKey = "ms_test_valid_key";
     private static readonly Guid TenantId = Guid.Parse("0199a1b2-0000-7000-8000-000000000001");
 
     private WebApplication _prompt = null!;
+    private WebApplication _dispatch = null!;
     private WebApplicationFactory<Program> _gateway = null!;
     private int _keyLookups;
 
@@ -39,14 +40,27 @@ public sealed class GatewayTests : IAsyncLifetime
         }));
         await _prompt.StartAsync();
 
-        _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-            web.UseSetting("services:prompt:http:0", _prompt.Urls.Single()));
+        var dispatchBuilder = WebApplication.CreateSlimBuilder();
+        dispatchBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+        _dispatch = dispatchBuilder.Build();
+        _dispatch.MapGet("/v1/usage", (HttpContext context) => Results.Json(new
+        {
+            service = "dispatch",
+            tenant = context.Request.Headers["X-Tenant-Id"].ToString(),
+            query = context.Request.QueryString.Value,
+        }));
+        await _dispatch.StartAsync();
+
+        _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
+            .UseSetting("services:prompt:http:0", _prompt.Urls.Single())
+            .UseSetting("services:dispatch:http:0", _dispatch.Urls.Single()));
     }
 
     public async ValueTask DisposeAsync()
     {
         await _gateway.DisposeAsync();
         await _prompt.DisposeAsync();
+        await _dispatch.DisposeAsync();
     }
 
     [Fact]
@@ -75,6 +89,17 @@ public sealed class GatewayTests : IAsyncLifetime
         using var echo = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal(TenantId.ToString(), echo.RootElement.GetProperty("tenant").GetString());
         Assert.Equal("", echo.RootElement.GetProperty("authorization").GetString());
+    }
+
+    [Fact]
+    public async Task Usage_is_served_by_dispatch_for_the_authenticated_tenant()
+    {
+        var response = await Send("/v1/usage?groupBy=day", ValidKey, spoofedTenant: Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var echo = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("dispatch", echo.RootElement.GetProperty("service").GetString());
+        Assert.Equal(TenantId.ToString(), echo.RootElement.GetProperty("tenant").GetString());
+        Assert.Equal("?groupBy=day", echo.RootElement.GetProperty("query").GetString());
     }
 
     [Fact]

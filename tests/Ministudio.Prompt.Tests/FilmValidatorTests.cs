@@ -19,7 +19,6 @@ public sealed class FilmValidatorTests
         { "bad palette colour", "style.palette[0]", "film.palette_colour_invalid" },
         { "empty action", "shots[2].action", "film.shot_action_required" },
         { "unknown camera move", "shots[0].camera", "film.shot_camera_unsupported" },
-        { "provider not routable yet", "provider", "film.provider_unavailable" },
         { "unknown shot type", "shots[0].shotType", "film.shot_type_unknown" },
         { "dialogue by a stranger", "shots[0].dialogue[0].speaker", "film.dialogue_speaker_unknown" },
     };
@@ -40,7 +39,6 @@ public sealed class FilmValidatorTests
             "unknown character in shot" => film with { Shots = [shots[0] with { Characters = ["Nobody"] }, shots[1], shots[2]] },
             "duplicate character" => film with { Characters = [FilmSamples.Mira, FilmSamples.Theo, FilmSamples.Mira] },
             "bad palette colour" => film with { Style = film.Style! with { Palette = ["red"] } },
-            "provider not routable yet" => film with { Provider = "veo" },
             "unknown shot type" => film with { Shots = [shots[0] with { ShotType = "XLS" }, shots[1], shots[2]] },
             "dialogue by a stranger" => film with { Shots = [shots[0] with { Dialogue = [new DialogueLine("Nobody", "Hello")] }, shots[1], shots[2]] },
             "empty action" => film with { Shots = [shots[0], shots[1], shots[2] with { Action = "" }] },

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Ministudio.Contracts;
-using Ministudio.Dispatch.Providers;
+using Ministudio.Dispatch.Routing;
 using Ministudio.ServiceDefaults;
 using StackExchange.Redis;
 
@@ -9,24 +9,34 @@ namespace Ministudio.Dispatch.Caching;
 
 /// <summary>
 /// Content-addressed result cache: the SHA-256 of the canonical request (prompt, seed, size, style, characters …)
-/// maps to the artifact that request produced. Concurrent identical misses wait for one generation (single flight).
-/// Redis being down never stops a shot: the cache fails open to the provider.
+/// maps to the artifact that request produced and the vendor that made it. Concurrent identical misses, on any
+/// instance, wait for one generation (single flight through a Redis lock). Redis being down or slow never stops a shot:
+/// every cache step gives up after a short timeout and the shot goes to the vendor path uncached.
 /// </summary>
 public sealed class ResultCache(IConnectionMultiplexer redis, ArtifactStore artifacts, ILogger<ResultCache> logger)
 {
-    private const string KeyPrefix = "ministudio:result:v1:";
+    private const string KeyPrefix = "ministudio:result:v2:";
     private static readonly TimeSpan EntryLifetime = TimeSpan.FromDays(30);
     private static readonly TimeSpan LockLifetime = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan WaitPoll = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan WaitPoll = TimeSpan.FromMilliseconds(100);
 
-    public sealed record Outcome(GeneratedClip Clip, bool FromCache);
+    /// <summary>How long one cache step may take before the cache counts as down for this shot.</summary>
+    public TimeSpan StepTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public sealed record Outcome(RoutedClip Routed, bool FromCache);
 
     /// <summary>The cache key of a request: SHA-256 of its canonical JSON (records serialize in declaration order).</summary>
     public static string KeyOf(ShotRequest request) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, JsonSerializerOptions.Web)));
 
-    public async Task<Outcome> GetOrGenerateAsync(ShotRequest request, Func<CancellationToken, Task<GeneratedClip>> generate, CancellationToken ct)
+    public async Task<Outcome> GetOrGenerateAsync(ShotRequest request, Func<CancellationToken, Task<RoutedClip>> generate, CancellationToken ct)
     {
+        if (!redis.IsConnected)
+        {
+            logger.LogWarning("Result cache unavailable; generating without it");
+            return new Outcome(await generate(ct), FromCache: false);
+        }
+
         var key = KeyPrefix + KeyOf(request);
         var lockKey = key + ":lock";
         var owner = Guid.NewGuid().ToString("N");
@@ -35,24 +45,30 @@ public sealed class ResultCache(IConnectionMultiplexer redis, ArtifactStore arti
         {
             while (true)
             {
-                if (await TryGetAsync(database, key) is { } cached) return new Outcome(cached, FromCache: true);
-                if (await database.LockTakeAsync(lockKey, owner, LockLifetime)) break;
+                if (await TryGetAsync(database, key, ct) is { } cached) return new Outcome(cached, FromCache: true);
+                if (await database.LockTakeAsync(lockKey, owner, LockLifetime).WaitAsync(StepTimeout, ct)) break;
                 await Task.Delay(WaitPoll, ct);
+            }
+            // Another worker may have finished between our miss and taking the lock.
+            if (await TryGetAsync(database, key, ct) is { } stored)
+            {
+                await ReleaseAsync(database, lockKey, owner);
+                return new Outcome(stored, FromCache: true);
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning(ex, "Result cache unavailable; generating without it");
+            // A lock taken just before a timeout would make others wait for its expiry.
+            await ReleaseAsync(database, lockKey, owner);
             return new Outcome(await generate(ct), FromCache: false);
         }
 
         try
         {
-            // Another worker may have finished between our miss and taking the lock.
-            if (await TryGetAsync(database, key) is { } cached) return new Outcome(cached, FromCache: true);
-            var clip = await generate(ct);
-            await StoreAsync(database, key, clip);
-            return new Outcome(clip, FromCache: false);
+            var routed = await generate(ct);
+            await StoreAsync(database, key, routed);
+            return new Outcome(routed, FromCache: false);
         }
         finally
         {
@@ -60,20 +76,29 @@ public sealed class ResultCache(IConnectionMultiplexer redis, ArtifactStore arti
         }
     }
 
-    private async Task<GeneratedClip?> TryGetAsync(IDatabase database, string key)
+    private async Task<RoutedClip?> TryGetAsync(IDatabase database, string key, CancellationToken ct)
     {
-        var value = await database.StringGetAsync(key);
+        var value = await database.StringGetAsync(key).WaitAsync(StepTimeout, ct);
         if (value.IsNullOrEmpty) return null;
-        var clip = JsonSerializer.Deserialize<GeneratedClip>(value.ToString(), JsonSerializerOptions.Web);
+        RoutedClip? routed;
+        try
+        {
+            routed = JsonSerializer.Deserialize<RoutedClip>(value.ToString(), JsonSerializerOptions.Web);
+        }
+        catch (JsonException ex)
+        {
+            logger.LogWarning(ex, "Ignoring an unreadable result cache entry {Key}", key);
+            return null;
+        }
         // An entry whose file was cleaned away is a miss, not a broken shot.
-        return clip is not null && artifacts.Contains(clip.ArtifactHash) ? clip : null;
+        return routed?.Clip is { } clip && artifacts.Contains(clip.ArtifactHash) ? routed : null;
     }
 
-    private async Task StoreAsync(IDatabase database, string key, GeneratedClip clip)
+    private async Task StoreAsync(IDatabase database, string key, RoutedClip routed)
     {
         try
         {
-            await database.StringSetAsync(key, JsonSerializer.Serialize(clip, JsonSerializerOptions.Web), EntryLifetime);
+            await database.StringSetAsync(key, JsonSerializer.Serialize(routed, JsonSerializerOptions.Web), EntryLifetime).WaitAsync(StepTimeout);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -85,7 +110,7 @@ public sealed class ResultCache(IConnectionMultiplexer redis, ArtifactStore arti
     {
         try
         {
-            await database.LockReleaseAsync(lockKey, owner);
+            await database.LockReleaseAsync(lockKey, owner).WaitAsync(StepTimeout);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

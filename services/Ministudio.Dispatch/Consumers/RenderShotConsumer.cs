@@ -3,39 +3,28 @@ using System.Diagnostics.Metrics;
 using MassTransit;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Caching;
+using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
+using Ministudio.Dispatch.Routing;
 using Ministudio.ServiceDefaults;
-using Polly;
-using Polly.Retry;
+using Npgsql;
 
 namespace Ministudio.Dispatch.Consumers;
 
-/// <summary>Produces one shot: from the result cache when the same request was made before, else from its provider.</summary>
-public sealed class RenderShotConsumer(IEnumerable<IVideoProvider> providers, ResultCache cache, CanceledJobs canceled, ILogger<RenderShotConsumer> logger)
+/// <summary>Produces one shot: from the result cache when the same request was made before, else through routing.</summary>
+public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, CostLedger ledger, CanceledJobs canceled, ILogger<RenderShotConsumer> logger)
     : IConsumer<RenderShot>
 {
-    private static readonly Counter<long> Shots = MinistudioTelemetry.Meter.CreateCounter<long>("ministudio.dispatch.shots", description: "Shots produced, tagged by provider and cache outcome.");
-    private static readonly Histogram<double> Duration = MinistudioTelemetry.Meter.CreateHistogram<double>("ministudio.provider.duration", "s", "Time a provider took for one shot.");
-
-    // Retry only failures the provider marked retryable; bad requests and safety refusals fail at once.
-    private static readonly ResiliencePipeline Retry = new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<ProviderException>(ex => ex.Retryable),
-            MaxRetryAttempts = 2,
-            Delay = TimeSpan.FromSeconds(1),
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-        })
-        .Build();
+    private static readonly Counter<long> Shots = MinistudioTelemetry.Meter.CreateCounter<long>("ministudio.dispatch.shots", description: "Shots produced, tagged by vendor and cache outcome.");
+    private static readonly Counter<long> CacheLookups = MinistudioTelemetry.Meter.CreateCounter<long>("ministudio.cache.lookups", description: "Result cache lookups; hit ratio = ministudio.cache.hits / this.");
+    private static readonly Counter<long> CacheHits = MinistudioTelemetry.Meter.CreateCounter<long>("ministudio.cache.hits", description: "Result cache lookups answered from the cache.");
 
     public async Task Consume(ConsumeContext<RenderShot> context)
     {
         var (jobId, tenantId, shotIndex, request) = context.Message;
-        var provider = providers.FirstOrDefault(p => p.Name == request.Provider);
-        if (provider is null)
+        if (router.VendorsOf(request.Provider).Count == 0)
         {
-            await context.Publish(new ShotFailed(jobId, shotIndex, "provider.unknown", $"No provider named '{request.Provider}' is configured.", Retryable: false));
+            await context.Publish(new ShotFailed(jobId, shotIndex, RoutingErrors.UnknownProvider, $"No provider or chain named '{request.Provider}' is configured.", Retryable: false));
             return;
         }
 
@@ -49,20 +38,25 @@ public sealed class RenderShotConsumer(IEnumerable<IVideoProvider> providers, Re
         using var activity = MinistudioTelemetry.ActivitySource.StartActivity("dispatch shot");
         activity?.SetTag("ministudio.job_id", jobId);
         activity?.SetTag("ministudio.shot_index", shotIndex);
-        activity?.SetTag("ministudio.provider", provider.Name);
+        activity?.SetTag("ministudio.provider", request.Provider);
+        var job = new ShotJob(jobId, shotIndex, request, tenantId);
         var progress = new ThrottledProgress(fraction => context.Publish(new ShotProgressed(jobId, shotIndex, fraction.Fraction, fraction.Stage)));
-        var stopwatch = Stopwatch.StartNew();
         try
         {
-            var outcome = await cache.GetOrGenerateAsync(
-                request,
-                ct => Retry.ExecuteAsync(async token => await provider.GenerateAsync(new ShotJob(jobId, shotIndex, request, tenantId), progress, token), ct).AsTask(),
-                shot.Token);
+            var outcome = await cache.GetOrGenerateAsync(request, ct => router.GenerateAsync(job, progress, ct), shot.Token);
             await progress.DrainAsync();
+            var (clip, vendor, model) = outcome.Routed;
+            TagList tags = new() { { "vendor", vendor }, { "model", model }, { "tenant", tenantId.ToString() } };
+            CacheLookups.Add(1, tags);
+            if (outcome.FromCache)
+            {
+                CacheHits.Add(1, tags);
+                await RecordCacheHitAsync(job, vendor, model, context.CancellationToken);
+            }
             activity?.SetTag("ministudio.cache_hit", outcome.FromCache);
-            Shots.Add(1, new("provider", provider.Name), new("cache", outcome.FromCache ? "hit" : "miss"));
-            if (!outcome.FromCache) Duration.Record(stopwatch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("provider", provider.Name));
-            await context.Publish(new ShotRendered(jobId, shotIndex, outcome.Clip.ArtifactHash, outcome.Clip.DurationSeconds, outcome.FromCache, provider.Name));
+            activity?.SetTag("ministudio.vendor", vendor);
+            Shots.Add(1, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
+            await context.Publish(new ShotRendered(jobId, shotIndex, clip.ArtifactHash, clip.DurationSeconds, outcome.FromCache, vendor));
         }
         catch (OperationCanceledException) when (shot.Token.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
@@ -73,9 +67,22 @@ public sealed class RenderShotConsumer(IEnumerable<IVideoProvider> providers, Re
         catch (ProviderException ex)
         {
             await progress.DrainAsync();
-            logger.LogWarning(ex, "Shot {ShotIndex} of job {JobId} failed on {Provider}: {Code}", shotIndex, jobId, provider.Name, ex.Code);
+            logger.LogWarning(ex, "Shot {ShotIndex} of job {JobId} failed for {Provider}: {Code}", shotIndex, jobId, request.Provider, ex.Code);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Code);
             await context.Publish(new ShotFailed(jobId, shotIndex, ex.Code, ex.Message, ex.Retryable));
+        }
+    }
+
+    private async Task RecordCacheHitAsync(ShotJob job, string vendor, string model, CancellationToken ct)
+    {
+        try
+        {
+            await ledger.RecordCacheHitAsync(job, vendor, model, ct);
+        }
+        catch (NpgsqlException ex)
+        {
+            // A hit costs nothing: losing its usage row is better than losing the shot.
+            logger.LogWarning(ex, "Could not record a cache hit for shot {ShotIndex} of job {JobId}", job.ShotIndex, job.JobId);
         }
     }
 

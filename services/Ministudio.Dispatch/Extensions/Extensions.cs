@@ -2,8 +2,10 @@ using MassTransit;
 using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Caching;
 using Ministudio.Dispatch.Consumers;
+using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
+using Ministudio.Dispatch.Routing;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Extensions;
@@ -13,10 +15,14 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient();
+        builder.AddPostgresDataSource();
+        // Registered before the bus so the ledger's schema exists before the first shot is consumed.
+        builder.Services.AddHostedService<DatabaseInitializer>();
         builder.AddArtifactStore();
         builder.AddRabbitMqBus(bus =>
         {
             bus.AddConsumer<RenderShotConsumer, RenderShotConsumerDefinition>();
+            bus.AddConsumer<TenantPlanChangedConsumer>();
             // Every instance hears every cancellation: each stops the shots it is working on.
             bus.AddConsumer<JobCanceledConsumer>().Endpoint(endpoint =>
             {
@@ -38,6 +44,10 @@ public static class Extensions
         builder.Services.AddVendorSetA();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ResultCache>();
+        builder.Services.AddSingleton<CostLedger>();
+        builder.Services.AddSingleton<CapabilityCatalogue>();
+        builder.Services.AddSingleton<VendorPipelines>();
+        builder.Services.AddSingleton<ShotRouter>();
         builder.Services.AddSingleton<CanceledJobs>();
         return builder;
     }

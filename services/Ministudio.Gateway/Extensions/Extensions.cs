@@ -10,6 +10,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var prompt = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Prompt);
+        var dispatch = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Dispatch);
 
         builder.Services.AddMemoryCache();
         builder.Services.AddHttpClient<ApiKeyResolver>(client => client.BaseAddress = new Uri($"http://{ResourceNames.Prompt}"));
@@ -20,6 +21,13 @@ public static class Extensions
                     RouteId = "v1",
                     ClusterId = ResourceNames.Prompt,
                     Match = new RouteMatch { Path = "/v1/{**rest}" },
+                },
+                // Spending lives in dispatch's cost ledger; the literal path outranks the catch-all above.
+                new RouteConfig
+                {
+                    RouteId = "v1-usage",
+                    ClusterId = ResourceNames.Dispatch,
+                    Match = new RouteMatch { Path = "/v1/usage" },
                 },
             ],
             [
@@ -32,6 +40,14 @@ public static class Extensions
                     },
                     // Film videos stream for a while; the default 100 s activity timeout is kept for everything else.
                     HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(10) },
+                },
+                new ClusterConfig
+                {
+                    ClusterId = ResourceNames.Dispatch,
+                    Destinations = new Dictionary<string, DestinationConfig>
+                    {
+                        [ResourceNames.Dispatch] = new() { Address = dispatch.ToString() },
+                    },
                 },
             ])
             // The key stays at the edge: prompt learns the tenant from X-Tenant-Id only.

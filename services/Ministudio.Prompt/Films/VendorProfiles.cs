@@ -36,6 +36,16 @@ public static class VendorProfiles
         ["luma"] = new("luma", 5000, [5, 9], AllRatios, NegativePromptField: false, MaxReferenceImages: 4),
         ["kling"] = new("kling", 2500, [5, 10], AllRatios, NegativePromptField: true, MaxReferenceImages: 4),
         ["minimax"] = new("minimax", 2000, [6, 10], Wide, NegativePromptField: false, MaxReferenceImages: 1),
+        ["gemini"] = new("gemini", 1024 * 4, [4, 6, 8], Wide, NegativePromptField: true, MaxReferenceImages: 3, FirstFrameExcludesReferences: true),
+        ["fal"] = new("fal", 2000, [4, 6, 8], Wide, NegativePromptField: true, MaxReferenceImages: 0),
+        ["replicate"] = new("replicate", 2000, [8], Wide, NegativePromptField: true, MaxReferenceImages: 0),
+        ["mock"] = new("mock", 4000, [], AllRatios, NegativePromptField: true, MaxReferenceImages: 8),
+        // Chains (dispatch's Dispatch:Chains): whichever vendor takes the shot must accept it, so the tightest limits
+        // of the chain apply; every vendor in them makes 5 s and 8 s clips (snapping up where it must).
+        ["auto"] = new("auto", 1000, [5, 8], Wide, NegativePromptField: false, MaxReferenceImages: 1, FirstFrameExcludesReferences: true),
+        ["premium"] = new("premium", 1000, [5, 8], Wide, NegativePromptField: false, MaxReferenceImages: 3, FirstFrameExcludesReferences: true),
+        ["standard"] = new("standard", 2000, [5, 8], Wide, NegativePromptField: false, MaxReferenceImages: 1),
+        ["economy"] = new("economy", 1000, [5, 8], Wide, NegativePromptField: false, MaxReferenceImages: 1),
     };
 
     public static VendorProfile For(string? provider) => All.TryGetValue(provider ?? Providers.Local, out var profile) ? profile : All[Providers.Local];

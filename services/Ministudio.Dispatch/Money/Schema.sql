@@ -1,0 +1,30 @@
+-- dispatch's own tables, in their own schema of the shared database; applied at start-up, idempotent.
+CREATE SCHEMA IF NOT EXISTS dispatch;
+
+-- The latest plan prompt announced per tenant (TenantPlanChanged). No row: no budget, every provider allowed.
+CREATE TABLE IF NOT EXISTS dispatch.tenant_plans (
+    tenant_id uuid PRIMARY KEY,
+    plan text NOT NULL,
+    monthly_budget_usd numeric(14, 6),
+    allowed_providers text[] NOT NULL DEFAULT '{}',
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- One row per vendor attempt (and per cache hit, at zero cost): reserved before the call, then committed with the
+-- actual cost or released when the vendor produced nothing.
+CREATE TABLE IF NOT EXISTS dispatch.cost_ledger (
+    id uuid PRIMARY KEY,
+    tenant_id uuid NOT NULL,
+    job_id uuid NOT NULL,
+    shot_index int NOT NULL,
+    vendor text NOT NULL,
+    model text NOT NULL,
+    estimate_usd numeric(14, 6) NOT NULL,
+    actual_usd numeric(14, 6),
+    state text NOT NULL CHECK (state IN ('reserved', 'committed', 'released')),
+    cache_hit boolean NOT NULL DEFAULT false,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    settled_at timestamptz
+);
+
+CREATE INDEX IF NOT EXISTS cost_ledger_tenant_created ON dispatch.cost_ledger (tenant_id, created_at);

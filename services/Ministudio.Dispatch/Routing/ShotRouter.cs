@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Ministudio.Dispatch.Money;
+using Ministudio.Dispatch.Providers;
+using Ministudio.Dispatch.Providers.Vendors;
+using Ministudio.ServiceDefaults;
+using Npgsql;
+using Polly.CircuitBreaker;
+
+namespace Ministudio.Dispatch.Routing;
+
+/// <summary>A clip and the vendor and model that actually made it.</summary>
+public sealed record RoutedClip(GeneratedClip Clip, string Vendor, string Model);
+
+/// <summary>Codes of shots routing could not place; with <see cref="ProviderErrors"/> they are what ShotFailed reports.</summary>
+public static class RoutingErrors
+{
+    public const string UnknownProvider = "provider.unknown";
+    public const string Disabled = "provider.disabled";
+    public const string NotAllowed = "provider.not_allowed";
+    public const string Unsupported = "provider.unsupported";
+    public const string CircuitOpen = "provider.circuit_open";
+    public const string PricingUnknown = "pricing.unknown";
+    public const string BudgetExceeded = "budget.exceeded";
+    public const string LedgerUnavailable = "ledger.unavailable";
+}
+
+/// <summary>
+/// Places a shot on a vendor. A request's provider names one vendor or a chain (<c>Dispatch:Chains:{name}</c>, e.g.
+/// premium → veo, runway, luma); vendors are tried in order. A vendor is skipped when it is switched off
+/// (<c>Dispatch:Vendors:{name}:Enabled=false</c>), not allowed by the tenant's plan, unable to make the request
+/// (capability catalogue), unpriced (fail closed), cooling down (open circuit) or over budget; it is left for the next
+/// after retryable failures outlast its retries, or when it refuses our account (unauthorized, out of quota). Content
+/// refusals, invalid requests and anything the vendor may have accepted end the shot: another vendor would not do
+/// better, or we might pay twice.
+/// </summary>
+public sealed class ShotRouter(
+    IEnumerable<IVideoProvider> providers,
+    CapabilityCatalogue catalogue,
+    VendorPipelines pipelines,
+    CostLedger ledger,
+    IConfiguration configuration,
+    ILogger<ShotRouter> logger)
+{
+    private static readonly Counter<double> Cost = MinistudioTelemetry.Meter.CreateCounter<double>("ministudio.provider.cost", "USD", "What vendors charged for shots.");
+    private static readonly Histogram<double> Duration = MinistudioTelemetry.Meter.CreateHistogram<double>("ministudio.provider.duration", "s", "Time a vendor took for one shot, retries included.");
+
+    private readonly Dictionary<string, IVideoProvider> _providers = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
+
+    /// <summary>The vendors a requested provider stands for, in order; empty when it names neither a vendor nor a chain.</summary>
+    public IReadOnlyList<string> VendorsOf(string requested) =>
+        configuration.GetSection($"Dispatch:Chains:{requested}").Get<string[]>() is { Length: > 0 } chain ? chain
+        : _providers.ContainsKey(requested) ? [requested]
+        : [];
+
+    /// <summary>Produces the shot on the first vendor that can; throws <see cref="ProviderException"/> with the last reason when none could.</summary>
+    public async Task<RoutedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
+    {
+        var requested = shot.Request.Provider;
+        var vendors = VendorsOf(requested);
+        if (vendors.Count == 0)
+            throw new ProviderException(RoutingErrors.UnknownProvider, $"No provider or chain named '{requested}' is configured.", retryable: false);
+
+        var plan = await PlanOfAsync(shot, ct);
+        ProviderException? last = null;
+        foreach (var vendor in vendors)
+        {
+            var refusal = await TryVendorAsync(vendor, shot, plan, progress, ct);
+            if (refusal.Clip is { } clip) return clip;
+            last = refusal.Failure!;
+            if (!refusal.Skipped && !PassesOn(last)) throw last;
+            logger.LogInformation("Shot {ShotIndex} of job {JobId}: {Vendor} passed over ({Code}: {Reason})", shot.ShotIndex, shot.JobId, vendor, last.Code, last.Message);
+        }
+        throw last!;
+    }
+
+    /// <summary>Failures after which the next vendor may try: the vendor provably did not take the work, or refused our account.</summary>
+    private static bool PassesOn(ProviderException failure) =>
+        failure.Code != ProviderErrors.ContentRejected
+        && (failure.Retryable || failure.Code is ProviderErrors.Unauthorized or ProviderErrors.QuotaExceeded);
+
+    private async Task<TenantPlan?> PlanOfAsync(ShotJob shot, CancellationToken ct)
+    {
+        try
+        {
+            return await ledger.PlanOfAsync(shot.TenantId, ct);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new ProviderException(RoutingErrors.LedgerUnavailable, "The cost ledger is unreachable; no money is spent without it.", retryable: true, ex);
+        }
+    }
+
+    private readonly record struct Attempt(RoutedClip? Clip, ProviderException? Failure, bool Skipped)
+    {
+        public static Attempt Skip(string code, string message) => new(null, new ProviderException(code, message, retryable: false), true);
+    }
+
+    private async Task<Attempt> TryVendorAsync(string vendor, ShotJob shot, TenantPlan? plan, IProgress<ProviderProgress> progress, CancellationToken ct)
+    {
+        var request = shot.Request;
+        if (!_providers.TryGetValue(vendor, out var provider)) return Attempt.Skip(RoutingErrors.UnknownProvider, $"'{vendor}' is not configured.");
+        if (configuration.GetValue($"Dispatch:Vendors:{vendor}:Enabled", true) is false) return Attempt.Skip(RoutingErrors.Disabled, $"{vendor} is switched off.");
+        if (plan is not null && !plan.Allows(vendor, request.Provider)) return Attempt.Skip(RoutingErrors.NotAllowed, $"The {plan.Plan} plan does not include {vendor}.");
+        var (model, capabilities) = catalogue.ModelOf(vendor);
+        if (capabilities is null) return Attempt.Skip(RoutingErrors.Unsupported, $"{vendor} model {model} is not in the capability catalogue.");
+        if (capabilities.Refusal(request) is { } missing) return Attempt.Skip(RoutingErrors.Unsupported, $"{vendor} {model} makes {missing}.");
+        if (capabilities.PricePerSecondUsd is not { } price) return Attempt.Skip(RoutingErrors.PricingUnknown, $"No price is known for {vendor} {model}; it is not used until one is configured.");
+        if (pipelines.IsCoolingDown(vendor)) return Attempt.Skip(RoutingErrors.CircuitOpen, $"{vendor} is cooling down after repeated failures.");
+
+        var estimate = price * (decimal)capabilities.BilledSeconds(request.DurationSeconds);
+        Guid reservation;
+        try
+        {
+            reservation = await ledger.ReserveAsync(shot, vendor, model, estimate, ct);
+        }
+        catch (BudgetExceededException ex)
+        {
+            return Attempt.Skip(RoutingErrors.BudgetExceeded, ex.Message);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new ProviderException(RoutingErrors.LedgerUnavailable, "The cost ledger is unreachable; no money is spent without it.", retryable: true, ex);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        GeneratedClip clip;
+        try
+        {
+            clip = await pipelines.ExecuteAsync(vendor, token => provider.GenerateAsync(shot, progress, token), ct);
+        }
+        catch (Exception ex)
+        {
+            await ledger.ReleaseAsync(reservation);
+            if (ex is ProviderException failure) return new Attempt(null, failure, false);
+            if (ex is BrokenCircuitException)
+                return new Attempt(null, new ProviderException(RoutingErrors.CircuitOpen, $"{vendor} is cooling down after repeated failures.", retryable: true, ex), false);
+            throw;
+        }
+
+        var usedModel = clip.Model ?? model;
+        var actual = (catalogue.PriceOf(vendor, usedModel) ?? price) * (decimal)capabilities.BilledSeconds(clip.DurationSeconds);
+        try
+        {
+            await ledger.CommitAsync(reservation, usedModel, actual);
+        }
+        catch (NpgsqlException ex)
+        {
+            // The clip exists and was paid for: keep it. The reservation stays at its estimate, still counted.
+            logger.LogError(ex, "Could not commit the cost of shot {ShotIndex} of job {JobId} on {Vendor}", shot.ShotIndex, shot.JobId, vendor);
+        }
+        TagList tags = new() { { "vendor", vendor }, { "model", usedModel }, { "tenant", shot.TenantId.ToString() } };
+        Cost.Add((double)actual, tags);
+        Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        Activity.Current?.SetTag("ministudio.vendor", vendor).SetTag("ministudio.model", usedModel)
+            .SetTag("ministudio.cost_estimate_usd", (double)estimate).SetTag("ministudio.cost_usd", (double)actual);
+        return new Attempt(new RoutedClip(clip, vendor, usedModel), null, false);
+    }
+}
