@@ -9,8 +9,8 @@ namespace Ministudio.Compose.Audio;
 /// Mixes a film's audio with ffmpeg in three runs: (1) one filtergraph places speech and sounds with adelay, loops and
 /// trims the music bed, fades it, ducks it under speech with sidechaincompress and sums everything with amix
 /// (normalize=0, so gains are ours); (2) loudnorm measures that mix; (3) loudnorm applies the measured values in
-/// linear mode, and the result is padded and trimmed to the exact sample count. A fourth run (ebur128) measures the
-/// integrated loudness of what was written. ffmpeg gets an argument list, opens local files only, and every input
+/// linear mode, and the result is padded and trimmed to the exact sample count; (4) the reference ebur128 meter checks
+/// it and one last gain closes any gap left; (5) ebur128 measures the integrated loudness of what was written. ffmpeg gets an argument list, opens local files only, and every input
 /// must lie inside the job folder.
 /// </summary>
 public sealed partial class AudioMixer(ComposeOptions options) : IAudioMixer
@@ -18,6 +18,9 @@ public sealed partial class AudioMixer(ComposeOptions options) : IAudioMixer
     public const int SampleRate = 48000;
     public const double TruePeakLimit = -1.5;
     public const double MaxDurationSeconds = 6 * 3600;
+
+    /// <summary>ebur128's floor: what it reports for silence.</summary>
+    private const double SilenceLufs = -70;
 
     /// <summary>
     /// Loudness range target: at its maximum, so loudnorm keeps linear mode (one gain for the whole film, which keeps
@@ -41,22 +44,31 @@ public sealed partial class AudioMixer(ComposeOptions options) : IAudioMixer
         timeout.CancelAfter(options.MaxDuration);
         var output = Path.Combine(folder, $"mix-{Guid.NewGuid():N}.wav");
         var premix = Path.Combine(folder, $"premix-{Guid.NewGuid():N}.wav");
+        var normalized = Path.Combine(folder, $"normalized-{Guid.NewGuid():N}.wav");
+        var rate = SampleRate.ToString(CultureInfo.InvariantCulture);
         try
         {
             var sections = new Progress(progress, mix.DurationSeconds);
-            await RunAsync(PremixArguments(speech, sounds, music, mix.DurationSeconds, samples, premix), sections.Stage(0, 0.5), timeout.Token, ct);
+            await RunAsync(PremixArguments(speech, sounds, music, mix.DurationSeconds, samples, premix), sections.Stage(0, 0.4), timeout.Token, ct);
 
-            var measured = await MeasureAsync(premix, mix.TargetLufs, sections.Stage(0.5, 0.7), timeout.Token, ct);
+            var measured = await MeasureAsync(premix, mix.TargetLufs, sections.Stage(0.4, 0.55), timeout.Token, ct);
             // Silence has no loudness to normalize: it is written as it is.
             var normalize = measured is null ? "anull" : $"{Loudnorm(mix.TargetLufs)}:{measured}:linear=true:print_format=summary";
             await RunAsync(
                 ["-i", premix, "-af", $"{normalize},aresample={SampleRate},apad=whole_len={samples},atrim=end_sample={samples}",
-                 "-ar", SampleRate.ToString(CultureInfo.InvariantCulture), "-ac", "2", "-c:a", "pcm_s16le", output],
-                sections.Stage(0.7, 0.95), timeout.Token, ct);
+                 "-ar", rate, "-ac", "2", "-c:a", "pcm_f32le", normalized],
+                sections.Stage(0.55, 0.75), timeout.Token, ct);
 
-            var integrated = await IntegratedLoudnessAsync(output, timeout.Token, ct);
+            // loudnorm's own meter can read a mix of tones and silences a full LU away from the reference ebur128
+            // meter; one final gain (never past the true-peak limit) closes what the reference still measures.
+            var (integrated, truePeak) = await LoudnessAsync(normalized, timeout.Token, ct);
+            var gain = integrated <= SilenceLufs ? 0 : Math.Min(mix.TargetLufs - integrated, TruePeakLimit - truePeak);
+            await RunAsync(["-i", normalized, "-af", $"volume={F(gain)}dB", "-ar", rate, "-ac", "2", "-c:a", "pcm_s16le", output],
+                sections.Stage(0.75, 0.95), timeout.Token, ct);
+
+            var (result, _) = await LoudnessAsync(output, timeout.Token, ct);
             progress?.Report(1);
-            return new MixedAudio(output, integrated);
+            return new MixedAudio(output, result);
         }
         catch
         {
@@ -66,6 +78,7 @@ public sealed partial class AudioMixer(ComposeOptions options) : IAudioMixer
         finally
         {
             File.Delete(premix);
+            File.Delete(normalized);
         }
     }
 
@@ -175,13 +188,16 @@ public sealed partial class AudioMixer(ComposeOptions options) : IAudioMixer
         return $"measured_I={input}:measured_TP={Value("input_tp")}:measured_LRA={Value("input_lra")}:measured_thresh={Value("input_thresh")}:offset={Value("target_offset")}";
     }
 
-    /// <summary>The integrated loudness ebur128 measures on a file (-70 LUFS for silence, its floor).</summary>
-    private async Task<double> IntegratedLoudnessAsync(string path, CancellationToken timeout, CancellationToken ct)
+    /// <summary>Integrated loudness and true peak by the ebur128 meter (-70 LUFS, its floor, for silence).</summary>
+    private async Task<(double IntegratedLufs, double TruePeakDb)> LoudnessAsync(string path, CancellationToken timeout, CancellationToken ct)
     {
-        var stderr = await RunAsync(["-i", path, "-af", "ebur128=framelog=verbose", "-f", "null", "-"], null, timeout, ct);
-        var match = IntegratedLine().Matches(stderr).LastOrDefault()
+        var stderr = await RunAsync(["-i", path, "-af", "ebur128=framelog=verbose:peak=true", "-f", "null", "-"], null, timeout, ct);
+        var integrated = IntegratedLine().Matches(stderr).LastOrDefault()
             ?? throw new AudioMixException("audio.ffmpeg_failed", "ebur128 printed no integrated loudness.");
-        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var peak = TruePeakLine().Matches(stderr).LastOrDefault()
+            ?? throw new AudioMixException("audio.ffmpeg_failed", "ebur128 printed no true peak.");
+        return (double.Parse(integrated.Groups[1].Value, CultureInfo.InvariantCulture),
+            peak.Groups[1].Value == "-inf" ? double.NegativeInfinity : double.Parse(peak.Groups[1].Value, CultureInfo.InvariantCulture));
     }
 
     /// <summary>Runs ffmpeg with local-only inputs and progress on stdout; returns its stderr.</summary>
@@ -211,6 +227,9 @@ public sealed partial class AudioMixer(ComposeOptions options) : IAudioMixer
 
     [GeneratedRegex(@"Integrated loudness:\s+I:\s+(-?[0-9.]+) LUFS")]
     private static partial Regex IntegratedLine();
+
+    [GeneratedRegex(@"True peak:\s+Peak:\s+(-?[0-9.]+|-inf) dBFS")]
+    private static partial Regex TruePeakLine();
 
     /// <summary>Maps each ffmpeg run's position in the film onto its share of the whole job's 0..1.</summary>
     private sealed class Progress(IProgress<double>? target, double duration)
