@@ -114,6 +114,10 @@ public sealed partial class GoogleSpeechEngine(IHttpClientFactory clients, IOpti
         var error = document.RootElement.GetProperty("error");
         var message = SpeechHttp.StringProperty(error, "message") ?? "no message";
         var status = SpeechHttp.StringProperty(error, "status");
+        // A bad API key is an INVALID_ARGUMENT with reason API_KEY_INVALID, not a 401.
+        if (error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array
+            && details.EnumerateArray().Any(d => SpeechHttp.StringProperty(d, "reason") == "API_KEY_INVALID"))
+            return new VendorError(message, "tts.unauthorized");
         if (status == "INVALID_ARGUMENT" && message.Contains("voice", StringComparison.OrdinalIgnoreCase)) return new VendorError(message, "tts.invalid_voice");
         return status switch
         {
