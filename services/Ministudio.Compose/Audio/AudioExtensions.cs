@@ -18,12 +18,9 @@ public static class AudioExtensions
     public static IServiceCollection AddAudioServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<AudioOptions>(configuration.GetSection(AudioOptions.Section));
-        services.AddHttpClient(OpenAiSpeechEngine.ClientName, (provider, client) =>
-            client.BaseAddress = SpeechHttp.AsBase(provider.GetRequiredService<IOptions<AudioOptions>>().Value.OpenAI.BaseUrl));
-        services.AddHttpClient(GoogleSpeechEngine.ClientName, (provider, client) =>
-            client.BaseAddress = SpeechHttp.AsBase(provider.GetRequiredService<IOptions<AudioOptions>>().Value.Google.BaseUrl));
-        services.AddHttpClient(ElevenLabsSpeechEngine.ClientName, (provider, client) =>
-            client.BaseAddress = SpeechHttp.AsBase(provider.GetRequiredService<IOptions<AudioOptions>>().Value.ElevenLabs.BaseUrl));
+        AddVendorClient(services, OpenAiSpeechEngine.ClientName, audio => audio.OpenAI.BaseUrl);
+        AddVendorClient(services, GoogleSpeechEngine.ClientName, audio => audio.Google.BaseUrl);
+        AddVendorClient(services, ElevenLabsSpeechEngine.ClientName, audio => audio.ElevenLabs.BaseUrl);
         services.AddSingleton<ISpeechEngine, EspeakSpeechEngine>();
         services.AddSingleton<ISpeechEngine, OpenAiSpeechEngine>();
         services.AddSingleton<ISpeechEngine, GoogleSpeechEngine>();
@@ -32,4 +29,20 @@ public static class AudioExtensions
         services.AddSingleton<IAudioMixer, AudioMixer>();
         return services;
     }
+
+    /// <summary>
+    /// A named client for one vendor, without the service-wide resilience handler: its 10 s attempt timeout is shorter
+    /// than a long narration takes, and its silent retries would hide a vendor's 429 and bill a 5xx twice. Failures
+    /// surface as SpeechException (Retryable, RetryAfter) for the job to decide; one request may take RequestTimeoutSeconds.
+    /// </summary>
+    private static void AddVendorClient(IServiceCollection services, string name, Func<AudioOptions, Uri> baseUrl) =>
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is the documented way to opt one client out of ConfigureHttpClientDefaults.
+        services.AddHttpClient(name, (provider, client) =>
+            {
+                var audio = provider.GetRequiredService<IOptions<AudioOptions>>().Value;
+                client.BaseAddress = SpeechHttp.AsBase(baseUrl(audio));
+                client.Timeout = TimeSpan.FromSeconds(audio.RequestTimeoutSeconds);
+            })
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
 }

@@ -11,6 +11,9 @@ public sealed class AudioOptions
     /// <summary>Longer text is refused (tts.text_too_long) rather than sent: vendors cap input at 4–5 thousand characters.</summary>
     public int MaxTextLength { get; set; } = 4000;
 
+    /// <summary>How long one vendor request may take; long narrations take tens of seconds to synthesize.</summary>
+    public int RequestTimeoutSeconds { get; set; } = 120;
+
     public EspeakOptions Espeak { get; set; } = new();
     public OpenAiSpeechOptions OpenAI { get; set; } = new();
     public GoogleSpeechOptions Google { get; set; } = new();

@@ -1,4 +1,9 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Ministudio.Compose.Audio;
+using Ministudio.Compose.Timeline;
+using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Tests.Audio;
 
@@ -63,6 +68,39 @@ public sealed class OpenAiSpeechTests(FakeOpenAi fake) : IClassFixture<FakeOpenA
     {
         fake.Next = failure;
         return CloudSpeech.AssertFailsAsync(Services(), new SpeechRequest("Fails.", "openai:alloy"), code, retryable);
+    }
+
+    [Fact]
+    public async Task Under_the_service_defaults_a_vendor_failure_surfaces_at_once_without_hidden_retries()
+    {
+        var root = Directory.CreateTempSubdirectory("ministudio-speech-host").FullName;
+        try
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Compose:Audio:OpenAI:BaseUrl"] = fake.BaseUrl.ToString(),
+                ["Compose:Audio:OpenAI:ApiKey"] = FakeOpenAi.ApiKey,
+            });
+            builder.AddServiceDefaults();
+            builder.Services.AddSingleton(new ArtifactStore(Path.Combine(root, "store"))).AddSingleton(new ComposeOptions(TimeSpan.FromMinutes(1), 1));
+            builder.AddAudio();
+            using var host = builder.Build();
+            fake.Requests.Clear();
+
+            foreach (var failure in new[] { VendorFailure.RateLimited, VendorFailure.ServerError })
+            {
+                fake.Next = failure;
+                // The fake fails only once: a retry inside the HTTP pipeline would succeed and hide the failure.
+                await Assert.ThrowsAsync<SpeechException>(() => host.Services.GetRequiredService<ISpeechSynthesizer>()
+                    .SynthesizeAsync(new SpeechRequest("Fail fast.", "openai:alloy"), root, TestContext.Current.CancellationToken));
+            }
+            Assert.Equal(2, fake.Requests.Count);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [Fact]
