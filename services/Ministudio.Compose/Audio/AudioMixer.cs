@@ -48,7 +48,7 @@ public sealed partial class AudioMixer(ComposeOptions options) : IAudioMixer
         var rate = SampleRate.ToString(CultureInfo.InvariantCulture);
         try
         {
-            var sections = new Progress(progress, mix.DurationSeconds);
+            var sections = new StagedProgress(progress, mix.DurationSeconds);
             await RunAsync(PremixArguments(speech, sounds, music, mix.DurationSeconds, samples, premix), sections.Stage(0, 0.4), timeout.Token, ct);
 
             var measured = await MeasureAsync(premix, mix.TargetLufs, sections.Stage(0.4, 0.55), timeout.Token, ct);
@@ -219,6 +219,10 @@ public sealed partial class AudioMixer(ComposeOptions options) : IAudioMixer
         {
             throw new AudioMixException("audio.ffmpeg_failed", $"ffmpeg ran past the {options.MaxDuration.TotalSeconds} s cap (Compose:MaxSeconds) and was stopped.");
         }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new AudioMixException("audio.ffmpeg_failed", $"ffmpeg could not be started: {ex.Message}", ex);
+        }
         if (result.ExitCode != 0) throw new AudioMixException("audio.ffmpeg_failed", $"ffmpeg failed ({result.ExitCode}): {MediaProcess.Tail(result.StandardError)}");
         return result.StandardError;
     }
@@ -232,7 +236,7 @@ public sealed partial class AudioMixer(ComposeOptions options) : IAudioMixer
     private static partial Regex TruePeakLine();
 
     /// <summary>Maps each ffmpeg run's position in the film onto its share of the whole job's 0..1.</summary>
-    private sealed class Progress(IProgress<double>? target, double duration)
+    private sealed class StagedProgress(IProgress<double>? target, double duration)
     {
         private double _last;
 

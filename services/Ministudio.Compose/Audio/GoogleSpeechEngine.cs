@@ -19,6 +19,9 @@ public sealed partial class GoogleSpeechEngine(IHttpClientFactory clients, IOpti
 {
     public const string ClientName = "tts-google";
 
+    /// <summary>Google's cap on input.text or input.ssml.</summary>
+    public const int InputLimitBytes = 5000;
+
     public string Name => "google";
 
     public string CacheIdentity => "v1beta1";
@@ -36,9 +39,11 @@ public sealed partial class GoogleSpeechEngine(IHttpClientFactory clients, IOpti
             throw new SpeechException("tts.not_configured", "Google speech needs Compose:Audio:Google:ApiKey or Compose:Audio:Google:AccessToken.");
 
         var languageCode = string.Join('-', voice.Split('-').Take(2));
-        var marked = TakesSsml(voice);
         var tokens = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        object input = marked ? new { ssml = MarkedSsml(tokens) } : new { text };
+        var ssml = MarkedSsml(tokens);
+        // Marks cost bytes: SSML past Google's input limit goes as plain text, with estimated timings.
+        var marked = TakesSsml(voice) && Encoding.UTF8.GetByteCount(ssml) <= InputLimitBytes;
+        object input = marked ? new { ssml } : new { text };
         object body = marked
             ? new { input, voice = new { languageCode, name = voice }, audioConfig = AudioConfig(rate), enableTimePointing = new[] { "SSML_MARK" } }
             : new { input, voice = new { languageCode, name = voice }, audioConfig = AudioConfig(rate) };

@@ -38,20 +38,26 @@ public sealed class SpeechRouter(IEnumerable<ISpeechEngine> engines, ArtifactSto
         }
 
         var produced = await engine.SynthesizeAsync(voice, text, request.Rate, folder, ct);
+        double duration;
         try
         {
             await MediaProcess.ToWavAsync(produced.AudioPath, target, ct);
+            duration = await MediaProcess.AudioDurationAsync(target, ct);
         }
         catch (InvalidDataException ex)
         {
+            File.Delete(target);
             throw new SpeechException("tts.failed", $"The {engine.Name} engine returned audio ffmpeg cannot read: {ex.Message}", inner: ex);
         }
         finally
         {
             File.Delete(produced.AudioPath);
         }
-        var duration = await MediaProcess.AudioDurationAsync(target, ct);
-        if (duration <= 0) throw new SpeechException("tts.failed", $"The {engine.Name} engine returned an empty clip.");
+        if (duration <= 0)
+        {
+            File.Delete(target);
+            throw new SpeechException("tts.failed", $"The {engine.Name} engine returned an empty clip.");
+        }
         var words = produced.Words is { Count: > 0 } given ? Clamp(given, duration) : WordTimingEstimator.Estimate(text, duration);
         var clip = new SpeechClip(target, duration, words);
         await RememberAsync(recipe, clip, ct);

@@ -68,6 +68,20 @@ public sealed class GoogleSpeechTests(FakeGoogle fake) : IClassFixture<FakeGoogl
     }
 
     [Fact]
+    public async Task Text_whose_marked_ssml_would_pass_googles_limit_goes_as_plain_text()
+    {
+        fake.Requests.Clear();
+        var services = Services();
+        var text = string.Join(' ', Enumerable.Repeat("go", 1000));
+        var clip = await services.Synthesizer.SynthesizeAsync(new SpeechRequest(text, "google:en-US-Neural2-F"), services.Folder, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1000, clip.Words.Count);
+        var request = Assert.Single(fake.Requests);
+        Assert.Equal(text, request.Body!["input"]!["text"]!.GetValue<string>());
+        Assert.Null(request.Body["input"]!["ssml"]);
+    }
+
+    [Fact]
     public Task Rate_limiting_is_retryable_after_the_vendors_wait()
     {
         fake.Next = VendorFailure.RateLimited;

@@ -39,6 +39,8 @@ internal sealed class SpeechServices : IDisposable
     /// <summary>The job folder clips are written to.</summary>
     public string Folder { get; }
 
+    public IServiceProvider Provider => _provider;
+
     public ISpeechSynthesizer Synthesizer => _provider.GetRequiredService<ISpeechSynthesizer>();
 
     public void Dispose()
