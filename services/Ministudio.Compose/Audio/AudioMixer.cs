@@ -6,12 +6,12 @@ using Ministudio.Compose.Timeline;
 namespace Ministudio.Compose.Audio;
 
 /// <summary>
-/// Mixes a film's audio with ffmpeg in three runs: (1) one filtergraph places speech and sounds with adelay, loops and
-/// trims the music bed, fades it, ducks it under speech with sidechaincompress and sums everything with amix
-/// (normalize=0, so gains are ours); (2) loudnorm measures that mix; (3) loudnorm applies the measured values in
-/// linear mode, and the result is padded and trimmed to the exact sample count; (4) the reference ebur128 meter checks
-/// it and one last gain closes any gap left; (5) ebur128 measures the integrated loudness of what was written. ffmpeg gets an argument list, opens local files only, and every input
-/// must lie inside the job folder.
+/// Mixes a film's audio with ffmpeg in six short runs: (1) one filtergraph places speech and sounds with adelay, loops
+/// and trims the music bed, fades it, ducks it under speech with sidechaincompress and sums everything with amix
+/// (normalize=0, so gains are ours); (2) loudnorm measures that mix; (3) loudnorm applies the measured values in linear
+/// mode, padded and trimmed to the exact sample count; (4) the reference ebur128 meter checks it, (5) one last gain
+/// closes any gap left and (6) ebur128 measures what was written. ffmpeg gets an argument list, opens local files only,
+/// and every input must lie inside the job folder.
 /// </summary>
 public sealed partial class AudioMixer(ComposeOptions options) : IAudioMixer
 {
