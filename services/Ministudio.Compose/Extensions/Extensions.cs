@@ -1,4 +1,5 @@
 using MassTransit;
+using Ministudio.Compose.Audio;
 using Ministudio.Compose.Consumers;
 using Ministudio.Compose.Timeline;
 using Ministudio.ServiceDefaults;
@@ -13,6 +14,7 @@ public static class Extensions
         builder.AddRabbitMqBus(bus => bus.AddConsumer<ComposeFilmConsumer, ComposeFilmConsumerDefinition>());
         builder.Services.AddSingleton(ComposeOptions.From(builder.Configuration));
         builder.Services.AddSingleton<FilmComposer>();
+        builder.AddAudio();
         return builder;
     }
 }

@@ -1,0 +1,109 @@
+using System.Xml.Linq;
+using Ministudio.Compose.Audio;
+
+namespace Ministudio.Compose.Tests.Audio;
+
+public sealed class GoogleSpeechTests(FakeGoogle fake) : IClassFixture<FakeGoogle>, IDisposable
+{
+    private SpeechServices? _services;
+
+    public void Dispose() => _services?.Dispose();
+
+    private SpeechServices Services(string? apiKey = FakeGoogle.ApiKey, string? accessToken = null) => _services ??= new SpeechServices(new Dictionary<string, string?>
+    {
+        ["Compose:Audio:Google:BaseUrl"] = fake.BaseUrl.ToString(),
+        ["Compose:Audio:Google:ApiKey"] = apiKey,
+        ["Compose:Audio:Google:AccessToken"] = accessToken,
+    });
+
+    [Fact]
+    public async Task Marked_ssml_gives_the_words_their_vendor_timepoints()
+    {
+        fake.Requests.Clear();
+        var services = Services();
+        const string text = "Tom & Jerry say \"<hi>\" fast.";
+        var clip = await services.Synthesizer.SynthesizeAsync(new SpeechRequest(text, "google:en-US-Neural2-F", 0.9), services.Folder, TestContext.Current.CancellationToken);
+
+        await CloudSpeech.AssertVendorAudioAsync(clip, services.Folder);
+        Assert.Equal(["Tom", "Jerry", "say", "<hi>", "fast"], clip.Words.Select(w => w.Word));
+        for (var i = 0; i < clip.Words.Count; i++) Assert.Equal(FakeGoogle.TimeOfMark(i, clip.Words.Count), clip.Words[i].StartSeconds, 6);
+
+        var request = Assert.Single(fake.Requests);
+        Assert.Equal(("POST", "/v1beta1/text:synthesize", FakeGoogle.ApiKey), (request.Method, request.Path, request.Headers["X-Goog-Api-Key"]));
+        Assert.False(request.Headers.ContainsKey("Authorization"));
+        // The text survives SSML escaping word for word.
+        var ssml = XDocument.Parse(request.Body!["input"]!["ssml"]!.GetValue<string>());
+        Assert.Equal(text.Replace(" ", ""), ssml.Root!.Value.Replace(" ", ""));
+        Assert.Equal("en-US", request.Body["voice"]!["languageCode"]!.GetValue<string>());
+        Assert.Equal("en-US-Neural2-F", request.Body["voice"]!["name"]!.GetValue<string>());
+        Assert.Equal("LINEAR16", request.Body["audioConfig"]!["audioEncoding"]!.GetValue<string>());
+        Assert.Equal(0.9, request.Body["audioConfig"]!["speakingRate"]!.GetValue<double>());
+        Assert.Equal("SSML_MARK", request.Body["enableTimePointing"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_access_token_is_sent_as_a_bearer_token()
+    {
+        fake.Requests.Clear();
+        var services = Services(apiKey: null, accessToken: FakeGoogle.AccessToken);
+        await services.Synthesizer.SynthesizeAsync(new SpeechRequest("Token please.", "google:en-GB-Wavenet-B"), services.Folder, TestContext.Current.CancellationToken);
+
+        var request = Assert.Single(fake.Requests);
+        Assert.Equal($"Bearer {FakeGoogle.AccessToken}", request.Headers["Authorization"]);
+        Assert.False(request.Headers.ContainsKey("X-Goog-Api-Key"));
+    }
+
+    [Fact]
+    public async Task A_voice_without_ssml_gets_plain_text_and_estimated_timings()
+    {
+        fake.Requests.Clear();
+        var services = Services();
+        var clip = await services.Synthesizer.SynthesizeAsync(new SpeechRequest("Plain words only.", "google:en-US-Chirp3-HD-Charon"), services.Folder, TestContext.Current.CancellationToken);
+
+        await CloudSpeech.AssertVendorAudioAsync(clip, services.Folder);
+        Assert.Equal(["Plain", "words", "only"], clip.Words.Select(w => w.Word));
+        var request = Assert.Single(fake.Requests);
+        Assert.Equal("Plain words only.", request.Body!["input"]!["text"]!.GetValue<string>());
+        Assert.Null(request.Body["enableTimePointing"]);
+    }
+
+    [Fact]
+    public async Task Text_whose_marked_ssml_would_pass_googles_limit_goes_as_plain_text()
+    {
+        fake.Requests.Clear();
+        var services = Services();
+        var text = string.Join(' ', Enumerable.Repeat("go", 1000));
+        var clip = await services.Synthesizer.SynthesizeAsync(new SpeechRequest(text, "google:en-US-Neural2-F"), services.Folder, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1000, clip.Words.Count);
+        var request = Assert.Single(fake.Requests);
+        Assert.Equal(text, request.Body!["input"]!["text"]!.GetValue<string>());
+        Assert.Null(request.Body["input"]!["ssml"]);
+    }
+
+    [Fact]
+    public Task Rate_limiting_is_retryable_after_the_vendors_wait()
+    {
+        fake.Next = VendorFailure.RateLimited;
+        return CloudSpeech.AssertFailsAsync(Services(), new SpeechRequest("Too fast.", "google:en-US-Neural2-F"), "tts.rate_limited", true, TimeSpan.FromSeconds(FakeSpeechVendor.RetryAfterSeconds));
+    }
+
+    [Theory]
+    [InlineData(VendorFailure.ServerError, "tts.unavailable", true)]
+    [InlineData(VendorFailure.Rejected, "tts.rejected", false)]
+    public Task Vendor_errors_map_to_stable_codes(VendorFailure failure, string code, bool retryable)
+    {
+        fake.Next = failure;
+        return CloudSpeech.AssertFailsAsync(Services(), new SpeechRequest("Fails.", "google:en-US-Neural2-F"), code, retryable);
+    }
+
+    [Fact]
+    public Task A_voice_the_vendor_does_not_know_is_an_invalid_voice() =>
+        CloudSpeech.AssertFailsAsync(Services(), new SpeechRequest("Who speaks?", "google:en-US-Imaginary-Q"), "tts.invalid_voice", false);
+
+    [Theory]
+    [InlineData("AIza-wrong", null)]
+    [InlineData(null, "ya29.wrong")]
+    public Task Wrong_credentials_are_unauthorized(string? apiKey, string? accessToken) =>
+        CloudSpeech.AssertFailsAsync(Services(apiKey, accessToken), new SpeechRequest("Let me in.", "google:en-US-Neural2-F"), "tts.unauthorized", false);
+}
