@@ -1,6 +1,6 @@
 using MassTransit;
 using Ministudio.Compose.Consumers;
-using Ministudio.Compose.Timeline;
+using Ministudio.Compose.Rendering;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Extensions;
@@ -12,7 +12,8 @@ public static class Extensions
         builder.AddArtifactStore();
         builder.AddRabbitMqBus(bus => bus.AddConsumer<ComposeFilmConsumer, ComposeFilmConsumerDefinition>());
         builder.Services.AddSingleton(ComposeOptions.From(builder.Configuration));
-        builder.Services.AddSingleton<FilmComposer>();
+        // ISpeechSynthesizer and IAudioMixer are optional: without them a timeline renders when it has no audio.
+        builder.Services.AddSingleton<TimelineRenderer>();
         return builder;
     }
 }
