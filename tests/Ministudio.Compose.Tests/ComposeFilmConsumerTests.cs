@@ -3,7 +3,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Compose.Consumers;
-using Ministudio.Compose.Timeline;
+using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
@@ -23,7 +23,7 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
             .AddLogging()
             .AddSingleton(_artifacts)
             .AddSingleton(new ComposeOptions(TimeSpan.FromMinutes(2), 2))
-            .AddSingleton<FilmComposer>()
+            .AddSingleton<TimelineRenderer>()
             .AddMassTransitTestHarness(bus => bus.AddConsumer<ComposeFilmConsumer>())
             .BuildServiceProvider(true);
         _harness = _services.GetTestHarness();
