@@ -139,7 +139,7 @@ public static class Captions
     public static string AssColour(string colour)
     {
         var alpha = colour.Length == 9 ? 255 - Convert.ToInt32(colour[7..9], 16) : 0;
-        return $"&H{alpha:X2}{colour[5..7]}{colour[3..5]}{colour[1..3]}&".ToUpperInvariant();
+        return $"&H{alpha:X2}{colour[5..7]}{colour[3..5]}{colour[1..3]}".ToUpperInvariant();
     }
 
     private static string Time(double seconds, char separator)

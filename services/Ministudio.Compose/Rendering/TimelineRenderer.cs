@@ -180,13 +180,19 @@ public sealed class TimelineRenderer(ComposeOptions options, ISpeechSynthesizer?
         return first.Width == timeline.Output.Width && first.Height == timeline.Output.Height && Math.Abs(first.FramesPerSecond - timeline.Output.Fps) < 0.01;
     }
 
+    /// <summary>
+    /// The concat demuxer in safe mode (no absolute paths, no protocols, no names starting with a dot) reading only
+    /// files: even a list that is not ours could not name anything outside the job folder.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ConcatInput = ["-f", "concat", "-safe", "1", .. Ffmpeg.LocalOnly];
+
     /// <summary>The concat demuxer over a list this code writes: generated relative names only, safe mode on.</summary>
     private async Task<IReadOnlyList<string>> StreamCopyArgumentsAsync(IReadOnlyList<PlacedVisual> visuals, string? audio, string folder, CancellationToken ct)
     {
         var list = new StringBuilder("ffconcat version 1.0\n");
         foreach (var visual in visuals.OrderBy(v => v.Clip.Start)) list.Append(CultureInfo.InvariantCulture, $"file {visual.Input}\n");
         await File.WriteAllTextAsync(Path.Combine(folder, "concat.txt"), list.ToString(), ct);
-        List<string> arguments = ["-threads", Threads, "-f", "concat", "-safe", "1", .. Ffmpeg.LocalOnly, "-i", "concat.txt"];
+        List<string> arguments = ["-threads", Threads, .. ConcatInput, "-i", "concat.txt"];
         if (audio is not null) arguments.AddRange([.. Ffmpeg.LocalOnly, "-i", audio]);
         arguments.AddRange(["-map", "0:v:0", "-c:v", "copy"]);
         if (audio is not null) arguments.AddRange(["-map", "1:a:0", "-c:a", "aac", "-b:a", "192k"]);
