@@ -224,6 +224,8 @@ public sealed class TimelineRenderer(ComposeOptions options, ISpeechSynthesizer?
             graph.Add(ClipFilter(i, visual, output));
         }
 
+        if (audio is not null) arguments.AddRange([.. Ffmpeg.LocalOnly, "-i", audio]);
+
         var layer = "canvas";
         foreach (var track in visuals.Select((visual, index) => (visual, index)).GroupBy(entry => entry.visual.Track).OrderBy(group => group.Key))
         {
@@ -261,7 +263,7 @@ public sealed class TimelineRenderer(ComposeOptions options, ISpeechSynthesizer?
         graph.Add($"[{layer}]{string.Join(',', top)}[video]");
 
         arguments.AddRange(["-filter_complex", string.Join(';', graph), "-map", "[video]"]);
-        if (audio is not null) arguments.AddRange([.. Ffmpeg.LocalOnly, "-i", audio, "-map", $"{visuals.Count}:a:0", "-c:a", "aac", "-b:a", "192k"]);
+        if (audio is not null) arguments.AddRange(["-map", $"{visuals.Count}:a:0", "-c:a", "aac", "-b:a", "192k"]);
         var quality = Quality.Of(output);
         arguments.AddRange(["-c:v", "libx264", "-preset", quality.Preset, "-crf", quality.Crf.ToString(CultureInfo.InvariantCulture),
             "-maxrate", $"{quality.MaxrateKbps}k", "-bufsize", $"{quality.MaxrateKbps * 2}k", "-pix_fmt", "yuv420p", "-r", fps]);
