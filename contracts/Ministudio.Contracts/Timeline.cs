@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Ministudio.Contracts;
 
 /// <summary>
@@ -24,9 +26,11 @@ public sealed record TimelineOutput(
     HlsOutput? Hls = null)
 {
     /// <summary>Frame width in pixels for the aspect preset; 0 for an aspect that is not a preset.</summary>
+    [JsonIgnore]
     public int Width => Size.Width;
 
     /// <summary>Frame height in pixels for the aspect preset; 0 for an aspect that is not a preset.</summary>
+    [JsonIgnore]
     public int Height => Size.Height;
 
     private (int Width, int Height) Size => Aspect switch
