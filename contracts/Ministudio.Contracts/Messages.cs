@@ -40,14 +40,27 @@ public sealed record ShotRendered(Guid JobId, int ShotIndex, string ArtifactHash
 /// <summary>dispatch → prompt: a shot could not be produced.</summary>
 public sealed record ShotFailed(Guid JobId, int ShotIndex, string ErrorCode, string Message, bool Retryable);
 
-/// <summary>prompt → compose: join the clips of a job, in order, into the final film.</summary>
-public sealed record ComposeFilm(Guid JobId, Guid TenantId, IReadOnlyList<string> ClipHashes, string Transition, double TransitionSeconds);
+/// <summary>
+/// prompt → compose: make the job's film. With a Timeline, the timeline is rendered; without one, the clips are
+/// joined in order with the transition between each pair (compose builds that timeline itself).
+/// </summary>
+public sealed record ComposeFilm(Guid JobId, Guid TenantId, IReadOnlyList<string> ClipHashes, string Transition, double TransitionSeconds, Timeline? Timeline = null);
 
 /// <summary>compose → prompt: progress of the final encode (fraction 0..1).</summary>
 public sealed record FilmComposeProgressed(Guid JobId, double Fraction);
 
-/// <summary>compose → prompt: the film is in the artifact store.</summary>
-public sealed record FilmComposed(Guid JobId, string ArtifactHash, double DurationSeconds);
+/// <summary>
+/// compose → prompt: the film is in the artifact store, with the poster (JPEG), sprite sheet (JPEG) and captions
+/// (SRT, WebVTT) its timeline asked for.
+/// </summary>
+public sealed record FilmComposed(
+    Guid JobId,
+    string ArtifactHash,
+    double DurationSeconds,
+    string? PosterHash = null,
+    string? SpriteHash = null,
+    string? SrtHash = null,
+    string? VttHash = null);
 
 /// <summary>compose → prompt: the film could not be composed.</summary>
 public sealed record FilmComposeFailed(Guid JobId, string ErrorCode, string Message);

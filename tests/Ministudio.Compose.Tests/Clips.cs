@@ -1,28 +1,38 @@
-using System.Diagnostics;
-
 namespace Ministudio.Compose.Tests;
 
-/// <summary>Makes silent 24 fps test clips with ffmpeg's lavfi sources, the way the renderer makes silent clips.</summary>
+/// <summary>Makes silent test clips, stills and music with ffmpeg's lavfi sources, the way the renderer makes silent clips.</summary>
 internal static class Clips
 {
     /// <summary>One colour throughout, so a frame's colour tells which clip it came from.</summary>
-    public static Task<string> SolidAsync(string folder, string colour, double seconds, int width = 640, int height = 360) =>
-        EncodeAsync($"color=c={colour}:s={width}x{height}:r=24:d={seconds}", Path.Combine(folder, $"{colour}-{seconds}s.mp4"));
+    public static Task<string> SolidAsync(string folder, string colour, double seconds, int width = 640, int height = 360, int fps = 24) =>
+        EncodeAsync($"color=c={colour}:s={width}x{height}:r={fps}:d={Seconds(seconds)}", Path.Combine(folder, $"{colour}-{seconds}s-{width}x{height}-{fps}.mp4"));
 
     /// <summary>A moving test pattern: costly enough to encode that a long one keeps ffmpeg busy for seconds.</summary>
-    public static Task<string> PatternAsync(string folder, double seconds) =>
-        EncodeAsync($"testsrc2=s=640x360:r=24:d={seconds}", Path.Combine(folder, $"pattern-{seconds}s.mp4"));
+    public static Task<string> PatternAsync(string folder, double seconds, int width = 640, int height = 360) =>
+        EncodeAsync($"testsrc2=s={width}x{height}:r=24:d={Seconds(seconds)}", Path.Combine(folder, $"pattern-{seconds}s-{width}x{height}.mp4"));
+
+    /// <summary>A still PNG of ffmpeg's test card.</summary>
+    public static async Task<string> StillAsync(string folder, int width = 640, int height = 480)
+    {
+        var path = Path.Combine(folder, $"still-{width}x{height}.png");
+        await FfmpegTool.RunAsync(["-f", "lavfi", "-i", $"testsrc=s={width}x{height}:d=1", "-frames:v", "1", path]);
+        return path;
+    }
+
+    /// <summary>A deterministic music bed: a chord of three sines with a slow tremolo.</summary>
+    public static async Task<string> MusicAsync(string folder, double seconds)
+    {
+        var path = Path.Combine(folder, $"music-{seconds}s.wav");
+        await FfmpegTool.RunAsync(["-f", "lavfi", "-i",
+            $"aevalsrc=0.2*(sin(2*PI*220*t)+sin(2*PI*277.18*t)+sin(2*PI*329.63*t))*(0.75+0.25*sin(2*PI*0.5*t)):s=48000:d={Seconds(seconds)}", "-ac", "2", path]);
+        return path;
+    }
 
     private static async Task<string> EncodeAsync(string source, string path)
     {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true };
-        foreach (var argument in new[] { "-v", "error", "-y", "-f", "lavfi", "-i", source,
-                     "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path })
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, errors);
+        await FfmpegTool.RunAsync(["-f", "lavfi", "-i", source, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path]);
         return path;
     }
+
+    private static string Seconds(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -3,7 +3,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Compose.Consumers;
-using Ministudio.Compose.Timeline;
+using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
@@ -23,7 +23,8 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
             .AddLogging()
             .AddSingleton(_artifacts)
             .AddSingleton(new ComposeOptions(TimeSpan.FromMinutes(2), 2))
-            .AddSingleton<FilmComposer>()
+            // No speech synthesizer or audio mixer registered: silent timelines still render.
+            .AddSingleton<TimelineRenderer>()
             .AddMassTransitTestHarness(bus => bus.AddConsumer<ComposeFilmConsumer>())
             .BuildServiceProvider(true);
         _harness = _services.GetTestHarness();
@@ -75,6 +76,52 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
         var other = Guid.NewGuid();
         await _harness.Bus.Publish(new ComposeFilm(other, Guid.NewGuid(), hashes, "fade", 0.5), TestContext.Current.CancellationToken);
         Assert.Equal("compose.clip_missing", (await _harness.PublishedAsync<FilmComposeFailed>(m => m.JobId == other)).ErrorCode);
+    }
+
+    [Fact]
+    public async Task A_timeline_in_the_message_is_rendered_with_its_poster_sprite_and_captions()
+    {
+        var folder = _artifacts.CreateScratchFolder();
+        var clip = await _artifacts.AddFileAsync(await Clips.SolidAsync(folder, "red", 2), TestContext.Current.CancellationToken);
+        var timeline = new Timeline(new TimelineOutput("9:16", 720, 24, "draft", Sprite: new SpriteSheet(2, 2)),
+        [
+            new TimelineTrack([new TimelineClip(TimelineVocabulary.Video, 0, 2, clip, Fit: "smart")]),
+            new TimelineTrack([new TimelineClip(TimelineVocabulary.Caption, 0.5, 1, Text: "Hello")]),
+        ]);
+        var job = Guid.NewGuid();
+
+        await _harness.Bus.Publish(new ComposeFilm(job, Guid.NewGuid(), [], "fade", 0.5, timeline), TestContext.Current.CancellationToken);
+
+        var composed = await _harness.PublishedAsync<FilmComposed>(m => m.JobId == job);
+        var film = await Media.ProbeAsync(_artifacts.PathOf(composed.ArtifactHash));
+        Assert.Equal((720, 1280), (film.Width, film.Height));
+        Assert.Equal(2, composed.DurationSeconds, 0.1);
+        foreach (var part in new[] { composed.PosterHash, composed.SpriteHash, composed.SrtHash, composed.VttHash })
+            Assert.True(part is not null && _artifacts.Contains(part));
+        Assert.Equal("1\n00:00:00,500 --> 00:00:01,500\nHello\n\n", await File.ReadAllTextAsync(_artifacts.PathOf(composed.SrtHash!), TestContext.Current.CancellationToken));
+
+        // The same timeline again is recalled with every part.
+        var again = Guid.NewGuid();
+        await _harness.Bus.Publish(new ComposeFilm(again, Guid.NewGuid(), [], "fade", 0.5, timeline), TestContext.Current.CancellationToken);
+        Assert.Equal(composed with { JobId = again }, await _harness.PublishedAsync<FilmComposed>(m => m.JobId == again), new DurationTolerant());
+    }
+
+    [Fact]
+    public async Task An_invalid_timeline_fails_with_the_validators_code()
+    {
+        var job = Guid.NewGuid();
+        var timeline = new Timeline(new TimelineOutput("21:9"), [new TimelineTrack([new TimelineClip(TimelineVocabulary.Video, 0, 1, new string('a', 64))])]);
+        await _harness.Bus.Publish(new ComposeFilm(job, Guid.NewGuid(), [], "fade", 0.5, timeline), TestContext.Current.CancellationToken);
+        Assert.Equal("timeline.invalid_output", (await _harness.PublishedAsync<FilmComposeFailed>(m => m.JobId == job)).ErrorCode);
+    }
+
+    /// <summary>Equal but for durations read by ffprobe within a millisecond.</summary>
+    private sealed class DurationTolerant : IEqualityComparer<FilmComposed>
+    {
+        public bool Equals(FilmComposed? x, FilmComposed? y) =>
+            x is not null && y is not null && Math.Abs(x.DurationSeconds - y.DurationSeconds) < 0.001 && x with { DurationSeconds = 0 } == y with { DurationSeconds = 0 };
+
+        public int GetHashCode(FilmComposed obj) => obj.JobId.GetHashCode();
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using MassTransit;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.Consumers;
-using Ministudio.Compose.Timeline;
+using Ministudio.Compose.Rendering;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Extensions;
@@ -13,7 +13,7 @@ public static class Extensions
         builder.AddArtifactStore();
         builder.AddRabbitMqBus(bus => bus.AddConsumer<ComposeFilmConsumer, ComposeFilmConsumerDefinition>());
         builder.Services.AddSingleton(ComposeOptions.From(builder.Configuration));
-        builder.Services.AddSingleton<FilmComposer>();
+        builder.Services.AddSingleton<TimelineRenderer>();
         builder.AddAudio();
         return builder;
     }
