@@ -7,11 +7,19 @@ namespace Ministudio.Gateway.Extensions;
 
 public static class Extensions
 {
+    public const string AdminRouteId = "admin";
+
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var prompt = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Prompt);
 
         builder.Services.AddMemoryCache();
+        builder.Services.AddOptions<ApiKeyCacheOptions>()
+            .BindConfiguration(ApiKeyCacheOptions.Section)
+            .Validate(o => o.KnownKeyLifetime > TimeSpan.Zero && o.KnownKeyLifetime <= ApiKeyCacheOptions.MaxKnownKeyLifetime
+                           && o.UnknownKeyLifetime > TimeSpan.Zero && o.UnknownKeyLifetime <= ApiKeyCacheOptions.MaxKnownKeyLifetime,
+                $"{ApiKeyCacheOptions.Section} lifetimes must be positive and at most {ApiKeyCacheOptions.MaxKnownKeyLifetime.TotalSeconds} s (revocation must take effect within it).")
+            .ValidateOnStart();
         builder.Services.AddHttpClient<ApiKeyResolver>(client => client.BaseAddress = new Uri($"http://{ResourceNames.Prompt}"));
         builder.Services.AddReverseProxy().LoadFromMemory(
             [
@@ -20,6 +28,13 @@ public static class Extensions
                     RouteId = "v1",
                     ClusterId = ResourceNames.Prompt,
                     Match = new RouteMatch { Path = "/v1/{**rest}" },
+                },
+                // The admin API authenticates its own key in prompt; tenant keys are never accepted there.
+                new RouteConfig
+                {
+                    RouteId = AdminRouteId,
+                    ClusterId = ResourceNames.Prompt,
+                    Match = new RouteMatch { Path = "/admin/{**rest}" },
                 },
             ],
             [
@@ -34,8 +49,11 @@ public static class Extensions
                     HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(10) },
                 },
             ])
-            // The key stays at the edge: prompt learns the tenant from X-Tenant-Id only.
-            .AddTransforms(transforms => transforms.AddRequestHeaderRemove("Authorization"));
+            // Tenant keys stay at the edge: prompt learns the tenant from X-Tenant-Id only.
+            .AddTransforms(transforms =>
+            {
+                if (transforms.Route.RouteId != AdminRouteId) transforms.AddRequestHeaderRemove("Authorization");
+            });
         return builder;
     }
 }
