@@ -9,6 +9,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseMiddleware<RequestSizeLimit>();
 app.MapFilmsApi();
 app.MapJobsApi();
 app.MapLibraryApi();

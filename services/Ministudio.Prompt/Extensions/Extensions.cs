@@ -34,6 +34,11 @@ public static class Extensions
         // After the initializer: Data Protection loads its key ring at start-up, from the table the schema creates.
         builder.AddSecretsAtRest();
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.Section)
+            .Validate(o => o.QueueTtl > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero, $"{JobQueueOptions.Section}:QueueTtl and SweepInterval must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<JobQueueSweeper>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<JobQueueSweeper>());
         return builder;
     }
 
