@@ -5,9 +5,9 @@ using Ministudio.ServiceDefaults;
 namespace Ministudio.Prompt.Apis;
 
 /// <summary>
-/// Caps request bodies at <c>Limits:MaxJsonBodyBytes</c>, 1 MiB by default, or at the endpoint's own
-/// <see cref="IRequestSizeLimitMetadata"/> (reference-image uploads), answering 413 <c>request.too_large</c>:
-/// nothing oversized is parsed, stored or sent on to the bus.
+/// Caps request bodies at <c>Limits:MaxJsonBodyBytes</c>, 1 MiB by default, answering 413 <c>request.too_large</c>:
+/// nothing oversized is parsed, stored or sent on to the bus. Endpoints declaring their own
+/// <see cref="IRequestSizeLimitMetadata"/> (reference-image uploads) are left to it.
 /// </summary>
 public sealed class RequestSizeLimit(RequestDelegate next, IConfiguration configuration)
 {
@@ -16,8 +16,13 @@ public sealed class RequestSizeLimit(RequestDelegate next, IConfiguration config
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize
-                    ?? configuration.GetValue(Setting, DefaultMaxBytes);
+        // Endpoints that declare their own limit (uploads) enforce it themselves, with their own code.
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is not null)
+        {
+            await next(context);
+            return;
+        }
+        var limit = configuration.GetValue(Setting, DefaultMaxBytes);
         if (context.Request.ContentLength > limit)
         {
             await TooLarge(limit).ExecuteAsync(context);
