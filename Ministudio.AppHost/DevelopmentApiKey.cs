@@ -1,13 +1,12 @@
-using System.Security.Cryptography;
-using System.Text.RegularExpressions;
+using Ministudio.ServiceDefaults;
 
 namespace Ministudio.AppHost;
 
 /// <summary>
-/// The key of the "development" tenant: generated once with a CSPRNG, kept in <c>.ministudio/dev-api-key</c> so it
-/// survives restarts (and the PostgreSQL data that already holds its hash).
+/// The key of the "development" tenant: generated once (<see cref="ApiKeys"/>, type "dev"), kept in
+/// <c>.ministudio/dev-api-key</c> so it survives restarts (and the PostgreSQL data that already holds its hash).
 /// </summary>
-public static partial class DevelopmentApiKey
+public static class DevelopmentApiKey
 {
     public static string FilePath(string repositoryRoot) => Path.Combine(repositoryRoot, ".ministudio", "dev-api-key");
 
@@ -17,12 +16,12 @@ public static partial class DevelopmentApiKey
         if (File.Exists(path))
         {
             var stored = File.ReadAllText(path).Trim();
-            return KeyFormat().IsMatch(stored)
+            return ApiKeys.IsWellFormed(stored)
                 ? stored
-                : throw new InvalidOperationException($"{path} does not hold a key of the form ms_dev_<32 hex digits>; delete it to get a new one.");
+                : throw new InvalidOperationException($"{path} does not hold a well-formed Ministudio key (keys from before the checksummed format are refused); delete it to get a new one.");
         }
 
-        var key = $"ms_dev_{RandomNumberGenerator.GetHexString(32, lowercase: true)}";
+        var key = ApiKeys.Generate(ApiKeys.Development);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         // Owner-only: the key authenticates as the development tenant.
@@ -34,7 +33,4 @@ public static partial class DevelopmentApiKey
         }
         return key;
     }
-
-    [GeneratedRegex("^ms_dev_[0-9a-f]{32}$")]
-    private static partial Regex KeyFormat();
 }

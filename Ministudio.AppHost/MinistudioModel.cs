@@ -15,6 +15,9 @@ public sealed class MinistudioOptions
     /// <summary>More tenants prompt seeds, tenant name → API key.</summary>
     public Dictionary<string, string> ExtraTenantKeys { get; } = [];
 
+    /// <summary>The operator's key for <c>/admin/v1</c> (prompt's Admin:ApiKey); null: the admin API is off.</summary>
+    public string? AdminApiKey { get; init; }
+
     /// <summary>The gateway's port (a free one when busy); null: a free port.</summary>
     public int? GatewayPort { get; init; }
 }
@@ -57,6 +60,7 @@ public static class MinistudioModel
             .WithEnvironment("Seed__DevelopmentApiKey", options.DevelopmentApiKey);
         foreach (var (tenant, key) in options.ExtraTenantKeys)
             prompt.WithEnvironment($"Seed__Tenants__{tenant}__ApiKey", key);
+        if (options.AdminApiKey is not null) prompt.WithEnvironment("Admin__ApiKey", options.AdminApiKey);
 
         builder.AddProject(ResourceNames.Gateway, "services/Ministudio.Gateway")
             .WithExternalHttpEndpoint(options.GatewayPort)

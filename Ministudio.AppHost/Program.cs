@@ -25,6 +25,7 @@ MinistudioModel.Define(builder, new MinistudioOptions
 {
     ArtifactsRoot = Path.Combine(builder.RepositoryRoot, ".ministudio", "artifacts"),
     DevelopmentApiKey = developmentKey,
+    AdminApiKey = builder.Configuration["Admin:ApiKey"],
     GatewayPort = arguments.GatewayPort,
 });
 

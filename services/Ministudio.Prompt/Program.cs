@@ -9,11 +9,13 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseMiddleware<RequestSizeLimit>();
 app.MapFilmsApi();
 app.MapJobsApi();
 app.MapLibraryApi();
 app.MapArtifactsApi();
 app.MapKeysApi();
+app.MapAdminApi();
 
 app.Run();
 

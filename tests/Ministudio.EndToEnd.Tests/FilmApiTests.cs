@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 
 namespace Ministudio.EndToEnd.Tests;
@@ -163,7 +164,8 @@ public sealed class FilmApiTests(PlatformFixture platform)
         { "zero shots", "dev", SmallFilm(shots: 0), HttpStatusCode.BadRequest, "film.shots_empty" },
         { "duration over the limit", "dev", SmallFilm(durationSeconds: 21), HttpStatusCode.BadRequest, "film.shot_duration_out_of_range" },
         { "missing key", null, SmallFilm(), HttpStatusCode.Unauthorized, "auth.key_missing" },
-        { "wrong key", "ms_dev_00000000000000000000000000000000", SmallFilm(), HttpStatusCode.Unauthorized, "auth.key_invalid" },
+        { "unknown key", ApiKeys.Generate(ApiKeys.Development), SmallFilm(), HttpStatusCode.Unauthorized, "auth.key_invalid" },
+        { "malformed key", "ms_dev_00000000000000000000000000000000", SmallFilm(), HttpStatusCode.Unauthorized, "auth.key_invalid" },
     };
 
     [Theory]

@@ -29,8 +29,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     private DistributedApplication _app = null!;
     private string _database = null!;
 
-    public string DevelopmentKey { get; } = $"ms_dev_{Guid.NewGuid():N}";
-    public string OtherTenantKey { get; } = $"ms_test_{Guid.NewGuid():N}";
+    public string DevelopmentKey { get; } = ApiKeys.Generate(ApiKeys.Development);
+    public string OtherTenantKey { get; } = ApiKeys.Generate(ApiKeys.Test);
+    public string AdminKey { get; } = $"e2e-admin-{Guid.NewGuid():N}";
 
     public async ValueTask InitializeAsync()
     {
@@ -44,6 +45,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         {
             ArtifactsRoot = _artifacts,
             DevelopmentApiKey = DevelopmentKey,
+            AdminApiKey = AdminKey,
             ExtraTenantKeys = { ["other"] = OtherTenantKey },
         });
         _app = builder.Build();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
+using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Gateway.Tests;
@@ -12,13 +13,15 @@ namespace Ministudio.Gateway.Tests;
 /// <summary>The gateway in front of stand-in prompt and dispatch services; prompt knows one key, both echo what reaches them.</summary>
 public sealed class GatewayTests : IAsyncLifetime
 {
-    private const string ValidKey = "ms_test_valid_key";
+    private static readonly string ValidKey = ApiKeys.Generate(ApiKeys.Test);
     private static readonly Guid TenantId = Guid.Parse("0199a1b2-0000-7000-8000-000000000001");
+    private static readonly TimeSpan ShortKeyCacheLifetime = TimeSpan.FromSeconds(1);
 
     private WebApplication _prompt = null!;
     private WebApplication _dispatch = null!;
     private WebApplicationFactory<Program> _gateway = null!;
     private int _keyLookups;
+    private volatile bool _validKeyRevoked;
 
     public async ValueTask InitializeAsync()
     {
@@ -29,11 +32,16 @@ public sealed class GatewayTests : IAsyncLifetime
         {
             Interlocked.Increment(ref _keyLookups);
             using var body = await JsonDocument.ParseAsync(context.Request.Body);
-            return body.RootElement.GetProperty("key").GetString() == ValidKey
+            return body.RootElement.GetProperty("key").GetString() == ValidKey && !_validKeyRevoked
                 ? Results.Json(new { id = TenantId, name = "acme" })
                 : Results.NotFound();
         });
         _prompt.MapGet("/v1/echo", (HttpContext context) => Results.Json(new
+        {
+            tenant = context.Request.Headers["X-Tenant-Id"].ToString(),
+            authorization = context.Request.Headers.Authorization.ToString(),
+        }));
+        _prompt.MapGet("/admin/v1/echo", (HttpContext context) => Results.Json(new
         {
             tenant = context.Request.Headers["X-Tenant-Id"].ToString(),
             authorization = context.Request.Headers.Authorization.ToString(),
@@ -76,9 +84,82 @@ public sealed class GatewayTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_key_is_refused_with_a_coded_401()
     {
-        var response = await Send("/v1/echo", "ms_test_wrong_key");
+        var response = await Send("/v1/echo", ApiKeys.Generate(ApiKeys.Test));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("auth.key_invalid", await Problems.CodeOf(response));
+        Assert.Equal(1, _keyLookups);
+    }
+
+    [Theory]
+    [InlineData("ms_test_wrong_key")]
+    [InlineData("not-a-key-at-all")]
+    [InlineData("ms_prod_0123456789ABCDEFGHIJKLMNOPQRSTUVWabcdef")]
+    public async Task A_malformed_key_is_refused_without_asking_prompt(string key)
+    {
+        var response = await Send("/v1/echo", key);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("auth.key_invalid", await Problems.CodeOf(response));
+        Assert.Equal(0, _keyLookups);
+    }
+
+    [Fact]
+    public async Task A_key_with_one_character_changed_fails_its_checksum_without_asking_prompt()
+    {
+        var typo = ValidKey[..12] + (ValidKey[12] == 'a' ? 'b' : 'a') + ValidKey[13..];
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send("/v1/echo", typo)).StatusCode);
+        Assert.Equal(0, _keyLookups);
+    }
+
+    [Fact]
+    public async Task Malformed_and_unknown_keys_get_byte_identical_answers()
+    {
+        var malformed = await Send("/v1/echo", "ms_test_wrong_key");
+        var unknown = await Send("/v1/echo", ApiKeys.Generate(ApiKeys.Live));
+        Assert.Equal(HttpStatusCode.Unauthorized, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Equal(await malformed.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken),
+            await unknown.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(1, _keyLookups);
+    }
+
+    [Fact]
+    public async Task A_revoked_key_stops_working_once_its_cached_answer_expires()
+    {
+        await using var gateway = _gateway.WithWebHostBuilder(web =>
+            web.UseSetting("Authentication:KeyCache:KnownKeyLifetime", ShortKeyCacheLifetime.ToString()));
+        using var client = gateway.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await Send(client, "/v1/echo", ValidKey)).StatusCode);
+
+        _validKeyRevoked = true;
+        await Task.Delay(ShortKeyCacheLifetime * 1.5, TestContext.Current.CancellationToken);
+
+        var response = await Send(client, "/v1/echo", ValidKey);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("auth.key_invalid", await Problems.CodeOf(response));
+        Assert.Equal(2, _keyLookups);
+    }
+
+    [Fact]
+    public async Task A_key_cache_longer_than_a_minute_is_refused_at_start_up()
+    {
+        await using var gateway = _gateway.WithWebHostBuilder(web =>
+            web.UseSetting("Authentication:KeyCache:KnownKeyLifetime", "00:05:00"));
+        var failure = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => gateway.CreateClient());
+        Assert.Contains("Authentication:KeyCache", failure.Message);
+    }
+
+    [Fact]
+    public async Task Admin_routes_reach_prompt_with_their_own_authorization_and_no_tenant()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/v1/echo");
+        request.Headers.Authorization = new("Bearer", "the-admin-key");
+        request.Headers.Add("X-Tenant-Id", Guid.NewGuid().ToString());
+        var response = await _gateway.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var echo = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("", echo.RootElement.GetProperty("tenant").GetString());
+        Assert.Equal("Bearer the-admin-key", echo.RootElement.GetProperty("authorization").GetString());
+        Assert.Equal(0, _keyLookups);
     }
 
     [Fact]
@@ -117,11 +198,14 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal(0, _keyLookups);
     }
 
-    private async Task<HttpResponseMessage> Send(string path, string key, string? spoofedTenant = null)
+    private Task<HttpResponseMessage> Send(string path, string key, string? spoofedTenant = null) =>
+        Send(_gateway.CreateClient(), path, key, spoofedTenant);
+
+    private static async Task<HttpResponseMessage> Send(HttpClient client, string path, string key, string? spoofedTenant = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new("Bearer", key);
         if (spoofedTenant is not null) request.Headers.Add("X-Tenant-Id", spoofedTenant);
-        return await _gateway.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 }

@@ -14,8 +14,9 @@ namespace Ministudio.Prompt.Tests;
 /// <summary>The prompt service on a fresh PostgreSQL database, MassTransit's in-memory harness as its bus, two tenants.</summary>
 public sealed class PromptApp : IAsyncDisposable
 {
-    private const string AcmeKey = "ms_test_acme_0123456789abcdef";
-    private const string GlobexKey = "ms_test_globex_0123456789abcdef";
+    public static readonly string AcmeKey = ApiKeys.Generate(ApiKeys.Test);
+    public static readonly string GlobexKey = ApiKeys.Generate(ApiKeys.Test);
+    public const string AdminKey = "admin-key-for-tests-0123456789abcdef";
 
     private readonly string _artifactRoot = Directory.CreateTempSubdirectory("ministudio-prompt-tests").FullName;
 
@@ -27,7 +28,8 @@ public sealed class PromptApp : IAsyncDisposable
     public Guid Acme { get; private set; }
     public Guid Globex { get; private set; }
 
-    public static async Task<PromptApp> StartAsync()
+    /// <param name="settings">Extra configuration, applied after the defaults.</param>
+    public static async Task<PromptApp> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var database = await TestInfrastructure.CreateDatabaseAsync("prompt");
         var app = new PromptApp(null!) { Database = database };
@@ -38,6 +40,8 @@ public sealed class PromptApp : IAsyncDisposable
             web.UseSetting(ArtifactStore.RootKey, app._artifactRoot);
             web.UseSetting("Seed:Tenants:acme:ApiKey", AcmeKey);
             web.UseSetting("Seed:Tenants:globex:ApiKey", GlobexKey);
+            web.UseSetting("Admin:ApiKey", AdminKey);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>()) web.UseSetting(key, value);
             web.ConfigureTestServices(services => services.AddMassTransitTestHarness(bus => bus.AddConsumer<JobEventsConsumer>()));
         });
         var tenants = app.Factory.Services.GetRequiredService<TenantDirectory>();
@@ -51,6 +55,14 @@ public sealed class PromptApp : IAsyncDisposable
     {
         var client = Factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-Tenant-Id", tenant.ToString());
+        return client;
+    }
+
+    /// <summary>A client holding the admin key, the way the gateway forwards /admin requests.</summary>
+    public HttpClient AdminClient()
+    {
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
         return client;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Gateway.Authentication;
@@ -27,10 +28,18 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ILogger<ApiKeyMiddlew
             return;
         }
 
+        var key = authorization["Bearer ".Length..].Trim();
+        // Typos and garbage never cost prompt a lookup: the checksum rejects them here.
+        if (!ApiKeys.IsWellFormed(key))
+        {
+            await WriteInvalidKeyAsync(context);
+            return;
+        }
+
         TenantIdentity? tenant;
         try
         {
-            tenant = await resolver.ResolveAsync(authorization["Bearer ".Length..].Trim(), context.RequestAborted);
+            tenant = await resolver.ResolveAsync(key, context.RequestAborted);
         }
         catch (HttpRequestException ex)
         {
@@ -41,13 +50,33 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ILogger<ApiKeyMiddlew
         }
         if (tenant is null)
         {
-            await WriteUnauthorizedAsync(context, "auth.key_invalid", "The API key is not valid.");
+            await WriteInvalidKeyAsync(context);
             return;
         }
 
         context.Items[TenantItem] = tenant;
         context.Request.Headers[TenantHeader] = tenant.Id.ToString();
         await next(context);
+    }
+
+    /// <summary>
+    /// Malformed, unknown, revoked and expired keys get the same bytes, so the answer tells a prober nothing — not
+    /// even through a per-request trace id, which the problem-details writer would add.
+    /// </summary>
+    private static readonly byte[] InvalidKeyBody = JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        type = "https://ministudio.dev/problems/auth.key_invalid",
+        title = "The API key is not valid.",
+        status = StatusCodes.Status401Unauthorized,
+        code = "auth.key_invalid",
+    });
+
+    private static async Task WriteInvalidKeyAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        context.Response.ContentType = "application/problem+json";
+        await context.Response.Body.WriteAsync(InvalidKeyBody, context.RequestAborted);
     }
 
     private static Task WriteUnauthorizedAsync(HttpContext context, string code, string title)

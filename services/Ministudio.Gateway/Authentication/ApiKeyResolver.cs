@@ -1,18 +1,26 @@
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace Ministudio.Gateway.Authentication;
 
 public sealed record TenantIdentity(Guid Id, string Name);
 
+/// <summary>How long key lookups are remembered; a revoked or expired key keeps working at most this long.</summary>
+public sealed class ApiKeyCacheOptions
+{
+    public const string Section = "Authentication:KeyCache";
+    public static readonly TimeSpan MaxKnownKeyLifetime = TimeSpan.FromSeconds(60);
+
+    public TimeSpan KnownKeyLifetime { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan UnknownKeyLifetime { get; set; } = TimeSpan.FromSeconds(5);
+}
+
 /// <summary>
 /// Resolves API keys to tenants through prompt's internal endpoint, caching answers briefly so a burst of requests
 /// costs one lookup while a revoked key stops working within the cache lifetime.
 /// </summary>
-public sealed class ApiKeyResolver(HttpClient prompt, IMemoryCache cache)
+public sealed class ApiKeyResolver(HttpClient prompt, IMemoryCache cache, IOptions<ApiKeyCacheOptions> options)
 {
-    public static readonly TimeSpan KnownKeyLifetime = TimeSpan.FromSeconds(30);
-    public static readonly TimeSpan UnknownKeyLifetime = TimeSpan.FromSeconds(5);
-
     private sealed record ResolveKeyRequest(string Key);
 
     public async Task<TenantIdentity?> ResolveAsync(string key, CancellationToken ct)
@@ -27,7 +35,7 @@ public sealed class ApiKeyResolver(HttpClient prompt, IMemoryCache cache)
         else if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
             response.EnsureSuccessStatusCode();
 
-        cache.Set(cacheKey, tenant, tenant is null ? UnknownKeyLifetime : KnownKeyLifetime);
+        cache.Set(cacheKey, tenant, tenant is null ? options.Value.UnknownKeyLifetime : options.Value.KnownKeyLifetime);
         return tenant;
     }
 }

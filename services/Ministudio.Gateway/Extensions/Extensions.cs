@@ -7,12 +7,20 @@ namespace Ministudio.Gateway.Extensions;
 
 public static class Extensions
 {
+    public const string AdminRouteId = "admin";
+
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var prompt = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Prompt);
         var dispatch = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Dispatch);
 
         builder.Services.AddMemoryCache();
+        builder.Services.AddOptions<ApiKeyCacheOptions>()
+            .BindConfiguration(ApiKeyCacheOptions.Section)
+            .Validate(o => o.KnownKeyLifetime > TimeSpan.Zero && o.KnownKeyLifetime <= ApiKeyCacheOptions.MaxKnownKeyLifetime
+                           && o.UnknownKeyLifetime > TimeSpan.Zero && o.UnknownKeyLifetime <= ApiKeyCacheOptions.MaxKnownKeyLifetime,
+                $"{ApiKeyCacheOptions.Section} lifetimes must be positive and at most {ApiKeyCacheOptions.MaxKnownKeyLifetime.TotalSeconds} s (revocation must take effect within it).")
+            .ValidateOnStart();
         builder.Services.AddHttpClient<ApiKeyResolver>(client => client.BaseAddress = new Uri($"http://{ResourceNames.Prompt}"));
         builder.Services.AddReverseProxy().LoadFromMemory(
             [
@@ -28,6 +36,13 @@ public static class Extensions
                     RouteId = "v1-usage",
                     ClusterId = ResourceNames.Dispatch,
                     Match = new RouteMatch { Path = "/v1/usage" },
+                },
+                // The admin API authenticates its own key in prompt; tenant keys are never accepted there.
+                new RouteConfig
+                {
+                    RouteId = AdminRouteId,
+                    ClusterId = ResourceNames.Prompt,
+                    Match = new RouteMatch { Path = "/admin/{**rest}" },
                 },
             ],
             [
@@ -50,8 +65,11 @@ public static class Extensions
                     },
                 },
             ])
-            // The key stays at the edge: prompt learns the tenant from X-Tenant-Id only.
-            .AddTransforms(transforms => transforms.AddRequestHeaderRemove("Authorization"));
+            // Tenant keys stay at the edge: prompt learns the tenant from X-Tenant-Id only.
+            .AddTransforms(transforms =>
+            {
+                if (transforms.Route.RouteId != AdminRouteId) transforms.AddRequestHeaderRemove("Authorization");
+            });
         return builder;
     }
 }

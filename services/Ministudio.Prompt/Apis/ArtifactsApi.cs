@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Ministudio.Prompt.Artifacts;
 using Ministudio.ServiceDefaults;
 
@@ -10,7 +11,7 @@ public static class ArtifactsApi
     public static IEndpointRouteBuilder MapArtifactsApi(this IEndpointRouteBuilder app)
     {
         var images = app.MapGroup("/v1/images").WithTags("Library");
-        images.MapPost("/", UploadAsync);
+        images.MapPost("/", UploadAsync).WithMetadata(new RequestSizeLimitAttribute(ReferenceImages.MaxBytes));
         images.MapGet("/{sha256}", DownloadAsync);
         return app;
     }

@@ -1,9 +1,14 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Ministudio.Prompt.Apis;
 using Ministudio.Prompt.Artifacts;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
 using Ministudio.Prompt.Tenants;
 using Ministudio.ServiceDefaults;
+using Npgsql;
 
 namespace Ministudio.Prompt.Extensions;
 
@@ -16,13 +21,33 @@ public static class Extensions
         builder.AddRabbitMqBus(bus => bus.AddConsumer<JobEventsConsumer>());
 
         builder.Services.AddSingleton<TenantDirectory>();
+        builder.Services.AddSingleton<TenantAdministration>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        if (builder.Configuration[AdminKeyFilter.KeySetting] is { Length: > 0 and < AdminKeyFilter.MinKeyLength })
+            throw new InvalidOperationException($"{AdminKeyFilter.KeySetting} must be at least {AdminKeyFilter.MinKeyLength} characters.");
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<LibraryStore>();
         builder.Services.AddSingleton<FilmResolver>();
         builder.Services.AddSingleton<ReferenceImages>();
         builder.Services.AddHostedService<DatabaseInitializer>();
+        // After the initializer: Data Protection loads its key ring at start-up, from the table the schema creates.
+        builder.AddSecretsAtRest();
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.Section)
+            .Validate(o => o.QueueTtl > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero, $"{JobQueueOptions.Section}:QueueTtl and SweepInterval must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<JobQueueSweeper>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<JobQueueSweeper>());
         return builder;
+    }
+
+    /// <summary>Data Protection with its key ring in PostgreSQL under a fixed application name, so replicas share keys.</summary>
+    private static void AddSecretsAtRest(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddDataProtection().SetApplicationName(SecretProtector.ApplicationName);
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresXmlRepository(dataSource));
+        builder.Services.AddSingleton<SecretProtector>();
     }
 }

@@ -52,6 +52,10 @@ public static partial class FilmValidator
         else if (shots.Count > VideoFormats.MaxShots)
             Fail("shots", "film.shots_too_many", $"At most {VideoFormats.MaxShots} shots.");
 
+        var totalSeconds = shots.Sum(shot => shot is null || double.IsNaN(shot.DurationSeconds) ? 0 : shot.DurationSeconds);
+        if (totalSeconds > VideoFormats.MaxFilmSeconds)
+            Fail("shots", "film.duration_too_long", $"At most {VideoFormats.MaxFilmSeconds} seconds in all; the shots add up to {totalSeconds}.");
+
         for (var i = 0; i < shots.Count; i++)
         {
             if (shots[i] is not { } shot)

@@ -7,6 +7,8 @@ public static class VideoFormats
     public const double MinShotSeconds = 1;
     public const double MaxShotSeconds = 20;
     public const int MaxShots = 50;
+    /// <summary>A whole film: keeps one request from booking hours of rendering.</summary>
+    public const double MaxFilmSeconds = 300;
 
     private static readonly Dictionary<string, (int Width, int Height)> Sizes = new(StringComparer.Ordinal)
     {

@@ -1,4 +1,5 @@
 using Ministudio.Prompt.Tenants;
+using Ministudio.ServiceDefaults;
 using Npgsql;
 
 namespace Ministudio.Prompt.Infrastructure;
@@ -21,6 +22,9 @@ public sealed class DatabaseInitializer(NpgsqlDataSource dataSource, TenantDirec
 
         foreach (var (tenant, key) in SeedKeys())
         {
+            // Seeded keys follow the format the gateway checks, or they could never authenticate.
+            if (!ApiKeys.IsWellFormed(key))
+                throw new InvalidOperationException($"The seeded API key of tenant '{tenant}' is not a well-formed Ministudio key (ms_<type>_…, see ApiKeys).");
             await tenants.EnsureTenantWithKeyAsync(tenant, key, cancellationToken);
             logger.LogInformation("Seeded API key {Prefix}… for tenant {Tenant}", TenantDirectory.PrefixOf(key), tenant);
         }

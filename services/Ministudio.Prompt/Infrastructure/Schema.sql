@@ -92,3 +92,52 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, key)
 );
+
+-- Plans: what a tenant may do. Null limits mean unlimited; an empty provider list allows every provider.
+CREATE TABLE IF NOT EXISTS plans (
+    name text PRIMARY KEY,
+    rate_limit_per_minute int,
+    concurrent_jobs int,
+    monthly_budget_usd numeric(12, 2),
+    allowed_providers text[] NOT NULL DEFAULT '{}',
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+ALTER TABLE tenants ADD COLUMN IF NOT EXISTS plan text REFERENCES plans (name);
+ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS expires_at timestamptz;
+ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS name text;
+CREATE INDEX IF NOT EXISTS jobs_by_tenant_status ON jobs (tenant_id, status, created_at);
+
+-- Per-tenant vendor API keys, encrypted with ASP.NET Core Data Protection (SecretProtector); never returned.
+CREATE TABLE IF NOT EXISTS tenant_provider_secrets (
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    vendor text NOT NULL,
+    ciphertext text NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, vendor)
+);
+
+-- The Data Protection key ring, shared by every replica (PostgresXmlRepository).
+CREATE TABLE IF NOT EXISTS data_protection_keys (
+    friendly_name text PRIMARY KEY,
+    xml text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- One row per admin change. Append-only: the trigger below refuses UPDATE, DELETE and TRUNCATE.
+CREATE TABLE IF NOT EXISTS audit_log (
+    id bigserial PRIMARY KEY,
+    at timestamptz NOT NULL DEFAULT now(),
+    actor text NOT NULL,
+    action text NOT NULL,
+    target text NOT NULL,
+    before jsonb,
+    after jsonb,
+    trace_id text
+);
+CREATE OR REPLACE FUNCTION audit_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only (% refused)', TG_OP;
+END $$;
+CREATE OR REPLACE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only();
+CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only();

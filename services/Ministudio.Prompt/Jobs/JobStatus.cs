@@ -9,8 +9,25 @@ public static class JobStatus
     public const string Failed = "failed";
     public const string Canceled = "canceled";
 
+    /// <summary>Accepted beyond the plan's concurrent-job quota; starts (oldest first) when a slot frees.</summary>
+    public const string Throttled = "throttled";
+
+    /// <summary>Waited longer than the queue TTL; never started.</summary>
+    public const string Expired = "expired";
+
     /// <summary>Nothing changes a job in these states any more.</summary>
-    public static bool IsFinal(string status) => status is Succeeded or Failed or Canceled;
+    public static bool IsFinal(string status) => status is Succeeded or Failed or Canceled or Expired;
+}
+
+/// <summary>Failure codes prompt itself assigns, and which failures are worth submitting again unchanged.</summary>
+public static class JobFailures
+{
+    public const string QueueExpired = "job.queue_expired";
+
+    /// <summary>Transient causes: the same request may well succeed later.</summary>
+    private static readonly HashSet<string> Retryable = [QueueExpired, "render.unavailable"];
+
+    public static bool IsRetryable(string code) => Retryable.Contains(code);
 }
 
 /// <summary>Where a running job is: shots being produced, then the final composition.</summary>

@@ -21,6 +21,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
     /// <summary>
     /// Stores the job with its compiled shots and, atomically, queues the first shot of every continuity chain; the
     /// rest of a chain is queued shot by shot as its predecessor finishes (see <see cref="RecordShotRenderedAsync"/>).
+    /// A job beyond the plan's concurrent-job quota is stored as throttled and queued later (<see cref="JobQuota"/>).
     /// </summary>
     public async Task<(SubmitOutcome Outcome, Guid JobId)> CreateAsync(
         Guid tenantId, FilmSpec spec, CompiledFilm film, IdempotencyKey? idempotency, CancellationToken ct)
@@ -30,6 +31,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (idempotency is not null && await CheckIdempotencyAsync(connection, transaction, tenantId, idempotency, ct) is { } earlier)
             return earlier;
+        var throttled = !await JobQuota.HasFreeSlotAsync(connection, transaction, tenantId, ct);
         await using (var insertJob = new NpgsqlCommand(
             "INSERT INTO jobs (id, tenant_id, title, status, stage, spec, warnings) VALUES (@id, @tenant, @title, @status, @stage, @spec, @warnings)",
             connection, transaction))
@@ -37,7 +39,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             insertJob.Parameters.AddWithValue("id", jobId);
             insertJob.Parameters.AddWithValue("tenant", tenantId);
             insertJob.Parameters.AddWithValue("title", spec.Title!);
-            insertJob.Parameters.AddWithValue("status", JobStatus.Queued);
+            insertJob.Parameters.AddWithValue("status", throttled ? JobStatus.Throttled : JobStatus.Queued);
             insertJob.Parameters.AddWithValue("stage", JobStage.Rendering);
             insertJob.Parameters.Add(Json("spec", spec));
             insertJob.Parameters.Add(Json("warnings", film.Warnings));
@@ -58,7 +60,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             insertShot.Parameters.AddWithValue("provider", shot.Request.Provider);
             await insertShot.ExecuteNonQueryAsync(ct);
             var startsChain = shot.Index == 0 || film.Shots[shot.Index - 1].Chain != shot.Chain;
-            if (startsChain) await Outbox.EnqueueAsync(connection, transaction, new RenderShot(jobId, tenantId, shot.Index, shot.Request), ct);
+            if (startsChain && !throttled) await Outbox.EnqueueAsync(connection, transaction, new RenderShot(jobId, tenantId, shot.Index, shot.Request), ct);
         }
 
         if (idempotency is not null)
@@ -162,7 +164,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
                     Provider: reader.IsDBNull(4) ? null : reader.GetString(4),
                     DurationSeconds: reader.IsDBNull(5) ? null : reader.GetDouble(5),
                     Prompt: reader.GetString(6),
-                    Error: reader.IsDBNull(7) ? null : new JobError(reader.GetString(7), reader.GetString(8)),
+                    Error: reader.IsDBNull(7) ? null : JobError.Of(reader.GetString(7), reader.GetString(8)),
                     Chain: reader.GetInt32(9),
                     ClipSha256: reader.IsDBNull(10) ? null : reader.GetString(10)));
             }
@@ -173,7 +175,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         return new JobView(
             jobId, title, status, stage, Math.Round(progress, 3), createdAt, updatedAt, shots, warnings,
             artifactHash is null ? null : new VideoView($"/v1/jobs/{jobId}/video", artifactHash, duration ?? 0),
-            errorCode is null ? null : new JobError(errorCode, errorMessage ?? ""));
+            errorCode is null ? null : JobError.Of(errorCode, errorMessage ?? ""));
     }
 
     public async Task<string?> FindVideoHashAsync(Guid tenantId, Guid jobId, CancellationToken ct)
@@ -211,6 +213,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             await cancel.ExecuteNonQueryAsync(ct);
         }
         await Outbox.EnqueueAsync(connection, transaction, new JobCanceled(jobId), ct);
+        await JobQuota.StartWaitingJobsAsync(connection, transaction, tenantId, ct);
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
         return CancelOutcome.Canceled;
@@ -321,7 +324,9 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             await update.ExecuteNonQueryAsync(ct);
         }
         await FailJobAsync(connection, transaction, failed.JobId, failed.ErrorCode, $"Shot {failed.ShotIndex} failed: {failed.Message}", ct);
+        await JobQuota.StartWaitingJobsAsync(connection, transaction, job.Value.TenantId, ct);
         await transaction.CommitAsync(ct);
+        outboxSignal.Notify();
     }
 
     public async Task RecordComposeProgressAsync(FilmComposeProgressed progressed, CancellationToken ct)
@@ -336,19 +341,26 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
 
     public async Task RecordFilmComposedAsync(FilmComposed composed, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var command = new NpgsqlCommand(
             """
             UPDATE jobs SET status = @succeeded, stage = @done, compose_progress = 1, artifact_hash = @hash,
                             duration_seconds = @duration, updated_at = now()
             WHERE id = @job AND status = @running
-            """);
+            RETURNING tenant_id
+            """, connection, transaction);
         command.Parameters.AddWithValue("succeeded", JobStatus.Succeeded);
         command.Parameters.AddWithValue("done", JobStage.Done);
         command.Parameters.AddWithValue("hash", composed.ArtifactHash);
         command.Parameters.AddWithValue("duration", composed.DurationSeconds);
         command.Parameters.AddWithValue("job", composed.JobId);
         command.Parameters.AddWithValue("running", JobStatus.Running);
-        await command.ExecuteNonQueryAsync(ct);
+        // The job's slot frees for the tenant's next throttled job, in the same transaction.
+        if (await command.ExecuteScalarAsync(ct) is not Guid tenantId) return;
+        await JobQuota.StartWaitingJobsAsync(connection, transaction, tenantId, ct);
+        await transaction.CommitAsync(ct);
+        outboxSignal.Notify();
     }
 
     public async Task RecordFilmComposeFailedAsync(FilmComposeFailed failed, CancellationToken ct)
@@ -358,7 +370,9 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         var job = await LockJobAsync(connection, transaction, failed.JobId, ct);
         if (job is null || JobStatus.IsFinal(job.Value.Status)) return;
         await FailJobAsync(connection, transaction, failed.JobId, failed.ErrorCode, failed.Message, ct);
+        await JobQuota.StartWaitingJobsAsync(connection, transaction, job.Value.TenantId, ct);
         await transaction.CommitAsync(ct);
+        outboxSignal.Notify();
     }
 
     private static async Task<(Guid TenantId, string Status, string Stage)?> LockJobAsync(

@@ -30,4 +30,8 @@ public sealed record ShotView(
 
 public sealed record VideoView(string Url, string Sha256, double DurationSeconds);
 
-public sealed record JobError(string Code, string Message);
+/// <summary>Why a job or shot failed; <paramref name="Retryable"/>: submitting the same film again may succeed.</summary>
+public sealed record JobError(string Code, string Message, bool Retryable)
+{
+    public static JobError Of(string code, string message) => new(code, message, JobFailures.IsRetryable(code));
+}

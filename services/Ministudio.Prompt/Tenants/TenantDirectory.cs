@@ -1,19 +1,19 @@
 using System.Security.Cryptography;
 using System.Text;
+using Ministudio.ServiceDefaults;
 using Npgsql;
 
 namespace Ministudio.Prompt.Tenants;
 
-public sealed record Tenant(Guid Id, string Name);
+/// <summary>What the gateway learns from a key: the tenant, and its plan's request rate (null: no limit).</summary>
+public sealed record Tenant(Guid Id, string Name, int? RateLimitPerMinute = null);
 
 /// <summary>Tenants and their API keys. Keys are stored as SHA-256 hashes with a short display prefix.</summary>
 public sealed class TenantDirectory(NpgsqlDataSource dataSource)
 {
-    private const int PrefixLength = 10;
+    public static string PrefixOf(string key) => ApiKeys.DisplayPrefixOf(key);
 
-    public static string PrefixOf(string key) => key[..Math.Min(PrefixLength, key.Length)];
-
-    private static byte[] HashOf(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    public static byte[] HashOf(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
     public async Task EnsureTenantWithKeyAsync(string tenantName, string key, CancellationToken ct)
     {
@@ -42,16 +42,19 @@ public sealed class TenantDirectory(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(ct);
     }
 
-    /// <summary>The tenant owning an active key, or null for an unknown or revoked key.</summary>
+    /// <summary>The tenant owning an active key, or null for an unknown, revoked or expired key.</summary>
     public async Task<Tenant?> FindByKeyAsync(string key, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
             """
-            SELECT t.id, t.name FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
-            WHERE k.key_hash = @hash AND k.revoked_at IS NULL
+            SELECT t.id, t.name, p.rate_limit_per_minute
+            FROM api_keys k JOIN tenants t ON t.id = k.tenant_id LEFT JOIN plans p ON p.name = t.plan
+            WHERE k.key_hash = @hash AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
             """);
         command.Parameters.AddWithValue("hash", HashOf(key));
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new Tenant(reader.GetGuid(0), reader.GetString(1)) : null;
+        return await reader.ReadAsync(ct)
+            ? new Tenant(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt32(2))
+            : null;
     }
 }

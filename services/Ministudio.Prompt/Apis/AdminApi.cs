@@ -1,0 +1,208 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Ministudio.Prompt.Films;
+using Ministudio.Prompt.Infrastructure;
+using Ministudio.Prompt.Tenants;
+using Ministudio.ServiceDefaults;
+using Npgsql;
+
+namespace Ministudio.Prompt.Apis;
+
+/// <summary>
+/// The operator's API: tenants, plans, keys, provider secrets, audit log. Routed by the gateway under /admin and
+/// authenticated here with the admin key (<c>Admin:ApiKey</c>), never with a tenant key.
+/// </summary>
+public static partial class AdminApi
+{
+    public sealed record CreateTenantRequest(string? Name, string? Plan);
+    public sealed record PlanRequest(int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string>? AllowedProviders);
+    public sealed record AssignPlanRequest(string? Plan);
+    public sealed record CreateKeyRequest(string? Name, string? Type, DateTimeOffset? ExpiresAt);
+    public sealed record ProviderSecretRequest(string? Secret);
+
+    public const int MaxNameLength = 100;
+    public const int MaxSecretLength = 4096;
+    public const int MaxAuditEntries = 1000;
+
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/admin/v1").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+        admin.MapPost("/tenants", CreateTenantAsync);
+        admin.MapGet("/tenants", async (TenantAdministration tenants, CancellationToken ct) => TypedResults.Ok(await tenants.ListTenantsAsync(ct)));
+        admin.MapGet("/tenants/{id:guid}", GetTenantAsync);
+        admin.MapPut("/tenants/{id:guid}/plan", AssignPlanAsync);
+        admin.MapPost("/tenants/{id:guid}/keys", CreateKeyAsync);
+        admin.MapGet("/tenants/{id:guid}/keys", ListKeysAsync);
+        admin.MapDelete("/tenants/{id:guid}/keys/{keyId:guid}", RevokeKeyAsync);
+        admin.MapPut("/tenants/{id:guid}/provider-secrets/{vendor}", SetProviderSecretAsync);
+        admin.MapGet("/plans", async (TenantAdministration tenants, CancellationToken ct) => TypedResults.Ok(await tenants.ListPlansAsync(ct)));
+        admin.MapPut("/plans/{name}", UpsertPlanAsync);
+        admin.MapGet("/audit", ListAuditAsync);
+        return app;
+    }
+
+    public static async Task<Results<Created<TenantView>, ProblemHttpResult>> CreateTenantAsync(HttpContext context, TenantAdministration tenants, CancellationToken ct)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<CreateTenantRequest>(context, "a tenant", ct);
+        if (problem is not null) return problem;
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(request!.Name) || request.Name.Length > MaxNameLength || request.Name.Any(char.IsControl))
+            errors.Add(new("name", "tenant.name_invalid", $"A tenant name is 1 to {MaxNameLength} printable characters."));
+        if (request.Plan is not null && !PlanName().IsMatch(request.Plan))
+            errors.Add(new("plan", "plan.name_invalid", PlanNameRule));
+        if (errors.Count > 0) return ApiProblems.Validation(errors);
+        var (outcome, tenant) = await tenants.CreateTenantAsync(request.Name!.Trim(), request.Plan, AdminKeyFilter.ActorOf(context), ct);
+        return outcome switch
+        {
+            AdminOutcome.PlanNotFound => PlanNotFound(request.Plan!),
+            AdminOutcome.NameTaken => ApiProblems.Problem(StatusCodes.Status409Conflict, "tenant.name_taken", "A tenant with this name exists.", $"'{request.Name}' is taken."),
+            _ => TypedResults.Created($"/admin/v1/tenants/{tenant!.Id}", tenant),
+        };
+    }
+
+    public static async Task<Results<Ok<TenantView>, ProblemHttpResult>> GetTenantAsync(Guid id, TenantAdministration tenants, CancellationToken ct) =>
+        await tenants.FindTenantAsync(id, ct) is { } tenant ? TypedResults.Ok(tenant) : TenantNotFound(id);
+
+    public static async Task<Results<Ok<TenantView>, ProblemHttpResult>> AssignPlanAsync(Guid id, HttpContext context, TenantAdministration tenants, CancellationToken ct)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<AssignPlanRequest>(context, "a plan assignment", ct);
+        if (problem is not null) return problem;
+        if (request!.Plan is null || !PlanName().IsMatch(request.Plan))
+            return ApiProblems.Validation([new("plan", "plan.name_invalid", PlanNameRule)]);
+        return await tenants.AssignPlanAsync(id, request.Plan, AdminKeyFilter.ActorOf(context), ct) switch
+        {
+            AdminOutcome.TenantNotFound => TenantNotFound(id),
+            AdminOutcome.PlanNotFound => PlanNotFound(request.Plan),
+            _ => TypedResults.Ok((await tenants.FindTenantAsync(id, ct))!),
+        };
+    }
+
+    public static async Task<Results<Created<Plan>, Ok<Plan>, ProblemHttpResult>> UpsertPlanAsync(
+        string name, HttpContext context, TenantAdministration tenants, CancellationToken ct)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<PlanRequest>(context, "a plan", ct);
+        if (problem is not null) return problem;
+        var errors = new List<FieldError>();
+        if (!PlanName().IsMatch(name)) errors.Add(new("name", "plan.name_invalid", PlanNameRule));
+        if (request!.RateLimitPerMinute is <= 0)
+            errors.Add(new("rateLimitPerMinute", "plan.limit_invalid", "A positive number of requests per minute, or null for no limit."));
+        if (request.ConcurrentJobs is <= 0)
+            errors.Add(new("concurrentJobs", "plan.limit_invalid", "A positive number of jobs, or null for no limit."));
+        if (request.MonthlyBudgetUsd is < 0 or > 10_000_000_000m)
+            errors.Add(new("monthlyBudgetUsd", "plan.budget_invalid", "A budget of 0 or more US dollars, or null for no budget."));
+        var providers = request.AllowedProviders ?? [];
+        for (var i = 0; i < providers.Count; i++)
+        {
+            if (!VendorProfiles.All.ContainsKey(providers[i] ?? ""))
+                errors.Add(new($"allowedProviders[{i}]", "plan.provider_unknown", $"'{providers[i]}' is not a provider; use one of {string.Join(", ", VendorProfiles.All.Keys)}."));
+        }
+        if (errors.Count > 0) return ApiProblems.Validation(errors);
+        var plan = new Plan(name, request.RateLimitPerMinute, request.ConcurrentJobs, request.MonthlyBudgetUsd, providers.Distinct().Order().ToList());
+        return await tenants.UpsertPlanAsync(plan, AdminKeyFilter.ActorOf(context), ct) == AdminOutcome.Created
+            ? TypedResults.Created($"/admin/v1/plans/{name}", plan)
+            : TypedResults.Ok(plan);
+    }
+
+    public static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateKeyAsync(
+        Guid id, HttpContext context, TenantAdministration tenants, TimeProvider clock, CancellationToken ct)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<CreateKeyRequest>(context, "an API key", ct);
+        if (problem is not null) return problem;
+        var errors = new List<FieldError>();
+        var type = request!.Type ?? ApiKeys.Live;
+        if (type is not (ApiKeys.Live or ApiKeys.Test))
+            errors.Add(new("type", "key.type_invalid", $"A key is of type '{ApiKeys.Live}' or '{ApiKeys.Test}'."));
+        if (request.Name is { } name && (name.Length > MaxNameLength || name.Any(char.IsControl)))
+            errors.Add(new("name", "key.name_invalid", $"A key name is at most {MaxNameLength} printable characters."));
+        if (request.ExpiresAt is { } expiresAt && expiresAt <= clock.GetUtcNow())
+            errors.Add(new("expiresAt", "key.expiry_in_past", "A key must expire in the future."));
+        if (errors.Count > 0) return ApiProblems.Validation(errors);
+        var (outcome, key) = await tenants.CreateKeyAsync(id, type, request.Name, request.ExpiresAt, AdminKeyFilter.ActorOf(context), ct);
+        return outcome == AdminOutcome.TenantNotFound ? TenantNotFound(id) : TypedResults.Created($"/admin/v1/tenants/{id}/keys/{key!.Id}", key);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<ApiKeyView>>, ProblemHttpResult>> ListKeysAsync(Guid id, TenantAdministration tenants, CancellationToken ct) =>
+        await tenants.ListKeysAsync(id, ct) is { } keys ? TypedResults.Ok(keys) : TenantNotFound(id);
+
+    /// <summary>Revoked keys stop authenticating within the gateway's key-cache lifetime.</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(
+        Guid id, Guid keyId, HttpContext context, TenantAdministration tenants, CancellationToken ct) =>
+        await tenants.RevokeKeyAsync(id, keyId, AdminKeyFilter.ActorOf(context), ct) == AdminOutcome.KeyNotFound
+            ? ApiProblems.Problem(StatusCodes.Status404NotFound, "key.not_found", "No such key.", $"Tenant {id} has no key {keyId}.")
+            : TypedResults.NoContent();
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> SetProviderSecretAsync(
+        Guid id, string vendor, HttpContext context, TenantAdministration tenants, CancellationToken ct)
+    {
+        if (!VendorProfiles.All.ContainsKey(vendor))
+            return ApiProblems.Problem(StatusCodes.Status404NotFound, "provider.unknown", "No such provider.",
+                $"'{vendor}' is not a provider; use one of {string.Join(", ", VendorProfiles.All.Keys)}.");
+        var (request, problem) = await JsonBody.ReadAsync<ProviderSecretRequest>(context, "a provider secret", ct);
+        if (problem is not null) return problem;
+        if (string.IsNullOrWhiteSpace(request!.Secret) || request.Secret.Length > MaxSecretLength)
+            return ApiProblems.Validation([new("secret", "provider_secret.invalid", $"A secret is 1 to {MaxSecretLength} characters.")]);
+        return await tenants.SetProviderSecretAsync(id, vendor, request.Secret, AdminKeyFilter.ActorOf(context), ct) == AdminOutcome.TenantNotFound
+            ? TenantNotFound(id)
+            : TypedResults.NoContent();
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ProblemHttpResult>> ListAuditAsync(int? limit, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        if (limit is < 1 or > MaxAuditEntries)
+            return ApiProblems.Validation([new("limit", "audit.limit_invalid", $"Between 1 and {MaxAuditEntries}.")]);
+        return TypedResults.Ok(await AuditLog.ListAsync(dataSource, limit ?? 100, ct));
+    }
+
+    private const string PlanNameRule = "A plan name is 1 to 63 lower-case letters, digits, '-' or '_', starting with a letter or digit.";
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
+    private static partial Regex PlanName();
+
+    private static ProblemHttpResult TenantNotFound(Guid id) =>
+        ApiProblems.Problem(StatusCodes.Status404NotFound, "tenant.not_found", "No such tenant.", $"There is no tenant {id}.");
+
+    private static ProblemHttpResult PlanNotFound(string plan) =>
+        ApiProblems.Problem(StatusCodes.Status404NotFound, "plan.not_found", "No such plan.", $"There is no plan '{plan}'; create it with PUT /admin/v1/plans/{plan}.");
+}
+
+/// <summary>
+/// Admits requests carrying the admin key. Keys are compared as SHA-256 digests in constant time, so neither the
+/// key's content nor its length leaks through timing. A tenant key is recognised and refused with its own code.
+/// </summary>
+public sealed class AdminKeyFilter(IConfiguration configuration) : IEndpointFilter
+{
+    public const string KeySetting = "Admin:ApiKey";
+    public const int MinKeyLength = 32;
+    private const string ActorItem = "ministudio.admin.actor";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (configuration[KeySetting] is not { Length: > 0 } configured)
+            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "admin.disabled", $"The admin API is off: no {KeySetting} is configured.");
+        var authorization = http.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return Unauthorized(http, "admin.key_missing", "The admin key is required: send 'Authorization: Bearer <admin key>'.");
+        var presented = authorization["Bearer ".Length..].Trim();
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(configured));
+        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), expected))
+        {
+            return ApiKeys.IsWellFormed(presented)
+                ? ApiProblems.Problem(StatusCodes.Status403Forbidden, "admin.tenant_key", "Tenant API keys cannot use the admin API.")
+                : Unauthorized(http, "admin.key_invalid", "The admin key is not valid.");
+        }
+        // The key's digest names the actor without revealing the key, and tells rotated keys apart.
+        http.Items[ActorItem] = $"admin:{Convert.ToHexStringLower(expected)[..8]}";
+        return await next(context);
+    }
+
+    public static string ActorOf(HttpContext context) => context.Items[ActorItem] as string ?? "admin";
+
+    private static ProblemHttpResult Unauthorized(HttpContext context, string code, string title)
+    {
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return ApiProblems.Problem(StatusCodes.Status401Unauthorized, code, title);
+    }
+}

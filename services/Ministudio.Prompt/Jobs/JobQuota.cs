@@ -1,0 +1,86 @@
+using Ministudio.Contracts;
+using Ministudio.Prompt.Infrastructure;
+using Npgsql;
+
+namespace Ministudio.Prompt.Jobs;
+
+/// <summary>
+/// The concurrent-job quota of a tenant's plan. Jobs beyond it are stored as throttled and start, oldest first, as
+/// slots free up. All decisions for one tenant are serialised by a transaction-scoped advisory lock.
+/// </summary>
+public static class JobQuota
+{
+    /// <summary>Within the new job's transaction: whether it may start now (queued) or must wait (throttled).</summary>
+    public static async Task<bool> HasFreeSlotAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, CancellationToken ct) =>
+        await FreeSlotsAsync(connection, transaction, tenantId, ct) > 0;
+
+    /// <summary>
+    /// Starts the tenant's oldest throttled jobs while slots are free: each gets its continuity chains' first shots
+    /// queued in this transaction. Called whenever a job of the tenant ends, and by <see cref="JobQueueSweeper"/>.
+    /// </summary>
+    public static async Task<int> StartWaitingJobsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, CancellationToken ct)
+    {
+        var free = await FreeSlotsAsync(connection, transaction, tenantId, ct);
+        if (free <= 0) return 0;
+        var started = new List<Guid>();
+        // SKIP LOCKED: a throttled job being canceled right now is not started; the next one is.
+        await using (var promote = new NpgsqlCommand(
+            """
+            UPDATE jobs SET status = @queued, updated_at = now()
+            WHERE id IN (SELECT id FROM jobs WHERE tenant_id = @tenant AND status = @throttled
+                         ORDER BY created_at, id LIMIT @free FOR UPDATE SKIP LOCKED)
+            RETURNING id
+            """, connection, transaction))
+        {
+            promote.Parameters.AddWithValue("queued", JobStatus.Queued);
+            promote.Parameters.AddWithValue("throttled", JobStatus.Throttled);
+            promote.Parameters.AddWithValue("tenant", tenantId);
+            promote.Parameters.AddWithValue("free", free);
+            await using var reader = await promote.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) started.Add(reader.GetGuid(0));
+        }
+        foreach (var jobId in started) await QueueChainStartsAsync(connection, transaction, tenantId, jobId, ct);
+        return started.Count;
+    }
+
+    /// <summary>Free slots under the tenant's plan (int.MaxValue: no limit), after taking the tenant's quota lock.</summary>
+    private static async Task<int> FreeSlotsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT pg_advisory_xact_lock(hashtextextended('job-quota/' || @tenant::text, 0));
+            SELECT p.concurrent_jobs,
+                   (SELECT count(*) FROM jobs WHERE tenant_id = @tenant AND status IN (@queued, @running))
+            FROM tenants t LEFT JOIN plans p ON p.name = t.plan WHERE t.id = @tenant
+            """, connection, transaction);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("queued", JobStatus.Queued);
+        command.Parameters.AddWithValue("running", JobStatus.Running);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
+        if (!await reader.ReadAsync(ct) || reader.IsDBNull(0)) return int.MaxValue;
+        return (int)Math.Max(0, reader.GetInt32(0) - reader.GetInt64(1));
+    }
+
+    /// <summary>The first shot of every continuity chain of a stored job (later shots wait for their predecessor).</summary>
+    private static async Task QueueChainStartsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, Guid jobId, CancellationToken ct)
+    {
+        var starts = new List<(int Index, string Request)>();
+        await using (var select = new NpgsqlCommand(
+            """
+            SELECT s.idx, s.request::text FROM shots s
+            WHERE s.job_id = @job AND NOT EXISTS (SELECT 1 FROM shots p WHERE p.job_id = s.job_id AND p.idx = s.idx - 1 AND p.chain = s.chain)
+            ORDER BY s.idx
+            """, connection, transaction))
+        {
+            select.Parameters.AddWithValue("job", jobId);
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) starts.Add((reader.GetInt32(0), reader.GetString(1)));
+        }
+        foreach (var (index, request) in starts)
+        {
+            var shot = System.Text.Json.JsonSerializer.Deserialize<ShotRequest>(request, System.Text.Json.JsonSerializerOptions.Web)!;
+            await Outbox.EnqueueAsync(connection, transaction, new RenderShot(jobId, tenantId, index, shot), ct);
+        }
+    }
+}

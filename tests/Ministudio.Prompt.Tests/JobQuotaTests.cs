@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MassTransit.Testing;
+using Ministudio.Contracts;
+using Ministudio.Prompt.Jobs;
+using Ministudio.TestSupport;
+
+namespace Ministudio.Prompt.Tests;
+
+/// <summary>The concurrent-job quota of a plan: jobs beyond it wait as throttled, start oldest first, or expire.</summary>
+public sealed class JobQuotaTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Jobs_beyond_the_quota_are_throttled_and_start_oldest_first_as_slots_free()
+    {
+        await using var app = await PromptApp.StartAsync();
+        await PutOnSoloPlanAsync(app);
+        var client = app.ClientFor(app.Acme);
+
+        var first = await SubmitAsync(client);
+        var second = await SubmitAsync(client);
+        var third = await SubmitAsync(client);
+        Assert.Equal([JobStatus.Queued, JobStatus.Throttled, JobStatus.Throttled], new[] { first.Status, second.Status, third.Status });
+        await app.Harness.PublishedAsync<RenderShot>(m => m.JobId == first.Id);
+        Assert.False(await app.Harness.Published.Any<RenderShot>(m => m.Context.Message.JobId != first.Id, Ct));
+
+        // Another tenant's quota is its own: globex has no plan, so nothing of it waits.
+        Assert.Equal(JobStatus.Queued, (await SubmitAsync(app.ClientFor(app.Globex))).Status);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/v1/jobs/{first.Id}:cancel", null, Ct)).StatusCode);
+        await app.Harness.PublishedAsync<RenderShot>(m => m.JobId == second.Id && m.ShotIndex == 0);
+        Assert.Equal(JobStatus.Queued, (await JobAsync(client, second.Id)).Status);
+        Assert.Equal(JobStatus.Throttled, (await JobAsync(client, third.Id)).Status);
+
+        await app.Harness.Bus.Publish(new ShotFailed(second.Id, 0, "render.failed", "broken", Retryable: false), Ct);
+        await app.Harness.PublishedAsync<RenderShot>(m => m.JobId == third.Id && m.ShotIndex == 0);
+        var failed = await JobAsync(client, second.Id);
+        Assert.Equal((JobStatus.Failed, "render.failed", false), (failed.Status, failed.Error!.Code, failed.Error.Retryable));
+        Assert.Equal(JobStatus.Queued, (await JobAsync(client, third.Id)).Status);
+    }
+
+    [Fact]
+    public async Task A_throttled_job_that_waits_past_the_queue_ttl_expires_with_a_retryable_error()
+    {
+        await using var app = await PromptApp.StartAsync(new Dictionary<string, string>
+        {
+            ["Jobs:QueueTtl"] = "00:00:01",
+            ["Jobs:SweepInterval"] = "00:00:00.200",
+        });
+        await PutOnSoloPlanAsync(app);
+        var client = app.ClientFor(app.Acme);
+        var running = await SubmitAsync(client);
+        var waiting = await SubmitAsync(client);
+        Assert.Equal(JobStatus.Throttled, waiting.Status);
+
+        var expired = await WaitForJobAsync(client, waiting.Id, j => j.Status == JobStatus.Expired);
+        Assert.Equal((JobFailures.QueueExpired, true), (expired.Error!.Code, expired.Error.Retryable));
+        Assert.All(expired.Shots, shot => Assert.Equal(JobStatus.Expired, shot.Status));
+        Assert.Equal(JobStatus.Queued, (await JobAsync(client, running.Id)).Status);
+        Assert.False(await app.Harness.Published.Any<RenderShot>(m => m.Context.Message.JobId == waiting.Id, Ct));
+
+        var cancel = await client.PostAsync($"/v1/jobs/{waiting.Id}:cancel", null, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, cancel.StatusCode);
+        Assert.Equal("job.not_cancelable", await Problems.CodeOf(cancel));
+    }
+
+    private static async Task PutOnSoloPlanAsync(PromptApp app)
+    {
+        var admin = app.AdminClient();
+        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsJsonAsync("/admin/v1/plans/solo", new { concurrentJobs = 1 }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/admin/v1/tenants/{app.Acme}/plan", new { plan = "solo" }, Ct)).StatusCode);
+    }
+
+    private static async Task<JobView> SubmitAsync(HttpClient client)
+    {
+        var response = await client.PostAsJsonAsync("/v1/films", FilmSamples.ThreeShots(), Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JobView>(JsonSerializerOptions.Web, Ct))!;
+    }
+
+    private static async Task<JobView> JobAsync(HttpClient client, Guid id) =>
+        (await client.GetFromJsonAsync<JobView>($"/v1/jobs/{id}", JsonSerializerOptions.Web, Ct))!;
+
+    private static async Task<JobView> WaitForJobAsync(HttpClient client, Guid id, Func<JobView, bool> condition)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var job = await JobAsync(client, id);
+            if (condition(job)) return job;
+            if (attempt == 200) throw new TimeoutException($"Job {id} never reached the expected state; last: {JsonSerializer.Serialize(job)}");
+            await Task.Delay(100, Ct);
+        }
+    }
+}
