@@ -39,8 +39,12 @@ public sealed class GatewayTests : IAsyncLifetime
         }));
         await _prompt.StartAsync();
 
+        var redis = await TestInfrastructure.RedisAsync();
         _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-            web.UseSetting("services:prompt:http:0", _prompt.Urls.Single()));
+        {
+            web.UseSetting("services:prompt:http:0", _prompt.Urls.Single());
+            web.UseSetting("ConnectionStrings:redis", redis);
+        });
     }
 
     public async ValueTask DisposeAsync()

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace Ministudio.Gateway.Authentication;
 
-public sealed record TenantIdentity(Guid Id, string Name);
+/// <summary>A key's tenant; RateLimitPerMinute comes from the tenant's plan when it has one.</summary>
+public sealed record TenantIdentity(Guid Id, string Name, int? RateLimitPerMinute = null);
 
 /// <summary>
 /// Resolves API keys to tenants through prompt's internal endpoint, caching answers briefly so a burst of requests

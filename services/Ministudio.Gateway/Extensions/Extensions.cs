@@ -1,4 +1,5 @@
 using Ministudio.Gateway.Authentication;
+using Ministudio.Gateway.RateLimiting;
 using Ministudio.ServiceDefaults;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Transforms;
@@ -12,6 +13,9 @@ public static class Extensions
         var prompt = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Prompt);
 
         builder.Services.AddMemoryCache();
+        builder.AddRedisClient();
+        builder.Services.AddSingleton(builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions());
+        builder.Services.AddSingleton<TenantRateLimiter>();
         builder.Services.AddHttpClient<ApiKeyResolver>(client => client.BaseAddress = new Uri($"http://{ResourceNames.Prompt}"));
         builder.Services.AddReverseProxy().LoadFromMemory(
             [
