@@ -150,7 +150,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument == TenantRateLimiter.FailedOpen) l.EnableMeasurementEvents(instrument);
+            if (instrument.Name == TenantRateLimiter.FailedOpenMetric) l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref failedOpen, value));
         listener.Start();

@@ -28,8 +28,10 @@ public sealed class TenantRateLimiter(IConnectionMultiplexer redis, RateLimitOpt
     private static readonly Counter<long> Rejected = MinistudioTelemetry.Meter.CreateCounter<long>(
         "ministudio.gateway.rate_limit.rejected", description: "Requests refused with 429 because their tenant's budget was spent.");
 
-    public static readonly Counter<long> FailedOpen = MinistudioTelemetry.Meter.CreateCounter<long>(
-        "ministudio.gateway.rate_limit.failed_open", description: "Requests let through unlimited because Redis did not answer in time.");
+    public const string FailedOpenMetric = "ministudio.gateway.rate_limit.failed_open";
+
+    private static readonly Counter<long> FailedOpen = MinistudioTelemetry.Meter.CreateCounter<long>(
+        FailedOpenMetric, description: "Requests let through unlimited because Redis did not answer in time.");
 
     // KEYS[1]: the tenant's theoretical arrival time (TAT). ARGV[1]: emission interval (ms), ARGV[2]: burst capacity.
     // Returns {allowed, remaining, retry_after_ms, reset_ms}.

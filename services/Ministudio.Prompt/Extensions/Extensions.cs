@@ -3,7 +3,9 @@ using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
 using Ministudio.Prompt.Tenants;
+using Ministudio.Prompt.Webhooks;
 using Ministudio.ServiceDefaults;
+using Ministudio.ServiceDefaults.Networking;
 
 namespace Ministudio.Prompt.Extensions;
 
@@ -23,6 +25,12 @@ public static class Extensions
         builder.Services.AddSingleton<ReferenceImages>();
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddHostedService<OutboxRelay>();
+
+        // Webhooks and image fetches reach tenant-supplied URLs, only through the SSRF guard.
+        builder.AddSsrfGuard();
+        builder.Services.AddSingleton(builder.Configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions());
+        builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddHostedService<WebhookDeliveryWorker>();
         return builder;
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ministudio.Contracts;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Infrastructure;
+using Ministudio.Prompt.Webhooks;
 using Npgsql;
 
 namespace Ministudio.Prompt.Jobs;
@@ -211,6 +212,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             await cancel.ExecuteNonQueryAsync(ct);
         }
         await Outbox.EnqueueAsync(connection, transaction, new JobCanceled(jobId), ct);
+        await WebhookEvents.EnqueueJobEventAsync(connection, transaction, jobId, WebhookEvents.JobCanceled, new JobEventData(jobId, JobStatus.Canceled), ct);
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
         return CancelOutcome.Canceled;
@@ -336,19 +338,24 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
 
     public async Task RecordFilmComposedAsync(FilmComposed composed, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var command = new NpgsqlCommand(
             """
             UPDATE jobs SET status = @succeeded, stage = @done, compose_progress = 1, artifact_hash = @hash,
                             duration_seconds = @duration, updated_at = now()
             WHERE id = @job AND status = @running
-            """);
+            """, connection, transaction);
         command.Parameters.AddWithValue("succeeded", JobStatus.Succeeded);
         command.Parameters.AddWithValue("done", JobStage.Done);
         command.Parameters.AddWithValue("hash", composed.ArtifactHash);
         command.Parameters.AddWithValue("duration", composed.DurationSeconds);
         command.Parameters.AddWithValue("job", composed.JobId);
         command.Parameters.AddWithValue("running", JobStatus.Running);
-        await command.ExecuteNonQueryAsync(ct);
+        if (await command.ExecuteNonQueryAsync(ct) == 0) return;
+        await WebhookEvents.EnqueueJobEventAsync(connection, transaction, composed.JobId, WebhookEvents.JobSucceeded, new JobEventData(
+            composed.JobId, JobStatus.Succeeded, Video: new VideoView($"/v1/jobs/{composed.JobId}/video", composed.ArtifactHash, composed.DurationSeconds)), ct);
+        await transaction.CommitAsync(ct);
     }
 
     public async Task RecordFilmComposeFailedAsync(FilmComposeFailed failed, CancellationToken ct)
@@ -390,6 +397,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         command.Parameters.AddWithValue("message", message);
         command.Parameters.AddWithValue("id", jobId);
         await command.ExecuteNonQueryAsync(ct);
+        await WebhookEvents.EnqueueJobEventAsync(connection, transaction, jobId, WebhookEvents.JobFailed,
+            new JobEventData(jobId, JobStatus.Failed, Error: new JobError(code, message)), ct);
     }
 
     private static NpgsqlParameter Json<T>(string name, T value) =>
