@@ -29,6 +29,8 @@ public static class Extensions
         // Webhooks and image fetches reach tenant-supplied URLs, only through the SSRF guard.
         builder.AddSsrfGuard();
         builder.Services.AddSingleton(builder.Configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions());
+        // Webhook secrets are encrypted at rest; AddDataProtection is idempotent, so a key-ring setup elsewhere still applies.
+        builder.Services.AddDataProtection();
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddHostedService<WebhookDeliveryWorker>();
         return builder;
