@@ -13,8 +13,15 @@ public sealed class SsrfGuardOptions
 {
     public const string Section = "Networking:Ssrf";
 
-    /// <summary>Ports a tenant URL may name; anything else is refused before any connection is made.</summary>
-    public int[] AllowedPorts { get; set; } = [80, 443, 8080, 8443];
+    private static readonly int[] DefaultPorts = [80, 443, 8080, 8443];
+
+    /// <summary>
+    /// Ports a tenant URL may name; anything else is refused before any connection is made. Null means 80, 443, 8080
+    /// and 8443 (a default array would be appended to, not replaced, by configuration binding).
+    /// </summary>
+    public int[]? AllowedPorts { get; set; }
+
+    public IReadOnlyList<int> Ports => AllowedPorts ?? DefaultPorts;
 
     /// <summary>
     /// Tests and local development only: lets URLs reach loopback addresses (on any port), so a receiver on 127.0.0.1 works.
@@ -102,8 +109,8 @@ public sealed class SsrfGuard(SsrfGuardOptions options, IHostResolver resolver)
             if (literal.Address is null) return new(CodeInvalid, $"'{parsed.Host}' is not a valid address.");
             if (Refuse(literal.Address) is { } refusal) return refusal;
         }
-        if (!options.AllowedPorts.Contains(parsed.Port) && !(options.AllowLoopback && IsLoopbackHost(parsed.IdnHost)))
-            return new(CodePort, $"Port {parsed.Port} is not allowed; use one of {string.Join(", ", options.AllowedPorts)}.");
+        if (!options.Ports.Contains(parsed.Port) && !(options.AllowLoopback && IsLoopbackHost(parsed.IdnHost)))
+            return new(CodePort, $"Port {parsed.Port} is not allowed; use one of {string.Join(", ", options.Ports)}.");
         uri = parsed;
         return null;
     }
