@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
@@ -89,8 +88,6 @@ public sealed class SsrfGuard(SsrfGuardOptions options, IHostResolver resolver)
         }.Select(IPNetwork.Parse),
     ];
 
-    private static readonly IPNetwork LoopbackV4 = IPNetwork.Parse("127.0.0.0/8");
-
     public SsrfGuardOptions Options => options;
 
     /// <summary>Checks what can be checked without the network: scheme, user-info, host spelling and literal addresses.</summary>
@@ -104,10 +101,10 @@ public sealed class SsrfGuard(SsrfGuardOptions options, IHostResolver resolver)
         if (parsed.UserInfo.Length > 0 || HasUserInfo(url))
             return new(CodeUserInfo, "URLs may not carry a user name or password.");
         if (string.IsNullOrEmpty(parsed.IdnHost)) return new(CodeInvalid, "The URL has no host.");
-        if (NumericHost(parsed.IdnHost) is { } literal)
+        if (TryParseNumericHost(parsed.IdnHost, out var literal))
         {
-            if (literal.Address is null) return new(CodeInvalid, $"'{parsed.Host}' is not a valid address.");
-            if (Refuse(literal.Address) is { } refusal) return refusal;
+            if (literal is null) return new(CodeInvalid, $"'{parsed.Host}' is not a valid address.");
+            if (Refuse(literal) is { } refusal) return refusal;
         }
         if (!options.Ports.Contains(parsed.Port) && !(options.AllowLoopback && IsLoopbackHost(parsed.IdnHost)))
             return new(CodePort, $"Port {parsed.Port} is not allowed; use one of {string.Join(", ", options.Ports)}.");
@@ -143,10 +140,10 @@ public sealed class SsrfGuard(SsrfGuardOptions options, IHostResolver resolver)
     {
         host = host.Trim('[', ']');
         IPAddress[] addresses;
-        if (NumericHost(host) is { } literal)
+        if (TryParseNumericHost(host, out var literal))
         {
-            if (literal.Address is null) return ([], new(CodeInvalid, $"'{host}' is not a valid address."));
-            addresses = [literal.Address];
+            if (literal is null) return ([], new(CodeInvalid, $"'{host}' is not a valid address."));
+            addresses = [literal];
         }
         else
         {
@@ -201,7 +198,7 @@ public sealed class SsrfGuard(SsrfGuardOptions options, IHostResolver resolver)
 
     private bool IsLoopbackHost(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-        || NumericHost(host) is { Address: { } address } && (IPAddress.IsLoopback(address) || address.AddressFamily == AddressFamily.InterNetwork && LoopbackV4.Contains(address));
+        || TryParseNumericHost(host, out var address) && address is not null && IPAddress.IsLoopback(address);
 
     private static bool HasUserInfo(string url)
     {
@@ -213,20 +210,26 @@ public sealed class SsrfGuard(SsrfGuardOptions options, IHostResolver resolver)
     }
 
     /// <summary>
-    /// A host that is an address rather than a name, in any spelling a resolver would accept: IPv6, dotted IPv4, and the
-    /// inet_aton forms (2130706433, 0x7f.1, 0177.0.0.1). Address is null for a numeric host that is no valid address.
+    /// True when the host is an address rather than a name, in any spelling a resolver would accept: IPv6, dotted IPv4,
+    /// and the inet_aton forms (2130706433, 0x7f.1, 0177.0.0.1); <paramref name="address"/> is null when such a host is
+    /// no valid address.
     /// </summary>
-    public static (IPAddress? Address, bool Numeric)? NumericHost(string host)
+    public static bool TryParseNumericHost(string host, out IPAddress? address)
     {
+        address = null;
         host = host.Trim('[', ']');
         if (host.Contains(':', StringComparison.Ordinal))
-            return (IPAddress.TryParse(host, out var v6) ? v6 : null, true);
+        {
+            address = IPAddress.TryParse(host, out var v6) ? v6 : null;
+            return true;
+        }
         var trimmed = host.TrimEnd('.');
-        if (trimmed.Length == 0 || !trimmed.All(c => char.IsAsciiHexDigit(c) || c is '.' or 'x' or 'X')) return null;
+        if (trimmed.Length == 0 || !trimmed.All(c => char.IsAsciiHexDigit(c) || c is '.' or 'x' or 'X')) return false;
         // A last label that is not numeric makes it a name (e.g. "cafe.de"), as WHATWG's URL host parser decides.
         var last = trimmed.Split('.')[^1];
-        if (!(last.All(char.IsAsciiDigit) || last.StartsWith("0x", StringComparison.OrdinalIgnoreCase))) return null;
-        return (ParseInetAton(trimmed), true);
+        if (!(last.All(char.IsAsciiDigit) || last.StartsWith("0x", StringComparison.OrdinalIgnoreCase))) return false;
+        address = ParseInetAton(trimmed);
+        return true;
     }
 
     private static IPAddress? ParseInetAton(string host)

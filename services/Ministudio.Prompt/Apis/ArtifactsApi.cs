@@ -74,14 +74,21 @@ public static class ArtifactsApi
                 return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "image.type_unsupported",
                     $"Fetch {string.Join(", ", ReferenceImages.ContentTypes)} images.", $"The server sent Content-Type '{contentType}'.");
             if (response.Content.Headers.ContentLength > ReferenceImages.MaxBytes) return TooLarge();
+            // The body gets its own deadline: a server that trickles bytes must not hold the request open.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(FetchTimeout);
             try
             {
-                await using var body = await response.Content.ReadAsStreamAsync(ct);
-                return await StoreAsync(tenant, contentType, body, images, artifacts, ct);
+                await using var body = await response.Content.ReadAsStreamAsync(deadline.Token);
+                return await StoreAsync(tenant, contentType, body, images, artifacts, deadline.Token);
             }
             catch (HttpRequestException ex)
             {
                 return FetchFailed(ex.Message);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return FetchFailed($"The image did not arrive within {FetchTimeout.TotalSeconds:0} s.");
             }
         }
     }
