@@ -184,6 +184,32 @@ public sealed class WebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_guard_is_applied_again_at_delivery()
+    {
+        var webhook = await RegisterAsync("moved-inside", "job.canceled");
+        var id = webhook["id"]!.GetValue<string>();
+        // What a DNS change after registration amounts to: the stored endpoint now points into the private network.
+        await using (var dataSource = NpgsqlDataSource.Create(_app.Database))
+        await using (var command = dataSource.CreateCommand("UPDATE webhooks SET url = 'http://10.0.0.1/hook' WHERE id = @id"))
+        {
+            command.Parameters.AddWithValue("id", Guid.Parse(id));
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+        await CanceledJobAsync();
+
+        JsonNode delivery;
+        var polls = 0;
+        do
+        {
+            await Task.Delay(100, Ct);
+            delivery = (await DeliveriesAsync(id)).SingleOrDefault() ?? new JsonObject { ["lastError"] = null };
+        }
+        while (delivery["lastError"] is null && ++polls < 300);
+        Assert.StartsWith("url.address_blocked", delivery["lastError"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(delivery["lastStatusCode"]);
+    }
+
+    [Fact]
     public async Task Unknown_events_are_rejected()
     {
         var response = await _app.ClientFor(_app.Acme).PostAsJsonAsync("/v1/webhooks", new { url = $"{_receiver.Urls.Single()}/x", events = new[] { "job.exploded" } }, Ct);
