@@ -1,5 +1,6 @@
 using Ministudio.Gateway.Authentication;
 using Ministudio.Gateway.Extensions;
+using Ministudio.Gateway.RateLimiting;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +11,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.UseMiddleware<ApiKeyMiddleware>();
+app.UseMiddleware<RateLimitMiddleware>();
 app.MapReverseProxy();
 
 app.Run();

@@ -16,6 +16,7 @@ app.MapLibraryApi();
 app.MapArtifactsApi();
 app.MapKeysApi();
 app.MapAdminApi();
+app.MapWebhooksApi();
 
 app.Run();
 

@@ -59,9 +59,13 @@ public sealed class GatewayTests : IAsyncLifetime
         }));
         await _dispatch.StartAsync();
 
-        _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
-            .UseSetting("services:prompt:http:0", _prompt.Urls.Single())
-            .UseSetting("services:dispatch:http:0", _dispatch.Urls.Single()));
+        var redis = await TestInfrastructure.RedisAsync();
+        _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("services:prompt:http:0", _prompt.Urls.Single());
+            web.UseSetting("services:dispatch:http:0", _dispatch.Urls.Single());
+            web.UseSetting("ConnectionStrings:redis", redis);
+        });
     }
 
     public async ValueTask DisposeAsync()

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 
 namespace Ministudio.Gateway.Authentication;
 
-public sealed record TenantIdentity(Guid Id, string Name);
+/// <summary>A key's tenant; RateLimitPerMinute comes from the tenant's plan when it has one.</summary>
+public sealed record TenantIdentity(Guid Id, string Name, int? RateLimitPerMinute = null);
 
 /// <summary>How long key lookups are remembered; a revoked or expired key keeps working at most this long.</summary>
 public sealed class ApiKeyCacheOptions

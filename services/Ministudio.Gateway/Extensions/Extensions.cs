@@ -1,4 +1,5 @@
 using Ministudio.Gateway.Authentication;
+using Ministudio.Gateway.RateLimiting;
 using Ministudio.ServiceDefaults;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Transforms;
@@ -21,6 +22,9 @@ public static class Extensions
                            && o.UnknownKeyLifetime > TimeSpan.Zero && o.UnknownKeyLifetime <= ApiKeyCacheOptions.MaxKnownKeyLifetime,
                 $"{ApiKeyCacheOptions.Section} lifetimes must be positive and at most {ApiKeyCacheOptions.MaxKnownKeyLifetime.TotalSeconds} s (revocation must take effect within it).")
             .ValidateOnStart();
+        builder.AddRedisClient();
+        builder.Services.AddSingleton(builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions());
+        builder.Services.AddSingleton<TenantRateLimiter>();
         builder.Services.AddHttpClient<ApiKeyResolver>(client => client.BaseAddress = new Uri($"http://{ResourceNames.Prompt}"));
         builder.Services.AddReverseProxy().LoadFromMemory(
             [

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Ministudio.Prompt.Artifacts;
 using Ministudio.ServiceDefaults;
+using Ministudio.ServiceDefaults.Networking;
 
 namespace Ministudio.Prompt.Apis;
 
@@ -13,8 +14,13 @@ public static class ArtifactsApi
         var images = app.MapGroup("/v1/images").WithTags("Library");
         images.MapPost("/", UploadAsync).WithMetadata(new RequestSizeLimitAttribute(ReferenceImages.MaxBytes));
         images.MapGet("/{sha256}", DownloadAsync);
+        app.MapPost("/v1/images:fetch", FetchAsync).WithTags("Library");
         return app;
     }
+
+    public sealed record FetchImageRequest(string? Url);
+
+    private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(20);
 
     /// <summary>The body is the image itself; Content-Type names its type. Answers 201 with the image's SHA-256.</summary>
     public static async Task<Results<Created<ReferenceImage>, ProblemHttpResult>> UploadAsync(
@@ -29,17 +35,79 @@ public static class ArtifactsApi
         if (context.Request.ContentLength > ReferenceImages.MaxBytes)
             return TooLarge();
 
+        return await StoreAsync(tenant, contentType, context.Request.Body, images, artifacts, ct);
+    }
+
+    /// <summary>
+    /// Downloads an image from a tenant's URL through the SSRF guard (every redirect hop re-checked) and stores it like an
+    /// upload: same types, same byte check, same size cap.
+    /// </summary>
+    public static async Task<Results<Created<ReferenceImage>, ProblemHttpResult>> FetchAsync(
+        HttpContext context, ReferenceImages images, ArtifactStore artifacts, GuardedHttpClient http, CancellationToken ct)
+    {
+        if (!TenantContext.TryGetTenantId(context, out var tenant))
+            return TenantContext.Missing();
+        var (request, problem) = await JsonBody.ReadAsync<FetchImageRequest>(context, "an image to fetch", ct);
+        if (problem is not null) return problem;
+
+        HttpResponseMessage? response;
+        SsrfRefusal? refusal;
+        try
+        {
+            (response, refusal) = await http.SendAsync(request!.Url ?? "", uri =>
+            {
+                var get = new HttpRequestMessage(HttpMethod.Get, uri);
+                get.Headers.Accept.ParseAdd(string.Join(", ", ReferenceImages.ContentTypes));
+                return get;
+            }, FetchTimeout, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException)
+        {
+            return FetchFailed(ex.Message);
+        }
+        if (refusal is not null) return ApiProblems.Validation([new FieldError("url", refusal.Code, refusal.Reason)]);
+
+        using (response)
+        {
+            if (!response!.IsSuccessStatusCode) return FetchFailed($"The server answered {(int)response.StatusCode}.");
+            var contentType = response.Content.Headers.ContentType?.MediaType?.ToLowerInvariant() ?? "";
+            if (!ReferenceImages.ContentTypes.Contains(contentType))
+                return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "image.type_unsupported",
+                    $"Fetch {string.Join(", ", ReferenceImages.ContentTypes)} images.", $"The server sent Content-Type '{contentType}'.");
+            if (response.Content.Headers.ContentLength > ReferenceImages.MaxBytes) return TooLarge();
+            // The body gets its own deadline: a server that trickles bytes must not hold the request open.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(FetchTimeout);
+            try
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(deadline.Token);
+                return await StoreAsync(tenant, contentType, body, images, artifacts, deadline.Token);
+            }
+            catch (HttpRequestException ex)
+            {
+                return FetchFailed(ex.Message);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return FetchFailed($"The image did not arrive within {FetchTimeout.TotalSeconds:0} s.");
+            }
+        }
+    }
+
+    private static async Task<Results<Created<ReferenceImage>, ProblemHttpResult>> StoreAsync(
+        Guid tenant, string contentType, Stream body, ReferenceImages images, ArtifactStore artifacts, CancellationToken ct)
+    {
         var folder = artifacts.CreateScratchFolder();
         try
         {
             var file = Path.Combine(folder, "upload");
             await using (var target = File.Create(file))
             {
-                // Counted while copying too: a chunked upload has no Content-Length to refuse up front.
+                // Counted while copying too: a chunked body has no Content-Length to refuse up front.
                 var buffer = new byte[81920];
                 long total = 0;
                 int read;
-                while ((read = await context.Request.Body.ReadAsync(buffer, ct)) > 0)
+                while ((read = await body.ReadAsync(buffer, ct)) > 0)
                 {
                     total += read;
                     if (total > ReferenceImages.MaxBytes) return TooLarge();
@@ -63,6 +131,9 @@ public static class ArtifactsApi
             return TypedResults.PhysicalFile(images.PathOf(image), image.ContentType);
         return ApiProblems.Problem(StatusCodes.Status404NotFound, "image.not_found", "No such image.");
     }
+
+    private static ProblemHttpResult FetchFailed(string detail) =>
+        ApiProblems.Problem(StatusCodes.Status502BadGateway, "image.fetch_failed", "The image could not be fetched.", detail);
 
     private static ProblemHttpResult TooLarge() =>
         ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "image.too_large", $"Images are at most {ReferenceImages.MaxBytes / (1024 * 1024)} MiB.");

@@ -7,8 +7,10 @@ using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
 using Ministudio.Prompt.Tenants;
+using Ministudio.Prompt.Webhooks;
 using Ministudio.ServiceDefaults;
 using Npgsql;
+using Ministudio.ServiceDefaults.Networking;
 
 namespace Ministudio.Prompt.Extensions;
 
@@ -39,6 +41,12 @@ public static class Extensions
             .ValidateOnStart();
         builder.Services.AddSingleton<JobQueueSweeper>();
         builder.Services.AddHostedService(services => services.GetRequiredService<JobQueueSweeper>());
+
+        // Webhooks and image fetches reach tenant-supplied URLs, only through the SSRF guard.
+        builder.AddSsrfGuard();
+        builder.Services.AddSingleton(builder.Configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions());
+        builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddHostedService<WebhookDeliveryWorker>();
         return builder;
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ministudio.Contracts;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Infrastructure;
+using Ministudio.Prompt.Webhooks;
 using Npgsql;
 
 namespace Ministudio.Prompt.Jobs;
@@ -214,6 +215,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         }
         await Outbox.EnqueueAsync(connection, transaction, new JobCanceled(jobId), ct);
         await JobQuota.StartWaitingJobsAsync(connection, transaction, tenantId, ct);
+        await WebhookEvents.EnqueueJobEventAsync(connection, transaction, jobId, WebhookEvents.JobCanceled, new JobEventData(jobId, JobStatus.Canceled), ct);
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
         return CancelOutcome.Canceled;
@@ -359,6 +361,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         // The job's slot frees for the tenant's next throttled job, in the same transaction.
         if (await command.ExecuteScalarAsync(ct) is not Guid tenantId) return;
         await JobQuota.StartWaitingJobsAsync(connection, transaction, tenantId, ct);
+        await WebhookEvents.EnqueueJobEventAsync(connection, transaction, composed.JobId, WebhookEvents.JobSucceeded, new JobEventData(
+            composed.JobId, JobStatus.Succeeded, Video: new VideoView($"/v1/jobs/{composed.JobId}/video", composed.ArtifactHash, composed.DurationSeconds)), ct);
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
     }
@@ -404,6 +408,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         command.Parameters.AddWithValue("message", message);
         command.Parameters.AddWithValue("id", jobId);
         await command.ExecuteNonQueryAsync(ct);
+        await WebhookEvents.EnqueueJobEventAsync(connection, transaction, jobId, WebhookEvents.JobFailed,
+            new JobEventData(jobId, JobStatus.Failed, Error: new JobError(code, message)), ct);
     }
 
     private static NpgsqlParameter Json<T>(string name, T value) =>

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Ministudio.Gateway.RateLimiting;
+using Ministudio.TestSupport;
+
+namespace Ministudio.Gateway.Tests;
+
+/// <summary>
+/// Per-tenant limits on a real Redis, behind a stand-in prompt that resolves keys (each with its tenant's limit) and
+/// answers every /v1 request. Tenants are fresh per test class, so runs never share a budget.
+/// </summary>
+public sealed class RateLimitTests : IAsyncLifetime
+{
+    private readonly Dictionary<string, (Guid Id, int? Limit)> _keys = new()
+    {
+        ["ms_test_small"] = (Guid.NewGuid(), 10),
+        ["ms_test_noisy"] = (Guid.NewGuid(), 20),
+        ["ms_test_quiet"] = (Guid.NewGuid(), 1000),
+        ["ms_test_default"] = (Guid.NewGuid(), null),
+    };
+
+    private WebApplication _prompt = null!;
+    private string _redis = "";
+    private readonly List<WebApplicationFactory<Program>> _gateways = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _prompt = builder.Build();
+        _prompt.MapPost("/internal/keys/resolve", async (HttpContext context) =>
+        {
+            using var body = await JsonDocument.ParseAsync(context.Request.Body);
+            return _keys.TryGetValue(body.RootElement.GetProperty("key").GetString()!, out var tenant)
+                ? Results.Json(new { id = tenant.Id, name = "t", rateLimitPerMinute = tenant.Limit })
+                : Results.NotFound();
+        });
+        _prompt.MapGet("/v1/ping", () => "pong");
+        await _prompt.StartAsync();
+        _redis = await TestInfrastructure.RedisAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var gateway in _gateways) await gateway.DisposeAsync();
+        await _prompt.DisposeAsync();
+    }
+
+    private HttpClient Gateway(string? redis = null, int defaultLimit = 600)
+    {
+        var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("services:prompt:http:0", _prompt.Urls.Single());
+            web.UseSetting("ConnectionStrings:redis", redis ?? _redis);
+            web.UseSetting("Gateway:RateLimit:RequestsPerMinute", defaultLimit.ToString());
+        });
+        _gateways.Add(gateway);
+        return gateway.CreateClient();
+    }
+
+    private static async Task<HttpResponseMessage> Ping(HttpClient gateway, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/ping");
+        request.Headers.Authorization = new("Bearer", key);
+        return await gateway.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Two_gateways_on_one_redis_share_a_tenants_budget()
+    {
+        HttpClient[] gateways = [Gateway(), Gateway()];
+        var allowedPerGateway = new int[2];
+        for (var i = 0; i < 40; i++)
+        {
+            if ((await Ping(gateways[i % 2], "ms_test_small")).StatusCode == HttpStatusCode.OK) allowedPerGateway[i % 2]++;
+        }
+        var allowed = allowedPerGateway.Sum();
+        TestContext.Current.TestOutputHelper?.WriteLine($"limit 10/min, 40 requests over two gateways: allowed {allowedPerGateway[0]} + {allowedPerGateway[1]}");
+        // Separate budgets would let 10 through each (20); one shared budget lets through its 10 plus what refilled meanwhile.
+        Assert.InRange(allowed, 10, 19);
+        Assert.All(allowedPerGateway, a => Assert.True(a > 0));
+    }
+
+    [Fact]
+    public async Task A_spent_budget_answers_429_with_retry_after_and_ratelimit_headers()
+    {
+        var gateway = Gateway();
+        var first = await Ping(gateway, "ms_test_small");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("10", first.Headers.GetValues("RateLimit-Limit").Single());
+        Assert.Equal("9", first.Headers.GetValues("RateLimit-Remaining").Single());
+
+        HttpResponseMessage refused;
+        var sent = 1;
+        do
+        {
+            refused = await Ping(gateway, "ms_test_small");
+            sent++;
+        }
+        while (refused.StatusCode == HttpStatusCode.OK && sent < 50);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("rate_limit.exceeded", await Problems.CodeOf(refused));
+        var retryAfter = refused.Headers.RetryAfter!.Delta!.Value;
+        Assert.InRange(retryAfter.TotalSeconds, 1, 6);
+        Assert.Equal(0, retryAfter.TotalSeconds % 1);
+        Assert.Equal("0", refused.Headers.GetValues("RateLimit-Remaining").Single());
+        Assert.InRange(int.Parse(refused.Headers.GetValues("RateLimit-Reset").Single()), 1, 60);
+    }
+
+    [Fact]
+    public async Task A_noisy_tenant_is_limited_while_a_quiet_tenant_is_always_served()
+    {
+        var gateway = Gateway();
+        var noisy = new ConcurrentDictionary<HttpStatusCode, int>();
+        var quiet = new ConcurrentDictionary<HttpStatusCode, int>();
+        // Tenant A sends 10x its per-minute limit while tenant B sends steadily alongside it, eight requests in flight each.
+        var noisyLoad = Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) =>
+            noisy.AddOrUpdate((await Ping(gateway, "ms_test_noisy")).StatusCode, 1, (_, n) => n + 1));
+        var quietLoad = Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) =>
+            quiet.AddOrUpdate((await Ping(gateway, "ms_test_quiet")).StatusCode, 1, (_, n) => n + 1));
+        await Task.WhenAll(noisyLoad, quietLoad);
+
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"noisy (20/min, 200 sent): {string.Join(", ", noisy.Select(p => $"{(int)p.Key}={p.Value}"))}; " +
+            $"quiet (1000/min, 200 sent): {string.Join(", ", quiet.Select(p => $"{(int)p.Key}={p.Value}"))}");
+        Assert.Equal(200, quiet.GetValueOrDefault(HttpStatusCode.OK));
+        Assert.InRange(noisy.GetValueOrDefault(HttpStatusCode.OK), 20, 40);
+        Assert.Equal(200 - noisy[HttpStatusCode.OK], noisy.GetValueOrDefault(HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
+    public async Task Without_a_plan_limit_the_configured_default_applies()
+    {
+        var response = await Ping(Gateway(defaultLimit: 7), "ms_test_default");
+        Assert.Equal("7", response.Headers.GetValues("RateLimit-Limit").Single());
+    }
+
+    [Fact]
+    public async Task Without_redis_requests_pass_and_the_failure_is_counted()
+    {
+        long failedOpen = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == TenantRateLimiter.FailedOpenMetric) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref failedOpen, value));
+        listener.Start();
+
+        // Nothing listens on port 1: every Redis call fails fast.
+        var gateway = Gateway(redis: "127.0.0.1:1,connectTimeout=200");
+        for (var i = 0; i < 15; i++)
+        {
+            var response = await Ping(gateway, "ms_test_small");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.False(response.Headers.Contains("RateLimit-Limit"));
+        }
+        Assert.True(Interlocked.Read(ref failedOpen) >= 15);
+    }
+}
