@@ -14,6 +14,7 @@ app.MapJobsApi();
 app.MapLibraryApi();
 app.MapArtifactsApi();
 app.MapKeysApi();
+app.MapBatchesApi();
 
 app.Run();
 

@@ -1,4 +1,5 @@
 using Ministudio.Prompt.Artifacts;
+using Ministudio.Prompt.Batches;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
@@ -23,6 +24,11 @@ public static class Extensions
         builder.Services.AddSingleton<ReferenceImages>();
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddHostedService<OutboxRelay>();
+
+        builder.Services.Configure<BatchOptions>(builder.Configuration.GetSection(BatchOptions.Section));
+        builder.Services.AddSingleton<BatchStore>();
+        builder.Services.AddSingleton<BatchAdmission>();
+        builder.Services.AddHostedService<BatchScheduler>();
         return builder;
     }
 }
