@@ -27,7 +27,8 @@ public sealed class PromptApp : IAsyncDisposable
     public Guid Acme { get; private set; }
     public Guid Globex { get; private set; }
 
-    public static async Task<PromptApp> StartAsync()
+    /// <param name="settings">Configuration on top of the defaults (e.g. Batches:*).</param>
+    public static async Task<PromptApp> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var database = await TestInfrastructure.CreateDatabaseAsync("prompt");
         var app = new PromptApp(null!) { Database = database };
@@ -38,6 +39,7 @@ public sealed class PromptApp : IAsyncDisposable
             web.UseSetting(ArtifactStore.RootKey, app._artifactRoot);
             web.UseSetting("Seed:Tenants:acme:ApiKey", AcmeKey);
             web.UseSetting("Seed:Tenants:globex:ApiKey", GlobexKey);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>()) web.UseSetting(key, value);
             web.ConfigureTestServices(services => services.AddMassTransitTestHarness(bus => bus.AddConsumer<JobEventsConsumer>()));
         });
         var tenants = app.Factory.Services.GetRequiredService<TenantDirectory>();
