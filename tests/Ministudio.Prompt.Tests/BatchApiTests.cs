@@ -253,7 +253,7 @@ public sealed class BatchApiTests : IAsyncLifetime
         Assert.Equal(3, jobs.Values.Count(j => j is not null));
         // The running job and the admitted-but-unstarted one were canceled through the job path, which announces it.
         foreach (var line in new[] { 2, 3 })
-            Assert.True(await _app.Harness.Published.Any<JobCanceled>(m => m.Context.Message.JobId == jobs[line]!.Value, TestContext.Current.CancellationToken));
+            Assert.Equal(jobs[line], (await _app.Harness.PublishedAsync<JobCanceled>(m => m.JobId == jobs[line])).JobId);
 
         var results = await ResultsAsync(_app, _app.Acme, batchId);
         Assert.Equal(["succeeded", "canceled", "canceled", "canceled", "canceled"], results.Select(r => r["status"]!.GetValue<string>()));
