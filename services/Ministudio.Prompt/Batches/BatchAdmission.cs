@@ -17,8 +17,6 @@ namespace Ministudio.Prompt.Batches;
 /// </summary>
 public sealed class BatchAdmission(NpgsqlDataSource dataSource, OutboxSignal outboxSignal, IOptions<BatchOptions> options)
 {
-    private const string Unfinished = $"NOT IN ('{JobStatus.Succeeded}', '{JobStatus.Failed}', '{JobStatus.Canceled}')";
-
     /// <summary>Admits until no tenant can take another job; returns how many items became jobs.</summary>
     public async Task<int> AdmitAsync(CancellationToken ct)
     {
@@ -72,9 +70,9 @@ public sealed class BatchAdmission(NpgsqlDataSource dataSource, OutboxSignal out
 
         await using (var room = Command(
             $"""
-            SELECT (SELECT count(*) FROM jobs WHERE tenant_id = @tenant AND batch_id IS NOT NULL AND status {Unfinished}) < @limit
+            SELECT (SELECT count(*) FROM jobs WHERE tenant_id = @tenant AND batch_id IS NOT NULL AND status {BatchStatus.JobUnfinishedSql}) < @limit
                AND NOT EXISTS (SELECT 1 FROM jobs j
-                               WHERE j.tenant_id = @tenant AND j.batch_id IS NULL AND j.status {Unfinished}
+                               WHERE j.tenant_id = @tenant AND j.batch_id IS NULL AND j.status {BatchStatus.JobUnfinishedSql}
                                  AND EXISTS (SELECT 1 FROM shots s WHERE s.job_id = j.id AND s.status = '{JobStatus.Queued}'))
             """))
         {

@@ -1,3 +1,5 @@
+using Ministudio.Prompt.Jobs;
+
 namespace Ministudio.Prompt.Batches;
 
 /// <summary>
@@ -11,6 +13,9 @@ public static class BatchStatus
     public const string PartiallySucceeded = "partially_succeeded";
     public const string Failed = "failed";
     public const string Canceled = "canceled";
+
+    /// <summary>SQL predicate on a job status column: the job has not finished (written after the column).</summary>
+    internal const string JobUnfinishedSql = $"NOT IN ('{JobStatus.Succeeded}', '{JobStatus.Failed}', '{JobStatus.Canceled}')";
 
     public static string Of(BatchCounts counts, bool canceled) =>
         canceled ? Canceled

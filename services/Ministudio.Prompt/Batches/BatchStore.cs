@@ -13,8 +13,6 @@ public sealed record BatchLine(int Line, FilmSpec? Film, IReadOnlyList<FieldErro
 /// <summary>Durable batch state in PostgreSQL. Items become jobs through <see cref="BatchAdmission"/>, not here.</summary>
 public sealed class BatchStore(NpgsqlDataSource dataSource, JobStore jobs)
 {
-    private const string Unfinished = $"NOT IN ('{JobStatus.Succeeded}', '{JobStatus.Failed}', '{JobStatus.Canceled}')";
-
     /// <summary>Stores the batch and all its lines in one transaction; with a key, replays or refuses like POST /v1/films.</summary>
     public async Task<(SubmitOutcome Outcome, Guid BatchId)> CreateAsync(
         Guid tenantId, string onInvalid, IReadOnlyList<BatchLine> lines, IdempotencyKey? idempotency, CancellationToken ct)
@@ -101,7 +99,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, JobStore jobs)
             CROSS JOIN LATERAL (
                 SELECT count(*) FILTER (WHERE i.status <> '{BatchItemStatus.Invalid}') AS total,
                        count(*) FILTER (WHERE i.status = '{BatchItemStatus.Pending}'
-                                        OR j.status {Unfinished} AND j.status <> '{JobStatus.Running}') AS queued,
+                                        OR j.status {BatchStatus.JobUnfinishedSql} AND j.status <> '{JobStatus.Running}') AS queued,
                        count(*) FILTER (WHERE j.status = '{JobStatus.Running}') AS running,
                        count(*) FILTER (WHERE j.status = '{JobStatus.Succeeded}') AS succeeded,
                        count(*) FILTER (WHERE j.status = '{JobStatus.Failed}') AS failed,
@@ -193,7 +191,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, JobStore jobs)
 
         var running = new List<Guid>();
         await using (var select = dataSource.CreateCommand(
-            $"SELECT j.id FROM batch_items i JOIN jobs j ON j.id = i.job_id WHERE i.batch_id = @batch AND j.status {Unfinished}"))
+            $"SELECT j.id FROM batch_items i JOIN jobs j ON j.id = i.job_id WHERE i.batch_id = @batch AND j.status {BatchStatus.JobUnfinishedSql}"))
         {
             select.Parameters.AddWithValue("batch", batchId);
             await using var reader = await select.ExecuteReaderAsync(ct);

@@ -101,7 +101,7 @@ CREATE TABLE IF NOT EXISTS batches (
     canceled_at timestamptz,
     created_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX IF NOT EXISTS batches_by_tenant ON batches (tenant_id, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS batches_by_tenant ON batches (tenant_id, id DESC);
 
 -- One row per non-blank line: pending (a validated spec waiting for admission), admitted (job_id set), canceled
 -- before admission, or invalid (skipped, with its errors).
