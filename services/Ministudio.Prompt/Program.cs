@@ -17,6 +17,7 @@ app.MapArtifactsApi();
 app.MapKeysApi();
 app.MapAdminApi();
 app.MapWebhooksApi();
+app.MapBatchesApi();
 
 app.Run();
 

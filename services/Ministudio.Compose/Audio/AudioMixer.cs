@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Ministudio.Compose.Timeline;
+using Ministudio.Compose.Rendering;
 
 namespace Ministudio.Compose.Audio;
 

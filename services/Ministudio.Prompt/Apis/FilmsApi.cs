@@ -57,14 +57,19 @@ public static class FilmsApi
     {
         var key = context.Request.Headers[IdempotencyHeader].ToString();
         if (key.Length == 0) return (null, null);
-        if (key.Length > MaxIdempotencyKeyLength || key.Any(char.IsControl))
-            return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "idempotency.key_invalid",
-                $"An Idempotency-Key is 1 to {MaxIdempotencyKeyLength} printable characters."));
+        if (InvalidIdempotencyKey(key) is { } invalid) return (null, invalid);
         context.Request.EnableBuffering();
         var hash = await SHA256.HashDataAsync(context.Request.Body, ct);
         context.Request.Body.Position = 0;
         return (new IdempotencyKey(key, hash), null);
     }
+
+    /// <summary>The problem with a given Idempotency-Key header, or null when it is absent or usable.</summary>
+    public static ProblemHttpResult? InvalidIdempotencyKey(string key) =>
+        key.Length > MaxIdempotencyKeyLength || key.Any(char.IsControl)
+            ? ApiProblems.Problem(StatusCodes.Status400BadRequest, "idempotency.key_invalid",
+                $"An Idempotency-Key is 1 to {MaxIdempotencyKeyLength} printable characters.")
+            : null;
 
     /// <summary>Dry run: the compiled prompts and provider requests of a film, without creating a job or spending anything.</summary>
     public static async Task<Results<Ok<CompileResult>, ProblemHttpResult>> CompileFilmAsync(HttpContext context, FilmResolver resolver, CancellationToken ct)
@@ -97,13 +102,24 @@ public static class FilmsApi
             return (null, TenantContext.Missing());
         var (body, problem) = await JsonBody.ReadAsync<JsonObject>(context, "a film", ct);
         if (problem is not null) return (null, problem);
-        var (written, invalid) = FromBody(body!);
-        if (invalid.Count > 0) return (null, ApiProblems.Validation(invalid));
+        var (resolved, errors) = await ValidateAsync(tenant, body!, resolver, forSubmission, ct);
+        return errors.Count > 0 ? (null, ApiProblems.Validation(errors)) : ((tenant, resolved!), null);
+    }
+
+    /// <summary>
+    /// A film body (written out or a template) made into a library-resolved, validated spec, or the errors that stop
+    /// it; shared by single films and every line of a batch.
+    /// </summary>
+    public static async Task<(FilmSpec? Film, IReadOnlyList<FieldError> Errors)> ValidateAsync(
+        Guid tenant, JsonObject body, FilmResolver resolver, bool forSubmission, CancellationToken ct)
+    {
+        var (written, invalid) = FromBody(body);
+        if (invalid.Count > 0) return (null, invalid);
         var (spec, mixed) = Scenes.Flatten(written!);
-        if (mixed.Count > 0) return (null, ApiProblems.Validation(mixed));
+        if (mixed.Count > 0) return (null, mixed);
         var (resolved, missing) = await resolver.ResolveAsync(tenant, spec!, ct);
         // Unresolved references come alone: the spec they leave behind is incomplete by construction.
         var errors = missing.Count > 0 ? missing : FilmValidator.Validate(resolved, forSubmission);
-        return errors.Count > 0 ? (null, ApiProblems.Validation(errors)) : ((tenant, resolved), null);
+        return errors.Count > 0 ? (null, errors) : (resolved, []);
     }
 }

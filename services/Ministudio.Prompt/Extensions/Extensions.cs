@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ministudio.Prompt.Apis;
 using Ministudio.Prompt.Artifacts;
+using Ministudio.Prompt.Batches;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
@@ -47,6 +48,11 @@ public static class Extensions
         builder.Services.AddSingleton(builder.Configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions());
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddHostedService<WebhookDeliveryWorker>();
+
+        builder.Services.Configure<BatchOptions>(builder.Configuration.GetSection(BatchOptions.Section));
+        builder.Services.AddSingleton<BatchStore>();
+        builder.Services.AddSingleton<BatchAdmission>();
+        builder.Services.AddHostedService<BatchScheduler>();
         return builder;
     }
 

@@ -174,3 +174,50 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
 );
 CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX IF NOT EXISTS webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, created_at DESC);
+
+-- Batches (POST /v1/batches): every line a film; the BatchScheduler turns pending items into jobs gradually.
+CREATE TABLE IF NOT EXISTS batches (
+    id uuid PRIMARY KEY,
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    on_invalid text NOT NULL,
+    canceled_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS batches_by_tenant ON batches (tenant_id, id DESC);
+
+-- One row per non-blank line: pending (a validated spec waiting for admission), admitted (job_id set), canceled
+-- before admission, or invalid (skipped, with its errors).
+CREATE TABLE IF NOT EXISTS batch_items (
+    batch_id uuid NOT NULL REFERENCES batches (id) ON DELETE CASCADE,
+    line int NOT NULL,
+    status text NOT NULL,
+    spec jsonb,
+    errors jsonb,
+    job_id uuid REFERENCES jobs (id),
+    admitted_at timestamptz,
+    PRIMARY KEY (batch_id, line)
+);
+CREATE INDEX IF NOT EXISTS batch_items_pending ON batch_items (batch_id, line) WHERE status = 'pending';
+
+-- Marks jobs a batch created, so admission limits and quotas can tell them from interactive jobs.
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS batch_id uuid REFERENCES batches (id);
+CREATE INDEX IF NOT EXISTS jobs_unfinished_by_tenant ON jobs (tenant_id) WHERE status NOT IN ('succeeded', 'failed', 'canceled');
+
+-- Round-robin across tenants: the tenant whose batch job was admitted longest ago goes first.
+CREATE TABLE IF NOT EXISTS batch_tenant_turns (
+    tenant_id uuid PRIMARY KEY REFERENCES tenants (id),
+    last_admitted_at timestamptz NOT NULL
+);
+
+-- Idempotency-Key of POST /v1/batches, written in the batch's own transaction.
+CREATE TABLE IF NOT EXISTS batch_idempotency_keys (
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    key text NOT NULL,
+    request_hash bytea NOT NULL,
+    batch_id uuid NOT NULL REFERENCES batches (id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, key)
+);
+
+-- Whether a failed shot may succeed if tried again (ShotFailed.Retryable); batch results report it.
+ALTER TABLE shots ADD COLUMN IF NOT EXISTS retryable boolean NOT NULL DEFAULT false;

@@ -33,8 +33,34 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         if (idempotency is not null && await CheckIdempotencyAsync(connection, transaction, tenantId, idempotency, ct) is { } earlier)
             return earlier;
         var throttled = !await JobQuota.HasFreeSlotAsync(connection, transaction, tenantId, ct);
+        await InsertJobAsync(connection, transaction, jobId, tenantId, spec, film, batchId: null, throttled, ct);
+
+        if (idempotency is not null)
+        {
+            await using var remember = new NpgsqlCommand(
+                "INSERT INTO idempotency_keys (tenant_id, key, request_hash, job_id) VALUES (@tenant, @key, @hash, @job)", connection, transaction);
+            remember.Parameters.AddWithValue("tenant", tenantId);
+            remember.Parameters.AddWithValue("key", idempotency.Key);
+            remember.Parameters.AddWithValue("hash", idempotency.RequestHash);
+            remember.Parameters.AddWithValue("job", jobId);
+            await remember.ExecuteNonQueryAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        outboxSignal.Notify();
+        return (SubmitOutcome.Created, jobId);
+    }
+
+    /// <summary>
+    /// Inside the caller's transaction: the job row, its shots, and the RenderShot of every chain's first shot.
+    /// <paramref name="batchId"/> marks jobs a batch created (null for interactive jobs); a throttled job is stored
+    /// without queuing any shot (<see cref="JobQuota"/> starts it when a slot frees).
+    /// </summary>
+    internal static async Task InsertJobAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, Guid tenantId,
+        FilmSpec spec, CompiledFilm film, Guid? batchId, bool throttled, CancellationToken ct)
+    {
         await using (var insertJob = new NpgsqlCommand(
-            "INSERT INTO jobs (id, tenant_id, title, status, stage, spec, warnings) VALUES (@id, @tenant, @title, @status, @stage, @spec, @warnings)",
+            "INSERT INTO jobs (id, tenant_id, title, status, stage, spec, warnings, batch_id) VALUES (@id, @tenant, @title, @status, @stage, @spec, @warnings, @batch)",
             connection, transaction))
         {
             insertJob.Parameters.AddWithValue("id", jobId);
@@ -44,6 +70,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             insertJob.Parameters.AddWithValue("stage", JobStage.Rendering);
             insertJob.Parameters.Add(Json("spec", spec));
             insertJob.Parameters.Add(Json("warnings", film.Warnings));
+            insertJob.Parameters.AddWithValue("batch", batchId is { } batch ? batch : DBNull.Value);
             await insertJob.ExecuteNonQueryAsync(ct);
         }
 
@@ -63,21 +90,6 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             var startsChain = shot.Index == 0 || film.Shots[shot.Index - 1].Chain != shot.Chain;
             if (startsChain && !throttled) await Outbox.EnqueueAsync(connection, transaction, new RenderShot(jobId, tenantId, shot.Index, shot.Request), ct);
         }
-
-        if (idempotency is not null)
-        {
-            await using var remember = new NpgsqlCommand(
-                "INSERT INTO idempotency_keys (tenant_id, key, request_hash, job_id) VALUES (@tenant, @key, @hash, @job)", connection, transaction);
-            remember.Parameters.AddWithValue("tenant", tenantId);
-            remember.Parameters.AddWithValue("key", idempotency.Key);
-            remember.Parameters.AddWithValue("hash", idempotency.RequestHash);
-            remember.Parameters.AddWithValue("job", jobId);
-            await remember.ExecuteNonQueryAsync(ct);
-        }
-
-        await transaction.CommitAsync(ct);
-        outboxSignal.Notify();
-        return (SubmitOutcome.Created, jobId);
     }
 
     /// <summary>
@@ -315,12 +327,13 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         if (job is null || JobStatus.IsFinal(job.Value.Status)) return;
 
         await using (var update = new NpgsqlCommand(
-            "UPDATE shots SET status = @failed, error_code = @code, error_message = @message WHERE job_id = @job AND idx = @idx",
+            "UPDATE shots SET status = @failed, error_code = @code, error_message = @message, retryable = @retryable WHERE job_id = @job AND idx = @idx",
             connection, transaction))
         {
             update.Parameters.AddWithValue("failed", JobStatus.Failed);
             update.Parameters.AddWithValue("code", failed.ErrorCode);
             update.Parameters.AddWithValue("message", failed.Message);
+            update.Parameters.AddWithValue("retryable", failed.Retryable);
             update.Parameters.AddWithValue("job", failed.JobId);
             update.Parameters.AddWithValue("idx", failed.ShotIndex);
             await update.ExecuteNonQueryAsync(ct);

@@ -1,0 +1,174 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Ministudio.Prompt.Batches;
+using Ministudio.Prompt.Jobs;
+using Ministudio.Prompt.Library;
+using Ministudio.ServiceDefaults;
+
+namespace Ministudio.Prompt.Apis;
+
+public static class BatchesApi
+{
+    public const string GetBatchRoute = "GetBatch";
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    private static readonly string[] MediaTypes = ["application/x-ndjson", "application/jsonl"];
+
+    public static IEndpointRouteBuilder MapBatchesApi(this IEndpointRouteBuilder app)
+    {
+        var batches = app.MapGroup("/v1/batches").WithTags("Batches");
+        batches.MapPost("", SubmitBatchAsync);
+        batches.MapGet("", ListBatchesAsync);
+        batches.MapGet("/{id:guid}", GetBatchAsync).WithName(GetBatchRoute);
+        batches.MapPost("/{id:guid}:cancel", CancelBatchAsync);
+        batches.MapGet("/{id:guid}/results", GetResultsAsync);
+        return app;
+    }
+
+    /// <summary>
+    /// A JSONL body, one film per line as POST /v1/films takes it. Every line is validated while the body streams in;
+    /// with <c>?onInvalid=reject</c> (default) any invalid line refuses the whole batch with 400 and nothing is stored,
+    /// with <c>?onInvalid=skip</c> the valid lines run and the invalid ones are reported. 202 with the batch.
+    /// </summary>
+    public static async Task<Results<AcceptedAtRoute<BatchAccepted>, ProblemHttpResult>> SubmitBatchAsync(
+        HttpContext context, FilmResolver resolver, BatchStore batches, IOptions<BatchOptions> options, CancellationToken ct)
+    {
+        if (!TenantContext.TryGetTenantId(context, out var tenant)) return TenantContext.Missing();
+        var onInvalid = context.Request.Query["onInvalid"].ToString() is { Length: > 0 } given ? given : OnInvalid.Reject;
+        if (onInvalid is not (OnInvalid.Reject or OnInvalid.Skip))
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "batch.on_invalid_unsupported",
+                $"onInvalid is '{OnInvalid.Reject}' or '{OnInvalid.Skip}'.");
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType) || !MediaTypes.Contains(mediaType.MediaType.Value, StringComparer.OrdinalIgnoreCase))
+            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "batch.content_type_unsupported",
+                $"A batch is JSON Lines: Content-Type {string.Join(" or ", MediaTypes)}.");
+        var key = context.Request.Headers[FilmsApi.IdempotencyHeader].ToString();
+        if (FilmsApi.InvalidIdempotencyKey(key) is { } invalidKey) return invalidKey;
+
+        // The body is limited by its own cap, counted as it streams, not by the server's default request size.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit) sizeLimit.MaxRequestBodySize = null;
+        var lines = new List<BatchLine>();
+        byte[] hash;
+        using (var reader = new BatchBodyReader(context.Request.Body, options.Value.MaxBodyBytes))
+        {
+            try
+            {
+                while (await reader.NextLineAsync(ct) is { } text)
+                {
+                    if (lines.Count == BatchOptions.MaxLines)
+                        return ApiProblems.Problem(StatusCodes.Status413RequestEntityTooLarge, "batch.too_many_lines",
+                            $"A batch has at most {BatchOptions.MaxLines} lines.", $"Line {reader.LineNumber} is film {BatchOptions.MaxLines + 1}.");
+                    lines.Add(await ValidateLineAsync(tenant, reader.LineNumber, text, resolver, ct));
+                }
+            }
+            catch (BatchBodyTooLargeException ex)
+            {
+                return ApiProblems.Problem(StatusCodes.Status413RequestEntityTooLarge, "batch.too_large", $"A batch body has at most {ex.MaxBytes} bytes.");
+            }
+            hash = reader.Hash($"onInvalid={onInvalid}");
+        }
+
+        if (lines.Count == 0)
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "batch.empty", "A batch needs at least one film line.");
+        var invalid = lines.Where(l => l.Film is null).Select(l => new LineErrors(l.Line, l.Errors)).ToList();
+        if (invalid.Count > 0 && (onInvalid == OnInvalid.Reject || invalid.Count == lines.Count))
+            return InvalidLines(invalid, onInvalid);
+
+        var idempotency = key.Length == 0 ? null : new IdempotencyKey(key, hash);
+        var (outcome, batchId) = await batches.CreateAsync(tenant, onInvalid, lines, idempotency, ct);
+        switch (outcome)
+        {
+            case SubmitOutcome.InFlight:
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency.in_flight", "A request with this Idempotency-Key is still being processed.");
+            case SubmitOutcome.KeyReused:
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency.key_reused", "This Idempotency-Key was used with a different request body.");
+            case SubmitOutcome.Replayed:
+                context.Response.Headers["Idempotent-Replayed"] = "true";
+                break;
+        }
+        var batch = await batches.FindAsync(tenant, batchId, ct);
+        return TypedResults.AcceptedAtRoute(new BatchAccepted(batch!, await batches.SkippedLinesAsync(batchId, ct)), GetBatchRoute, new { id = batchId });
+    }
+
+    private static async Task<BatchLine> ValidateLineAsync(Guid tenant, int line, string text, FilmResolver resolver, CancellationToken ct)
+    {
+        JsonObject? body;
+        try
+        {
+            body = JsonNode.Parse(text) as JsonObject;
+        }
+        catch (JsonException ex)
+        {
+            return new BatchLine(line, null, [new FieldError("$", "request.malformed_json", ex.Message)]);
+        }
+        if (body is null) return new BatchLine(line, null, [new FieldError("$", "request.malformed_json", "Each line must be a JSON object describing a film.")]);
+        var (film, errors) = await FilmsApi.ValidateAsync(tenant, body, resolver, forSubmission: true, ct);
+        return new BatchLine(line, film, errors);
+    }
+
+    /// <summary>400 listing every invalid line with its field errors (the validator's codes).</summary>
+    private static ProblemHttpResult InvalidLines(IReadOnlyList<LineErrors> invalid, string onInvalid) =>
+        TypedResults.Problem(new ProblemDetails
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = onInvalid == OnInvalid.Reject ? "Some lines of the batch are invalid; nothing was stored." : "No line of the batch is valid; nothing was stored.",
+            Detail = $"{invalid.Count} invalid line(s), the first at line {invalid[0].Line}: {invalid[0].Errors[0].Field}: {invalid[0].Errors[0].Message}",
+            Type = "https://ministudio.dev/problems/batch.lines_invalid",
+            Extensions =
+            {
+                ["code"] = "batch.lines_invalid",
+                ["lines"] = invalid,
+            },
+        });
+
+    public static async Task<Results<Ok<BatchView>, ProblemHttpResult>> GetBatchAsync(Guid id, HttpContext context, BatchStore batches, CancellationToken ct)
+    {
+        if (!TenantContext.TryGetTenantId(context, out var tenant)) return NotFound(id);
+        return await batches.FindAsync(tenant, id, ct) is { } batch ? TypedResults.Ok(batch) : NotFound(id);
+    }
+
+    /// <summary>The tenant's batches, newest first; <c>?limit=</c> (1–100) and <c>?pageToken=</c> from the previous page.</summary>
+    public static async Task<Results<Ok<BatchPage>, ProblemHttpResult>> ListBatchesAsync(HttpContext context, BatchStore batches, CancellationToken ct)
+    {
+        if (!TenantContext.TryGetTenantId(context, out var tenant)) return TenantContext.Missing();
+        var limit = DefaultPageSize;
+        if (context.Request.Query["limit"].ToString() is { Length: > 0 } givenLimit && (!int.TryParse(givenLimit, out limit) || limit is < 1 or > MaxPageSize))
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "batch.limit_out_of_range", $"limit is 1 to {MaxPageSize}.");
+        Guid? after = null;
+        if (context.Request.Query["pageToken"].ToString() is { Length: > 0 } token)
+        {
+            if (!Guid.TryParse(token, out var last))
+                return ApiProblems.Problem(StatusCodes.Status400BadRequest, "batch.page_token_invalid", "pageToken is the nextPageToken of a previous page.");
+            after = last;
+        }
+        return TypedResults.Ok(await batches.ListAsync(tenant, after, limit, ct));
+    }
+
+    /// <summary>Cancels the items not yet started and the batch's running jobs; 202 with the batch. Canceling twice is fine.</summary>
+    public static async Task<Results<AcceptedAtRoute<BatchView>, ProblemHttpResult>> CancelBatchAsync(Guid id, HttpContext context, BatchStore batches, CancellationToken ct)
+    {
+        if (!TenantContext.TryGetTenantId(context, out var tenant)) return NotFound(id);
+        return await batches.CancelAsync(tenant, id, ct) switch
+        {
+            BatchStore.CancelOutcome.NotFound => NotFound(id),
+            BatchStore.CancelOutcome.AlreadyFinished => ApiProblems.Problem(StatusCodes.Status409Conflict, "batch.not_cancelable",
+                "The batch has finished.", $"The batch is {(await batches.FindAsync(tenant, id, ct))!.Status}."),
+            _ => TypedResults.AcceptedAtRoute((await batches.FindAsync(tenant, id, ct))!, GetBatchRoute, new { id }),
+        };
+    }
+
+    /// <summary>JSON Lines, one per line of the batch: job id, status, video path, error and whether retrying may help.</summary>
+    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> GetResultsAsync(Guid id, HttpContext context, BatchStore batches, CancellationToken ct)
+    {
+        if (!TenantContext.TryGetTenantId(context, out var tenant) || await batches.FindAsync(tenant, id, ct) is null) return NotFound(id);
+        return TypedResults.Stream(output => batches.WriteResultsAsync(id, output, ct), MediaTypes[0], fileDownloadName: $"{id}.jsonl");
+    }
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        ApiProblems.Problem(StatusCodes.Status404NotFound, "batch.not_found", "No such batch.", $"There is no batch {id}.");
+}
