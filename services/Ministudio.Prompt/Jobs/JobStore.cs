@@ -422,7 +422,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         command.Parameters.AddWithValue("id", jobId);
         await command.ExecuteNonQueryAsync(ct);
         await WebhookEvents.EnqueueJobEventAsync(connection, transaction, jobId, WebhookEvents.JobFailed,
-            new JobEventData(jobId, JobStatus.Failed, Error: new JobError(code, message)), ct);
+            new JobEventData(jobId, JobStatus.Failed, Error: JobError.Of(code, message)), ct);
     }
 
     private static NpgsqlParameter Json<T>(string name, T value) =>

@@ -12,7 +12,7 @@ public sealed class FalProviderTests : IAsyncLifetime
     private const string ImageModel = "fal-ai/kling-video/v2.1/standard/image-to-video";
 
     private FakeFalServer _fake = null!;
-    private VendorHarness _harness = null!;
+    private VendorTestHost _harness = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -26,7 +26,7 @@ public sealed class FalProviderTests : IAsyncLifetime
         await _fake.Host.DisposeAsync();
     }
 
-    private VendorHarness Harness(string timeout = "00:01:00") => VendorHarness.Create(FalProvider.ProviderName, new Dictionary<string, string?>
+    private VendorTestHost Harness(string timeout = "00:01:00") => VendorTestHost.Create(FalProvider.ProviderName, new Dictionary<string, string?>
     {
         ["BaseUrl"] = _fake.Host.BaseUrl.ToString(),
         ["ApiKey"] = FakeFalServer.Key,
@@ -44,7 +44,7 @@ public sealed class FalProviderTests : IAsyncLifetime
     public async Task A_request_is_queued_polled_at_the_urls_fal_returned_and_its_video_stored()
     {
         var progress = new RecordedProgress();
-        var clip = await Provider.GenerateAsync(Shots.Job(seconds: 3), progress, Ct);
+        var clip = await Provider.GenerateAsync(ShotJobs.Job(seconds: 3), progress, Ct);
 
         var calls = _fake.Host.Calls;
         Assert.Equal(("POST", $"/{TextModel}"), (calls[0].Method, calls[0].Path));
@@ -72,7 +72,7 @@ public sealed class FalProviderTests : IAsyncLifetime
     public async Task Without_urls_in_the_answer_the_client_builds_them_from_the_endpoint()
     {
         _fake.OmitUrls = true;
-        await Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct);
+        await Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct);
         Assert.All(_fake.Host.Calls.Where(c => c.Path.Contains("/requests/", StringComparison.Ordinal)),
             call => Assert.StartsWith($"/{TextModel}/requests/", call.Path));
     }
@@ -81,7 +81,7 @@ public sealed class FalProviderTests : IAsyncLifetime
     public async Task A_continuing_shot_goes_to_the_image_to_video_endpoint_with_its_first_frame()
     {
         var previous = await _harness.AddPreviousClipAsync();
-        await Provider.GenerateAsync(Shots.Job(firstFrameClip: previous), new RecordedProgress(), Ct);
+        await Provider.GenerateAsync(ShotJobs.Job(firstFrameClip: previous), new RecordedProgress(), Ct);
         var submit = _fake.Host.Calls[0];
         Assert.Equal($"/{ImageModel}", submit.Path);
         Assert.StartsWith("data:image/png;base64,", (string?)submit.Json!["image_url"]);
@@ -91,7 +91,7 @@ public sealed class FalProviderTests : IAsyncLifetime
     public async Task A_rate_limited_submit_is_retryable_after_the_vendors_delay()
     {
         _fake.Host.Create = CreateAnswer.RateLimited;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.RateLimited, true, TimeSpan.FromSeconds(4)), (error.Code, error.Retryable, error.RetryAfter));
         Assert.Single(_fake.Host.Calls);
     }
@@ -100,7 +100,7 @@ public sealed class FalProviderTests : IAsyncLifetime
     public async Task Server_errors_while_polling_are_tolerated()
     {
         _fake.Host.FailingPolls = 2;
-        var clip = await Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct);
+        var clip = await Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct);
         Assert.True(_harness.Artifacts.Contains(clip.ArtifactHash));
     }
 
@@ -108,7 +108,7 @@ public sealed class FalProviderTests : IAsyncLifetime
     public async Task A_content_policy_violation_in_the_result_is_a_content_rejection()
     {
         _fake.Host.Ending = TaskEnding.Unsafe;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.ContentRejected, false), (error.Code, error.Retryable));
     }
 
@@ -116,7 +116,7 @@ public sealed class FalProviderTests : IAsyncLifetime
     public async Task A_content_policy_violation_at_submit_is_a_content_rejection()
     {
         _fake.Host.Create = CreateAnswer.Unsafe;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.ContentRejected, false), (error.Code, error.Retryable));
     }
 
@@ -124,7 +124,7 @@ public sealed class FalProviderTests : IAsyncLifetime
     public async Task A_validation_error_is_an_invalid_request()
     {
         _fake.Host.Create = CreateAnswer.BadRequest;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.InvalidRequest, false), (error.Code, error.Retryable));
     }
 
@@ -133,7 +133,7 @@ public sealed class FalProviderTests : IAsyncLifetime
     {
         _fake.Host.Ending = TaskEnding.Never;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var generation = Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), cts.Token);
+        var generation = Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), cts.Token);
         await Eventually.TrueAsync(() => _fake.Host.Calls.Count(c => c.Method == "GET") >= 2);
         await cts.CancelAsync();
 
@@ -148,7 +148,7 @@ public sealed class FalProviderTests : IAsyncLifetime
     {
         await using var harness = Harness(timeout: "00:00:00.300");
         _fake.Host.Ending = TaskEnding.Never;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(FalProvider.ProviderName).GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(FalProvider.ProviderName).GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal(ProviderErrors.Timeout, error.Code);
         Assert.Single(_fake.Host.Calls, c => c.Method == "PUT" && c.Path.EndsWith("/cancel", StringComparison.Ordinal));
     }

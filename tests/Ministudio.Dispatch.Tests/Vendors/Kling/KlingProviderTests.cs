@@ -9,7 +9,7 @@ namespace Ministudio.Dispatch.Tests.Vendors.Kling;
 public sealed class KlingProviderTests : IAsyncLifetime
 {
     private FakeKlingServer _fake = null!;
-    private VendorHarness _harness = null!;
+    private VendorTestHost _harness = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -23,7 +23,7 @@ public sealed class KlingProviderTests : IAsyncLifetime
         await _fake.Host.DisposeAsync();
     }
 
-    private VendorHarness Harness(string timeout = "00:01:00", string secret = FakeKlingServer.SecretKey) => VendorHarness.Create(KlingProvider.ProviderName, new Dictionary<string, string?>
+    private VendorTestHost Harness(string timeout = "00:01:00", string secret = FakeKlingServer.SecretKey) => VendorTestHost.Create(KlingProvider.ProviderName, new Dictionary<string, string?>
     {
         ["BaseUrl"] = _fake.Host.BaseUrl.ToString(),
         ["ApiKey"] = FakeKlingServer.AccessKey,
@@ -42,7 +42,7 @@ public sealed class KlingProviderTests : IAsyncLifetime
     public async Task A_text_to_video_task_is_created_with_a_signed_token_polled_and_its_video_stored()
     {
         var progress = new RecordedProgress();
-        var clip = await Provider.GenerateAsync(Shots.Job(seconds: 8), progress, Ct);
+        var clip = await Provider.GenerateAsync(ShotJobs.Job(seconds: 8), progress, Ct);
 
         var calls = _fake.Host.Calls;
         Assert.Equal(("POST", "/v1/videos/text2video"), (calls[0].Method, calls[0].Path));
@@ -72,7 +72,7 @@ public sealed class KlingProviderTests : IAsyncLifetime
     public async Task A_continuing_shot_is_image_to_video_with_its_first_frame_as_bare_base64()
     {
         var previous = await _harness.AddPreviousClipAsync();
-        await Provider.GenerateAsync(Shots.Job(firstFrameClip: previous), new RecordedProgress(), Ct);
+        await Provider.GenerateAsync(ShotJobs.Job(firstFrameClip: previous), new RecordedProgress(), Ct);
 
         var create = _fake.Host.Calls[0];
         Assert.Equal("/v1/videos/image2video", create.Path);
@@ -92,7 +92,7 @@ public sealed class KlingProviderTests : IAsyncLifetime
             await File.WriteAllBytesAsync(path, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, (byte)i], Ct);
             references.Add(await _harness.Artifacts.AddFileAsync(path, Ct));
         }
-        await Provider.GenerateAsync(Shots.Job(aspect: "9:16", width: 720, height: 1280, references: references), new RecordedProgress(), Ct);
+        await Provider.GenerateAsync(ShotJobs.Job(aspect: "9:16", width: 720, height: 1280, references: references), new RecordedProgress(), Ct);
 
         var create = _fake.Host.Calls[0];
         Assert.Equal("/v1/videos/multi-image2video", create.Path);
@@ -106,7 +106,7 @@ public sealed class KlingProviderTests : IAsyncLifetime
     public async Task A_token_signed_with_the_wrong_secret_is_refused_as_unauthorized()
     {
         await using var harness = Harness(secret: "not-the-secret");
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(KlingProvider.ProviderName).GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(KlingProvider.ProviderName).GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.Unauthorized, false), (error.Code, error.Retryable));
         Assert.Contains("1002", error.Message);
     }
@@ -115,7 +115,7 @@ public sealed class KlingProviderTests : IAsyncLifetime
     public async Task A_rate_limited_create_is_retryable_after_the_vendors_delay()
     {
         _fake.Host.Create = CreateAnswer.RateLimited;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.RateLimited, true, TimeSpan.FromSeconds(5)), (error.Code, error.Retryable, error.RetryAfter));
         Assert.Single(_fake.Host.Calls);
     }
@@ -124,7 +124,7 @@ public sealed class KlingProviderTests : IAsyncLifetime
     public async Task An_exhausted_resource_pack_is_quota_exceeded_not_a_rate_limit()
     {
         _fake.CreateError = (429, 1102, "Resource pack depleted or expired");
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.QuotaExceeded, false), (error.Code, error.Retryable));
     }
 
@@ -132,7 +132,7 @@ public sealed class KlingProviderTests : IAsyncLifetime
     public async Task Server_errors_while_polling_are_tolerated()
     {
         _fake.Host.FailingPolls = 2;
-        var clip = await Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct);
+        var clip = await Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct);
         Assert.True(_harness.Artifacts.Contains(clip.ArtifactHash));
     }
 
@@ -140,7 +140,7 @@ public sealed class KlingProviderTests : IAsyncLifetime
     public async Task A_risk_control_failure_is_a_content_rejection_that_is_never_retried()
     {
         _fake.Host.Ending = TaskEnding.Unsafe;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.ContentRejected, false), (error.Code, error.Retryable));
     }
 
@@ -148,7 +148,7 @@ public sealed class KlingProviderTests : IAsyncLifetime
     public async Task The_content_security_code_at_create_is_a_content_rejection()
     {
         _fake.Host.Create = CreateAnswer.Unsafe;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.ContentRejected, false), (error.Code, error.Retryable));
     }
 
@@ -156,14 +156,14 @@ public sealed class KlingProviderTests : IAsyncLifetime
     public async Task Invalid_parameters_are_an_invalid_request()
     {
         _fake.Host.Create = CreateAnswer.BadRequest;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.InvalidRequest, false), (error.Code, error.Retryable));
     }
 
     [Fact]
     public async Task An_aspect_ratio_kling_does_not_make_fails_before_any_call()
     {
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(aspect: "21:9", width: 1680, height: 720), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(aspect: "21:9", width: 1680, height: 720), new RecordedProgress(), Ct));
         Assert.Equal(ProviderErrors.InvalidRequest, error.Code);
         Assert.Empty(_fake.Host.Calls);
     }
@@ -173,7 +173,7 @@ public sealed class KlingProviderTests : IAsyncLifetime
     {
         _fake.Host.Ending = TaskEnding.Never;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var generation = Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), cts.Token);
+        var generation = Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), cts.Token);
         await Eventually.TrueAsync(() => _fake.Host.Calls.Count(c => c.Method == "GET") >= 2);
         await cts.CancelAsync();
 
@@ -188,7 +188,7 @@ public sealed class KlingProviderTests : IAsyncLifetime
     {
         await using var harness = Harness(timeout: "00:00:00.300");
         _fake.Host.Ending = TaskEnding.Never;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(KlingProvider.ProviderName).GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(KlingProvider.ProviderName).GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.Timeout, true), (error.Code, error.Retryable));
     }
 }

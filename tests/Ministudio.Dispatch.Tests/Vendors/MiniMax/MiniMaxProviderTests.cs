@@ -9,7 +9,7 @@ namespace Ministudio.Dispatch.Tests.Vendors.MiniMax;
 public sealed class MiniMaxProviderTests : IAsyncLifetime
 {
     private FakeMiniMaxServer _fake = null!;
-    private VendorHarness _harness = null!;
+    private VendorTestHost _harness = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -23,8 +23,8 @@ public sealed class MiniMaxProviderTests : IAsyncLifetime
         await _fake.Host.DisposeAsync();
     }
 
-    private VendorHarness Harness(string timeout = "00:01:00", string key = FakeMiniMaxServer.ApiKey, string model = "MiniMax-Hailuo-02") =>
-        VendorHarness.Create(MiniMaxProvider.ProviderName, new Dictionary<string, string?>
+    private VendorTestHost Harness(string timeout = "00:01:00", string key = FakeMiniMaxServer.ApiKey, string model = "MiniMax-Hailuo-02") =>
+        VendorTestHost.Create(MiniMaxProvider.ProviderName, new Dictionary<string, string?>
         {
             ["BaseUrl"] = _fake.Host.BaseUrl.ToString(),
             ["ApiKey"] = key,
@@ -42,7 +42,7 @@ public sealed class MiniMaxProviderTests : IAsyncLifetime
     {
         _fake.Host.WorkingPolls = 3;
         var progress = new RecordedProgress();
-        var clip = await Provider.GenerateAsync(Shots.Job(seconds: 5), progress, Ct);
+        var clip = await Provider.GenerateAsync(ShotJobs.Job(seconds: 5), progress, Ct);
 
         var calls = _fake.Host.Calls;
         Assert.Equal(("POST", "/v1/video_generation"), (calls[0].Method, calls[0].Path));
@@ -63,7 +63,7 @@ public sealed class MiniMaxProviderTests : IAsyncLifetime
     [Fact]
     public async Task A_full_hd_short_shot_asks_for_1080P()
     {
-        await Provider.GenerateAsync(Shots.Job(seconds: 6, width: 1920, height: 1080), new RecordedProgress(), Ct);
+        await Provider.GenerateAsync(ShotJobs.Job(seconds: 6, width: 1920, height: 1080), new RecordedProgress(), Ct);
         Assert.Equal("1080P", (string?)_fake.Host.Calls[0].Json!["resolution"]);
     }
 
@@ -71,14 +71,14 @@ public sealed class MiniMaxProviderTests : IAsyncLifetime
     public async Task A_continuing_shot_sends_its_first_frame_and_may_be_portrait()
     {
         var previous = await _harness.AddPreviousClipAsync();
-        await Provider.GenerateAsync(Shots.Job(aspect: "9:16", width: 720, height: 1280, firstFrameClip: previous), new RecordedProgress(), Ct);
+        await Provider.GenerateAsync(ShotJobs.Job(aspect: "9:16", width: 720, height: 1280, firstFrameClip: previous), new RecordedProgress(), Ct);
         Assert.StartsWith("data:image/png;base64,", (string?)_fake.Host.Calls[0].Json!["first_frame_image"]);
     }
 
     [Fact]
     public async Task A_portrait_shot_from_text_alone_fails_before_any_call()
     {
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(aspect: "9:16", width: 720, height: 1280), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(aspect: "9:16", width: 720, height: 1280), new RecordedProgress(), Ct));
         Assert.Equal(ProviderErrors.InvalidRequest, error.Code);
         Assert.Empty(_fake.Host.Calls);
     }
@@ -91,7 +91,7 @@ public sealed class MiniMaxProviderTests : IAsyncLifetime
         await File.WriteAllBytesAsync(image, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3], Ct);
         var reference = await harness.Artifacts.AddFileAsync(image, Ct);
 
-        await harness.Provider(MiniMaxProvider.ProviderName).GenerateAsync(Shots.Job(references: [reference]), new RecordedProgress(), Ct);
+        await harness.Provider(MiniMaxProvider.ProviderName).GenerateAsync(ShotJobs.Job(references: [reference]), new RecordedProgress(), Ct);
         var subject = _fake.Host.Calls[0].Json!["subject_reference"]![0]!;
         Assert.Equal("character", (string?)subject["type"]);
         Assert.StartsWith("data:image/png;base64,", (string?)subject["image"]![0]);
@@ -101,7 +101,7 @@ public sealed class MiniMaxProviderTests : IAsyncLifetime
     public async Task Rate_limit_code_1002_is_retryable()
     {
         _fake.Host.Create = CreateAnswer.RateLimited;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.RateLimited, true), (error.Code, error.Retryable));
         Assert.Single(_fake.Host.Calls);
     }
@@ -111,7 +111,7 @@ public sealed class MiniMaxProviderTests : IAsyncLifetime
     {
         _fake.Host.Create = CreateAnswer.RateLimited;
         _fake.RateLimitAtGateway = true;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.RateLimited, true, TimeSpan.FromSeconds(7)), (error.Code, error.Retryable, error.RetryAfter));
     }
 
@@ -123,7 +123,7 @@ public sealed class MiniMaxProviderTests : IAsyncLifetime
     public async Task Create_codes_map_to_ours_and_none_is_retried(int code, string message, string expected)
     {
         _fake.CreateError = (code, message);
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((expected, false), (error.Code, error.Retryable));
         Assert.Single(_fake.Host.Calls);
     }
@@ -132,7 +132,7 @@ public sealed class MiniMaxProviderTests : IAsyncLifetime
     public async Task A_wrong_key_is_unauthorized()
     {
         await using var harness = Harness(key: "wrong");
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(MiniMaxProvider.ProviderName).GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(MiniMaxProvider.ProviderName).GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.Unauthorized, false), (error.Code, error.Retryable));
     }
 
@@ -140,7 +140,7 @@ public sealed class MiniMaxProviderTests : IAsyncLifetime
     public async Task Errors_while_polling_are_tolerated()
     {
         _fake.Host.FailingPolls = 3;
-        var clip = await Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct);
+        var clip = await Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct);
         Assert.True(_harness.Artifacts.Contains(clip.ArtifactHash));
     }
 
@@ -148,7 +148,7 @@ public sealed class MiniMaxProviderTests : IAsyncLifetime
     public async Task Sensitive_output_is_a_content_rejection_that_is_never_retried()
     {
         _fake.Host.Ending = TaskEnding.Unsafe;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.ContentRejected, false), (error.Code, error.Retryable));
         Assert.Contains("1027", error.Message);
     }
@@ -157,7 +157,7 @@ public sealed class MiniMaxProviderTests : IAsyncLifetime
     public async Task A_plain_failure_is_a_retryable_vendor_failure()
     {
         _fake.Host.Ending = TaskEnding.Fail;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.Failed, true), (error.Code, error.Retryable));
     }
 
@@ -166,7 +166,7 @@ public sealed class MiniMaxProviderTests : IAsyncLifetime
     {
         await using var harness = Harness(timeout: "00:00:00.300");
         _fake.Host.Ending = TaskEnding.Never;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(MiniMaxProvider.ProviderName).GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(MiniMaxProvider.ProviderName).GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.Timeout, true), (error.Code, error.Retryable));
     }
 }

@@ -35,8 +35,8 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
         if (Directory.Exists(_artifactRoot)) Directory.Delete(_artifactRoot, recursive: true);
     }
 
-    private VendorHarness Harness(params (string Key, string? Value)[] settings) =>
-        VendorHarness.Create(MockVideoProvider.ProviderName, settings.ToDictionary(s => s.Key, s => s.Value), _renderer, _artifactRoot);
+    private VendorTestHost Harness(params (string Key, string? Value)[] settings) =>
+        VendorTestHost.Create(MockVideoProvider.ProviderName, settings.ToDictionary(s => s.Key, s => s.Value), _renderer, _artifactRoot);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -45,12 +45,12 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
     {
         await using var harness = Harness();
         var provider = harness.Provider(MockVideoProvider.ProviderName);
-        var shot = Shots.Job(seconds: 1, seed: 7);
+        var shot = ShotJobs.Job(seconds: 1, seed: 7);
 
         var progress = new RecordedProgress();
         var first = await provider.GenerateAsync(shot, progress, Ct);
         var second = await provider.GenerateAsync(shot with { JobId = Guid.NewGuid() }, new RecordedProgress(), Ct);
-        var otherSeed = await provider.GenerateAsync(Shots.Job(seconds: 1, seed: 8), new RecordedProgress(), Ct);
+        var otherSeed = await provider.GenerateAsync(ShotJobs.Job(seconds: 1, seed: 8), new RecordedProgress(), Ct);
 
         Assert.Equal(first.ArtifactHash, second.ArtifactHash);
         Assert.Equal(await File.ReadAllBytesAsync(harness.Artifacts.PathOf(first.ArtifactHash), Ct), await File.ReadAllBytesAsync(harness.Artifacts.PathOf(second.ArtifactHash), Ct));
@@ -91,9 +91,9 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
     {
         await using var harness = Harness(("FailureRate", "1"), ("FailureKinds:0", kind), ("RetryAfter", "00:00:07"));
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            harness.Provider(MockVideoProvider.ProviderName).GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+            harness.Provider(MockVideoProvider.ProviderName).GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((code, retryable), (error.Code, error.Retryable));
-        Assert.Equal(kind == "rate_limited" ? TimeSpan.FromSeconds(7) : null, error.RetryAfter);
+        Assert.Equal(kind == "rate_limited" ? TimeSpan.FromSeconds(7) : (TimeSpan?)null, error.RetryAfter);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
     {
         await using var harness = Harness(("FailFirstAttempts", "2"), ("FailureKinds:0", "unavailable"));
         var provider = harness.Provider(MockVideoProvider.ProviderName);
-        var shot = Shots.Job(seconds: 1);
+        var shot = ShotJobs.Job(seconds: 1);
 
         for (var attempt = 1; attempt <= 2; attempt++)
         {

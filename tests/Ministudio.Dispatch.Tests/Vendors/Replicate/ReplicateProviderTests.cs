@@ -9,7 +9,7 @@ namespace Ministudio.Dispatch.Tests.Vendors.Replicate;
 public sealed class ReplicateProviderTests : IAsyncLifetime
 {
     private FakeReplicateServer _fake = null!;
-    private VendorHarness _harness = null!;
+    private VendorTestHost _harness = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -23,7 +23,7 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
         await _fake.Host.DisposeAsync();
     }
 
-    private VendorHarness Harness(string timeout = "00:01:00") => VendorHarness.Create(ReplicateProvider.ProviderName, new Dictionary<string, string?>
+    private VendorTestHost Harness(string timeout = "00:01:00") => VendorTestHost.Create(ReplicateProvider.ProviderName, new Dictionary<string, string?>
     {
         ["BaseUrl"] = _fake.Host.BaseUrl.ToString(),
         ["ApiKey"] = FakeReplicateServer.Token,
@@ -41,7 +41,7 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
     public async Task A_prediction_is_created_polled_with_progress_and_its_output_stored()
     {
         var progress = new RecordedProgress();
-        var clip = await Provider.GenerateAsync(Shots.Job(seconds: 4.5), progress, Ct);
+        var clip = await Provider.GenerateAsync(ShotJobs.Job(seconds: 4.5), progress, Ct);
 
         var calls = _fake.Host.Calls;
         var create = calls[0];
@@ -69,7 +69,7 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
     public async Task A_quick_model_answers_within_the_wait_and_is_never_polled()
     {
         _fake.FinishesWithinWait = true;
-        await Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct);
+        await Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct);
         var calls = _fake.Host.Calls;
         Assert.Equal(2, calls.Count);
         Assert.Equal("POST /v1/models/kwaivgi/kling-v2.1/predictions", calls[0].ToString());
@@ -80,7 +80,7 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
     public async Task A_continuing_shot_sends_the_previous_clips_last_frame_as_the_models_start_image()
     {
         var previous = await _harness.AddPreviousClipAsync();
-        await Provider.GenerateAsync(Shots.Job(firstFrameClip: previous), new RecordedProgress(), Ct);
+        await Provider.GenerateAsync(ShotJobs.Job(firstFrameClip: previous), new RecordedProgress(), Ct);
         var image = (string?)_fake.Host.Calls[0].Json!["input"]!["start_image"];
         Assert.StartsWith("data:image/png;base64,", image);
         Assert.True(Convert.FromBase64String(image!["data:image/png;base64,".Length..]).Length > 100);
@@ -89,7 +89,7 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
     [Fact]
     public async Task A_configured_model_gets_its_own_input_names_and_a_pinned_version()
     {
-        await using var harness = VendorHarness.Create(ReplicateProvider.ProviderName, new Dictionary<string, string?>
+        await using var harness = VendorTestHost.Create(ReplicateProvider.ProviderName, new Dictionary<string, string?>
         {
             ["BaseUrl"] = _fake.Host.BaseUrl.ToString(),
             ["ApiKey"] = FakeReplicateServer.Token,
@@ -103,7 +103,7 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
             ["Models:acme/motion:FirstFrameImage"] = "image",
         });
         var previous = await harness.AddPreviousClipAsync();
-        await harness.Provider(ReplicateProvider.ProviderName).GenerateAsync(Shots.Job(seconds: 3, firstFrameClip: previous), new RecordedProgress(), Ct);
+        await harness.Provider(ReplicateProvider.ProviderName).GenerateAsync(ShotJobs.Job(seconds: 3, firstFrameClip: previous), new RecordedProgress(), Ct);
 
         var create = _fake.Host.Calls[0];
         Assert.Equal(("/v1/predictions", null), (create.Path, create.Prefer));
@@ -117,7 +117,7 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
     public async Task A_rate_limited_create_is_retryable_after_the_vendors_delay()
     {
         _fake.Host.Create = CreateAnswer.RateLimited;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.RateLimited, true, TimeSpan.FromSeconds(3)), (error.Code, error.Retryable, error.RetryAfter));
         Assert.Single(_fake.Host.Calls);
     }
@@ -126,7 +126,7 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
     public async Task A_server_error_on_create_is_not_retried_because_the_prediction_may_exist()
     {
         _fake.Host.Create = CreateAnswer.ServerError;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.Unavailable, false), (error.Code, error.Retryable));
         Assert.Single(_fake.Host.Calls);
     }
@@ -135,7 +135,7 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
     public async Task Server_errors_while_polling_are_tolerated()
     {
         _fake.Host.FailingPolls = 3;
-        var clip = await Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct);
+        var clip = await Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct);
         Assert.True(_harness.Artifacts.Contains(clip.ArtifactHash));
         Assert.Equal(3 + 2 + 1, _fake.Host.Calls.Count(c => c.Path.StartsWith("/v1/predictions/", StringComparison.Ordinal)));
     }
@@ -144,7 +144,7 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
     public async Task An_nsfw_failure_is_a_content_rejection_that_is_never_retried()
     {
         _fake.Host.Ending = TaskEnding.Unsafe;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.ContentRejected, false), (error.Code, error.Retryable));
     }
 
@@ -152,7 +152,7 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
     public async Task An_input_flagged_at_create_is_a_content_rejection()
     {
         _fake.Host.Create = CreateAnswer.Unsafe;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.ContentRejected, false), (error.Code, error.Retryable));
     }
 
@@ -160,7 +160,7 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
     public async Task Other_failures_are_retryable_vendor_failures()
     {
         _fake.Host.Ending = TaskEnding.Fail;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.Failed, true), (error.Code, error.Retryable));
         Assert.Contains("CUDA out of memory", error.Message);
     }
@@ -169,14 +169,14 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
     public async Task Invalid_input_is_an_invalid_request()
     {
         _fake.Host.Create = CreateAnswer.BadRequest;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.InvalidRequest, false), (error.Code, error.Retryable));
     }
 
     [Fact]
     public async Task A_duration_longer_than_the_model_makes_fails_before_any_call()
     {
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(Shots.Job(seconds: 12), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(seconds: 12), new RecordedProgress(), Ct));
         Assert.Equal(ProviderErrors.InvalidRequest, error.Code);
         Assert.Empty(_fake.Host.Calls);
     }
@@ -186,7 +186,7 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
     {
         _fake.Host.Ending = TaskEnding.Never;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var generation = Provider.GenerateAsync(Shots.Job(), new RecordedProgress(), cts.Token);
+        var generation = Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), cts.Token);
         await Eventually.TrueAsync(() => _fake.Host.Calls.Count(c => c.Method == "GET") >= 2);
         await cts.CancelAsync();
 
@@ -200,7 +200,7 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
     {
         await using var harness = Harness(timeout: "00:00:00.300");
         _fake.Host.Ending = TaskEnding.Never;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(ReplicateProvider.ProviderName).GenerateAsync(Shots.Job(), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(ReplicateProvider.ProviderName).GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.Timeout, true), (error.Code, error.Retryable));
         Assert.Single(_fake.Host.Calls, c => c.Method == "POST" && c.Path.EndsWith("/cancel", StringComparison.Ordinal));
     }

@@ -133,13 +133,13 @@ public sealed class RecordedProgress : IProgress<ProviderProgress>
 /// Dispatch's vendor wiring (AddVendorSetB with the shared kit) in a service collection, configured by
 /// <c>Dispatch:Vendors:{name}:*</c> settings, with its own artifact store.
 /// </summary>
-public sealed class VendorHarness : IAsyncDisposable
+public sealed class VendorTestHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
     private readonly bool _ownsArtifacts;
 
-    private VendorHarness(ServiceProvider services, ArtifactStore artifacts, bool ownsArtifacts)
+    private VendorTestHost(ServiceProvider services, ArtifactStore artifacts, bool ownsArtifacts)
     {
         _services = services;
         Artifacts = artifacts;
@@ -154,7 +154,7 @@ public sealed class VendorHarness : IAsyncDisposable
     /// Settings are relative to <c>Dispatch:Vendors:{vendor}</c>. <paramref name="renderer"/> is the render service
     /// the mock uses; the HTTP vendors never call it, so by default it points nowhere.
     /// </summary>
-    public static VendorHarness Create(string vendor, IReadOnlyDictionary<string, string?> settings, Renderer.RendererClient? renderer = null, string? artifactRoot = null)
+    public static VendorTestHost Create(string vendor, IReadOnlyDictionary<string, string?> settings, Renderer.RendererClient? renderer = null, string? artifactRoot = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create($"Dispatch:Vendors:{vendor}:{s.Key}", s.Value)))
@@ -170,7 +170,7 @@ public sealed class VendorHarness : IAsyncDisposable
             .AddSingleton(renderer ?? new Renderer.RendererClient(GrpcChannel.ForAddress("http://127.0.0.1:9")))
             .AddVendorSetB()
             .BuildServiceProvider(validateScopes: true);
-        return new VendorHarness(services, artifacts, ownsArtifacts: artifactRoot is null);
+        return new VendorTestHost(services, artifacts, ownsArtifacts: artifactRoot is null);
     }
 
     public IVideoProvider Provider(string name) => _services.GetServices<IVideoProvider>().Single(p => p.Name == name);
@@ -190,7 +190,7 @@ public sealed class VendorHarness : IAsyncDisposable
     }
 }
 
-public static class Shots
+public static class ShotJobs
 {
     public static ShotJob Job(double seconds = 5, string aspect = "16:9", int width = 1280, int height = 720, long seed = 42,
         string? negative = "blurry, text", string? firstFrameClip = null, IReadOnlyList<string>? references = null, string? provider = null) =>
