@@ -1,11 +1,13 @@
 using System.Text.Json;
+using Ministudio.Compose.Audio;
 using Ministudio.Compose.Rendering;
+using Ministudio.Compose.Tests.Audio;
 using Ministudio.Contracts;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Compose.Tests;
 
-/// <summary>samples/timelines/showcase.json rendered end to end with stand-in speech and mixing.</summary>
+/// <summary>samples/timelines/showcase.json rendered end to end, with stand-in audio and with the service's own.</summary>
 public sealed class ShowcaseTests : IDisposable
 {
     private readonly Studio _studio = new();
@@ -79,6 +81,37 @@ public sealed class ShowcaseTests : IDisposable
         Assert.True(File.Exists(film.PosterPath));
         Assert.Equal((4 * 160, 3 * 90), await SizeOfAsync(film.SpritePath!));
         Assert.Contains("#EXT-X-ENDLIST", await File.ReadAllTextAsync(film.HlsPlaylistPath!, ct));
+    }
+
+    [Fact]
+    public async Task The_showcase_speaks_with_espeak_ducks_its_music_and_lands_on_the_loudness_target()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var assets = new Dictionary<string, string>();
+        for (var i = 1; i <= 5; i++)
+            assets[string.Concat(Enumerable.Repeat($"c{i}", 32))] = await _studio.AddAsync(await Clips.SolidAsync(_studio.Fixtures, "gray", 3));
+        assets[string.Concat(Enumerable.Repeat("1a", 32))] = await _studio.AddAsync(await Clips.StillAsync(_studio.Fixtures, 800, 800));
+        // A steady 9.5 kHz tone as the music bed: espeak puts next to no energy that high, so a narrow band around it
+        // hears the music alone, under speech and between speech.
+        var music = Path.Combine(_studio.Fixtures, "tone-bed.wav");
+        await FfmpegTool.RunAsync(["-f", "lavfi", "-i", "sine=f=9500:d=20:sample_rate=48000", "-ac", "2", music], ct);
+        assets[string.Concat(Enumerable.Repeat("ab", 32))] = await _studio.AddAsync(music);
+        var timeline = Sample(assets);
+        timeline = timeline with { Output = timeline.Output with { Quality = "draft", Hls = null, Sprite = null } };
+        using var audio = new SpeechServices();
+
+        var film = await _studio.RenderAsync(timeline, speech: audio.Synthesizer,
+            mixer: (IAudioMixer)audio.Provider.GetService(typeof(IAudioMixer))!);
+
+        Assert.Equal(15.5, (await Media.ProbeAsync(film.Path)).DurationSeconds, 0.1);
+        Assert.InRange(await AudioProbe.IntegratedLoudnessAsync(film.Path), -15, -13);
+        // The first narration starts at 1 s and speaks for about two seconds; the next starts at 8 s.
+        const string musicBand = "bandpass=f=9500:width_type=q:w=20";
+        var underSpeech = await AudioProbe.MeanVolumeAsync(film.Path, 1.5, 1.0, musicBand);
+        var betweenSpeech = await AudioProbe.MeanVolumeAsync(film.Path, 5.0, 2.0, musicBand);
+        Assert.True(underSpeech < betweenSpeech - 3, $"music under speech {underSpeech} dB, between speech {betweenSpeech} dB");
+        var srt = await File.ReadAllTextAsync(film.SrtPath!, ct);
+        Assert.StartsWith("1\n00:00:01,000 --> ", srt);
     }
 
     private static async Task<(int, int)> SizeOfAsync(string path)

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Ministudio.Gateway.RateLimiting;
+using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Gateway.Tests;
@@ -17,12 +18,18 @@ namespace Ministudio.Gateway.Tests;
 /// </summary>
 public sealed class RateLimitTests : IAsyncLifetime
 {
+    // Well-formed keys: the gateway refuses malformed ones before it asks prompt.
+    private static readonly string SmallKey = ApiKeys.Generate(ApiKeys.Test);
+    private static readonly string NoisyKey = ApiKeys.Generate(ApiKeys.Test);
+    private static readonly string QuietKey = ApiKeys.Generate(ApiKeys.Test);
+    private static readonly string DefaultKey = ApiKeys.Generate(ApiKeys.Test);
+
     private readonly Dictionary<string, (Guid Id, int? Limit)> _keys = new()
     {
-        ["ms_test_small"] = (Guid.NewGuid(), 10),
-        ["ms_test_noisy"] = (Guid.NewGuid(), 20),
-        ["ms_test_quiet"] = (Guid.NewGuid(), 1000),
-        ["ms_test_default"] = (Guid.NewGuid(), null),
+        [SmallKey] = (Guid.NewGuid(), 10),
+        [NoisyKey] = (Guid.NewGuid(), 20),
+        [QuietKey] = (Guid.NewGuid(), 1000),
+        [DefaultKey] = (Guid.NewGuid(), null),
     };
 
     private WebApplication _prompt = null!;
@@ -57,6 +64,8 @@ public sealed class RateLimitTests : IAsyncLifetime
         var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("services:prompt:http:0", _prompt.Urls.Single());
+            // No usage route is exercised here; the gateway only needs an address for its dispatch cluster.
+            web.UseSetting("services:dispatch:http:0", _prompt.Urls.Single());
             web.UseSetting("ConnectionStrings:redis", redis ?? _redis);
             web.UseSetting("Gateway:RateLimit:RequestsPerMinute", defaultLimit.ToString());
         });
@@ -78,7 +87,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         var allowedPerGateway = new int[2];
         for (var i = 0; i < 40; i++)
         {
-            if ((await Ping(gateways[i % 2], "ms_test_small")).StatusCode == HttpStatusCode.OK) allowedPerGateway[i % 2]++;
+            if ((await Ping(gateways[i % 2], SmallKey)).StatusCode == HttpStatusCode.OK) allowedPerGateway[i % 2]++;
         }
         var allowed = allowedPerGateway.Sum();
         TestContext.Current.TestOutputHelper?.WriteLine($"limit 10/min, 40 requests over two gateways: allowed {allowedPerGateway[0]} + {allowedPerGateway[1]}");
@@ -91,7 +100,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     public async Task A_spent_budget_answers_429_with_retry_after_and_ratelimit_headers()
     {
         var gateway = Gateway();
-        var first = await Ping(gateway, "ms_test_small");
+        var first = await Ping(gateway, SmallKey);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("10", first.Headers.GetValues("RateLimit-Limit").Single());
         Assert.Equal("9", first.Headers.GetValues("RateLimit-Remaining").Single());
@@ -100,7 +109,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         var sent = 1;
         do
         {
-            refused = await Ping(gateway, "ms_test_small");
+            refused = await Ping(gateway, SmallKey);
             sent++;
         }
         while (refused.StatusCode == HttpStatusCode.OK && sent < 50);
@@ -123,9 +132,9 @@ public sealed class RateLimitTests : IAsyncLifetime
         var quiet = new ConcurrentDictionary<HttpStatusCode, int>();
         // Tenant A sends 10x its per-minute limit while tenant B sends steadily alongside it, eight requests in flight each.
         var noisyLoad = Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) =>
-            noisy.AddOrUpdate((await Ping(gateway, "ms_test_noisy")).StatusCode, 1, (_, n) => n + 1));
+            noisy.AddOrUpdate((await Ping(gateway, NoisyKey)).StatusCode, 1, (_, n) => n + 1));
         var quietLoad = Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) =>
-            quiet.AddOrUpdate((await Ping(gateway, "ms_test_quiet")).StatusCode, 1, (_, n) => n + 1));
+            quiet.AddOrUpdate((await Ping(gateway, QuietKey)).StatusCode, 1, (_, n) => n + 1));
         await Task.WhenAll(noisyLoad, quietLoad);
 
         TestContext.Current.TestOutputHelper?.WriteLine(
@@ -139,7 +148,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Without_a_plan_limit_the_configured_default_applies()
     {
-        var response = await Ping(Gateway(defaultLimit: 7), "ms_test_default");
+        var response = await Ping(Gateway(defaultLimit: 7), DefaultKey);
         Assert.Equal("7", response.Headers.GetValues("RateLimit-Limit").Single());
     }
 
@@ -159,7 +168,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         var gateway = Gateway(redis: "127.0.0.1:1,connectTimeout=200");
         for (var i = 0; i < 15; i++)
         {
-            var response = await Ping(gateway, "ms_test_small");
+            var response = await Ping(gateway, SmallKey);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.False(response.Headers.Contains("RateLimit-Limit"));
         }

@@ -19,7 +19,9 @@ public sealed partial class TenantIsolationTests : IAsyncLifetime
     private PromptApp _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => _app = await PromptApp.StartAsync();
+    // Webhook URLs pass the SSRF guard at registration; this test registers one on loopback, never delivered to.
+    public async ValueTask InitializeAsync() =>
+        _app = await PromptApp.StartAsync(new Dictionary<string, string> { ["Networking:Ssrf:AllowLoopback"] = "true" });
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
@@ -82,8 +84,16 @@ public sealed partial class TenantIsolationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
         var sha = (await uploaded.Content.ReadFromJsonAsync<JsonObject>(Ct))!["sha256"]!.GetValue<string>();
 
+        var webhook = new { url = "http://127.0.0.1:9/hooks", events = new[] { "job.succeeded" } };
+        var batchLines = new StringContent(JsonSerializer.Serialize(FilmSamples.ThreeShots(), JsonSerializerOptions.Web) + "\n");
+        batchLines.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        var batch = await owner.PostAsync("/v1/batches", batchLines, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, batch.StatusCode);
+
         return new Dictionary<string, Resource>
         {
+            ["/v1/webhooks/"] = new(await CreateAsync("/v1/webhooks", webhook), Guid.NewGuid().ToString(), webhook),
+            ["/v1/batches/"] = new((await batch.Content.ReadFromJsonAsync<JsonObject>(Ct))!["batch"]!["id"]!.ToString(), Guid.NewGuid().ToString(), null),
             ["/v1/jobs/"] = new(await CreateAsync("/v1/films", FilmSamples.ThreeShots()), Guid.NewGuid().ToString(), null),
             ["/v1/characters/"] = new(await CreateAsync("/v1/characters", FilmSamples.Mira), Guid.NewGuid().ToString(), FilmSamples.Mira),
             ["/v1/environments/"] = new(await CreateAsync("/v1/environments", environment), Guid.NewGuid().ToString(), environment),

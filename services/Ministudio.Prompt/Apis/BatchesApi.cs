@@ -23,7 +23,8 @@ public static class BatchesApi
     public static IEndpointRouteBuilder MapBatchesApi(this IEndpointRouteBuilder app)
     {
         var batches = app.MapGroup("/v1/batches").WithTags("Batches");
-        batches.MapPost("", SubmitBatchAsync);
+        // The batch reader enforces Batches:MaxBodyBytes itself, with batch codes, as the body streams in.
+        batches.MapPost("", SubmitBatchAsync).WithMetadata(new DisableRequestSizeLimitAttribute());
         batches.MapGet("", ListBatchesAsync);
         batches.MapGet("/{id:guid}", GetBatchAsync).WithName(GetBatchRoute);
         batches.MapPost("/{id:guid}:cancel", CancelBatchAsync);
