@@ -109,18 +109,7 @@ public static class VendorCalls
         }
     }
 
-    /// <summary>Our snap rule for vendors with a fixed set of clip lengths: the closest one, the shorter on a tie.</summary>
-    public static int SnapDuration(double seconds, IReadOnlyList<int> allowed) =>
-        allowed.MinBy(d => (Math.Abs(d - seconds), d));
-
     /// <summary>Headers with credentials go only to the vendor's own host, never to a URL a response named elsewhere.</summary>
     public static bool SameHost(Uri a, Uri b) =>
         string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port && a.Scheme == b.Scheme;
-
-    /// <summary>Words vendors use in free-text failure reasons when their content filters refused a prompt or image.</summary>
-    public static bool SoundsLikeSafety(string? text) =>
-        text is not null && SafetyWords.Any(word => text.Contains(word, StringComparison.OrdinalIgnoreCase));
-
-    private static readonly string[] SafetyWords =
-        ["moderation", "safety", "content policy", "responsible ai", "usage guidelines", "prohibited", "nsfw"];
 }

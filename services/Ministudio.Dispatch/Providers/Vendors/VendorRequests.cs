@@ -1,51 +1,11 @@
 using System.Globalization;
-using System.Net;
 using System.Text.RegularExpressions;
 
 namespace Ministudio.Dispatch.Providers.Vendors;
 
-/// <summary>Request rules the HTTP adapters share: when a create call may be tried again, duration snapping, log progress.</summary>
+/// <summary>Request rules the HTTP adapters share: duration snapping, log progress, download links, safety refusals.</summary>
 public static partial class VendorRequests
 {
-    /// <summary>
-    /// Sends the call that makes the vendor start (and bill) a task. Its failure is retryable only when the vendor
-    /// provably did not accept it: a 429, a connection never made, or a failure <paramref name="classify"/> marks
-    /// retryable from the vendor's own words. A timeout, a dropped connection or a bare 5xx may hide an accepted task,
-    /// so those fail the shot instead of paying twice.
-    /// </summary>
-    public static async Task<HttpResponseMessage> CreateAsync(
-        HttpClient client, HttpRequestMessage request, string vendor, CancellationToken ct, Func<HttpStatusCode, string, ProviderException?>? classify = null)
-    {
-        HttpResponseMessage response;
-        try
-        {
-            response = await client.SendAsync(request, ct);
-        }
-        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError)
-        {
-            throw new ProviderException(ProviderErrors.Unavailable, $"{vendor} could not be reached: {ex.Message}", retryable: true, ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new ProviderException(ProviderErrors.Unavailable, $"{vendor} dropped the create call; the task may exist there: {ex.Message}", retryable: false, ex);
-        }
-        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
-        {
-            throw new ProviderException(ProviderErrors.Timeout, $"{vendor} did not answer the create call in time; the task may exist there.", retryable: false, ex);
-        }
-        if (response.IsSuccessStatusCode) return response;
-
-        using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (classify?.Invoke(response.StatusCode, body) is { } specific) throw specific;
-            var error = VendorResponses.FromStatus(vendor, response.StatusCode, body, VendorResponses.RetryAfterOf(response));
-            if (error.Retryable && error.Code != ProviderErrors.RateLimited)
-                throw new ProviderException(error.Code, error.Message + " (the task may exist at the vendor, so it is not retried)", retryable: false);
-            throw error;
-        }
-    }
-
     /// <summary>
     /// The shortest duration the vendor offers that is at least <paramref name="requested"/> seconds (the timeline
     /// trims, it cannot stretch); a longer request than the vendor makes is refused rather than cut short silently.
@@ -73,7 +33,7 @@ public static partial class VendorRequests
     public static HttpRequestMessage Download(string url, Uri apiBase, Action<HttpRequestMessage> authorize)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (request.RequestUri is { IsAbsoluteUri: true } absolute && Uri.Compare(absolute, apiBase, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+        if (request.RequestUri is { IsAbsoluteUri: true } absolute && VendorCalls.SameHost(absolute, apiBase))
             authorize(request);
         return request;
     }
@@ -85,6 +45,6 @@ public static partial class VendorRequests
     [GeneratedRegex(@"(\d{1,3})\s*%")]
     private static partial Regex Percentage();
 
-    [GeneratedRegex(@"nsfw|safety|sensitive|content[ _-]?policy|moderat|flagged|inappropriate|violat|risk control", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"nsfw|safety|sensitive|content[ _-]?policy|moderat|flagged|inappropriate|violat|risk control|responsible ai|usage guidelines|prohibited", RegexOptions.IgnoreCase)]
     private static partial Regex SafetyWords();
 }

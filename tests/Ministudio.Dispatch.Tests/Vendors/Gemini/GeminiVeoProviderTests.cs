@@ -33,11 +33,11 @@ public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServe
         Assert.StartsWith("ACTION: Mira", body.GetProperty("instances")[0].GetProperty("prompt").GetString());
         var parameters = body.GetProperty("parameters");
         Assert.Equal("16:9", parameters.GetProperty("aspectRatio").GetString());
-        Assert.Equal(4, parameters.GetProperty("durationSeconds").GetInt32());
+        Assert.Equal(6, parameters.GetProperty("durationSeconds").GetInt32());
         Assert.Equal("720p", parameters.GetProperty("resolution").GetString());
         Assert.Equal("blurry, text", parameters.GetProperty("negativePrompt").GetString());
         Assert.Equal(1, parameters.GetProperty("sampleCount").GetInt32());
-        Assert.Equal(4, clip.DurationSeconds);
+        Assert.Equal(6, clip.DurationSeconds);
         var download = Assert.Single(Fake.Requests, IsDownload);
         Assert.Equal(FakeGeminiServer.ApiKey, download.Header("x-goog-api-key"));
         Assert.Equal("?alt=media", download.Query);

@@ -29,10 +29,10 @@ public sealed class RunwayProviderTests : VendorContractTests<FakeRunwayServer>
         var body = create.Json();
         Assert.Equal("veo3.1_fast", body.GetProperty("model").GetString());
         Assert.Equal("1280:720", body.GetProperty("ratio").GetString());
-        Assert.Equal(4, body.GetProperty("duration").GetInt32());
+        Assert.Equal(6, body.GetProperty("duration").GetInt32());
         Assert.StartsWith("ACTION: Mira", body.GetProperty("promptText").GetString());
         Assert.False(body.TryGetProperty("seed", out _));
-        Assert.Equal(4, clip.DurationSeconds);
+        Assert.Equal(6, clip.DurationSeconds);
     }
 
     [Fact]

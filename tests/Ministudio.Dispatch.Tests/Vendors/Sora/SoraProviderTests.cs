@@ -34,9 +34,9 @@ public sealed class SoraProviderTests : VendorContractTests<FakeSoraServer>
         Assert.Contains("sora-2", text);
         Assert.Contains("ACTION: Mira walks", text);
         Assert.Contains("1280x720", text);
-        Assert.Contains("name=seconds\r\n\r\n8\r\n", text.Replace("Content-Type: text/plain; charset=utf-8\r\n", ""));
+        Assert.Contains("name=seconds\r\n\r\n12\r\n", text.Replace("Content-Type: text/plain; charset=utf-8\r\n", ""));
         Assert.DoesNotContain("input_reference", text);
-        Assert.Equal(8, clip.DurationSeconds);
+        Assert.Equal(12, clip.DurationSeconds);
         Assert.Equal(Fake.Video, Harness.Read(clip.ArtifactHash));
     }
 

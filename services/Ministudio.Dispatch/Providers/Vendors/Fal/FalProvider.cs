@@ -42,7 +42,7 @@ public sealed class FalProvider(
         Authorize(submit);
         progress.Report(new ProviderProgress(0, "submitting"));
         FalSubmitted submitted;
-        using (var response = await VendorRequests.CreateAsync(client, submit, ProviderName, ct, Classify))
+        using (var response = await VendorCalls.CreateAsync(client, submit, ProviderName, ct, Classify))
         {
             submitted = await response.Content.ReadFromJsonAsync<FalSubmitted>(ct)
                 ?? throw new ProviderException(ProviderErrors.BadOutput, "fal answered the submit with no request id.", retryable: false);

@@ -68,7 +68,7 @@ public sealed class KlingProvider(
         Authorize(create);
         progress.Report(new ProviderProgress(0, "submitting"));
         string taskId;
-        using (var response = await VendorRequests.CreateAsync(client, create, ProviderName, ct, (status, text) => Classify(status, text, creating: true)))
+        using (var response = await VendorCalls.CreateAsync(client, create, ProviderName, ct, (status, text) => Classify(status, text, creating: true)))
         {
             var envelope = await ReadAsync(response, creating: true, ct);
             taskId = envelope.Data?.TaskId ?? throw new ProviderException(ProviderErrors.BadOutput, "kling accepted the task without a task id.", retryable: false);

@@ -43,7 +43,7 @@ public sealed class LumaProvider(
             logger.LogWarning("luma takes no reference images for video; {Count} left out of job {JobId} shot {Shot}.", references.Count, shot.JobId, shot.ShotIndex);
 
         var model = _options.Model ?? DefaultModel;
-        var duration = VendorCalls.SnapDuration(request.DurationSeconds, Durations);
+        var duration = VendorRequests.SnapDuration(request.DurationSeconds, Durations, ProviderName);
         var body = new LumaGenerationRequest(
             request.Prompt, model, request.AspectRatio, ResolutionFor(request), $"{duration}s", Loop: false,
             Keyframes: await KeyframesAsync(request, ct), CallbackUrl: _options.CallbackUrl?.ToString());
@@ -110,7 +110,7 @@ public sealed class LumaProvider(
 
     /// <summary>Luma gives only free text: moderation wording is a content refusal, anything else may be tried again.</summary>
     public static ProviderException FromFailureReason(string? reason) =>
-        VendorCalls.SoundsLikeSafety(reason)
+        VendorRequests.IsSafetyRefusal(reason)
             ? new ProviderException(ProviderErrors.ContentRejected, $"luma refused the generation: {reason}", retryable: false)
             : new ProviderException(ProviderErrors.Failed, $"luma failed the generation: {reason}", retryable: true);
 
@@ -133,7 +133,7 @@ public sealed class LumaProvider(
         {
             detail = null;
         }
-        return status is not HttpStatusCode.TooManyRequests && VendorCalls.SoundsLikeSafety(detail)
+        return status is not HttpStatusCode.TooManyRequests && VendorRequests.IsSafetyRefusal(detail)
             ? new ProviderException(ProviderErrors.ContentRejected, $"luma refused the request: {detail}", retryable: false)
             : null;
     }

@@ -55,7 +55,7 @@ public sealed class MiniMaxProvider(
         Authorize(create);
         progress.Report(new ProviderProgress(0, "submitting"));
         string taskId;
-        using (var response = await VendorRequests.CreateAsync(client, create, ProviderName, ct))
+        using (var response = await VendorCalls.CreateAsync(client, create, ProviderName, ct))
         {
             var created = await response.Content.ReadFromJsonAsync<MiniMaxCreated>(ct);
             Check(created?.BaseResponse, creating: true);

@@ -34,7 +34,7 @@ public sealed class ReplicateProvider(
         Authorize(create);
         if (_options.WaitSeconds > 0) create.Headers.Add("Prefer", $"wait={Math.Clamp(_options.WaitSeconds, 1, 60)}");
         progress.Report(new ProviderProgress(0, "submitting"));
-        using var created = await VendorRequests.CreateAsync(client, create, ProviderName, ct, Classify);
+        using var created = await VendorCalls.CreateAsync(client, create, ProviderName, ct, Classify);
         var prediction = await ReadAsync(created, ct);
 
         var output = StateOf(prediction) switch

@@ -40,7 +40,7 @@ public sealed class RunwayProvider(
         var firstFrame = await inputs.FirstFrameAsync(request, ct);
         var model = firstFrame is null ? _options.TextToVideoModel : _options.Model ?? DefaultModel;
         var family = RunwayModels.For(model);
-        var duration = VendorCalls.SnapDuration(request.DurationSeconds, family.Durations);
+        var duration = VendorRequests.SnapDuration(request.DurationSeconds, family.Durations, ProviderName);
         var body = new RunwayGenerationRequest(
             model, request.Prompt, family.Ratio(request), duration,
             PromptImage: firstFrame?.ToDataUri(),
@@ -111,7 +111,7 @@ public sealed class RunwayProvider(
         {
             error = null;
         }
-        return status is not HttpStatusCode.TooManyRequests && VendorCalls.SoundsLikeSafety(error)
+        return status is not HttpStatusCode.TooManyRequests && VendorRequests.IsSafetyRefusal(error)
             ? new ProviderException(ProviderErrors.ContentRejected, $"runway refused the request: {error}", retryable: false)
             : null;
     }

@@ -34,7 +34,7 @@ public sealed class SoraProvider(
         var request = shot.Request;
         var model = _options.Model ?? DefaultModel;
         var size = SizeFor(request, model);
-        var seconds = VendorCalls.SnapDuration(request.DurationSeconds, Seconds);
+        var seconds = VendorRequests.SnapDuration(request.DurationSeconds, Seconds, ProviderName);
         // Sora conditions on one image, as the opening frame: the previous clip's last frame, else one reference image.
         var image = await inputs.FirstFrameAsync(request, ct) ?? (await inputs.ReferenceImagesAsync(request, ct)).FirstOrDefault();
 
@@ -138,7 +138,7 @@ public sealed class SoraProvider(
     }
 
     private static bool IsModeration(SoraError? error) =>
-        error?.Code is "moderation_blocked" or "sentinel_block" or "content_policy_violation" || VendorCalls.SoundsLikeSafety(error?.Message);
+        error?.Code is "moderation_blocked" or "sentinel_block" or "content_policy_violation" || VendorRequests.IsSafetyRefusal(error?.Message);
 
     private static SoraError? TryRead(string body)
     {

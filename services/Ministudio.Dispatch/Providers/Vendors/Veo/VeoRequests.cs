@@ -16,7 +16,7 @@ public static class VeoRequests
     private static readonly int[] Veo2Durations = [5, 6, 7, 8];
 
     public static int DurationFor(string model, double seconds) =>
-        VendorCalls.SnapDuration(seconds, model.StartsWith("veo-2", StringComparison.Ordinal) ? Veo2Durations : Veo3Durations);
+        VendorRequests.SnapDuration(seconds, model.StartsWith("veo-2", StringComparison.Ordinal) ? Veo2Durations : Veo3Durations, "veo");
 
     public static string AspectRatioFor(ShotRequest request, string vendor) => request.AspectRatio switch
     {
@@ -49,7 +49,7 @@ public static class VeoRequests
         // Google answers a bad API key with 400 INVALID_ARGUMENT (reason API_KEY_INVALID), not 401.
         if (error?.Message?.Contains("API key not valid", StringComparison.OrdinalIgnoreCase) == true)
             return new ProviderException(ProviderErrors.Unauthorized, $"{vendor} refused the API key: {error.Message}", retryable: false);
-        if (VendorCalls.SoundsLikeSafety(error?.Message))
+        if (VendorRequests.IsSafetyRefusal(error?.Message))
             return new ProviderException(ProviderErrors.ContentRejected, $"{vendor} refused the request: {error!.Message}", retryable: false);
         return null;
     }
@@ -58,7 +58,7 @@ public static class VeoRequests
     public static ProviderException FromOperationError(string vendor, GoogleStatus error)
     {
         var detail = $"{vendor} failed the operation ({error.Code}): {error.Message}";
-        if (VendorCalls.SoundsLikeSafety(error.Message)) return new ProviderException(ProviderErrors.ContentRejected, detail, retryable: false);
+        if (VendorRequests.IsSafetyRefusal(error.Message)) return new ProviderException(ProviderErrors.ContentRejected, detail, retryable: false);
         return error.Code switch
         {
             3 or 9 or 11 => new ProviderException(ProviderErrors.InvalidRequest, detail, retryable: false),
