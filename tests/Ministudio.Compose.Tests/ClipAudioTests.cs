@@ -93,6 +93,25 @@ public sealed class ClipAudioTests : IDisposable
     }
 
     [Fact]
+    public async Task Sounds_crossfade_across_a_transition()
+    {
+        var low = await _studio.AddAsync(await Clips.SoundingAsync(_studio.Fixtures, "red", 2, 1000));
+        var high = await _studio.AddAsync(await Clips.SoundingAsync(_studio.Fixtures, "blue", 2, 2000));
+        const string Around2kHz = "bandpass=f=2000:width_type=h:w=200";
+
+        // The second clip starts at 1.5 s, blending in over the first one's last half second.
+        var film = await _studio.RenderAsync(OneTrack(Draft(), Video(low, 0, 2), Video(high, 1.5, 2, new ClipTransition("fade", 0.5))));
+
+        var lowAlone = await AudioProbe.MeanVolumeAsync(film.Path, 0.5, 0.8, Around1kHz);
+        var lowFadingOut = await AudioProbe.MeanVolumeAsync(film.Path, 1.9, 0.1, Around1kHz);
+        var highFadingIn = await AudioProbe.MeanVolumeAsync(film.Path, 1.5, 0.1, Around2kHz);
+        var highAlone = await AudioProbe.MeanVolumeAsync(film.Path, 2.2, 1, Around2kHz);
+        Assert.True(lowAlone - lowFadingOut > 10, $"the outgoing tone fades out ({lowAlone:0.#} → {lowFadingOut:0.#} dB)");
+        Assert.True(highAlone - highFadingIn > 10, $"the incoming tone fades in ({highFadingIn:0.#} → {highAlone:0.#} dB)");
+        Assert.InRange(await AudioProbe.MeanVolumeAsync(film.Path, 2.2, 1, Around1kHz), double.NegativeInfinity, lowAlone - 20);
+    }
+
+    [Fact]
     public void A_video_clips_volume_is_validated()
     {
         var loud = OneTrack(Draft(), Video(new string('a', 64), 0) with { Volume = 5 });
