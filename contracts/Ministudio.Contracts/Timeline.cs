@@ -73,7 +73,8 @@ public sealed record TimelineTrack(IReadOnlyList<TimelineClip> Clips);
 /// not use are ignored. Asset is an artifact hash (video, image, audio). Length defaults to the rest of the source
 /// for video and to the speech for narration; Trim is the in-point in the source. Fit (crop, pad, smart) fills the
 /// frame, or a Scale × frame box at Position for picture-in-picture. Transition blends in from the previous clip
-/// on the same track, which must overlap this one by exactly the transition's duration.
+/// on the same track, which must overlap this one by exactly the transition's duration. Volume is the gain of an
+/// audio clip and of a video clip's own sound (0 mutes it).
 /// </summary>
 public sealed record TimelineClip(
     string Type,
@@ -253,7 +254,7 @@ public static class TimelineValidator
             if (clip.Colour is { } colour && !IsColour(colour)) add("timeline.invalid_colour", $"{path}.colour", "Colours are #RRGGBB or #RRGGBBAA.");
             if (!TimelineVocabulary.Styles.Contains(clip.Style ?? "")) add("timeline.invalid_style", $"{path}.style", "Title styles are plain and lower-third.");
         }
-        if (type is TimelineVocabulary.Audio && !(clip.Volume is >= 0 and <= 4)) add("timeline.invalid_volume", $"{path}.volume", "Volume runs from 0 to 4.");
+        if (type is TimelineVocabulary.Audio or TimelineVocabulary.Video && !(clip.Volume is >= 0 and <= 4)) add("timeline.invalid_volume", $"{path}.volume", "Volume runs from 0 to 4.");
         if (type is TimelineVocabulary.Narration && clip.Voice is { } voice && !IsVoice(voice))
             add("timeline.invalid_voice", $"{path}.voice", "A voice is engine:voice in letters, digits, '-', '_' and '.'.");
         if (clip.Transition is { } transition)

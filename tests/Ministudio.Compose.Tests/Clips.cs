@@ -28,6 +28,17 @@ internal static class Clips
         return path;
     }
 
+    /// <summary>A solid clip with a sound track: a sine of one frequency, or one that jumps from the first to the second at 1 s.</summary>
+    public static async Task<string> SoundingAsync(string folder, string colour, double seconds, double frequency, double? after1s = null, int width = 640, int height = 360)
+    {
+        var path = Path.Combine(folder, $"{colour}-{seconds}s-{width}x{height}-{frequency}-{after1s}Hz.mp4");
+        var pitch = after1s is { } then ? $"if(lt(t,1),{Seconds(frequency)},{Seconds(then)})" : Seconds(frequency);
+        await FfmpegTool.RunAsync(["-f", "lavfi", "-i", $"color=c={colour}:s={width}x{height}:r=24:d={Seconds(seconds)}",
+            "-f", "lavfi", "-i", $"aevalsrc='0.25*sin(2*PI*{pitch}*t)':s=48000:d={Seconds(seconds)}",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2", path]);
+        return path;
+    }
+
     private static async Task<string> EncodeAsync(string source, string path)
     {
         await FfmpegTool.RunAsync(["-f", "lavfi", "-i", source, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path]);

@@ -11,9 +11,13 @@ public sealed class CompositionException(string code, string message, Exception?
     public string Code { get; } = code;
 }
 
-/// <summary>What ffprobe says about a media file; the video fields are empty when it has no video stream.</summary>
+/// <summary>
+/// What ffprobe says about a media file; the video fields are empty when it has no video stream. AudioFormat is the
+/// first audio stream's codec, sample rate and channel count ("aac/48000/2"), null when there is no audio.
+/// </summary>
 public sealed record MediaInfo(
-    double DurationSeconds, string? Codec, int Width, int Height, string? PixelFormat, string? FrameRate, string? TimeBase, bool HasAudio)
+    double DurationSeconds, string? Codec, int Width, int Height, string? PixelFormat, string? FrameRate, string? TimeBase, bool HasAudio,
+    string? AudioFormat = null)
 {
     public bool HasVideo => Codec is not null;
 
@@ -76,7 +80,7 @@ public static class Ffmpeg
             UseShellExecute = false,
         };
         foreach (var argument in (string[])["-v", "error", .. LocalOnly, "-show_entries",
-                     "stream=codec_type,codec_name,width,height,pix_fmt,r_frame_rate,time_base:format=duration", "-of", "json", name])
+                     "stream=codec_type,codec_name,width,height,pix_fmt,r_frame_rate,time_base,sample_rate,channels:format=duration", "-of", "json", name])
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start) ?? throw new CompositionException("compose.ffmpeg_failed", "ffprobe did not start.");
         await using var kill = ct.Register(() => Kill(process));
@@ -91,17 +95,23 @@ public static class Ffmpeg
         var duration = root.TryGetProperty("format", out var format) && format.TryGetProperty("duration", out var d)
             && double.TryParse(d.GetString(), CultureInfo.InvariantCulture, out var seconds) ? seconds : 0;
         JsonElement? video = null;
+        string? audioFormat = null;
         var hasAudio = false;
         foreach (var stream in root.TryGetProperty("streams", out var streams) ? streams.EnumerateArray() : default)
         {
             var type = stream.TryGetProperty("codec_type", out var t) ? t.GetString() : null;
             if (type == "video" && video is null) video = stream.Clone();
+            if (type == "audio" && !hasAudio)
+                audioFormat = $"{Field(stream, "codec_name")}/{Field(stream, "sample_rate")}/{Field(stream, "channels")}";
             hasAudio |= type == "audio";
         }
         string? Text(string property) => video is { } v && v.TryGetProperty(property, out var value) ? value.GetString() : null;
         int Number(string property) => video is { } v && v.TryGetProperty(property, out var value) ? value.GetInt32() : 0;
-        return new MediaInfo(duration, Text("codec_name"), Number("width"), Number("height"), Text("pix_fmt"), Text("r_frame_rate"), Text("time_base"), hasAudio);
+        return new MediaInfo(duration, Text("codec_name"), Number("width"), Number("height"), Text("pix_fmt"), Text("r_frame_rate"), Text("time_base"), hasAudio, audioFormat);
     }
+
+    private static string Field(JsonElement stream, string property) =>
+        stream.TryGetProperty(property, out var value) ? value.ToString() : "";
 
     public static string Number(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
 

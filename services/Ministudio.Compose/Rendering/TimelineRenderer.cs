@@ -115,15 +115,26 @@ public sealed class TimelineRenderer(ComposeOptions options, ISpeechSynthesizer?
         if (burn || titles.Count > 0) await WriteFontAsync(folder, ct);
         for (var i = 0; i < titles.Count; i++) await File.WriteAllTextAsync(Path.Combine(folder, $"title-{i:000}.txt"), titles[i].Clip.Text, ct);
 
+        // A video clip's own sound is heard unless muted; a copied film keeps it as it is when nothing else is heard.
+        var otherAudio = narrations.Count > 0 || sounds.Count > 0 || timeline.Soundtrack is not null;
+        var heard = visuals.Where(v => v.Clip.Type == TimelineVocabulary.Video && v.Info.HasAudio && v.Clip.Volume > 0).ToList();
+        var copyClipAudio = heard.Count > 0 && !otherAudio;
+        var streamCopy = CanStreamCopy(timeline, visuals, burn) && (heard.Count == 0 || SameAudio(visuals))
+            && !(copyClipAudio && visuals.Any(v => v.Clip.Volume != 1));
+
         string? audio = null;
-        if (narrations.Count > 0 || sounds.Count > 0 || timeline.Soundtrack is not null)
-            audio = await MixAsync(timeline, assets, narrations, sounds, duration, folder, ct);
+        IReadOnlyList<PlacedAudio> clipSounds = [];
+        if (!(streamCopy && copyClipAudio))
+        {
+            clipSounds = await ExtractClipAudioAsync(heard, visuals, folder, ct);
+            if (otherAudio || (clipSounds.Count > 0 && mixer is not null))
+                audio = await MixAsync(timeline, assets, narrations, sounds, clipSounds, duration, folder, ct);
+        }
 
         var film = Path.Combine(folder, "film.mp4");
-        var streamCopy = CanStreamCopy(timeline, visuals, burn);
         var arguments = streamCopy
-            ? await StreamCopyArgumentsAsync(visuals, audio, folder, ct)
-            : EncodeArguments(timeline, visuals, titles.Select(t => t.Clip).ToList(), burn, audio, duration);
+            ? await StreamCopyArgumentsAsync(visuals, audio, copyClipAudio, folder, ct)
+            : EncodeArguments(timeline, visuals, titles.Select(t => t.Clip).ToList(), burn, audio, duration, audio is null ? clipSounds : []);
         await Ffmpeg.RunAsync(arguments, folder, duration, progress, ct);
         var filmDuration = (await Ffmpeg.ProbeAsync("film.mp4", folder, ct)).DurationSeconds;
 
@@ -180,6 +191,10 @@ public sealed class TimelineRenderer(ComposeOptions options, ISpeechSynthesizer?
         return first.Width == timeline.Output.Width && first.Height == timeline.Output.Height && Math.Abs(first.FramesPerSecond - timeline.Output.Fps) < 0.01;
     }
 
+    /// <summary>Every clip has a sound track and all of them share codec, sample rate and channels: concat can copy them.</summary>
+    private static bool SameAudio(IReadOnlyList<PlacedVisual> visuals) =>
+        visuals.All(v => v.Info.HasAudio) && visuals.Select(v => v.Info.AudioFormat).Distinct().Count() == 1;
+
     /// <summary>
     /// The concat demuxer in safe mode (no absolute paths, no protocols, no names starting with a dot) reading only
     /// files: even a list that is not ours could not name anything outside the job folder.
@@ -187,7 +202,7 @@ public sealed class TimelineRenderer(ComposeOptions options, ISpeechSynthesizer?
     public static readonly IReadOnlyList<string> ConcatInput = ["-f", "concat", "-safe", "1", .. Ffmpeg.LocalOnly];
 
     /// <summary>The concat demuxer over a list this code writes: generated relative names only, safe mode on.</summary>
-    private async Task<IReadOnlyList<string>> StreamCopyArgumentsAsync(IReadOnlyList<PlacedVisual> visuals, string? audio, string folder, CancellationToken ct)
+    private async Task<IReadOnlyList<string>> StreamCopyArgumentsAsync(IReadOnlyList<PlacedVisual> visuals, string? audio, bool copyClipAudio, string folder, CancellationToken ct)
     {
         var list = new StringBuilder("ffconcat version 1.0\n");
         foreach (var visual in visuals.OrderBy(v => v.Clip.Start)) list.Append(CultureInfo.InvariantCulture, $"file {visual.Input}\n");
@@ -196,6 +211,7 @@ public sealed class TimelineRenderer(ComposeOptions options, ISpeechSynthesizer?
         if (audio is not null) arguments.AddRange([.. Ffmpeg.LocalOnly, "-i", audio]);
         arguments.AddRange(["-map", "0:v:0", "-c:v", "copy"]);
         if (audio is not null) arguments.AddRange(["-map", "1:a:0", "-c:a", "aac", "-b:a", "192k"]);
+        else if (copyClipAudio) arguments.AddRange(["-map", "0:a:0", "-c:a", "copy"]);
         arguments.AddRange(["-movflags", "+faststart", "-fs", MaxBytes, "film.mp4"]);
         return arguments;
     }
@@ -203,9 +219,11 @@ public sealed class TimelineRenderer(ComposeOptions options, ISpeechSynthesizer?
     /// <summary>
     /// One pass: every visual clip is fitted to the frame (or its picture-in-picture box), moved, faded and made
     /// translucent; clips of a track are chained with xfade (transition), concat (back to back) or transparent padding
-    /// (gaps); tracks are overlaid in order on a black canvas; titles and burned captions are drawn on top.
+    /// (gaps); tracks are overlaid in order on a black canvas; titles and burned captions are drawn on top. The sound is
+    /// the mixed track when there is one; otherwise the clips' own sounds are placed (adelay) and summed (amix) here.
     /// </summary>
-    public IReadOnlyList<string> EncodeArguments(Timeline timeline, IReadOnlyList<PlacedVisual> visuals, IReadOnlyList<TimelineClip> titles, bool burnCaptions, string? audio, double duration)
+    public IReadOnlyList<string> EncodeArguments(Timeline timeline, IReadOnlyList<PlacedVisual> visuals, IReadOnlyList<TimelineClip> titles, bool burnCaptions,
+        string? audio, double duration, IReadOnlyList<PlacedAudio>? unmixedSounds = null)
     {
         var output = timeline.Output;
         var fps = Ffmpeg.Number(output.Fps);
@@ -225,6 +243,19 @@ public sealed class TimelineRenderer(ComposeOptions options, ISpeechSynthesizer?
         }
 
         if (audio is not null) arguments.AddRange([.. Ffmpeg.LocalOnly, "-i", audio]);
+        var unmixed = audio is null ? unmixedSounds ?? [] : [];
+        if (unmixed.Count > 0)
+        {
+            var placed = new StringBuilder();
+            for (var k = 0; k < unmixed.Count; k++)
+            {
+                arguments.AddRange([.. Ffmpeg.LocalOnly, "-i", Path.GetFileName(unmixed[k].Path)]);
+                var delay = (long)Math.Round(unmixed[k].StartSeconds * 1000);
+                graph.Add($"[{visuals.Count + k}:a]volume={Ffmpeg.Number(unmixed[k].Volume)},adelay=delays={delay}:all=1[s{k}]");
+                placed.Append(CultureInfo.InvariantCulture, $"[s{k}]");
+            }
+            graph.Add($"{placed}amix=inputs={unmixed.Count}:duration=longest:normalize=0,apad[audio]");
+        }
 
         var layer = "canvas";
         foreach (var track in visuals.Select((visual, index) => (visual, index)).GroupBy(entry => entry.visual.Track).OrderBy(group => group.Key))
@@ -264,6 +295,7 @@ public sealed class TimelineRenderer(ComposeOptions options, ISpeechSynthesizer?
 
         arguments.AddRange(["-filter_complex", string.Join(';', graph), "-map", "[video]"]);
         if (audio is not null) arguments.AddRange(["-map", $"{visuals.Count}:a:0", "-c:a", "aac", "-b:a", "192k"]);
+        else if (unmixed.Count > 0) arguments.AddRange(["-map", "[audio]", "-c:a", "aac", "-b:a", "192k"]);
         var quality = Quality.Of(output);
         arguments.AddRange(["-c:v", "libx264", "-preset", quality.Preset, "-crf", quality.Crf.ToString(CultureInfo.InvariantCulture),
             "-maxrate", $"{quality.MaxrateKbps}k", "-bufsize", $"{quality.MaxrateKbps * 2}k", "-pix_fmt", "yuv420p", "-r", fps]);
@@ -373,10 +405,11 @@ public sealed class TimelineRenderer(ComposeOptions options, ISpeechSynthesizer?
     }
 
     private async Task<string> MixAsync(Timeline timeline, IReadOnlyDictionary<string, LinkedAsset> assets,
-        IReadOnlyList<(TimelineClip Clip, SpeechClip Speech, double Length)> narrations, IReadOnlyList<TimelineClip> sounds, double duration, string folder, CancellationToken ct)
+        IReadOnlyList<(TimelineClip Clip, SpeechClip Speech, double Length)> narrations, IReadOnlyList<TimelineClip> sounds,
+        IReadOnlyList<PlacedAudio> clipSounds, double duration, string folder, CancellationToken ct)
     {
         var audioMixer = mixer ?? throw AudioUnavailable();
-        var placedSounds = new List<PlacedAudio>();
+        var placedSounds = new List<PlacedAudio>(clipSounds);
         for (var i = 0; i < sounds.Count; i++)
         {
             var sound = sounds[i];
@@ -403,6 +436,36 @@ public sealed class TimelineRenderer(ComposeOptions options, ISpeechSynthesizer?
         if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
             throw new CompositionException("compose.audio_failed", "The audio mixer wrote its track outside the job folder.");
         return relative;
+    }
+
+    /// <summary>
+    /// Cuts each heard video clip's sound to the part its picture plays (trim, length) as 48 kHz stereo WAV, to be placed
+    /// at the clip's start. Across a transition the outgoing sound fades out and the incoming one fades in (afade) over
+    /// the transition's duration, so the two overlap as a crossfade.
+    /// </summary>
+    private async Task<IReadOnlyList<PlacedAudio>> ExtractClipAudioAsync(IReadOnlyList<PlacedVisual> heard, IReadOnlyList<PlacedVisual> visuals, string folder, CancellationToken ct)
+    {
+        var placed = new List<PlacedAudio>();
+        for (var i = 0; i < heard.Count; i++)
+        {
+            var visual = heard[i];
+            var clip = visual.Clip;
+            var fades = new List<string>();
+            if (clip.Transition is { } incoming) fades.Add($"afade=t=in:d={Ffmpeg.Number(incoming.Duration)}");
+            var outgoing = visuals.FirstOrDefault(v => v.Track == visual.Track && v.Clip.Transition is { } t && Math.Abs(v.Clip.Start + t.Duration - visual.End) < Tolerance);
+            if (outgoing?.Clip.Transition is { } next)
+                fades.Add($"afade=t=out:st={Ffmpeg.Number(visual.Length - next.Duration)}:d={Ffmpeg.Number(next.Duration)}");
+
+            var cut = $"clip-audio-{i:000}.wav";
+            List<string> arguments = ["-threads", Threads];
+            if (clip.Trim > 0) arguments.AddRange(["-ss", Ffmpeg.Number(clip.Trim)]);
+            arguments.AddRange(["-t", Ffmpeg.Number(visual.Length), .. Ffmpeg.LocalOnly, "-i", visual.Input, "-map", "0:a:0", "-vn"]);
+            if (fades.Count > 0) arguments.AddRange(["-af", string.Join(',', fades)]);
+            arguments.AddRange(["-ac", "2", "-ar", "48000", "-fs", MaxBytes, cut]);
+            await Ffmpeg.RunAsync(arguments, folder, 0, null, ct);
+            placed.Add(new PlacedAudio(Path.Combine(folder, cut), clip.Start, clip.Volume));
+        }
+        return placed;
     }
 
     /// <summary>A stored asset linked into the job folder under a generated name, with what ffprobe says about it.</summary>

@@ -59,6 +59,15 @@ internal static partial class AudioProbe
             stream.GetProperty("duration_ts").GetInt64());
     }
 
+    /// <summary>How long the first audio stream runs, in seconds; null when the file has none.</summary>
+    public static async Task<double?> AudioSecondsAsync(string path)
+    {
+        var json = await RunAsync("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=duration", "-of", "json", path], stdout: true);
+        using var document = JsonDocument.Parse(json);
+        var streams = document.RootElement.GetProperty("streams");
+        return streams.GetArrayLength() == 0 ? null : double.Parse(streams[0].GetProperty("duration").GetString()!, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Encodes lavfi audio into a file, returning its path.</summary>
     public static async Task<string> RunToFileAsync(string path, params string[] arguments)
     {
