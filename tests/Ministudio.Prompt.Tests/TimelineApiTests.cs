@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Contracts;
@@ -63,6 +64,13 @@ public sealed class TimelineApiTests : IAsyncLifetime
         return (problem.RootElement.GetProperty("code").GetString()!, errors);
     }
 
+    private static async Task<string> WithoutTraceIdAsync(HttpResponseMessage response)
+    {
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!.AsObject();
+        problem.Remove("traceId");
+        return problem.ToJsonString();
+    }
+
     [Fact]
     public async Task Invalid_timelines_answer_400_with_every_timeline_code()
     {
@@ -91,10 +99,8 @@ public sealed class TimelineApiTests : IAsyncLifetime
         var (code, errors) = await ValidationOf(foreign);
         Assert.Equal("timeline.asset_not_found", code);
         Assert.Equal([("$.tracks[0].clips[0].asset", "timeline.asset_not_found")], errors);
-        Assert.Equal(await ValidationOf(missing), await ValidationOf(foreign));
-        using var foreignBody = JsonDocument.Parse(await foreign.Content.ReadAsStringAsync(Ct));
-        using var missingBody = JsonDocument.Parse(await missing.Content.ReadAsStringAsync(Ct));
-        Assert.Equal(missingBody.RootElement.GetProperty("detail").GetString(), foreignBody.RootElement.GetProperty("detail").GetString());
+        // Byte for byte the same, but for the per-request trace id.
+        Assert.Equal(await WithoutTraceIdAsync(missing), await WithoutTraceIdAsync(foreign));
         Assert.DoesNotContain(acmeImage, await foreign.Content.ReadAsStringAsync(Ct));
 
         Assert.Equal(JobStatus.Running, (await JobOf(await PostAsync(_app.Acme, ImageWithTitle(acmeImage)))).Status);
