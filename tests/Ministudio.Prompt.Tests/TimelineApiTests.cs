@@ -172,6 +172,8 @@ public sealed class TimelineApiTests : IAsyncLifetime
         var reused = await PostAsync(_app.Acme, ImageWithTitle(image, "standard"), "cut-1");
         Assert.Equal(HttpStatusCode.Conflict, reused.StatusCode);
         Assert.Equal("idempotency.key_reused", await Problems.CodeOf(reused));
+        var retitled = await PostAsync(_app.Acme, ImageWithTitle(image), "cut-1", "?title=Other");
+        Assert.Equal("idempotency.key_reused", await Problems.CodeOf(retitled));
         Assert.Single(_app.Harness.Published.Select<ComposeFilm>(Ct));
     }
 

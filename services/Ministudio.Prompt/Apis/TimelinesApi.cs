@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ministudio.Contracts;
 using Ministudio.Prompt.Films;
@@ -25,6 +27,9 @@ public static class TimelinesApi
             return ApiProblems.Validation([new FieldError("title", "timeline.invalid_title", $"A title is 1 to {FilmValidator.MaxTitleLength} characters.")]);
         var (idempotency, invalidKey) = await FilmsApi.IdempotencyKeyOfAsync(context, ct);
         if (invalidKey is not null) return invalidKey;
+        // The key covers the title too: the same body under another title is another request.
+        if (idempotency is not null)
+            idempotency = idempotency with { RequestHash = SHA256.HashData([.. idempotency.RequestHash, .. Encoding.UTF8.GetBytes(title)]) };
         var (timeline, malformed) = await JsonBody.ReadAsync<Timeline>(context, "a timeline", ct);
         if (malformed is not null) return malformed;
 
