@@ -18,6 +18,7 @@ app.MapKeysApi();
 app.MapAdminApi();
 app.MapWebhooksApi();
 app.MapBatchesApi();
+app.MapTimelinesApi();
 
 app.Run();
 

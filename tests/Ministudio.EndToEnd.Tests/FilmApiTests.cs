@@ -193,6 +193,43 @@ public sealed class FilmApiTests(PlatformFixture platform)
             shots = Enumerable.Range(0, shots).Select(i => new { action = $"Ada waves, take {i}", durationSeconds }).ToArray(),
         });
 
+    [Fact]
+    public async Task An_uploaded_image_posted_as_a_timeline_composes_into_a_playable_mp4()
+    {
+        var client = platform.GatewayClient(platform.DevelopmentKey);
+        var png = Path.Combine(Path.GetTempPath(), $"ministudio-e2e-{Guid.NewGuid():N}.png");
+        using (var ffmpeg = System.Diagnostics.Process.Start("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480", "-frames:v", "1", png])!)
+        {
+            await ffmpeg.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, ffmpeg.ExitCode);
+        }
+        var image = new ByteArrayContent(await File.ReadAllBytesAsync(png, TestContext.Current.CancellationToken));
+        image.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        var uploaded = await client.PostAsync("/v1/images", image, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        var hash = (await uploaded.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["sha256"]!.GetValue<string>();
+
+        var timeline = $$"""
+            {
+              "output": { "aspect": "16:9", "resolution": 720, "fps": 24, "quality": "draft" },
+              "tracks": [
+                { "clips": [ { "type": "image", "start": 0, "length": 2, "asset": "{{hash}}", "motion": { "zoom": "in", "pan": "right", "amount": 0.2 } } ] },
+                { "clips": [ { "type": "title", "start": 0, "length": 2, "text": "Ministudio" } ] }
+              ]
+            }
+            """;
+        var accepted = await client.PostAsync("/v1/timelines?title=Upload%20teaser", Json(timeline), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var jobId = (await accepted.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["id"]!.GetValue<Guid>();
+
+        var (job, _) = await WaitForTerminalAsync(client, jobId);
+        Assert.Equal("succeeded", job["status"]!.GetValue<string>());
+        Assert.Empty(job["shots"]!.AsArray());
+        var info = await Media.ProbeAsync(await DownloadAsync(client, jobId));
+        Assert.Equal(("h264", 1280, 720), (info.Codec, info.Width, info.Height));
+        Assert.InRange(info.DurationSeconds, 2.0 - 0.2, 2.0 + 0.2);
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static async Task<(JsonObject Job, List<double> ProgressSeen)> WaitForTerminalAsync(HttpClient client, Guid jobId)

@@ -53,7 +53,7 @@ public static class FilmsApi
     public const int MaxIdempotencyKeyLength = 255;
 
     /// <summary>The request's Idempotency-Key with the SHA-256 of its body (the body stays readable).</summary>
-    private static async Task<(IdempotencyKey? Key, ProblemHttpResult? Problem)> IdempotencyKeyOfAsync(HttpContext context, CancellationToken ct)
+    internal static async Task<(IdempotencyKey? Key, ProblemHttpResult? Problem)> IdempotencyKeyOfAsync(HttpContext context, CancellationToken ct)
     {
         var key = context.Request.Headers[IdempotencyHeader].ToString();
         if (key.Length == 0) return (null, null);

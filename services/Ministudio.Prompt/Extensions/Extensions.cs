@@ -30,6 +30,7 @@ public static class Extensions
             throw new InvalidOperationException($"{AdminKeyFilter.KeySetting} must be at least {AdminKeyFilter.MinKeyLength} characters.");
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<JobStore>();
+        builder.Services.AddSingleton<TimelineJobs>();
         builder.Services.AddSingleton<LibraryStore>();
         builder.Services.AddSingleton<FilmResolver>();
         builder.Services.AddSingleton<ReferenceImages>();

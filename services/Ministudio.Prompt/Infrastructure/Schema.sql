@@ -221,3 +221,8 @@ CREATE TABLE IF NOT EXISTS batch_idempotency_keys (
 
 -- Whether a failed shot may succeed if tried again (ShotFailed.Retryable); batch results report it.
 ALTER TABLE shots ADD COLUMN IF NOT EXISTS retryable boolean NOT NULL DEFAULT false;
+
+-- A job posted as a timeline (POST /v1/timelines) has no shots; its timeline is kept so a throttled one can start later.
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS timeline jsonb;
+-- Timeline assets must be the tenant's own clips; this finds a shot by its clip.
+CREATE INDEX IF NOT EXISTS shots_by_artifact ON shots (artifact_hash) WHERE artifact_hash IS NOT NULL;

@@ -16,30 +16,37 @@ public static class JobQuota
 
     /// <summary>
     /// Starts the tenant's oldest throttled jobs while slots are free: each gets its continuity chains' first shots
-    /// queued in this transaction. Called whenever a job of the tenant ends, and by <see cref="JobQueueSweeper"/>.
+    /// (or, for a timeline job, its composition) queued in this transaction. Called whenever a job of the tenant ends, and by <see cref="JobQueueSweeper"/>.
     /// </summary>
     public static async Task<int> StartWaitingJobsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, CancellationToken ct)
     {
         var free = await FreeSlotsAsync(connection, transaction, tenantId, ct);
         if (free <= 0) return 0;
-        var started = new List<Guid>();
+        var started = new List<(Guid JobId, string? Timeline)>();
         // SKIP LOCKED: a throttled job being canceled right now is not started; the next one is.
+        // A timeline job has no shots: it goes straight to composing, as running (what FilmComposed expects).
         await using (var promote = new NpgsqlCommand(
             """
-            UPDATE jobs SET status = @queued, updated_at = now()
+            UPDATE jobs SET status = CASE WHEN timeline IS NULL THEN @queued ELSE @running END, updated_at = now()
             WHERE id IN (SELECT id FROM jobs WHERE tenant_id = @tenant AND status = @throttled
                          ORDER BY created_at, id LIMIT @free FOR UPDATE SKIP LOCKED)
-            RETURNING id
+            RETURNING id, timeline::text
             """, connection, transaction))
         {
             promote.Parameters.AddWithValue("queued", JobStatus.Queued);
+            promote.Parameters.AddWithValue("running", JobStatus.Running);
             promote.Parameters.AddWithValue("throttled", JobStatus.Throttled);
             promote.Parameters.AddWithValue("tenant", tenantId);
             promote.Parameters.AddWithValue("free", free);
             await using var reader = await promote.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) started.Add(reader.GetGuid(0));
+            while (await reader.ReadAsync(ct)) started.Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
         }
-        foreach (var jobId in started) await QueueChainStartsAsync(connection, transaction, tenantId, jobId, ct);
+        foreach (var (jobId, timeline) in started)
+        {
+            if (timeline is null) await QueueChainStartsAsync(connection, transaction, tenantId, jobId, ct);
+            else await TimelineJobs.EnqueueComposeAsync(connection, transaction, jobId, tenantId,
+                System.Text.Json.JsonSerializer.Deserialize<Timeline>(timeline, System.Text.Json.JsonSerializerOptions.Web)!, ct);
+        }
         return started.Count;
     }
 

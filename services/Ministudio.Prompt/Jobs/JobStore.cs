@@ -35,16 +35,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         var throttled = !await JobQuota.HasFreeSlotAsync(connection, transaction, tenantId, ct);
         await InsertJobAsync(connection, transaction, jobId, tenantId, spec, film, batchId: null, throttled, ct);
 
-        if (idempotency is not null)
-        {
-            await using var remember = new NpgsqlCommand(
-                "INSERT INTO idempotency_keys (tenant_id, key, request_hash, job_id) VALUES (@tenant, @key, @hash, @job)", connection, transaction);
-            remember.Parameters.AddWithValue("tenant", tenantId);
-            remember.Parameters.AddWithValue("key", idempotency.Key);
-            remember.Parameters.AddWithValue("hash", idempotency.RequestHash);
-            remember.Parameters.AddWithValue("job", jobId);
-            await remember.ExecuteNonQueryAsync(ct);
-        }
+        if (idempotency is not null) await RememberIdempotencyKeyAsync(connection, transaction, tenantId, idempotency, jobId, ct);
 
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
@@ -92,11 +83,24 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         }
     }
 
+    /// <summary>Within the job's transaction: the key now answers with this job.</summary>
+    internal static async Task RememberIdempotencyKeyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, IdempotencyKey idempotency, Guid jobId, CancellationToken ct)
+    {
+        await using var remember = new NpgsqlCommand(
+            "INSERT INTO idempotency_keys (tenant_id, key, request_hash, job_id) VALUES (@tenant, @key, @hash, @job)", connection, transaction);
+        remember.Parameters.AddWithValue("tenant", tenantId);
+        remember.Parameters.AddWithValue("key", idempotency.Key);
+        remember.Parameters.AddWithValue("hash", idempotency.RequestHash);
+        remember.Parameters.AddWithValue("job", jobId);
+        await remember.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>
     /// Within the job's transaction: a key being used by a request still in progress, a key used for another body, or
     /// a key whose job exists already (replayed). Null when the request may create its job. Keys live 24 hours.
     /// </summary>
-    private static async Task<(SubmitOutcome, Guid)?> CheckIdempotencyAsync(
+    internal static async Task<(SubmitOutcome, Guid)?> CheckIdempotencyAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, IdempotencyKey idempotency, CancellationToken ct)
     {
         NpgsqlCommand Command(string sql)
@@ -183,8 +187,10 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             }
         }
 
-        // Shots are nine tenths of the work, the final composition the last tenth.
-        var progress = status == JobStatus.Succeeded ? 1.0 : 0.9 * shots.Average(s => s.Progress) + 0.1 * composeProgress;
+        // Shots are nine tenths of the work, the final composition the last tenth; a timeline job (no shots) only composes.
+        var progress = status == JobStatus.Succeeded ? 1.0
+            : shots.Count == 0 ? composeProgress
+            : 0.9 * shots.Average(s => s.Progress) + 0.1 * composeProgress;
         return new JobView(
             jobId, title, status, stage, Math.Round(progress, 3), createdAt, updatedAt, shots, warnings,
             artifactHash is null ? null : new VideoView($"/v1/jobs/{jobId}/video", artifactHash, duration ?? 0),

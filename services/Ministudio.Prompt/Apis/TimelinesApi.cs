@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Ministudio.Contracts;
+using Ministudio.Prompt.Films;
+using Ministudio.Prompt.Jobs;
+using Ministudio.ServiceDefaults;
+
+namespace Ministudio.Prompt.Apis;
+
+/// <summary><c>POST /v1/timelines</c>: a tenant composes its own uploads, clips and films, laid out as a timeline.</summary>
+public static class TimelinesApi
+{
+    public static IEndpointRouteBuilder MapTimelinesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/v1").WithTags("Timelines").MapPost("/timelines", SubmitTimelineAsync);
+        return app;
+    }
+
+    /// <summary>Validates the timeline and its assets' ownership, stores a composing job and answers 202 with it.</summary>
+    public static async Task<Results<AcceptedAtRoute<JobView>, ProblemHttpResult>> SubmitTimelineAsync(
+        HttpContext context, TimelineJobs timelines, JobStore jobs, string? title, CancellationToken ct)
+    {
+        if (!TenantContext.TryGetTenantId(context, out var tenant)) return TenantContext.Missing();
+        title ??= TimelineJobs.DefaultTitle;
+        if (string.IsNullOrWhiteSpace(title) || title.Length > FilmValidator.MaxTitleLength)
+            return ApiProblems.Validation([new FieldError("title", "timeline.invalid_title", $"A title is 1 to {FilmValidator.MaxTitleLength} characters.")]);
+        var (idempotency, invalidKey) = await FilmsApi.IdempotencyKeyOfAsync(context, ct);
+        if (invalidKey is not null) return invalidKey;
+        // The key covers the title too: the same body under another title is another request.
+        if (idempotency is not null)
+            idempotency = idempotency with { RequestHash = SHA256.HashData([.. idempotency.RequestHash, .. Encoding.UTF8.GetBytes(title)]) };
+        var (timeline, malformed) = await JsonBody.ReadAsync<Timeline>(context, "a timeline", ct);
+        if (malformed is not null) return malformed;
+
+        var invalid = TimelineValidator.Validate(timeline);
+        if (invalid.Count > 0) return ApiProblems.Validation(invalid.Select(e => new FieldError(e.Path, e.Code, e.Message)).ToList());
+        var foreign = await timelines.FindForeignAssetsAsync(tenant, timeline!, ct);
+        if (foreign.Count > 0) return ApiProblems.Validation(foreign);
+
+        var (outcome, jobId) = await timelines.CreateAsync(tenant, title, timeline!, idempotency, ct);
+        switch (outcome)
+        {
+            case SubmitOutcome.InFlight:
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency.in_flight", "A request with this Idempotency-Key is still being processed.");
+            case SubmitOutcome.KeyReused:
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency.key_reused", "This Idempotency-Key was used with a different request body.");
+            case SubmitOutcome.Replayed:
+                context.Response.Headers["Idempotent-Replayed"] = "true";
+                break;
+        }
+        var job = await jobs.FindAsync(tenant, jobId, ct);
+        return TypedResults.AcceptedAtRoute(job!, JobsApi.GetJobRoute, new { id = jobId });
+    }
+}

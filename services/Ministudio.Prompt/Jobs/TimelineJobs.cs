@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Ministudio.Contracts;
+using Ministudio.Prompt.Infrastructure;
+using Ministudio.ServiceDefaults;
+using Npgsql;
+
+namespace Ministudio.Prompt.Jobs;
+
+/// <summary>
+/// Jobs posted as a finished timeline: no shots to render, only the composition. The timeline is stored on the job so
+/// a throttled one can be composed when a slot frees (<see cref="JobQuota"/>).
+/// </summary>
+public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outboxSignal)
+{
+    public const string DefaultTitle = "timeline";
+
+    /// <summary>
+    /// One error per asset that is not the tenant's own upload, clip or finished film. Another tenant's artifact gets
+    /// the same answer as a hash that exists nowhere, so the check reveals nothing about other tenants.
+    /// </summary>
+    public async Task<IReadOnlyList<FieldError>> FindForeignAssetsAsync(Guid tenantId, Timeline timeline, CancellationToken ct)
+    {
+        var assets = AssetsOf(timeline).ToList();
+        if (assets.Count == 0) return [];
+        var owned = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = dataSource.CreateCommand(
+            """
+            SELECT h FROM unnest(@hashes) AS h
+            WHERE EXISTS (SELECT 1 FROM tenant_artifacts a WHERE a.tenant_id = @tenant AND a.sha256 = h)
+               OR EXISTS (SELECT 1 FROM jobs j WHERE j.tenant_id = @tenant AND j.artifact_hash = h AND j.status = @succeeded)
+               OR EXISTS (SELECT 1 FROM shots s JOIN jobs j ON j.id = s.job_id WHERE j.tenant_id = @tenant AND s.artifact_hash = h)
+            """))
+        {
+            command.Parameters.AddWithValue("hashes", assets.Select(a => a.Hash).Distinct().ToArray());
+            command.Parameters.AddWithValue("tenant", tenantId);
+            command.Parameters.AddWithValue("succeeded", JobStatus.Succeeded);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) owned.Add(reader.GetString(0));
+        }
+        return assets.Where(a => !owned.Contains(a.Hash))
+            .Select(a => new FieldError(a.Path, "timeline.asset_not_found", "No uploaded image, clip or film of yours has this hash."))
+            .ToList();
+    }
+
+    /// <summary>The artifact hashes a (validated) timeline reads, with the JSON path of each, as the validator names them.</summary>
+    private static IEnumerable<(string Path, string Hash)> AssetsOf(Timeline timeline)
+    {
+        if (timeline.Soundtrack is { Asset: { } music }) yield return ("$.soundtrack.asset", music);
+        for (var t = 0; t < timeline.Tracks.Count; t++)
+        {
+            var clips = timeline.Tracks[t].Clips;
+            for (var c = 0; c < clips.Count; c++)
+            {
+                // Only the types that read their asset: the others ignore the field.
+                if (clips[c] is { Type: TimelineVocabulary.Video or TimelineVocabulary.Image or TimelineVocabulary.Audio, Asset: { } asset })
+                    yield return ($"$.tracks[{t}].clips[{c}].asset", asset);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stores a shotless job composing the timeline and, atomically, queues its ComposeFilm — or stores it throttled
+    /// when the plan's concurrent-job quota is full. Idempotency-Key semantics are those of films.
+    /// </summary>
+    public async Task<(SubmitOutcome Outcome, Guid JobId)> CreateAsync(
+        Guid tenantId, string title, Timeline timeline, IdempotencyKey? idempotency, CancellationToken ct)
+    {
+        var jobId = Guid.CreateVersion7();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (idempotency is not null && await JobStore.CheckIdempotencyAsync(connection, transaction, tenantId, idempotency, ct) is { } earlier)
+            return earlier;
+        var throttled = !await JobQuota.HasFreeSlotAsync(connection, transaction, tenantId, ct);
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO jobs (id, tenant_id, title, status, stage, spec, timeline)
+            VALUES (@id, @tenant, @title, @status, @composing, '{}', @timeline)
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue("id", jobId);
+            insert.Parameters.AddWithValue("tenant", tenantId);
+            insert.Parameters.AddWithValue("title", title);
+            insert.Parameters.AddWithValue("status", throttled ? JobStatus.Throttled : JobStatus.Running);
+            insert.Parameters.AddWithValue("composing", JobStage.Composing);
+            insert.Parameters.Add(new NpgsqlParameter("timeline", NpgsqlTypes.NpgsqlDbType.Jsonb)
+                { Value = JsonSerializer.Serialize(timeline, JsonSerializerOptions.Web) });
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        if (!throttled) await EnqueueComposeAsync(connection, transaction, jobId, tenantId, timeline, ct);
+        if (idempotency is not null) await JobStore.RememberIdempotencyKeyAsync(connection, transaction, tenantId, idempotency, jobId, ct);
+        await transaction.CommitAsync(ct);
+        outboxSignal.Notify();
+        return (SubmitOutcome.Created, jobId);
+    }
+
+    /// <summary>Within the caller's transaction: compose the timeline (there are no clips of shots to join).</summary>
+    internal static Task EnqueueComposeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, Guid tenantId, Timeline timeline, CancellationToken ct) =>
+        Outbox.EnqueueAsync(connection, transaction,
+            new ComposeFilm(jobId, tenantId, [], JobStore.Transition, JobStore.TransitionSeconds, timeline), ct);
+}
