@@ -100,8 +100,9 @@ public sealed class ShowcaseTests : IDisposable
         timeline = timeline with { Output = timeline.Output with { Quality = "draft", Hls = null, Sprite = null } };
         using var audio = new SpeechServices();
 
+        // A generous cap: the cap is a safety stop, not a speed test, and a shared CI machine can be slow.
         var film = await _studio.RenderAsync(timeline, speech: audio.Synthesizer,
-            mixer: (IAudioMixer)audio.Provider.GetService(typeof(IAudioMixer))!);
+            mixer: (IAudioMixer)audio.Provider.GetService(typeof(IAudioMixer))!, options: new ComposeOptions(TimeSpan.FromMinutes(10), 2));
 
         Assert.Equal(15.5, (await Media.ProbeAsync(film.Path)).DurationSeconds, 0.1);
         Assert.InRange(await AudioProbe.IntegratedLoudnessAsync(film.Path), -15, -13);
