@@ -9,12 +9,11 @@ namespace Ministudio.Gateway.Authentication;
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ILogger<ApiKeyMiddleware> logger)
 {
-    public const string TenantHeader = "X-Tenant-Id";
     public const string TenantItem = "ministudio.tenant";
 
     public async Task InvokeAsync(HttpContext context, ApiKeyResolver resolver)
     {
-        context.Request.Headers.Remove(TenantHeader);
+        context.Request.Headers.Remove(TenantContext.Header);
         if (!context.Request.Path.StartsWithSegments("/v1"))
         {
             await next(context);
@@ -55,7 +54,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ILogger<ApiKeyMiddlew
         }
 
         context.Items[TenantItem] = tenant;
-        context.Request.Headers[TenantHeader] = tenant.Id.ToString();
+        context.Request.Headers[TenantContext.Header] = tenant.Id.ToString();
         await next(context);
     }
 

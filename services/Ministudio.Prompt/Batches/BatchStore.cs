@@ -20,7 +20,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, JobStore jobs)
         var batchId = Guid.CreateVersion7();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (idempotency is not null && await CheckIdempotencyAsync(connection, transaction, tenantId, idempotency, ct) is { } earlier)
+        if (idempotency is not null && await IdempotencyKeys.CheckAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Batches, ct) is { } earlier)
             return earlier;
 
         await using (var insert = new NpgsqlCommand("INSERT INTO batches (id, tenant_id, on_invalid) VALUES (@id, @tenant, @onInvalid)", connection, transaction))
@@ -48,45 +48,9 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, JobStore jobs)
             await copy.CompleteAsync(ct);
         }
 
-        if (idempotency is not null)
-        {
-            await using var remember = new NpgsqlCommand(
-                "INSERT INTO batch_idempotency_keys (tenant_id, key, request_hash, batch_id) VALUES (@tenant, @key, @hash, @batch)", connection, transaction);
-            remember.Parameters.AddWithValue("tenant", tenantId);
-            remember.Parameters.AddWithValue("key", idempotency.Key);
-            remember.Parameters.AddWithValue("hash", idempotency.RequestHash);
-            remember.Parameters.AddWithValue("batch", batchId);
-            await remember.ExecuteNonQueryAsync(ct);
-        }
+        if (idempotency is not null) await IdempotencyKeys.RememberAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Batches, batchId, ct);
         await transaction.CommitAsync(ct);
         return (SubmitOutcome.Created, batchId);
-    }
-
-    /// <summary>As for films (24 hours, in flight, reused), with keys of their own: a batch key never replays a film.</summary>
-    private static async Task<(SubmitOutcome, Guid)?> CheckIdempotencyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, IdempotencyKey idempotency, CancellationToken ct)
-    {
-        NpgsqlCommand Command(string sql)
-        {
-            var command = new NpgsqlCommand(sql, connection, transaction);
-            command.Parameters.AddWithValue("tenant", tenantId);
-            command.Parameters.AddWithValue("key", idempotency.Key);
-            return command;
-        }
-
-        await using (var lockKey = Command("SELECT pg_try_advisory_xact_lock(hashtextextended(@tenant::text || '/batches/' || @key, 0))"))
-        {
-            if (await lockKey.ExecuteScalarAsync(ct) is not true) return (SubmitOutcome.InFlight, Guid.Empty);
-        }
-        await using (var expire = Command("DELETE FROM batch_idempotency_keys WHERE tenant_id = @tenant AND key = @key AND created_at < now() - interval '24 hours'"))
-        {
-            await expire.ExecuteNonQueryAsync(ct);
-        }
-        await using var find = Command("SELECT request_hash, batch_id FROM batch_idempotency_keys WHERE tenant_id = @tenant AND key = @key");
-        await using var reader = await find.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        var sameRequest = reader.GetFieldValue<byte[]>(0).AsSpan().SequenceEqual(idempotency.RequestHash);
-        return (sameRequest ? SubmitOutcome.Replayed : SubmitOutcome.KeyReused, reader.GetGuid(1));
     }
 
     /// <summary>Batches with their counts, newest first; <paramref name="batchId"/> narrows to one, <paramref name="before"/> pages.</summary>

@@ -30,12 +30,12 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         var jobId = Guid.CreateVersion7();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (idempotency is not null && await CheckIdempotencyAsync(connection, transaction, tenantId, idempotency, ct) is { } earlier)
+        if (idempotency is not null && await IdempotencyKeys.CheckAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Jobs, ct) is { } earlier)
             return earlier;
         var throttled = !await JobQuota.HasFreeSlotAsync(connection, transaction, tenantId, ct);
         await InsertJobAsync(connection, transaction, jobId, tenantId, spec, film, batchId: null, throttled, ct);
 
-        if (idempotency is not null) await RememberIdempotencyKeyAsync(connection, transaction, tenantId, idempotency, jobId, ct);
+        if (idempotency is not null) await IdempotencyKeys.RememberAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Jobs, jobId, ct);
 
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
@@ -81,49 +81,6 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             var startsChain = shot.Index == 0 || film.Shots[shot.Index - 1].Chain != shot.Chain;
             if (startsChain && !throttled) await Outbox.EnqueueAsync(connection, transaction, new RenderShot(jobId, tenantId, shot.Index, shot.Request), ct);
         }
-    }
-
-    /// <summary>Within the job's transaction: the key now answers with this job.</summary>
-    internal static async Task RememberIdempotencyKeyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, IdempotencyKey idempotency, Guid jobId, CancellationToken ct)
-    {
-        await using var remember = new NpgsqlCommand(
-            "INSERT INTO idempotency_keys (tenant_id, key, request_hash, job_id) VALUES (@tenant, @key, @hash, @job)", connection, transaction);
-        remember.Parameters.AddWithValue("tenant", tenantId);
-        remember.Parameters.AddWithValue("key", idempotency.Key);
-        remember.Parameters.AddWithValue("hash", idempotency.RequestHash);
-        remember.Parameters.AddWithValue("job", jobId);
-        await remember.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>
-    /// Within the job's transaction: a key being used by a request still in progress, a key used for another body, or
-    /// a key whose job exists already (replayed). Null when the request may create its job. Keys live 24 hours.
-    /// </summary>
-    internal static async Task<(SubmitOutcome, Guid)?> CheckIdempotencyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, IdempotencyKey idempotency, CancellationToken ct)
-    {
-        NpgsqlCommand Command(string sql)
-        {
-            var command = new NpgsqlCommand(sql, connection, transaction);
-            command.Parameters.AddWithValue("tenant", tenantId);
-            command.Parameters.AddWithValue("key", idempotency.Key);
-            return command;
-        }
-
-        await using (var lockKey = Command("SELECT pg_try_advisory_xact_lock(hashtextextended(@tenant::text || '/' || @key, 0))"))
-        {
-            if (await lockKey.ExecuteScalarAsync(ct) is not true) return (SubmitOutcome.InFlight, Guid.Empty);
-        }
-        await using (var expire = Command("DELETE FROM idempotency_keys WHERE tenant_id = @tenant AND key = @key AND created_at < now() - interval '24 hours'"))
-        {
-            await expire.ExecuteNonQueryAsync(ct);
-        }
-        await using var find = Command("SELECT request_hash, job_id FROM idempotency_keys WHERE tenant_id = @tenant AND key = @key");
-        await using var reader = await find.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        var sameRequest = reader.GetFieldValue<byte[]>(0).AsSpan().SequenceEqual(idempotency.RequestHash);
-        return (sameRequest ? SubmitOutcome.Replayed : SubmitOutcome.KeyReused, reader.GetGuid(1));
     }
 
     /// <summary>The job as its tenant sees it; another tenant's job is indistinguishable from a missing one.</summary>

@@ -68,7 +68,7 @@ public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outbo
         var jobId = Guid.CreateVersion7();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (idempotency is not null && await JobStore.CheckIdempotencyAsync(connection, transaction, tenantId, idempotency, ct) is { } earlier)
+        if (idempotency is not null && await IdempotencyKeys.CheckAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Jobs, ct) is { } earlier)
             return earlier;
         var throttled = !await JobQuota.HasFreeSlotAsync(connection, transaction, tenantId, ct);
         await using (var insert = new NpgsqlCommand(
@@ -87,7 +87,7 @@ public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outbo
             await insert.ExecuteNonQueryAsync(ct);
         }
         if (!throttled) await EnqueueComposeAsync(connection, transaction, jobId, tenantId, timeline, ct);
-        if (idempotency is not null) await JobStore.RememberIdempotencyKeyAsync(connection, transaction, tenantId, idempotency, jobId, ct);
+        if (idempotency is not null) await IdempotencyKeys.RememberAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Jobs, jobId, ct);
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
         return (SubmitOutcome.Created, jobId);

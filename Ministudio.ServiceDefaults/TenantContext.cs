@@ -1,9 +1,9 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Ministudio.ServiceDefaults;
 
-namespace Ministudio.Prompt.Apis;
+namespace Ministudio.ServiceDefaults;
 
-/// <summary>The tenant the gateway authenticated; prompt is only reachable behind the gateway, which sets this header.</summary>
+/// <summary>The tenant the gateway authenticated; tenant APIs are only reachable behind the gateway, which sets this header.</summary>
 public static class TenantContext
 {
     public const string Header = "X-Tenant-Id";
@@ -11,7 +11,7 @@ public static class TenantContext
     public static bool TryGetTenantId(HttpContext context, out Guid tenantId) =>
         Guid.TryParse(context.Request.Headers[Header].ToString(), out tenantId);
 
-    /// <summary>The answer to a request that reached prompt without passing the gateway's authentication.</summary>
+    /// <summary>The answer to a request that arrived without passing the gateway's authentication.</summary>
     public static ProblemHttpResult Missing() =>
         ApiProblems.Problem(StatusCodes.Status401Unauthorized, "auth.tenant_missing", "No authenticated tenant.");
 }
