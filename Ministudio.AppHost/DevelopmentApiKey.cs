@@ -4,15 +4,15 @@ namespace Ministudio.AppHost;
 
 /// <summary>
 /// The key of the "development" tenant: generated once (<see cref="ApiKeys"/>, type "dev"), kept in
-/// <c>.ministudio/dev-api-key</c> so it survives restarts (and the PostgreSQL data that already holds its hash).
+/// <c>{DataRoot}/dev-api-key</c> so it survives restarts (and the PostgreSQL data that already holds its hash).
 /// </summary>
 public static class DevelopmentApiKey
 {
-    public static string FilePath(string repositoryRoot) => Path.Combine(repositoryRoot, ".ministudio", "dev-api-key");
+    public static string FilePath(string dataRoot) => Path.Combine(dataRoot, "dev-api-key");
 
-    public static string LoadOrCreate(string repositoryRoot)
+    public static string LoadOrCreate(string dataRoot)
     {
-        var path = FilePath(repositoryRoot);
+        var path = FilePath(dataRoot);
         if (File.Exists(path))
         {
             var stored = File.ReadAllText(path).Trim();

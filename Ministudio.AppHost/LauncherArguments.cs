@@ -1,38 +1,49 @@
 namespace Ministudio.AppHost;
 
 /// <summary>
-/// The launcher's own options; every other argument is left for configuration (e.g.
-/// <c>--ConnectionStrings:redis=127.0.0.1:6379</c>, <c>--AppHost:RunDirectory=/tmp/run</c>).
+/// The AppHost's own options; every other argument is configuration (e.g. <c>--Ministudio:Replicas:Dispatch=2</c>).
 /// </summary>
-public sealed record LauncherArguments(
-    string? FilmPath,
-    string OutputDirectory,
-    bool ExitWhenDone,
-    int GatewayPort,
-    bool ShowHelp,
-    string[] ConfigurationArguments)
+public sealed record LauncherArguments(string? FilmPath, string OutputDirectory, bool ExitWhenDone, string[] ConfigurationArguments)
 {
-    public const int DefaultGatewayPort = 5400;
-
     public const string Usage = """
         Usage: dotnet run --project Ministudio.AppHost [-- options]
           --film <file.json>     submit this film once everything is up, follow it, download the video
           --out <folder>         where the video goes (default: out/)
           --exit                 stop everything and exit after the film (exit code 0 only if it succeeded)
-          --gateway-port <port>  the gateway's port (default 5400; a free one when busy)
           --help                 this text
-        Other --Key=Value arguments are configuration, e.g. --ConnectionStrings:postgres="Host=...;Database=..." to use
-        a running server instead of starting one, or --AppHost:RunDirectory=<folder> for the infrastructure's data.
+        Other --Key=Value arguments are configuration:
+          --Ministudio:GatewayPort=5400            the gateway's port (a free one when busy)
+          --Ministudio:Replicas:Dispatch=2         replicas of dispatch (and :Render for render)
+          --Ministudio:DataRoot=<folder>           infrastructure data, development key, artifacts (default .ministudio/)
+          --Ministudio:Infrastructure=containers   Aspire's Redis/RabbitMQ/PostgreSQL containers instead of local binaries
         """;
 
-    /// <exception cref="ArgumentException">An option is missing its value or has an invalid one.</exception>
-    public static LauncherArguments Parse(IReadOnlyList<string> args)
+    /// <returns>null to go on; otherwise the exit code (usage printed).</returns>
+    public static int? TryParse(IReadOnlyList<string> args, out LauncherArguments parsed)
+    {
+        parsed = new LauncherArguments(null, "out", false, []);
+        try
+        {
+            parsed = Parse(args, out var help);
+            if (!help) return null;
+            Console.WriteLine(Usage);
+            return 0;
+        }
+        catch (ArgumentException invalid)
+        {
+            Console.Error.WriteLine(invalid.Message);
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+    }
+
+    /// <exception cref="ArgumentException">An option is missing its value.</exception>
+    public static LauncherArguments Parse(IReadOnlyList<string> args, out bool help)
     {
         string? film = null;
         var output = "out";
         var exit = false;
-        var help = false;
-        var gatewayPort = DefaultGatewayPort;
+        help = false;
         var rest = new List<string>();
 
         for (var i = 0; i < args.Count; i++)
@@ -45,11 +56,6 @@ public sealed record LauncherArguments(
                     break;
                 case "--out":
                     output = Value();
-                    break;
-                case "--gateway-port":
-                    var port = Value();
-                    if (!int.TryParse(port, out gatewayPort) || gatewayPort is < 1 or > 65535)
-                        throw new ArgumentException($"--gateway-port takes a port from 1 to 65535, not '{port}'.");
                     break;
                 case "--exit":
                     exit = true;
@@ -71,7 +77,7 @@ public sealed record LauncherArguments(
             }
         }
 
-        return new LauncherArguments(film, output, exit, gatewayPort, help, rest.ToArray());
+        return new LauncherArguments(film, output, exit, rest.ToArray());
     }
 
     /// <summary>"--film=a.json" and "--film a.json" mean the same.</summary>

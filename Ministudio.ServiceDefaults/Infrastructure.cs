@@ -19,6 +19,8 @@ public static class Infrastructure
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            // MassTransit otherwise reports usage to its vendor: no service calls out unless a user configured it.
+            bus.DisableUsageTelemetry();
             configure(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {

@@ -24,8 +24,11 @@ internal sealed class Studio : IDisposable
         return await Artifacts.AddFileAsync(copy, TestContext.Current.CancellationToken);
     }
 
+    // The wall-time cap is a safety stop, not a speed test: a loaded 2-core machine takes minutes for a showcase.
+    private static readonly ComposeOptions DefaultOptions = new(TimeSpan.FromMinutes(10), 2);
+
     public Task<RenderedFilm> RenderAsync(Timeline timeline, IProgress<double>? progress = null, ISpeechSynthesizer? speech = null, IAudioMixer? mixer = null, ComposeOptions? options = null) =>
-        new TimelineRenderer(options ?? new ComposeOptions(TimeSpan.FromMinutes(3), 2), speech, mixer)
+        new TimelineRenderer(options ?? DefaultOptions, speech, mixer)
             .RenderAsync(timeline, Artifacts, Artifacts.CreateScratchFolder(), progress, TestContext.Current.CancellationToken);
 
     public static TimelineClip Video(string hash, double start, double? length = null, ClipTransition? transition = null) =>

@@ -1,8 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Ministudio.AppHost;
-using Ministudio.AppHost.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Ministudio.EndToEnd.Tests.Telemetry;
 using Ministudio.Render.Rendering;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
@@ -17,53 +18,73 @@ public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
 }
 
 /// <summary>
-/// Boots Ministudio exactly as the AppHost does — same model, same environment conventions, every service its own
-/// process — against the test servers, with a fresh database and artifact folder.
+/// The real AppHost (Ministudio.AppHost, on Aspire) started through Aspire.Hosting.Testing: its own Redis, RabbitMQ and
+/// PostgreSQL from the machine's binaries, every service its own process, dispatch as two replicas, and a fresh data
+/// folder. The services export their traces to a receiver in this process.
 /// </summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
+    public const int DispatchReplicas = 2;
+
     public static readonly string SampleFilm = Path.Combine(Repository.Root, "samples", "lighthouse.json");
 
-    private readonly string _artifacts = Directory.CreateTempSubdirectory("ministudio-e2e-artifacts").FullName;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly string _dataRoot = Directory.CreateTempSubdirectory("ministudio-e2e").FullName;
     private ArtifactStore? _store;
     private DistributedApplication _app = null!;
-    private string _database = null!;
 
     public string DevelopmentKey { get; } = ApiKeys.Generate(ApiKeys.Development);
     public string OtherTenantKey { get; } = ApiKeys.Generate(ApiKeys.Test);
     public string AdminKey { get; } = $"e2e-admin-{Guid.NewGuid():N}";
 
+    public OtlpTraceReceiver Traces { get; private set; } = null!;
+
+    public Uri GatewayUrl => _app.GetEndpoint(ResourceNames.Gateway);
+
     public async ValueTask InitializeAsync()
     {
-        _database = await TestInfrastructure.CreateDatabaseAsync("e2e");
-        var builder = DistributedApplication.CreateBuilder([
-            $"--ConnectionStrings:redis={await TestInfrastructure.RedisAsync()}",
-            $"--ConnectionStrings:rabbitmq={await TestInfrastructure.RabbitMqAsync()}",
-            $"--ConnectionStrings:postgres={_database}",
-        ]);
-        MinistudioModel.Define(builder, new MinistudioOptions
-        {
-            ArtifactsRoot = _artifacts,
-            DevelopmentApiKey = DevelopmentKey,
-            AdminApiKey = AdminKey,
-            ExtraTenantKeys = { ["other"] = OtherTenantKey },
-        });
-        _app = builder.Build();
-        await _app.StartAsync(TestContext.Current.CancellationToken);
+        Traces = await OtlpTraceReceiver.StartAsync();
+        using var starting = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        starting.CancelAfter(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Ministudio_AppHost>(
+        [
+            $"--Ministudio:DataRoot={_dataRoot}",
+            $"--Ministudio:DevelopmentApiKey={DevelopmentKey}",
+            $"--Ministudio:Replicas:Dispatch={DispatchReplicas}",
+            $"--Admin:ApiKey={AdminKey}",
+            $"--Seed:Tenants:other:ApiKey={OtherTenantKey}",
+            // Where Aspire points every service's OTLP exporter (the dashboard's address when it runs).
+            $"--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL={Traces.Endpoint.ToString().TrimEnd('/')}",
+        ], starting.Token);
+        _app = await builder.BuildAsync(starting.Token);
+        await _app.StartAsync(starting.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Gateway, starting.Token);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
-        Directory.Delete(_artifacts, recursive: true);
+        await Traces.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+            // PostgreSQL's folder belongs to its own user under root; a temp folder left behind is harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     /// <summary>Where a clip is in the shared artifact store (tests look at single shots there).</summary>
-    public string ClipPath(string hash) => (_store ??= new ArtifactStore(_artifacts)).PathOf(hash);
+    public string ClipPath(string hash) => (_store ??= new ArtifactStore(Path.Combine(_dataRoot, "artifacts"))).PathOf(hash);
 
     public HttpClient GatewayClient(string? apiKey)
     {
-        var client = new HttpClient { BaseAddress = _app.GetEndpoint("gateway"), Timeout = TimeSpan.FromMinutes(2) };
+        var client = new HttpClient { BaseAddress = GatewayUrl, Timeout = TimeSpan.FromMinutes(2) };
         if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return client;
     }
@@ -71,14 +92,14 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>Shots the render service has drawn since it started (its own /stats, not routed by the gateway).</summary>
     public async Task<long> RenderedShotsAsync()
     {
-        using var client = new HttpClient { BaseAddress = _app.GetEndpoint("render") };
+        using var client = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Render) };
         var stats = await client.GetFromJsonAsync<JsonObject>("/stats");
         return stats!["shotsRendered"]!.GetValue<long>();
     }
 
     public async Task<long> JobCountAsync()
     {
-        await using var dataSource = NpgsqlDataSource.Create(_database);
+        await using var dataSource = NpgsqlDataSource.Create(await _app.GetConnectionStringAsync(ResourceNames.Postgres));
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM jobs");
         return (long)(await command.ExecuteScalarAsync())!;
     }

@@ -17,6 +17,7 @@ public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, Cos
 {
     private static readonly Counter<long> Shots = MinistudioTelemetry.Meter.CreateCounter<long>("ministudio.dispatch.shots", description: "Shots produced, tagged by vendor and cache outcome.");
     private static readonly Counter<long> CacheLookups = MinistudioTelemetry.Meter.CreateCounter<long>("ministudio.cache.lookups", description: "Result cache lookups; hit ratio = ministudio.cache.hits / this.");
+    private static readonly Histogram<double> ShotLatency = MinistudioTelemetry.Meter.CreateHistogram<double>("ministudio.shot.duration", "s", "Time from taking a shot off the queue to its clip, cache hits included.");
     private static readonly Counter<long> CacheHits = MinistudioTelemetry.Meter.CreateCounter<long>("ministudio.cache.hits", description: "Result cache lookups answered from the cache.");
 
     public async Task Consume(ConsumeContext<RenderShot> context)
@@ -36,6 +37,8 @@ public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, Cos
 
         using var shot = canceled.Track(jobId, context.CancellationToken);
         using var activity = MinistudioTelemetry.ActivitySource.StartActivity("dispatch shot");
+        var started = Stopwatch.GetTimestamp();
+        activity?.SetTag("ministudio.tenant_id", tenantId);
         activity?.SetTag("ministudio.job_id", jobId);
         activity?.SetTag("ministudio.shot_index", shotIndex);
         activity?.SetTag("ministudio.provider", request.Provider);
@@ -46,15 +49,20 @@ public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, Cos
             var outcome = await cache.GetOrGenerateAsync(request, ct => router.GenerateAsync(job, progress, ct), shot.Token);
             await progress.DrainAsync();
             var (clip, vendor, model) = outcome.Routed;
-            TagList tags = new() { { "vendor", vendor }, { "model", model }, { "tenant", tenantId.ToString() } };
+            // Bounded labels only: vendor and model, never a tenant or job id (those go on the span).
+            TagList tags = new() { { "vendor", vendor }, { "model", model } };
             CacheLookups.Add(1, tags);
             if (outcome.FromCache)
             {
                 CacheHits.Add(1, tags);
                 await RecordCacheHitAsync(job, vendor, model, context.CancellationToken);
             }
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             activity?.SetTag("ministudio.cache_hit", outcome.FromCache);
             activity?.SetTag("ministudio.vendor", vendor);
+            activity?.SetTag("ministudio.model", model);
+            activity?.SetTag("ministudio.latency_s", seconds);
+            ShotLatency.Record(seconds, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
             Shots.Add(1, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
             await context.Publish(new ShotRendered(jobId, shotIndex, clip.ArtifactHash, clip.DurationSeconds, outcome.FromCache, vendor));
         }

@@ -149,7 +149,8 @@ public sealed class ShotRouter(
             // The clip exists and was paid for: keep it. The reservation stays at its estimate, still counted.
             logger.LogError(ex, "Could not commit the cost of shot {ShotIndex} of job {JobId} on {Vendor}", shot.ShotIndex, shot.JobId, vendor);
         }
-        TagList tags = new() { { "vendor", vendor }, { "model", usedModel }, { "tenant", shot.TenantId.ToString() } };
+        // Bounded labels only: a plan name, never a tenant id.
+        TagList tags = new() { { "vendor", vendor }, { "model", usedModel }, { "plan", plan?.Plan ?? "none" } };
         Cost.Add((double)actual, tags);
         Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
         Activity.Current?.SetTag("ministudio.vendor", vendor).SetTag("ministudio.model", usedModel)

@@ -38,6 +38,7 @@ public static class Extensions
         // After the initializer: Data Protection loads its key ring at start-up, from the table the schema creates.
         builder.AddSecretsAtRest();
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddHostedService<JobGauges>();
         builder.Services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.Section)
             .Validate(o => o.QueueTtl > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero, $"{JobQueueOptions.Section}:QueueTtl and SweepInterval must be positive.")
             .ValidateOnStart();

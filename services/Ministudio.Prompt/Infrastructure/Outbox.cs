@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Ministudio.Contracts;
+using Ministudio.ServiceDefaults;
 using Npgsql;
 
 namespace Ministudio.Prompt.Infrastructure;
@@ -11,8 +13,13 @@ public static class Outbox
     public static async Task EnqueueAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T message, CancellationToken ct)
         where T : class
     {
-        await using var command = new NpgsqlCommand("INSERT INTO outbox (message_type, body) VALUES (@type, @body)", connection, transaction);
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO outbox (message_type, body, traceparent, tracestate) VALUES (@type, @body, @traceparent, @tracestate)", connection, transaction);
         command.Parameters.AddWithValue("type", typeof(T).FullName!);
+        // Only W3C ids travel: they are what the relay can restore.
+        var current = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity : null;
+        command.Parameters.AddWithValue("traceparent", (object?)current?.Id ?? DBNull.Value);
+        command.Parameters.AddWithValue("tracestate", (object?)current?.TraceStateString ?? DBNull.Value);
         command.Parameters.Add(new NpgsqlParameter("body", NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(message, JsonSerializerOptions.Web) });
         await command.ExecuteNonQueryAsync(ct);
     }
@@ -67,19 +74,27 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxSig
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var rows = new List<(long Id, string Type, string Body)>();
+        var rows = new List<(long Id, string Type, string Body, string? TraceParent, string? TraceState)>();
         await using (var select = new NpgsqlCommand(
-            "SELECT id, message_type, body::text FROM outbox ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED", connection, transaction))
+            "SELECT id, message_type, body::text, traceparent, tracestate FROM outbox ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED", connection, transaction))
         await using (var reader = await select.ExecuteReaderAsync(ct))
         {
-            while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+            }
         }
         if (rows.Count == 0) return 0;
 
-        foreach (var (_, typeName, body) in rows)
+        foreach (var (_, typeName, body, traceParent, traceState) in rows)
         {
             var type = typeof(RenderShot).Assembly.GetType(typeName, throwOnError: true)!;
             var message = JsonSerializer.Deserialize(body, type, JsonSerializerOptions.Web)!;
+            // Publish inside the trace of the request that wrote the row; MassTransit carries it on to the consumer.
+            using var activity = ActivityContext.TryParse(traceParent, traceState, out var parent)
+                ? MinistudioTelemetry.ActivitySource.StartActivity($"outbox publish {type.Name}", ActivityKind.Producer, parent)
+                : null;
             await bus.Publish(message, type, ct);
         }
 

@@ -55,6 +55,9 @@ CREATE TABLE IF NOT EXISTS outbox (
     body jsonb NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
 );
+-- The W3C trace context of the request that wrote the row: the relay publishes inside it, so one film is one trace.
+ALTER TABLE outbox ADD COLUMN IF NOT EXISTS traceparent text;
+ALTER TABLE outbox ADD COLUMN IF NOT EXISTS tracestate text;
 
 -- The studio library: characters, environments and styles defined once and referenced by id from films.
 CREATE TABLE IF NOT EXISTS library_items (

@@ -50,6 +50,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
     internal static async Task InsertJobAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, Guid tenantId,
         FilmSpec spec, CompiledFilm film, Guid? batchId, bool throttled, CancellationToken ct)
     {
+        System.Diagnostics.Activity.Current?.SetTag("ministudio.tenant_id", tenantId).SetTag("ministudio.job_id", jobId)
+            .SetTag("ministudio.shots", film.Shots.Count);
         await using (var insertJob = new NpgsqlCommand(
             "INSERT INTO jobs (id, tenant_id, title, status, stage, spec, warnings, batch_id) VALUES (@id, @tenant, @title, @status, @stage, @spec, @warnings, @batch)",
             connection, transaction))
