@@ -1,66 +1,64 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.AppHost;
 
 /// <summary>
-/// What <c>scripts/run.sh</c> sees: the platform started, the URLs a person needs, and optionally one film rendered
-/// through the gateway as a client would.
+/// What <c>scripts/run.sh</c> shows once the gateway is healthy: the URLs a person needs, and optionally one film
+/// rendered through the gateway as a client would (<c>--film</c>), then a stop (<c>--exit</c>). It reacts to the
+/// gateway's readiness rather than driving the start, so the same AppHost runs unchanged under Aspire.Hosting.Testing.
 /// </summary>
 public static class PlatformRun
 {
-    public static async Task<int> RunAsync(
-        DistributedApplication app, IResourceBuilder<ProjectResource> gatewayResource, LauncherArguments launch, AppHostSettings settings)
+    public static IResourceBuilder<ProjectResource> WithPlatformRun(
+        this IResourceBuilder<ProjectResource> gateway, LauncherArguments launch, AppHostSettings settings)
     {
-        var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        try
+        gateway.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (ready, cancellationToken) =>
         {
-            await app.StartAsync(stopping);
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Gateway, stopping);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            return 130;
-        }
+            var lifetime = ready.Services.GetRequiredService<IHostApplicationLifetime>();
+            var url = new Uri(gateway.Resource.GetEndpoint("http").Url);
+            Console.WriteLine($"Gateway:              {url}");
+            if (DashboardLoginUrl(ready.Services.GetRequiredService<IConfiguration>()) is { } dashboard)
+                Console.WriteLine($"Dashboard:            {dashboard}");
+            Console.WriteLine($"Development API key:  {settings.DevelopmentApiKey}  (in {DevelopmentApiKey.FilePath(settings.DataRoot)})");
+            // The film runs beside the platform; the event must not wait for it.
+            _ = Task.Run(() => RunAsync(url, launch, settings, lifetime));
+            return Task.CompletedTask;
+        });
+        return gateway;
+    }
 
-        var gateway = new Uri(gatewayResource.Resource.GetEndpoint("http").Url);
-        var configuration = app.Services.GetRequiredService<IConfiguration>();
-        Console.WriteLine($"Gateway:              {gateway}");
-        if (DashboardLoginUrl(configuration) is { } dashboard) Console.WriteLine($"Dashboard:            {dashboard}");
-        Console.WriteLine($"Development API key:  {settings.DevelopmentApiKey}  (in {DevelopmentApiKey.FilePath(settings.DataRoot)})");
-
+    private static async Task RunAsync(Uri gateway, LauncherArguments launch, AppHostSettings settings, IHostApplicationLifetime lifetime)
+    {
+        var succeeded = true;
         if (launch.FilmPath is not null)
         {
-            string? video = null;
             try
             {
-                video = await new FilmRun(gateway, settings.DevelopmentApiKey!, Console.Out).RunAsync(launch.FilmPath, launch.OutputDirectory, stopping);
+                var video = await new FilmRun(gateway, settings.DevelopmentApiKey!, Console.Out)
+                    .RunAsync(launch.FilmPath, launch.OutputDirectory, lifetime.ApplicationStopping);
+                succeeded = video is not null;
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
             {
-                return 130;
+                return;
             }
             catch (Exception failure) when (failure is HttpRequestException or IOException or System.Text.Json.JsonException)
             {
                 Console.Error.WriteLine($"The film run failed: {failure.Message}");
-            }
-            if (launch.ExitWhenDone)
-            {
-                await app.StopAsync();
-                return video is null ? 1 : 0;
+                succeeded = false;
             }
         }
-        else if (launch.ExitWhenDone)
+        if (launch.ExitWhenDone)
         {
-            await app.StopAsync();
-            return 0;
+            Environment.ExitCode = succeeded ? 0 : 1;
+            lifetime.StopApplication();
         }
-
-        Console.WriteLine("Running; press Ctrl+C to stop everything.");
-        await app.WaitForShutdownAsync();
-        return 0;
+        else
+        {
+            Console.WriteLine("Running; press Ctrl+C to stop everything.");
+        }
     }
 
     /// <summary>The dashboard's address with its one-time login token, when the dashboard runs.</summary>

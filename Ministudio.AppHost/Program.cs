@@ -40,12 +40,13 @@ var prompt = builder.AddProject<Projects.Ministudio_Prompt>(ResourceNames.Prompt
     .WithArtifacts(settings)
     .WithTenantSeed(builder.Configuration, settings);
 
-var gateway = builder.AddProject<Projects.Ministudio_Gateway>(ResourceNames.Gateway)
+builder.AddProject<Projects.Ministudio_Gateway>(ResourceNames.Gateway)
     .WithPublicHttpEndpoint(settings.GatewayPort)
     .WithServiceHealthCheck()
     .WithReference(prompt).WaitFor(prompt)
     .WithReference(dispatch).WaitFor(dispatch)
-    .WithReference(redis).WaitFor(redis);
+    .WithReference(redis).WaitFor(redis)
+    .WithPlatformRun(launch, settings);
 
-await using var app = builder.Build();
-return await PlatformRun.RunAsync(app, gateway, launch, settings);
+builder.Build().Run();
+return Environment.ExitCode;

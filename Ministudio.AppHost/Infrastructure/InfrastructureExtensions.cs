@@ -93,7 +93,9 @@ public static class InfrastructureExtensions
                 if (privileged) context.Args.Add("-u", PostgresServerResource.ServiceUser, "--", server);
                 // SIGTERM (the orchestrator's stop) is PostgreSQL's "smart" shutdown; the services leave first.
                 context.Args.Add("-D", resource.DataDirectory, "-p", resource.Port.ToString(), "-k", resource.WorkingDirectory,
-                    "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300");
+                    "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300",
+                    // PostgreSQL logs to stderr, which the dashboard shows as errors: only what needs attention.
+                    "-c", "log_min_messages=warning");
             })
             .WithHealthCheck(builder, resource.CheckAsync);
     }
@@ -140,6 +142,8 @@ public static class InfrastructureExtensions
             if (await RunAsync("id", ["-u", PostgresServerResource.ServiceUser], cancellationToken) is (not 0, _))
                 await RequireAsync("useradd", ["-r", PostgresServerResource.ServiceUser], cancellationToken);
             await RequireAsync("chown", ["-R", PostgresServerResource.ServiceUser, resource.WorkingDirectory], cancellationToken);
+            // The postgres user must be able to reach its folder through the data root (a temp folder is owner-only).
+            await RequireAsync("chmod", ["o+x", Path.GetDirectoryName(resource.WorkingDirectory)!], cancellationToken);
         }
         if (File.Exists(Path.Combine(resource.DataDirectory, "PG_VERSION"))) return;
 

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Ministudio.EndToEnd.Tests.Telemetry;
 using Ministudio.Render.Rendering;
 using Ministudio.ServiceDefaults;
@@ -54,9 +56,16 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--Ministudio:Replicas:Dispatch={DispatchReplicas}",
             $"--Admin:ApiKey={AdminKey}",
             $"--Seed:Tenants:other:ApiKey={OtherTenantKey}",
-            // Where Aspire points every service's OTLP exporter (the dashboard's address when it runs).
-            $"--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL={Traces.Endpoint.ToString().TrimEnd('/')}",
         ], starting.Token);
+        // Where Aspire points every service's OTLP exporter (the dashboard's address when it runs): OTLP/HTTP to the
+        // receiver here, in place of the gRPC address the testing builder sets.
+        builder.Configuration["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = null;
+        builder.Configuration["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = Traces.Endpoint.ToString().TrimEnd('/');
+        // Start-up probes fail until each server is up, by design; the resources' own warnings and errors stay.
+        builder.Services.AddLogging(logging => logging
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("Aspire.Hosting", LogLevel.Warning)
+            .AddFilter("Ministudio.AppHost.Resources", LogLevel.Warning));
         _app = await builder.BuildAsync(starting.Token);
         await _app.StartAsync(starting.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Gateway, starting.Token);
@@ -99,7 +108,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public async Task<long> JobCountAsync()
     {
-        await using var dataSource = NpgsqlDataSource.Create(await _app.GetConnectionStringAsync(ResourceNames.Postgres));
+        await using var dataSource = NpgsqlDataSource.Create((await _app.GetConnectionStringAsync(ResourceNames.Postgres))!);
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM jobs");
         return (long)(await command.ExecuteScalarAsync())!;
     }

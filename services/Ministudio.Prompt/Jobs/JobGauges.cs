@@ -17,7 +17,7 @@ public sealed class JobGauges : BackgroundService
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<JobGauges> _logger;
-    private volatile Snapshot _snapshot = new([], 0, 0);
+    private volatile Snapshot _snapshot = new(new Dictionary<string, long>(), 0, 0);
 
     // The host's meter factory owns the instruments, so they go with the host (tests start many in one process).
     public JobGauges(NpgsqlDataSource dataSource, IMeterFactory meters, ILogger<JobGauges> logger)

@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Ministudio.EndToEnd.Tests.Telemetry.Otlp;
@@ -41,7 +39,7 @@ public sealed class OtlpTraceReceiver : IAsyncDisposable
         app.MapPost("/v1/metrics", () => Results.Ok());
         app.MapPost("/v1/logs", () => Results.Ok());
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = app.Urls.First();
         receiver.Endpoint = new Uri(address);
         return receiver;
     }
