@@ -26,6 +26,8 @@ public static class ProxyMeasures
         // Rounds alternate the targets so that a burst of load from other processes hits all of them alike; each
         // target's best round counts (the least disturbed one).
         var best = new Dictionary<(string, int), LoadResult>();
+        foreach (var (name, request) in targets)
+            Console.WriteLine("warm-up " + await LoadGenerator.ClosedLoopAsync(name, request, 32, TimeSpan.Zero, TimeSpan.FromSeconds(3)));
         foreach (var connections in new[] { 32, 8 })
         {
             for (var round = 0; round < rounds; round++)
