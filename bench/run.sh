@@ -63,6 +63,7 @@ echo "starting the platform …"
 start render "$root/services/Ministudio.Render" "http://127.0.0.1:$render_http/health" "${infra_env[@]}" \
   Kestrel__Endpoints__http__Url="http://127.0.0.1:$render_http" Kestrel__Endpoints__grpc__Url="http://127.0.0.1:$render_grpc" \
   Kestrel__Endpoints__grpc__Protocols=Http2 dotnet "$(dll Render)" || exit 1
+render_pid=${pids[-1]}
 start compose "$root/services/Ministudio.Compose" "http://127.0.0.1:$compose_http/health" "${infra_env[@]}" \
   Kestrel__Endpoints__http__Url="http://127.0.0.1:$compose_http" dotnet "$(dll Compose)" || exit 1
 start prompt "$root/services/Ministudio.Prompt" "http://127.0.0.1:$prompt_http/health" "${infra_env[@]}" Admin__ApiKey="$admin_key" \
@@ -105,7 +106,7 @@ fi
 wanted() { [[ "$measures" == *" $1 "* ]]; }
 wanted P1 && measure P1
 wanted P2 && measure P2                        # dispatch: mock vendor 100 ms
-wanted P7 && measure P7
+wanted P7 && measure P7 renderPid="$render_pid"
 wanted P9 && { start_dispatch 00:00:10 8; measure P9 vendorLatency=10; }
 # P3 last, with dispatch stopped: the accept path alone (films pile up in RabbitMQ, nothing renders them meanwhile).
 wanted P3 && { stop_dispatch; measure P3; }

@@ -39,7 +39,7 @@ public static class PlatformMeasures
                 "P1" => await ProxyMeasures.GatewayOverheadAsync(gateway, new Uri(args.Required("bare")), prompt, key, seconds, (int)args.Number("rounds", 2)),
                 "P3" => await ProxyMeasures.FilmAcceptAsync(gateway, key, seconds),
                 "P2" => await JobMeasures.CacheHitVsMissAsync(api),
-                "P7" => await JobMeasures.LocalRenderAsync(new Uri(args.Required("render"))),
+                "P7" => await JobMeasures.LocalRenderAsync(new Uri(args.Required("render")), args.Optional("renderPid") is { } pid ? int.Parse(pid) : null),
                 "P9" => await JobMeasures.PlatformOverheadAsync(api, new Uri(args.Required("render")), TimeSpan.FromSeconds(args.Number("vendorLatency", 10))),
                 _ => throw new ArgumentException($"unknown measure {measure}"),
             };

@@ -20,7 +20,7 @@ public class ApiKeyBenchmarks
     {
         // prompt's answer to the one lookup the cache lets through.
         var answer = new Answer("""{"id":"6f1c8a52-0a8e-4a0e-9a36-3d1d35f1b001","name":"bench","rateLimitPerMinute":600}""");
-        _resolver = new ApiKeyResolver(new HttpClient(answer) { BaseAddress = new Uri("http://prompt") },
+        _resolver = new ApiKeyResolver(new OneClient(answer),
             new MemoryCache(new MemoryCacheOptions()), Options.Create(new ApiKeyCacheOptions { KnownKeyLifetime = TimeSpan.FromMinutes(1) }));
         await _resolver.ResolveAsync(_key, CancellationToken.None);
     }
@@ -29,7 +29,12 @@ public class ApiKeyBenchmarks
     public bool KeyFormatAndChecksum() => ApiKeys.IsWellFormed(_key);
 
     [Benchmark]
-    public Task<TenantIdentity?> CachedKeyResolution() => _resolver.ResolveAsync(_key, CancellationToken.None);
+    public ValueTask<TenantIdentity?> CachedKeyResolution() => _resolver.ResolveAsync(_key, CancellationToken.None);
+
+    private sealed class OneClient(HttpMessageHandler handler) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new(handler, disposeHandler: false) { BaseAddress = new Uri("http://prompt") };
+    }
 
     private sealed class Answer(string json) : HttpMessageHandler
     {

@@ -26,19 +26,25 @@ public sealed class ApiKeyCacheOptions
 /// <summary>
 /// Resolves API keys to tenants through prompt's internal endpoint, caching answers briefly so a burst of requests
 /// costs one lookup while a revoked key stops working within the cache lifetime. Concurrent requests with a key that
-/// is not cached (a first use, or every cache lifetime for a busy key) share one lookup.
+/// is not cached (a first use, or every cache lifetime for a busy key) share one lookup. A singleton: the cached path
+/// builds nothing per request; the HTTP client to prompt is created only for a lookup.
 /// </summary>
-public sealed class ApiKeyResolver(HttpClient prompt, IMemoryCache cache, IOptions<ApiKeyCacheOptions> options)
+public sealed class ApiKeyResolver(IHttpClientFactory clients, IMemoryCache cache, IOptions<ApiKeyCacheOptions> options)
 {
+    public const string PromptClient = "prompt-keys";
+
     private sealed record ResolveKeyRequest(string Key);
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TenantIdentity?>>> _lookups = new(StringComparer.Ordinal);
 
-    public async Task<TenantIdentity?> ResolveAsync(string key, CancellationToken ct)
+    public ValueTask<TenantIdentity?> ResolveAsync(string key, CancellationToken ct)
     {
         var cacheKey = $"api-key:{key}";
-        if (cache.TryGetValue(cacheKey, out TenantIdentity? cached)) return cached;
+        return cache.TryGetValue(cacheKey, out TenantIdentity? cached) ? ValueTask.FromResult(cached) : LookUpOnceAsync(key, cacheKey, ct);
+    }
 
+    private async ValueTask<TenantIdentity?> LookUpOnceAsync(string key, string cacheKey, CancellationToken ct)
+    {
         var lookup = _lookups.GetOrAdd(key, k => new Lazy<Task<TenantIdentity?>>(() => LookUpAsync(k, cacheKey)));
         try
         {
@@ -54,6 +60,7 @@ public sealed class ApiKeyResolver(HttpClient prompt, IMemoryCache cache, IOptio
     private async Task<TenantIdentity?> LookUpAsync(string key, string cacheKey)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var prompt = clients.CreateClient(PromptClient);
         using var response = await prompt.PostAsJsonAsync("/internal/keys/resolve", new ResolveKeyRequest(key), timeout.Token);
         TenantIdentity? tenant = null;
         if (response.IsSuccessStatusCode)

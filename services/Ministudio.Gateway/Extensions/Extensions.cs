@@ -27,7 +27,8 @@ public static class Extensions
         builder.Services.AddSingleton(builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TenantRateLimiter>();
-        builder.Services.AddHttpClient<ApiKeyResolver>(client => client.BaseAddress = new Uri($"http://{ResourceNames.Prompt}"));
+        builder.Services.AddHttpClient(ApiKeyResolver.PromptClient, client => client.BaseAddress = new Uri($"http://{ResourceNames.Prompt}"));
+        builder.Services.AddSingleton<ApiKeyResolver>();
         builder.Services.AddReverseProxy().LoadFromMemory(
             [
                 new RouteConfig
