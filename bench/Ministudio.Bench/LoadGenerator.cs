@@ -47,7 +47,7 @@ public static class LoadGenerator
                 var start = Stopwatch.GetTimestamp();
                 var ok = await SendAsync(client, request());
                 if (!Volatile.Read(ref counting)) continue;
-                if (ok) histogram.RecordValue(Math.Min(MaxTrackableMicros, Micros(Stopwatch.GetTimestamp() - start)));
+                if (ok) histogram.RecordValue(Math.Clamp(Micros(Stopwatch.GetTimestamp() - start), 0, MaxTrackableMicros));
                 else errors[i]++;
             }
         })).ToArray();
@@ -81,7 +81,8 @@ public static class LoadGenerator
                 try
                 {
                     var ok = await SendAsync(client, request(index));
-                    var micros = Math.Min(MaxTrackableMicros, Micros(Stopwatch.GetTimestamp() - due));
+                    // A timer may wake a little early: a request cannot finish before it was due.
+                    var micros = Math.Clamp(Micros(Stopwatch.GetTimestamp() - due), 0, MaxTrackableMicros);
                     lock (histogram)
                     {
                         if (ok) histogram.RecordValue(micros);

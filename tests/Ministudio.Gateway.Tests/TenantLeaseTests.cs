@@ -62,4 +62,33 @@ public sealed class TenantLeaseTests
         lease.Store(100_000, granted: 100, remaining: 99_000, retryAfterMs: 0, resetMs: 10, now: 0, lifetimeMs: 1000);
         Assert.Null(lease.TryTake(600, now: 1));
     }
+
+    [Fact]
+    public void Half_way_through_a_lease_one_caller_prefetches_the_next_and_its_requests_add_to_what_is_left()
+    {
+        var lease = new TenantLease();
+        lease.Store(100_000, granted: 10, remaining: 1_000, retryAfterMs: 0, resetMs: 50, now: 0, lifetimeMs: 1000);
+        Assert.False(lease.TryStartPrefetch(size: 10)); // 9 left of 10
+        for (var i = 0; i < 4; i++) lease.TryTake(100_000, now: 1);
+        Assert.True(lease.TryStartPrefetch(size: 10));  // 5 left: the first caller fetches
+        Assert.False(lease.TryStartPrefetch(size: 10)); // and only it
+
+        lease.AddPrefetched(100_000, granted: 10, remaining: 990, resetMs: 60, now: 2, lifetimeMs: 1000);
+        var taken = Enumerable.Range(0, 15).Select(_ => lease.TryTake(100_000, now: 3)).ToList();
+        Assert.All(taken, d => Assert.True(d!.Allowed));
+        Assert.Null(lease.TryTake(100_000, now: 3));
+        Assert.True(lease.TryStartPrefetch(size: 10));
+    }
+
+    [Fact]
+    public void A_refused_prefetch_leaves_the_paid_requests_spendable()
+    {
+        var lease = new TenantLease();
+        // Asked for 8, Redis had 4 left.
+        lease.Store(100_000, granted: 4, remaining: 0, retryAfterMs: 0, resetMs: 50, now: 0, lifetimeMs: 1000);
+        Assert.True(lease.TryStartPrefetch(size: 8));
+        lease.AddPrefetched(100_000, granted: 0, remaining: 0, resetMs: 60, now: 1, lifetimeMs: 1000);
+        Assert.Equal(3, Enumerable.Range(0, 3).Count(_ => lease.TryTake(100_000, now: 2)!.Allowed));
+        Assert.Null(lease.TryTake(100_000, now: 2));
+    }
 }

@@ -17,6 +17,7 @@ public sealed class TenantLease
     private long _grantedAt;
     private long _expiresAt;
     private long _refusedUntil;
+    private int _prefetching;
 
     /// <summary>One refill from Redis at a time per tenant, so a burst of requests does not lease many times over.</summary>
     public SemaphoreSlim Refill { get; } = new(1, 1);
@@ -33,6 +34,42 @@ public sealed class TenantLease
             _tokens--;
             return new RateLimitDecision(true, limit, _remainingAtGrant + _tokens, 0, Math.Max(0, _resetMsAtGrant - (now - _grantedAt)));
         }
+    }
+
+    /// <summary>
+    /// Whether the lease is down to half of <paramref name="size"/> with no prefetch running: then the caller (and only
+    /// it) fetches the next lease in the background, so requests keep spending what is left instead of all waiting for
+    /// Redis when it runs out. The caller ends with <see cref="AddPrefetched"/> or <see cref="EndPrefetch"/>.
+    /// </summary>
+    public bool TryStartPrefetch(int size)
+    {
+        lock (_gate)
+        {
+            if (_tokens > size / 2 || _refusedUntil != 0) return false;
+        }
+        return Interlocked.CompareExchange(ref _prefetching, 1, 0) == 0;
+    }
+
+    public void EndPrefetch() => Volatile.Write(ref _prefetching, 0);
+
+    /// <summary>
+    /// Adds a prefetched lease to what is left. A prefetch that Redis refused changes nothing: the requests already
+    /// paid for stay spendable, and once they are gone the next request asks Redis itself.
+    /// </summary>
+    public void AddPrefetched(int limit, long granted, long remaining, long resetMs, long now, long lifetimeMs)
+    {
+        lock (_gate)
+        {
+            if (granted > 0 && limit == _limit)
+            {
+                _tokens += (int)granted;
+                _remainingAtGrant = remaining;
+                _resetMsAtGrant = resetMs;
+                _grantedAt = now;
+                _expiresAt = now + lifetimeMs;
+            }
+        }
+        EndPrefetch();
     }
 
     /// <summary>
