@@ -115,4 +115,5 @@ wanted P3 && { stop_dispatch; measure P3; }
   echo "bash bench/run.sh — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   dotnet "$bench_dll" measure only=report results="$results"
+  [ -s "$out/micro.md" ] && { echo; echo "In-process hot paths (BenchmarkDotNet):"; echo; cat "$out/micro.md"; }
 } | tee "$out/results.md"
