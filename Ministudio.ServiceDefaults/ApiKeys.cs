@@ -1,8 +1,7 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Ministudio.ServiceDefaults;
 
@@ -16,7 +15,8 @@ public static class ApiKeys
     public const string Live = "live";
     public const string Test = "test";
     public const string Development = "dev";
-    public static readonly IReadOnlyList<string> Types = [Live, Test, Development];
+    private static readonly string[] TypeNames = [Live, Test, Development];
+    public static readonly IReadOnlyList<string> Types = TypeNames;
 
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static readonly SearchValues<char> Base62Characters = SearchValues.Create(Alphabet);
@@ -32,17 +32,33 @@ public static class ApiKeys
         return head + Checksum(head);
     }
 
-    /// <summary>The key has a known type, the right length, base62 characters only, and a matching checksum.</summary>
-    public static bool IsWellFormed(string? key)
+    /// <summary>
+    /// The key has a known type, the right length, base62 characters only, and a matching checksum. Allocation-free:
+    /// the gateway runs it on every request.
+    /// </summary>
+    public static bool IsWellFormed(string? key) => key is not null && IsWellFormed(key.AsSpan());
+
+    /// <inheritdoc cref="IsWellFormed(string?)"/>
+    public static bool IsWellFormed(ReadOnlySpan<char> key)
     {
-        if (key is null) return false;
-        var type = Types.FirstOrDefault(t => key.StartsWith($"ms_{t}_", StringComparison.Ordinal));
-        if (type is null) return false;
-        var prefixLength = type.Length + 4;
-        if (key.Length != prefixLength + SecretLength + ChecksumLength) return false;
-        if (key.AsSpan(prefixLength).ContainsAnyExcept(Base62Characters)) return false;
-        var head = key[..^ChecksumLength];
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Checksum(head)), Encoding.ASCII.GetBytes(key[^ChecksumLength..]));
+        var prefixLength = TypePrefixLength(key);
+        if (prefixLength == 0 || key.Length != prefixLength + SecretLength + ChecksumLength) return false;
+        if (key[prefixLength..].ContainsAnyExcept(Base62Characters)) return false;
+        Span<char> expected = stackalloc char[ChecksumLength];
+        WriteChecksum(key[..^ChecksumLength], expected);
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expected), MemoryMarshal.AsBytes(key[^ChecksumLength..]));
+    }
+
+    /// <summary>The length of <c>ms_{type}_</c> when the key starts with a known type, else 0.</summary>
+    private static int TypePrefixLength(ReadOnlySpan<char> key)
+    {
+        if (!key.StartsWith("ms_", StringComparison.Ordinal)) return 0;
+        foreach (var type in TypeNames)
+        {
+            var end = 3 + type.Length;
+            if (key.Length > end && key[end] == '_' && key[3..end].SequenceEqual(type)) return end + 1;
+        }
+        return 0;
     }
 
     /// <summary>What may be shown and stored in clear: the type and the first few secret characters.</summary>
@@ -54,9 +70,20 @@ public static class ApiKeys
 
     private static string Checksum(string head)
     {
-        var crc = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(Encoding.ASCII.GetBytes(head)));
-        return Base62(crc, ChecksumLength);
+        Span<char> digits = stackalloc char[ChecksumLength];
+        WriteChecksum(head, digits);
+        return new string(digits);
+    }
+
+    /// <summary>The CRC-32 of the (ASCII) head as fixed-width base62, written into <paramref name="digits"/>.</summary>
+    private static void WriteChecksum(ReadOnlySpan<char> head, Span<char> digits)
+    {
+        var value = Crc32(head);
+        for (var i = digits.Length - 1; i >= 0; i--)
+        {
+            digits[i] = Alphabet[(int)(value % 62)];
+            value /= 62;
+        }
     }
 
     /// <summary>Big-endian bytes as a base62 number, left-padded with zeros to a fixed width.</summary>
@@ -72,12 +99,13 @@ public static class ApiKeys
         return new string(digits);
     }
 
-    private static uint Crc32(ReadOnlySpan<byte> data)
+    /// <summary>CRC-32 (IEEE) of ASCII characters (callers pass only checked ASCII, so each char is its byte).</summary>
+    private static uint Crc32(ReadOnlySpan<char> data)
     {
         var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
+        foreach (var c in data)
         {
-            crc ^= b;
+            crc ^= (byte)c;
             for (var bit = 0; bit < 8; bit++) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1)));
         }
         return ~crc;

@@ -54,7 +54,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ILogger<ApiKeyMiddlew
         }
 
         context.Items[TenantItem] = tenant;
-        context.Request.Headers[TenantContext.Header] = tenant.Id.ToString();
+        context.Request.Headers[TenantContext.Header] = tenant.HeaderValue;
         await next(context);
     }
 

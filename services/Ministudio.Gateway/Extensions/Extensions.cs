@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ministudio.Gateway.Authentication;
 using Ministudio.Gateway.RateLimiting;
 using Ministudio.ServiceDefaults;
@@ -24,8 +25,10 @@ public static class Extensions
             .ValidateOnStart();
         builder.AddRedisClient();
         builder.Services.AddSingleton(builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions());
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TenantRateLimiter>();
-        builder.Services.AddHttpClient<ApiKeyResolver>(client => client.BaseAddress = new Uri($"http://{ResourceNames.Prompt}"));
+        builder.Services.AddHttpClient(ApiKeyResolver.PromptClient, client => client.BaseAddress = new Uri($"http://{ResourceNames.Prompt}"));
+        builder.Services.AddSingleton<ApiKeyResolver>();
         builder.Services.AddReverseProxy().LoadFromMemory(
             [
                 new RouteConfig

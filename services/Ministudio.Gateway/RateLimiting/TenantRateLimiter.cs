@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Ministudio.ServiceDefaults;
 using StackExchange.Redis;
@@ -13,6 +14,20 @@ public sealed class RateLimitOptions
 
     /// <summary>How long a request waits for Redis before it is let through unlimited (fail open).</summary>
     public int RedisTimeoutMilliseconds { get; set; } = 250;
+
+    /// <summary>
+    /// The share of a tenant's per-minute limit one replica may lease from Redis in one round trip (at least 1, at most
+    /// <see cref="MaxLeaseSize"/>). 0.001: a tenant allowed 600 a minute is checked in Redis on every request; one allowed
+    /// 100,000 a minute costs one round trip per 100 requests.
+    /// </summary>
+    public double LeaseShare { get; set; } = 0.001;
+
+    public int MaxLeaseSize { get; set; } = 100;
+
+    /// <summary>Leased requests not spent within this time are dropped (never carried into a later window).</summary>
+    public int LeaseLifetimeMilliseconds { get; set; } = 1000;
+
+    public int LeaseSizeFor(int limit) => (int)Math.Clamp(Math.Floor(limit * LeaseShare), 1, Math.Max(1, MaxLeaseSize));
 }
 
 /// <summary>The outcome of one request against its tenant's budget. Times in milliseconds from now.</summary>
@@ -22,8 +37,17 @@ public sealed record RateLimitDecision(bool Allowed, int Limit, long Remaining, 
 /// Per-tenant GCRA (generic cell rate algorithm) in one Lua script on Redis, so every gateway replica spends the same
 /// budget and the check-and-update is atomic. Redis's own clock is used, so replicas with drifting clocks agree.
 /// A tenant may burst its whole per-minute budget, then gets one request per 60/limit seconds.
+/// <para>
+/// To keep Redis off the hot path of busy tenants, a replica takes a lease of up to <see cref="RateLimitOptions.LeaseSizeFor"/>
+/// requests in one round trip and spends it locally (fetching the next one in the background when half is spent), and
+/// remembers a refusal until Redis's retry time (see <see cref="TenantLease"/>). Error bound, per tenant across R
+/// replicas: in any window, at most R × 1.5 × lease requests more than exact GCRA would admit (leased requests spent
+/// after the window they were paid in) and at most as many fewer (leases left unspent on one replica while another is
+/// refused). With the defaults that is R × 0.15 % of the per-minute limit, and exactly zero for limits under 2,000 a
+/// minute (a lease of one is the exact algorithm and is never prefetched).
+/// </para>
 /// </summary>
-public sealed class TenantRateLimiter(IConnectionMultiplexer redis, RateLimitOptions options, ILogger<TenantRateLimiter> logger)
+public sealed class TenantRateLimiter(IConnectionMultiplexer redis, RateLimitOptions options, TimeProvider time, ILogger<TenantRateLimiter> logger)
 {
     private static readonly Counter<long> Rejected = MinistudioTelemetry.Meter.CreateCounter<long>(
         "ministudio.gateway.rate_limit.rejected", description: "Requests refused with 429 because their tenant's budget was spent.");
@@ -33,8 +57,9 @@ public sealed class TenantRateLimiter(IConnectionMultiplexer redis, RateLimitOpt
     private static readonly Counter<long> FailedOpen = MinistudioTelemetry.Meter.CreateCounter<long>(
         FailedOpenMetric, description: "Requests let through unlimited because Redis did not answer in time.");
 
-    // KEYS[1]: the tenant's theoretical arrival time (TAT). ARGV[1]: emission interval (ms), ARGV[2]: burst capacity.
-    // Returns {allowed, remaining, retry_after_ms, reset_ms}.
+    // KEYS[1]: the tenant's theoretical arrival time (TAT). ARGV[1]: emission interval (ms), ARGV[2]: burst capacity,
+    // ARGV[3]: how many requests to take at most. Grants as many as fit, up to ARGV[3].
+    // Returns {granted, remaining, retry_after_ms, reset_ms}; granted 0 is a refusal.
     private const string GcraScript = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -42,13 +67,16 @@ public sealed class TenantRateLimiter(IConnectionMultiplexer redis, RateLimitOpt
         local tolerance = interval * tonumber(ARGV[2])
         local tat = tonumber(redis.call('GET', KEYS[1]) or now)
         if tat < now then tat = now end
-        local new_tat = tat + interval
-        if new_tat - tolerance > now then
-          return {0, 0, math.ceil(new_tat - tolerance - now), math.ceil(tat - now)}
+        local granted = math.min(tonumber(ARGV[3]), math.floor((now + tolerance - tat) / interval))
+        if granted < 1 then
+          return {0, 0, math.ceil(tat + interval - tolerance - now), math.ceil(tat - now)}
         end
+        local new_tat = tat + granted * interval
         redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.ceil(new_tat - now))
-        return {1, math.floor((now + tolerance - new_tat) / interval), 0, math.ceil(new_tat - now)}
+        return {granted, math.floor((now + tolerance - new_tat) / interval), 0, math.ceil(new_tat - now)}
         """;
+
+    private readonly ConcurrentDictionary<Guid, TenantLease> _leases = new();
 
     public int DefaultLimit => options.RequestsPerMinute;
 
@@ -56,14 +84,30 @@ public sealed class TenantRateLimiter(IConnectionMultiplexer redis, RateLimitOpt
     public async Task<RateLimitDecision?> AcquireAsync(Guid tenantId, int requestsPerMinute, CancellationToken ct)
     {
         var limit = Math.Max(1, requestsPerMinute);
+        var lease = _leases.GetOrAdd(tenantId, static _ => new TenantLease());
+        var size = options.LeaseSizeFor(limit);
+        if (lease.TryTake(limit, NowMs()) is { } local)
+        {
+            if (local.Allowed && size > 1 && lease.TryStartPrefetch(size)) _ = PrefetchAsync(lease, tenantId, limit, size);
+            return Count(local);
+        }
+
+        var timeout = TimeSpan.FromMilliseconds(options.RedisTimeoutMilliseconds);
+        var single = size > 1;
         try
         {
-            var result = (RedisResult[])(await redis.GetDatabase()
-                .ScriptEvaluateAsync(GcraScript, [new RedisKey($"ratelimit:{tenantId}")], [60_000.0 / limit, limit])
-                .WaitAsync(TimeSpan.FromMilliseconds(options.RedisTimeoutMilliseconds), ct))!;
-            var decision = new RateLimitDecision((long)result[0] == 1, limit, (long)result[1], (long)result[2], (long)result[3]);
-            if (!decision.Allowed) Rejected.Add(1);
-            return decision;
+            // A lease of one is the exact algorithm: concurrent requests go to Redis side by side, as without leases.
+            if (single && !await lease.Refill.WaitAsync(timeout, ct)) throw new TimeoutException("Waited too long for the tenant's lease refill.");
+            try
+            {
+                if (single && lease.TryTake(limit, NowMs()) is { } refilled) return Count(refilled);
+                var result = await LeaseAsync(tenantId, limit, size, timeout, ct);
+                return Count(lease.Store(limit, (long)result[0], (long)result[1], (long)result[2], (long)result[3], NowMs(), options.LeaseLifetimeMilliseconds));
+            }
+            finally
+            {
+                if (single) lease.Refill.Release();
+            }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -72,5 +116,34 @@ public sealed class TenantRateLimiter(IConnectionMultiplexer redis, RateLimitOpt
             logger.LogWarning(ex, "Rate limit check for tenant {Tenant} failed; letting the request through", tenantId);
             return null;
         }
+    }
+
+    /// <summary>One GCRA round trip taking up to <paramref name="size"/> requests: {granted, remaining, retry_after_ms, reset_ms}.</summary>
+    private async Task<RedisResult[]> LeaseAsync(Guid tenantId, int limit, int size, TimeSpan timeout, CancellationToken ct) =>
+        (RedisResult[])(await redis.GetDatabase()
+            .ScriptEvaluateAsync(GcraScript, [new RedisKey($"ratelimit:{tenantId}")], [60_000.0 / limit, limit, size])
+            .WaitAsync(timeout, ct))!;
+
+    /// <summary>The next lease, fetched while the rest of the current one is spent; a failure only means the next request asks itself.</summary>
+    private async Task PrefetchAsync(TenantLease lease, Guid tenantId, int limit, int size)
+    {
+        try
+        {
+            var result = await LeaseAsync(tenantId, limit, size, TimeSpan.FromMilliseconds(options.RedisTimeoutMilliseconds), CancellationToken.None);
+            lease.AddPrefetched(limit, (long)result[0], (long)result[1], (long)result[3], NowMs(), options.LeaseLifetimeMilliseconds);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            lease.EndPrefetch();
+            logger.LogDebug(ex, "Prefetching the rate-limit lease of tenant {Tenant} failed", tenantId);
+        }
+    }
+
+    private long NowMs() => (long)time.GetElapsedTime(0).TotalMilliseconds;
+
+    private static RateLimitDecision Count(RateLimitDecision decision)
+    {
+        if (!decision.Allowed) Rejected.Add(1);
+        return decision;
     }
 }

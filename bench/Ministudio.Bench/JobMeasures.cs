@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Grpc.Net.Client;
+using Ministudio.Contracts.Render;
+
+namespace Ministudio.Bench;
+
+/// <summary>
+/// P2, P7 and P9: timings of whole jobs read from the job API (created → finished, the server's clock), and of the
+/// render service called directly over gRPC.
+/// </summary>
+public static class JobMeasures
+{
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>P2: a one-shot mock film, first run (a miss: 100 ms vendor latency plus the mock's small render) vs repeats (shot from the cache).</summary>
+    public static async Task<IReadOnlyList<ResultRow>> CacheHitVsMissAsync(HttpClient api)
+    {
+        // A first film of its own warms render, dispatch and compose (JIT, encoder start-up), so the miss is a steady one.
+        await RunJobAsync(api, Films.Small("bench warm-up", "mock", 1, Random.Shared.NextInt64(1, long.MaxValue / 2)));
+        var film = Films.Small("bench cache", "mock", 1, Random.Shared.NextInt64(1, long.MaxValue / 2));
+        var (miss, first) = await RunJobAsync(api, film);
+        var hits = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            var (seconds, job) = await RunJobAsync(api, film);
+            if (job["shots"]![0]!["fromCache"]!.GetValue<bool>() is false) throw new InvalidOperationException("a repeat of the same film was not served from the cache");
+            hits.Add(seconds);
+        }
+        hits.Sort();
+        var median = hits[hits.Count / 2];
+        Console.WriteLine($"miss {miss:F3} s (fromCache {first["shots"]![0]!["fromCache"]}); hits {string.Join(", ", hits.Select(h => h.ToString("F3")))} s");
+        return
+        [
+            new("P2 film of 1 cached shot vs first run (job API)", ResultRow.Ms(median * 1000), ResultRow.Ms(miss * 1000), ResultRow.X(miss / median), "≥ 50×, hit p99 ≤ 5 ms",
+                ResultRow.Pass(miss / median >= 50 && hits[^1] * 1000 <= 5),
+                $"whole job: bus hops, prompt state, compose; slowest hit {ResultRow.Ms(hits[^1] * 1000)}"),
+        ];
+    }
+
+    /// <summary>
+    /// P7: one 4 s 1280×720 24 fps shot drawn and encoded by the render service, vs real time. Wall time moves with
+    /// whatever else shares the machine, so the CPU time render and its ffmpeg used is read too (/proc, children
+    /// included): CPU seconds ÷ cores is the wall time the same work takes with the cores to itself.
+    /// </summary>
+    public static async Task<IReadOnlyList<ResultRow>> LocalRenderAsync(Uri render, int? renderPid)
+    {
+        var cpuBefore = renderPid is { } p ? CpuSeconds(p) : 0;
+        var seconds = await RenderAsync(render, 1280, 720, 24, 4);
+        var cpu = renderPid is { } q ? CpuSeconds(q) - cpuBefore : double.NaN;
+        var alone = cpu / Environment.ProcessorCount;
+        return
+        [
+            new("P7 local render + encode, 4 s 720p24 (CPU time ÷ cores)", $"{alone:F2} s", "4.00 s (real time)", ResultRow.X(4 / alone), "≥ 1.5× real time",
+                ResultRow.Pass(4 / alone >= 1.5), $"CPU {cpu:F2} s on {Environment.ProcessorCount} cores; wall {seconds:F2} s on the shared machine ({ResultRow.X(4 / seconds)})"),
+        ];
+    }
+
+    /// <summary>User + system CPU of a process and its waited-for children (ffmpeg), from /proc/PID/stat.</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // Fields 14-17 of stat (utime, stime, cutime, cstime) are 11-14 here, counted after the command name; in clock ticks (100 Hz).
+        return (long.Parse(fields[11]) + long.Parse(fields[12]) + long.Parse(fields[13]) + long.Parse(fields[14])) / 100.0;
+    }
+
+    /// <summary>
+    /// P9: a five-shot mock film (independent shots) through the whole platform vs calling the mock vendor directly
+    /// five times side by side: its latency, then a render of the mock's small size.
+    /// </summary>
+    public static async Task<IReadOnlyList<ResultRow>> PlatformOverheadAsync(HttpClient api, Uri render, TimeSpan vendorLatency)
+    {
+        var (film, job) = await RunJobAsync(api, Films.Small("bench overhead", "mock", 5, Random.Shared.NextInt64(1, long.MaxValue / 2)));
+        // The peer makes the same five vendor calls itself, side by side: the latency, then the mock's small render each.
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(async _ =>
+        {
+            await Task.Delay(vendorLatency);
+            await RenderAsync(render, 320, 180, 12, 4);
+        }));
+        var direct = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var overhead = film / direct - 1;
+        Console.WriteLine($"film {film:F3} s ({job["shots"]!.AsArray().Count} shots), direct {direct:F3} s");
+        return
+        [
+            new($"P9 5-shot film vs direct vendor call ({vendorLatency.TotalSeconds:F0} s latency)", $"{film:F2} s", $"{direct:F2} s", $"+{overhead * 100:F1} %", "≤ +2 %",
+                ResultRow.Pass(overhead <= 0.02), "film: job API created → succeeded (includes compose of the 5 clips)"),
+        ];
+    }
+
+    /// <summary>Submits a film and follows it to the end; seconds from the job's creation to its last update, by the server's clock.</summary>
+    private static async Task<(double Seconds, JsonObject Job)> RunJobAsync(HttpClient api, object film)
+    {
+        using var submitted = await api.PostAsJsonAsync("/v1/films", film);
+        if (!submitted.IsSuccessStatusCode)
+            throw new InvalidOperationException($"POST /v1/films answered {(int)submitted.StatusCode}: {await submitted.Content.ReadAsStringAsync()}");
+        var id = (await submitted.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        var deadline = Stopwatch.GetTimestamp() + (long)(JobTimeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            var job = (await api.GetFromJsonAsync<JsonObject>($"/v1/jobs/{id}"))!;
+            var status = job["status"]!.GetValue<string>();
+            if (status == "succeeded")
+                return ((job["updatedAt"]!.GetValue<DateTimeOffset>() - job["createdAt"]!.GetValue<DateTimeOffset>()).TotalSeconds, job);
+            if (status is "failed" or "canceled") throw new InvalidOperationException($"job {id} {status}: {job["error"]?.ToJsonString()}");
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"job {id} did not finish within {JobTimeout.TotalMinutes} minutes");
+    }
+
+    private static async Task<double> RenderAsync(Uri render, int width, int height, int fps, double seconds)
+    {
+        using var channel = GrpcChannel.ForAddress(render);
+        var client = new Renderer.RendererClient(channel);
+        var start = Stopwatch.GetTimestamp();
+        using var call = client.RenderShot(new RenderShotRequest
+        {
+            JobId = Guid.NewGuid().ToString(),
+            ShotIndex = 0,
+            Action = "Ada walks across the frame",
+            Prompt = "Ada walks across the frame, flat colour",
+            Width = width,
+            Height = height,
+            Fps = fps,
+            DurationSeconds = seconds,
+            Seed = Random.Shared.NextInt64(1, long.MaxValue / 2),
+            CameraMove = "static",
+            Style = new StyleLook { Name = "bench", Palette = { "#223344", "#88AACC", "#F0E0C0" } },
+        });
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            if (call.ResponseStream.Current.Completed is not null) return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        throw new InvalidOperationException("render ended without a clip");
+    }
+}

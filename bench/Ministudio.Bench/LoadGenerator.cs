@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using HdrHistogram;
+
+namespace Ministudio.Bench;
+
+/// <summary>What one load run saw: completed requests per second and latency percentiles (ms), errors counted apart.</summary>
+public sealed record LoadResult(string Target, int Connections, double RequestsPerSecond, double P50Ms, double P99Ms, double MaxMs, long Requests, long Errors)
+{
+    public override string ToString() =>
+        $"{Target,-28} c={Connections,-3} {RequestsPerSecond,9:F0} req/s  p50 {P50Ms,7:F2} ms  p99 {P99Ms,7:F2} ms  max {MaxMs,8:F2} ms  n={Requests} errors={Errors}";
+}
+
+/// <summary>
+/// A small HTTP load generator (loopback only). Closed loop: N connections each send the next request when the last
+/// answered (like wrk). Open loop: requests start on a fixed schedule whatever the answers, and latency counts from
+/// the scheduled start, so a stall shows in the percentiles (no coordinated omission). Latencies go into an
+/// HdrHistogram in microseconds. Every run is bounded in time.
+/// </summary>
+public static class LoadGenerator
+{
+    private const long MaxTrackableMicros = 60_000_000;
+
+    public static HttpClient Client(int connections) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = connections,
+        UseProxy = false,
+        UseCookies = false,
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    })
+    { Timeout = TimeSpan.FromSeconds(30) };
+
+    public static async Task<LoadResult> ClosedLoopAsync(string target, Func<HttpRequestMessage> request, int connections, TimeSpan warmup, TimeSpan duration)
+    {
+        using var client = Client(connections);
+        var histograms = new LongHistogram[connections];
+        var errors = new long[connections];
+        var counting = false;
+        var stopAt = Stopwatch.GetTimestamp() + (long)((warmup + duration).TotalSeconds * Stopwatch.Frequency);
+        var measuredFrom = 0L;
+        var workers = Enumerable.Range(0, connections).Select(i => Task.Run(async () =>
+        {
+            var histogram = histograms[i] = new LongHistogram(MaxTrackableMicros, 3);
+            while (Stopwatch.GetTimestamp() < stopAt)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var ok = await SendAsync(client, request());
+                if (!Volatile.Read(ref counting)) continue;
+                if (ok) histogram.RecordValue(Math.Clamp(Micros(Stopwatch.GetTimestamp() - start), 0, MaxTrackableMicros));
+                else errors[i]++;
+            }
+        })).ToArray();
+        await Task.Delay(warmup);
+        measuredFrom = Stopwatch.GetTimestamp();
+        Volatile.Write(ref counting, true);
+        await Task.WhenAll(workers);
+        var seconds = Stopwatch.GetElapsedTime(measuredFrom).TotalSeconds;
+        return Summarise(target, connections, histograms, errors.Sum(), seconds);
+    }
+
+    /// <summary>Starts <paramref name="rate"/> requests a second for <paramref name="duration"/>, at most 512 in flight.</summary>
+    public static async Task<LoadResult> OpenLoopAsync(string target, Func<int, HttpRequestMessage> request, double rate, TimeSpan duration)
+    {
+        using var client = Client(512);
+        var histogram = new LongHistogram(MaxTrackableMicros, 3);
+        long errors = 0;
+        var total = (int)(rate * duration.TotalSeconds);
+        using var inFlight = new SemaphoreSlim(512);
+        var started = Stopwatch.GetTimestamp();
+        var tasks = new List<Task>(total);
+        for (var i = 0; i < total; i++)
+        {
+            var due = started + (long)(i / rate * Stopwatch.Frequency);
+            var wait = due - Stopwatch.GetTimestamp();
+            if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
+            await inFlight.WaitAsync();
+            var index = i;
+            tasks.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    var ok = await SendAsync(client, request(index));
+                    // A timer may wake a little early: a request cannot finish before it was due.
+                    var micros = Math.Clamp(Micros(Stopwatch.GetTimestamp() - due), 0, MaxTrackableMicros);
+                    lock (histogram)
+                    {
+                        if (ok) histogram.RecordValue(micros);
+                        else errors++;
+                    }
+                }
+                finally { inFlight.Release(); }
+            }));
+        }
+        await Task.WhenAll(tasks);
+        return Summarise(target, 0, [histogram], errors, Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private static async Task<bool> SendAsync(HttpClient client, HttpRequestMessage message)
+    {
+        try
+        {
+            using (message)
+            using (var response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead))
+                return response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static long Micros(long ticks) => ticks * 1_000_000 / Stopwatch.Frequency;
+
+    private static LoadResult Summarise(string target, int connections, IEnumerable<LongHistogram> parts, long errors, double seconds)
+    {
+        var all = new LongHistogram(MaxTrackableMicros, 3);
+        foreach (var part in parts) all.Add(part);
+        var n = all.TotalCount;
+        return new LoadResult(target, connections, n / seconds, all.GetValueAtPercentile(50) / 1000.0,
+            all.GetValueAtPercentile(99) / 1000.0, all.GetMaxValue() / 1000.0, n, errors);
+    }
+
+    public static HttpRequestMessage Get(Uri url, string? key)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Get, url) { Version = HttpVersion.Version11 };
+        if (key is not null) message.Headers.Authorization = new("Bearer", key);
+        return message;
+    }
+}
