@@ -1,4 +1,5 @@
 using Ministudio.Compose.Audio;
+using Ministudio.Compose.Media;
 using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
 using Ministudio.ServiceDefaults;
@@ -24,9 +25,13 @@ internal sealed class Studio : IDisposable
         return await Artifacts.AddFileAsync(copy, TestContext.Current.CancellationToken);
     }
 
-    public Task<RenderedFilm> RenderAsync(Timeline timeline, IProgress<double>? progress = null, ISpeechSynthesizer? speech = null, IAudioMixer? mixer = null, ComposeOptions? options = null) =>
-        new TimelineRenderer(options ?? new ComposeOptions(TimeSpan.FromMinutes(3), 2), speech, mixer)
+    /// <summary>Renders with the given speech and mixer; the real AudioMixer when none is given.</summary>
+    public Task<RenderedFilm> RenderAsync(Timeline timeline, IProgress<double>? progress = null, ISpeechSynthesizer? speech = null, IAudioMixer? mixer = null, ComposeOptions? options = null)
+    {
+        options ??= new ComposeOptions(TimeSpan.FromMinutes(3), 2);
+        return new TimelineRenderer(options, mixer ?? new AudioMixer(options), speech)
             .RenderAsync(timeline, Artifacts, Artifacts.CreateScratchFolder(), progress, TestContext.Current.CancellationToken);
+    }
 
     public static TimelineClip Video(string hash, double start, double? length = null, ClipTransition? transition = null) =>
         new(TimelineVocabulary.Video, start, length, hash, Transition: transition);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.ServiceDefaults;
 using Npgsql;
@@ -86,7 +87,7 @@ public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outbo
                 { Value = JsonSerializer.Serialize(timeline, JsonSerializerOptions.Web) });
             await insert.ExecuteNonQueryAsync(ct);
         }
-        if (!throttled) await EnqueueComposeAsync(connection, transaction, jobId, tenantId, timeline, ct);
+        if (!throttled) await EnqueueComposeAsync(connection, transaction, jobId, timeline, ct);
         if (idempotency is not null) await IdempotencyKeys.RememberAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Jobs, jobId, ct);
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
@@ -94,7 +95,7 @@ public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outbo
     }
 
     /// <summary>Within the caller's transaction: compose the timeline (there are no clips of shots to join).</summary>
-    internal static Task EnqueueComposeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, Guid tenantId, Timeline timeline, CancellationToken ct) =>
+    internal static Task EnqueueComposeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, Timeline timeline, CancellationToken ct) =>
         Outbox.EnqueueAsync(connection, transaction,
-            new ComposeFilm(jobId, tenantId, [], JobStore.Transition, JobStore.TransitionSeconds, timeline), ct);
+            new ComposeFilm(jobId, [], JobStore.Transition, JobStore.TransitionSeconds, timeline.Output.Aspect, timeline), ct);
 }

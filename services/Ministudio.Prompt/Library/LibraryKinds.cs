@@ -1,3 +1,4 @@
+using Ministudio.Platform;
 using Ministudio.Prompt.Films;
 using Ministudio.ServiceDefaults;
 
