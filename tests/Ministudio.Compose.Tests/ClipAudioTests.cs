@@ -3,7 +3,7 @@ using Ministudio.Compose.Rendering;
 using Ministudio.Compose.Tests.Audio;
 using Ministudio.Contracts;
 using static Ministudio.Compose.Tests.Studio;
-using Ministudio.Compose.Media;
+using Ministudio.Compose.MediaTools;
 
 namespace Ministudio.Compose.Tests;
 

@@ -4,7 +4,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.Consumers;
-using Ministudio.Compose.Media;
+using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
 using Ministudio.ServiceDefaults;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
 using static Ministudio.Compose.Tests.Studio;
-using Ministudio.Compose.Media;
+using Ministudio.Compose.MediaTools;
 
 namespace Ministudio.Compose.Tests;
 

@@ -2,7 +2,7 @@ using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
 using Ministudio.TestSupport;
 using static Ministudio.Compose.Tests.Studio;
-using Ministudio.Compose.Media;
+using Ministudio.Compose.MediaTools;
 
 namespace Ministudio.Compose.Tests;
 

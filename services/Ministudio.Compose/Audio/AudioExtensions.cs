@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Ministudio.Compose.Media;
+using Ministudio.Compose.MediaTools;
 
 namespace Ministudio.Compose.Audio;
 

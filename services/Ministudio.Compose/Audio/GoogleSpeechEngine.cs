@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using Ministudio.Compose.Media;
+using Ministudio.Compose.MediaTools;
 
 namespace Ministudio.Compose.Audio;
 

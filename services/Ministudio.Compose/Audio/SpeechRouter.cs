@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Ministudio.Compose.Media;
+using Ministudio.Compose.MediaTools;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Audio;

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MassTransit;
-using Ministudio.Compose.Media;
+using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
 using Ministudio.Platform;

@@ -1,7 +1,7 @@
 using MassTransit;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.Consumers;
-using Ministudio.Compose.Media;
+using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.ServiceDefaults;
 

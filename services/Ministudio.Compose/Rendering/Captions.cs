@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Ministudio.Compose.Audio;
-using Ministudio.Compose.Media;
+using Ministudio.Compose.MediaTools;
 using Ministudio.Contracts;
 
 namespace Ministudio.Compose.Rendering;

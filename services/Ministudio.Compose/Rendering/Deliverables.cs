@@ -1,4 +1,4 @@
-using Ministudio.Compose.Media;
+using Ministudio.Compose.MediaTools;
 using Ministudio.Contracts;
 using Ministudio.Platform;
 

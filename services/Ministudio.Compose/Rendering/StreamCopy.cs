@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Ministudio.Compose.Media;
+using Ministudio.Compose.MediaTools;
 using Ministudio.Contracts;
 using Ministudio.Platform;
 

@@ -1,5 +1,5 @@
 using Ministudio.Compose.Audio;
-using Ministudio.Compose.Media;
+using Ministudio.Compose.MediaTools;
 using Ministudio.Contracts;
 using Ministudio.ServiceDefaults;
 

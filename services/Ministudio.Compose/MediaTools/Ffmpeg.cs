@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Ministudio.Platform;
 
-namespace Ministudio.Compose.Media;
+namespace Ministudio.Compose.MediaTools;
 
 /// <summary>A composition that cannot be made, with a stable code for the job's error.</summary>
 public sealed class CompositionException(string code, string message, Exception? inner = null) : Exception(message, inner)

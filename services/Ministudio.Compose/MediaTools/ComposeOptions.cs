@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ministudio.Compose.Media;
+namespace Ministudio.Compose.MediaTools;
 
 /// <summary>Caps on one composition (Compose:MaxSeconds of wall time, Compose:Threads, Compose:MaxOutputBytes per file).</summary>
 public sealed record ComposeOptions(TimeSpan MaxDuration, int Threads, long MaxOutputBytes = ComposeOptions.DefaultMaxOutputBytes)
