@@ -9,7 +9,6 @@ using Ministudio.Platform;
 using Ministudio.Prompt.Batches;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Apis;
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ministudio.Contracts;
@@ -7,7 +5,6 @@ using Ministudio.Platform;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Apis;
 

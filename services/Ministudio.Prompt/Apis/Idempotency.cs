@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ministudio.Platform;
 using Ministudio.Prompt.Jobs;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Apis;
 

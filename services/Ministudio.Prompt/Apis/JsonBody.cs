@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Apis;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Ministudio.Platform;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Library;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Apis;
 

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Apis;
 

@@ -5,7 +5,6 @@ using Ministudio.Contracts;
 using Ministudio.Platform;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Jobs;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Apis;
 

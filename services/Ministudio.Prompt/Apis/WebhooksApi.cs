@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ministudio.Platform;
 using Ministudio.Prompt.Webhooks;
-using Ministudio.ServiceDefaults;
 using Ministudio.Prompt.Networking;
 
 namespace Ministudio.Prompt.Apis;

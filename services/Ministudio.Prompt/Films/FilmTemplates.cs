@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Films;
 

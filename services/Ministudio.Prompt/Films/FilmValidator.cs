@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Films;
 

@@ -27,23 +27,10 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
     /// rest of a chain is queued shot by shot as its predecessor finishes (see <see cref="RecordShotRenderedAsync"/>).
     /// A job beyond the plan's concurrent-job quota is stored as throttled and queued later (<see cref="JobQuota"/>).
     /// </summary>
-    public async Task<(SubmitOutcome Outcome, Guid JobId)> CreateAsync(
-        Guid tenantId, FilmSpec spec, CompiledFilm film, IdempotencyKey? idempotency, CancellationToken ct)
-    {
-        var jobId = Guid.CreateVersion7();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (idempotency is not null && await IdempotencyKeys.CheckAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Jobs, ct) is { } earlier)
-            return earlier;
-        var throttled = !await JobQuota.HasFreeSlotAsync(connection, transaction, tenantId, ct);
-        await InsertJobAsync(connection, transaction, jobId, tenantId, spec, film, batchId: null, throttled, ct);
-
-        if (idempotency is not null) await IdempotencyKeys.RememberAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Jobs, jobId, ct);
-
-        await transaction.CommitAsync(ct);
-        outboxSignal.Notify();
-        return (SubmitOutcome.Created, jobId);
-    }
+    public Task<(SubmitOutcome Outcome, Guid JobId)> CreateAsync(
+        Guid tenantId, FilmSpec spec, CompiledFilm film, IdempotencyKey? idempotency, CancellationToken ct) =>
+        JobRows.CreateAsync(dataSource, outboxSignal, tenantId, idempotency, (connection, transaction, jobId, throttled) =>
+            InsertJobAsync(connection, transaction, jobId, tenantId, spec, film, batchId: null, throttled, ct), ct);
 
     /// <summary>
     /// Inside the caller's transaction: the job row, its shots, and the RenderShot of every chain's first shot.
