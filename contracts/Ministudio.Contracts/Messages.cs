@@ -42,9 +42,9 @@ public sealed record ShotFailed(Guid JobId, int ShotIndex, string ErrorCode, str
 
 /// <summary>
 /// prompt → compose: make the job's film. With a Timeline, the timeline is rendered; without one, the clips are
-/// joined in order with the transition between each pair (compose builds that timeline itself).
+/// joined in order with the transition between each pair, at the film's Aspect (compose builds that timeline itself).
 /// </summary>
-public sealed record ComposeFilm(Guid JobId, Guid TenantId, IReadOnlyList<string> ClipHashes, string Transition, double TransitionSeconds, Timeline? Timeline = null);
+public sealed record ComposeFilm(Guid JobId, IReadOnlyList<string> ClipHashes, string Transition, double TransitionSeconds, string Aspect, Timeline? Timeline = null);
 
 /// <summary>compose → prompt: progress of the final encode (fraction 0..1).</summary>
 public sealed record FilmComposeProgressed(Guid JobId, double Fraction);

@@ -10,15 +10,18 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.UseMiddleware<RequestSizeLimit>();
-app.MapFilmsApi();
-app.MapJobsApi();
-app.MapLibraryApi();
-app.MapArtifactsApi();
 app.MapKeysApi();
 app.MapAdminApi();
-app.MapWebhooksApi();
-app.MapBatchesApi();
-app.MapTimelinesApi();
+
+// Every tenant route, behind one tenant check.
+var v1 = app.MapGroup("/v1").AddEndpointFilter<TenantFilter>();
+v1.MapFilmsApi();
+v1.MapJobsApi();
+v1.MapLibraryApi();
+v1.MapArtifactsApi();
+v1.MapWebhooksApi();
+v1.MapBatchesApi();
+v1.MapTimelinesApi();
 
 app.Run();
 

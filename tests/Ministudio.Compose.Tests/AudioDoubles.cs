@@ -52,6 +52,18 @@ internal sealed class SimpleMixer : IAudioMixer
     }
 }
 
+/// <summary>The real mixer, with every mix it was asked for kept for the test to read.</summary>
+internal sealed class RecordingMixer(IAudioMixer inner) : IAudioMixer
+{
+    public List<AudioMix> Mixes { get; } = [];
+
+    public Task<MixedAudio> MixAsync(AudioMix mix, string folder, IProgress<double>? progress, CancellationToken ct)
+    {
+        Mixes.Add(mix);
+        return inner.MixAsync(mix, folder, progress, ct);
+    }
+}
+
 /// <summary>ffmpeg for test fixtures, from an argument list.</summary>
 internal static class FfmpegTool
 {

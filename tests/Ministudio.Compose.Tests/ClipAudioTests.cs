@@ -3,10 +3,11 @@ using Ministudio.Compose.Rendering;
 using Ministudio.Compose.Tests.Audio;
 using Ministudio.Contracts;
 using static Ministudio.Compose.Tests.Studio;
+using Ministudio.Compose.MediaTools;
 
 namespace Ministudio.Compose.Tests;
 
-/// <summary>A video clip's own sound track reaches the film: mixed, copied, muted, trimmed, or summed without a mixer.</summary>
+/// <summary>A video clip's own sound track reaches the film: mixed, copied, muted, trimmed, placed at its clip's start.</summary>
 public sealed class ClipAudioTests : IDisposable
 {
     // A 1 kHz tone is loud in a narrow band around it; silence (or another pitch) is not.
@@ -37,15 +38,18 @@ public sealed class ClipAudioTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_a_mixer_clip_sounds_are_placed_and_summed_in_the_filtergraph()
+    public async Task A_clip_sound_is_placed_at_its_clips_start_in_the_mix()
     {
         var mute = await _studio.AddAsync(await Clips.SolidAsync(_studio.Fixtures, "lime", 1));
         var tone = await _studio.AddAsync(await Clips.SoundingAsync(_studio.Fixtures, "red", 2, 1000));
+        var mixer = new RecordingMixer(_mixer);
 
-        var film = await _studio.RenderAsync(OneTrack(Draft(), Video(mute, 0), Video(tone, 1)));
+        var film = await _studio.RenderAsync(OneTrack(Draft(), Video(mute, 0), Video(tone, 1)), mixer: mixer);
 
         Assert.False(film.StreamCopied);
-        Assert.Contains(film.Arguments, argument => argument.Contains("amix", StringComparison.Ordinal) && argument.Contains("adelay=delays=1000", StringComparison.Ordinal));
+        var placed = Assert.Single(Assert.Single(mixer.Mixes).Sounds);
+        Assert.Equal(1, placed.StartSeconds, 3);
+        Assert.Contains(film.Arguments, argument => argument.EndsWith(".wav", StringComparison.Ordinal));
         Assert.Equal(3, await AudioProbe.AudioSecondsAsync(film.Path) ?? 0, 0.1);
         Assert.InRange(await AudioProbe.MeanVolumeAsync(film.Path, 0.1, 0.7), double.NegativeInfinity, Silent);
         Assert.InRange(await AudioProbe.MeanVolumeAsync(film.Path, 1.2, 1.6, Around1kHz), Heard, 0);

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Ministudio.Compose.Audio;
 using Ministudio.Compose.Consumers;
+using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
 using Ministudio.ServiceDefaults;
@@ -23,7 +25,8 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
             .AddLogging()
             .AddSingleton(_artifacts)
             .AddSingleton(new ComposeOptions(TimeSpan.FromMinutes(2), 2))
-            // No speech synthesizer or audio mixer registered: silent timelines still render.
+            // No speech synthesizer registered: silent timelines still render.
+            .AddSingleton<IAudioMixer, AudioMixer>()
             .AddSingleton<TimelineRenderer>()
             .AddMassTransitTestHarness(bus => bus.AddConsumer<ComposeFilmConsumer>())
             .BuildServiceProvider(true);
@@ -47,7 +50,7 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
         var job = Guid.NewGuid();
 
         var clock = Stopwatch.StartNew();
-        await _harness.Bus.Publish(new ComposeFilm(job, Guid.NewGuid(), hashes, "dissolve", 0.5), TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(new ComposeFilm(job, hashes, "dissolve", 0.5, "16:9"), TestContext.Current.CancellationToken);
 
         var composed = await _harness.PublishedAsync<FilmComposed>(m => m.JobId == job);
         clock.Stop();
@@ -67,14 +70,14 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
         // The same clips and transition again: the stored film is reused without reading a clip (they are gone now).
         foreach (var hash in hashes) File.Delete(_artifacts.PathOf(hash));
         var again = Guid.NewGuid();
-        await _harness.Bus.Publish(new ComposeFilm(again, Guid.NewGuid(), hashes, "dissolve", 0.5), TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(new ComposeFilm(again, hashes, "dissolve", 0.5, "16:9"), TestContext.Current.CancellationToken);
         var reused = await _harness.PublishedAsync<FilmComposed>(m => m.JobId == again);
         Assert.Equal(composed.ArtifactHash, reused.ArtifactHash);
         Assert.Equal(composed.DurationSeconds, reused.DurationSeconds, 0.01);
 
         // A different transition is a different film: it must be composed, and without its clips it cannot be.
         var other = Guid.NewGuid();
-        await _harness.Bus.Publish(new ComposeFilm(other, Guid.NewGuid(), hashes, "fade", 0.5), TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(new ComposeFilm(other, hashes, "fade", 0.5, "16:9"), TestContext.Current.CancellationToken);
         Assert.Equal("compose.clip_missing", (await _harness.PublishedAsync<FilmComposeFailed>(m => m.JobId == other)).ErrorCode);
     }
 
@@ -90,7 +93,7 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
         ]);
         var job = Guid.NewGuid();
 
-        await _harness.Bus.Publish(new ComposeFilm(job, Guid.NewGuid(), [], "fade", 0.5, timeline), TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(new ComposeFilm(job, [], "fade", 0.5, timeline.Output.Aspect, timeline), TestContext.Current.CancellationToken);
 
         var composed = await _harness.PublishedAsync<FilmComposed>(m => m.JobId == job);
         var film = await Media.ProbeAsync(_artifacts.PathOf(composed.ArtifactHash));
@@ -102,7 +105,7 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
 
         // The same timeline again is recalled with every part.
         var again = Guid.NewGuid();
-        await _harness.Bus.Publish(new ComposeFilm(again, Guid.NewGuid(), [], "fade", 0.5, timeline), TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(new ComposeFilm(again, [], "fade", 0.5, timeline.Output.Aspect, timeline), TestContext.Current.CancellationToken);
         Assert.Equal(composed with { JobId = again }, await _harness.PublishedAsync<FilmComposed>(m => m.JobId == again), new DurationTolerant());
     }
 
@@ -111,7 +114,7 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
     {
         var job = Guid.NewGuid();
         var timeline = new Timeline(new TimelineOutput("21:9"), [new TimelineTrack([new TimelineClip(TimelineVocabulary.Video, 0, 1, new string('a', 64))])]);
-        await _harness.Bus.Publish(new ComposeFilm(job, Guid.NewGuid(), [], "fade", 0.5, timeline), TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(new ComposeFilm(job, [], "fade", 0.5, timeline.Output.Aspect, timeline), TestContext.Current.CancellationToken);
         Assert.Equal("timeline.invalid_output", (await _harness.PublishedAsync<FilmComposeFailed>(m => m.JobId == job)).ErrorCode);
     }
 
@@ -134,7 +137,7 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
         var bad = await _artifacts.AddFileAsync(garbage, TestContext.Current.CancellationToken);
         var job = Guid.NewGuid();
 
-        await _harness.Bus.Publish(new ComposeFilm(job, Guid.NewGuid(), [good, bad], "fade", 0.5), TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(new ComposeFilm(job, [good, bad], "fade", 0.5, "16:9"), TestContext.Current.CancellationToken);
 
         var failed = await _harness.PublishedAsync<FilmComposeFailed>(m => m.JobId == job);
         Assert.Equal("compose.ffmpeg_failed", failed.ErrorCode);
@@ -146,7 +149,7 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
     public async Task A_missing_clip_fails_the_film_with_its_code()
     {
         var job = Guid.NewGuid();
-        await _harness.Bus.Publish(new ComposeFilm(job, Guid.NewGuid(), [new string('0', 64)], "fade", 0.5), TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(new ComposeFilm(job, [new string('0', 64)], "fade", 0.5, "16:9"), TestContext.Current.CancellationToken);
 
         var failed = await _harness.PublishedAsync<FilmComposeFailed>(m => m.JobId == job);
         Assert.Equal("compose.clip_missing", failed.ErrorCode);

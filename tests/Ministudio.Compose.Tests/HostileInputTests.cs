@@ -4,6 +4,7 @@ using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
 using Ministudio.TestSupport;
 using static Ministudio.Compose.Tests.Studio;
+using Ministudio.Compose.MediaTools;
 
 namespace Ministudio.Compose.Tests;
 
@@ -92,7 +93,7 @@ public sealed partial class HostileInputTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(folder, "concat.txt"), list.Replace("{absolute}", absolute), TestContext.Current.CancellationToken);
 
         var error = await Assert.ThrowsAsync<CompositionException>(() => Ffmpeg.RunAsync(
-            [.. TimelineRenderer.ConcatInput, "-i", "concat.txt", "-c", "copy", "film.mp4"], folder, 1, null, TestContext.Current.CancellationToken));
+            [.. StreamCopy.ConcatInput, "-i", "concat.txt", "-c", "copy", "film.mp4"], folder, 1, null, TestContext.Current.CancellationToken));
 
         Assert.Equal("compose.ffmpeg_failed", error.Code);
         Assert.False(File.Exists(Path.Combine(folder, "film.mp4")) && new FileInfo(Path.Combine(folder, "film.mp4")).Length > 0);

@@ -1,4 +1,5 @@
 using Ministudio.Compose.Audio;
+using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
 using Ministudio.ServiceDefaults;
@@ -27,9 +28,13 @@ internal sealed class Studio : IDisposable
     // The wall-time cap is a safety stop, not a speed test: a loaded 2-core machine takes minutes for a showcase.
     private static readonly ComposeOptions DefaultOptions = new(TimeSpan.FromMinutes(10), 2);
 
-    public Task<RenderedFilm> RenderAsync(Timeline timeline, IProgress<double>? progress = null, ISpeechSynthesizer? speech = null, IAudioMixer? mixer = null, ComposeOptions? options = null) =>
-        new TimelineRenderer(options ?? DefaultOptions, speech, mixer)
+    /// <summary>Renders with the given speech and mixer; the real AudioMixer when none is given.</summary>
+    public Task<RenderedFilm> RenderAsync(Timeline timeline, IProgress<double>? progress = null, ISpeechSynthesizer? speech = null, IAudioMixer? mixer = null, ComposeOptions? options = null)
+    {
+        options ??= DefaultOptions;
+        return new TimelineRenderer(options, mixer ?? new AudioMixer(options), speech)
             .RenderAsync(timeline, Artifacts, Artifacts.CreateScratchFolder(), progress, TestContext.Current.CancellationToken);
+    }
 
     public static TimelineClip Video(string hash, double start, double? length = null, ClipTransition? transition = null) =>
         new(TimelineVocabulary.Video, start, length, hash, Transition: transition);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
 using static Ministudio.Compose.Tests.Studio;
+using Ministudio.Compose.MediaTools;
 
 namespace Ministudio.Compose.Tests;
 
@@ -27,7 +28,7 @@ public sealed class TimelineBenchmarks : IDisposable
         var pattern = await _studio.AddAsync(await Clips.PatternAsync(_studio.Fixtures, 10, 1920, 1080));
         var clips = Enumerable.Range(0, 6).Select(i => Video(pattern, i * 10)).ToList();
         var options = new ComposeOptions(TimeSpan.FromMinutes(20), Environment.ProcessorCount);
-        var renderer = new TimelineRenderer(options);
+        var renderer = new TimelineRenderer(options, new Ministudio.Compose.Audio.AudioMixer(options));
         var copyTimeline = OneTrack(new TimelineOutput("16:9", 1080, 24, "draft"), [.. clips]);
         // One title makes the same film need a re-encode; it is the only difference.
         var encodeTimeline = copyTimeline with { Tracks = [.. copyTimeline.Tracks, new TimelineTrack([new TimelineClip(TimelineVocabulary.Title, 0, 1, Text: "Benchmark")])] };

@@ -2,6 +2,7 @@ using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
 using Ministudio.TestSupport;
 using static Ministudio.Compose.Tests.Studio;
+using Ministudio.Compose.MediaTools;
 
 namespace Ministudio.Compose.Tests;
 
@@ -131,7 +132,7 @@ public sealed class TimelineRendererTests : IDisposable
         Assert.True(stillness < 3, $"without motion a still stays still, mean difference {stillness}");
         Assert.Equal(2.0, (await Media.ProbeAsync(moving.Path)).DurationSeconds, 0.1);
         Assert.Equal("zoompan=z='1+0.5*on/48':x='(iw-iw/zoom)*on/48':y='(ih-ih/zoom)/2':d=1:s=1280x720:fps=24",
-            TimelineRenderer.KenBurns(new KenBurns("in", "right", 0.5), 2, 24, 1280, 720));
+            FilterGraph.KenBurns(new KenBurns("in", "right", 0.5), 2, 24, 1280, 720));
     }
 
     [Fact]
@@ -177,7 +178,7 @@ public sealed class TimelineRendererTests : IDisposable
     }
 
     [Fact]
-    public async Task Audio_without_a_mixer_is_refused_but_silent_timelines_need_none()
+    public async Task Narration_without_a_synthesizer_is_refused_but_silent_timelines_need_none()
     {
         var clip = await _studio.AddAsync(await Clips.SolidAsync(_studio.Fixtures, "red", 1));
         var narrated = new Timeline(Draft(), [new TimelineTrack([Video(clip, 0)]), new TimelineTrack([new TimelineClip(TimelineVocabulary.Narration, 0, Text: "Hello there")])]);

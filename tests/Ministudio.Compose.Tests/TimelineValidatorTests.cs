@@ -75,7 +75,7 @@ public sealed partial class TimelineValidatorTests
     [Fact]
     public void Every_code_the_validator_can_give_is_tested()
     {
-        var source = File.ReadAllText(Path.Combine(Repository.Root, "contracts", "Ministudio.Contracts", "Timeline.cs"));
+        var source = File.ReadAllText(Path.Combine(Repository.Root, "contracts", "Ministudio.Contracts", "TimelineValidator.cs"));
         var codes = CodePattern().Matches(source).Select(m => m.Value).ToHashSet();
         Assert.Equal(codes.Order(), Broken.Select(row => (string)row.Data.Item1).ToHashSet().Order());
     }

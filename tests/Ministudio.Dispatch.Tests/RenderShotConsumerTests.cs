@@ -125,15 +125,15 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
         var job = Guid.NewGuid();
         await _harness.Bus.Publish(new RenderShot(job, Guid.NewGuid(), 0, Requests.Unique()), TestContext.Current.CancellationToken);
         // The harness records a consumer's own publishes only when it finishes, so watch the provider instead.
-        await WaitUntilAsync(() => Provider.Calls == 1);
+        await Eventually.TrueAsync(() => Provider.Calls == 1);
 
         // What JobCanceledConsumer does on every instance (its delivery is checked below).
         await _services.GetRequiredService<CanceledJobs>().CancelAsync(job);
-        await WaitUntilAsync(() => Provider.Canceled == 1);
-        await WaitUntilAsync(() => _harness.Consumed.Select<RenderShot>().Any(m => m.Context.Message.JobId == job));
+        await Eventually.TrueAsync(() => Provider.Canceled == 1);
+        await Eventually.TrueAsync(() => _harness.Consumed.Select<RenderShot>().Any(m => m.Context.Message.JobId == job));
 
         await _harness.Bus.Publish(new RenderShot(job, Guid.NewGuid(), 1, Requests.Unique()), TestContext.Current.CancellationToken);
-        await WaitUntilAsync(() => _harness.Consumed.Select<RenderShot>().Count(m => m.Context.Message.JobId == job) == 2);
+        await Eventually.TrueAsync(() => _harness.Consumed.Select<RenderShot>().Count(m => m.Context.Message.JobId == job) == 2);
 
         Assert.Equal(1, Provider.Calls);
         Assert.DoesNotContain(_harness.Published.Select<ShotRendered>(TestContext.Current.CancellationToken), m => m.Context.Message.JobId == job);
@@ -172,22 +172,12 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
         var tenant = Guid.NewGuid();
         await _harness.Bus.Publish(new TenantPlanChanged(tenant, "none", null, ["veo"]), TestContext.Current.CancellationToken);
         var ledger = _services.GetRequiredService<CostLedger>();
-        await WaitUntilAsync(() => ledger.PlanOfAsync(tenant, CancellationToken.None).GetAwaiter().GetResult() is not null);
+        await Eventually.TrueAsync(() => ledger.PlanOfAsync(tenant, CancellationToken.None).GetAwaiter().GetResult() is not null);
 
         var job = Guid.NewGuid();
         await _harness.Bus.Publish(new RenderShot(job, tenant, 0, Requests.Unique()), TestContext.Current.CancellationToken);
         Assert.Equal(RoutingErrors.NotAllowed, (await FailedAsync(job)).ErrorCode);
         Assert.Equal(0, Provider.Calls);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "")
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not met in time: {what}");
-            await Task.Delay(50);
-        }
     }
 
     private Task<ShotRendered> RenderedAsync(Guid job) => _harness.PublishedAsync<ShotRendered>(m => m.JobId == job);

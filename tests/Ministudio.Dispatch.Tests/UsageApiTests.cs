@@ -8,6 +8,7 @@ using Ministudio.Contracts;
 using Ministudio.Dispatch.Apis;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 using Npgsql;

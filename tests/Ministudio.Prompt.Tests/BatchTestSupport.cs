@@ -52,7 +52,7 @@ internal static class BatchTestSupport
 
     public static BatchAdmission Admission(PromptApp app) => app.Factory.Services.GetRequiredService<BatchAdmission>();
 
-    public static JobStore Jobs(PromptApp app) => app.Factory.Services.GetRequiredService<JobStore>();
+    public static JobStateMachine Jobs(PromptApp app) => app.Factory.Services.GetRequiredService<JobStateMachine>();
 
     /// <summary>The job of every line of a batch (null while not admitted), by line.</summary>
     public static async Task<SortedDictionary<int, Guid?>> JobsOfAsync(PromptApp app, Guid batchId)

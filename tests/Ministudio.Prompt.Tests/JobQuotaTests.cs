@@ -84,14 +84,6 @@ public sealed class JobQuotaTests
     private static async Task<JobView> JobAsync(HttpClient client, Guid id) =>
         (await client.GetFromJsonAsync<JobView>($"/v1/jobs/{id}", JsonSerializerOptions.Web, Ct))!;
 
-    private static async Task<JobView> WaitForJobAsync(HttpClient client, Guid id, Func<JobView, bool> condition)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var job = await JobAsync(client, id);
-            if (condition(job)) return job;
-            if (attempt == 200) throw new TimeoutException($"Job {id} never reached the expected state; last: {JsonSerializer.Serialize(job)}");
-            await Task.Delay(100, Ct);
-        }
-    }
+    private static Task<JobView> WaitForJobAsync(HttpClient client, Guid id, Func<JobView, bool> condition) =>
+        Eventually.ValueAsync(() => JobAsync(client, id), condition);
 }

@@ -64,6 +64,8 @@ public sealed class PromptApiTests : IAsyncLifetime
 
         var compose = await WaitForAsync(() => _harness.Published.Select<ComposeFilm>().Where(m => m.Context.Message.JobId == job.Id).ToList(), list => list.Count >= 1);
         Assert.Equal(clips, Assert.Single(compose).Context.Message.ClipHashes);
+        // compose is told the film's aspect, not left to guess it from the clips' pixels.
+        Assert.Equal(first.Request.AspectRatio, Assert.Single(compose).Context.Message.Aspect);
         var composing = await WaitForJobAsync(client, job.Id, j => j.Stage == JobStage.Composing);
         Assert.True(composing.Shots[1].FromCache);
 
@@ -181,19 +183,7 @@ public sealed class PromptApiTests : IAsyncLifetime
     private static string ClipHash(char digit) => new(digit, 64);
 
     private static async Task<JobView> WaitForJobAsync(HttpClient client, Guid id, Func<JobView, bool> condition) =>
-        await WaitForAsync(async () => (await client.GetFromJsonAsync<JobView>($"/v1/jobs/{id}", JsonSerializerOptions.Web))!, condition);
+        await Eventually.ValueAsync(async () => (await client.GetFromJsonAsync<JobView>($"/v1/jobs/{id}", JsonSerializerOptions.Web))!, condition);
 
-    private static Task<T> WaitForAsync<T>(Func<T> probe, Func<T, bool> condition) => WaitForAsync(() => Task.FromResult(probe()), condition);
-
-    private static async Task<T> WaitForAsync<T>(Func<Task<T>> probe, Func<T, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await probe();
-            if (condition(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Condition not met in time; last value: {JsonSerializer.Serialize(value)}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task<T> WaitForAsync<T>(Func<T> probe, Func<T, bool> condition) => Eventually.ValueAsync(() => Task.FromResult(probe()), condition);
 }

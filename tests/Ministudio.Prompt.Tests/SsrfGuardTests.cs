@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Ministudio.ServiceDefaults.Networking;
+using Ministudio.Prompt.Networking;
 
 namespace Ministudio.Prompt.Tests;
 

@@ -21,7 +21,7 @@ public sealed class TimelineApiTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
-    private JobStore Jobs => _app.Factory.Services.GetRequiredService<JobStore>();
+    private JobStateMachine Jobs => _app.Factory.Services.GetRequiredService<JobStateMachine>();
 
     /// <summary>An image with Ken Burns motion under a title, two seconds, draft quality.</summary>
     private static Timeline ImageWithTitle(string image, string quality = "draft") => new(
@@ -137,7 +137,7 @@ public sealed class TimelineApiTests : IAsyncLifetime
 
         await _app.Harness.PublishedAsync<ComposeFilm>(m => m.JobId == job.Id);
         var compose = _app.Harness.Published.Select<ComposeFilm>(Ct).Single(m => m.Context.Message.JobId == job.Id).Context.Message;
-        Assert.Equal((_app.Acme, 0), (compose.TenantId, compose.ClipHashes.Count));
+        Assert.Equal((timeline.Output.Aspect, 0), (compose.Aspect, compose.ClipHashes.Count));
         Assert.Equal(JsonSerializer.Serialize(timeline, JsonSerializerOptions.Web), JsonSerializer.Serialize(compose.Timeline, JsonSerializerOptions.Web));
 
         await Jobs.RecordComposeProgressAsync(new FilmComposeProgressed(job.Id, 0.5), Ct);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Ministudio.Compose.MediaTools;
 
 namespace Ministudio.Compose.Audio;
 
@@ -7,7 +8,7 @@ public static class AudioExtensions
     /// <summary>Narration engines behind one ISpeechSynthesizer, and the IAudioMixer; settings from Compose:Audio.</summary>
     public static IHostApplicationBuilder AddAudio(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddAudioServices(builder.Configuration);
+        builder.Services.AddAudioServices();
         return builder;
     }
 
@@ -15,9 +16,9 @@ public static class AudioExtensions
     /// The registrations behind AddAudio. Needs ComposeOptions and the ArtifactStore (the speech cache) registered.
     /// Each vendor gets a named HttpClient whose base address comes from its options.
     /// </summary>
-    public static IServiceCollection AddAudioServices(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddAudioServices(this IServiceCollection services)
     {
-        services.Configure<AudioOptions>(configuration.GetSection(AudioOptions.Section));
+        services.AddOptions<AudioOptions>().BindConfiguration(AudioOptions.Section).ValidateOnStart();
         AddVendorClient(services, OpenAiSpeechEngine.ClientName, audio => audio.OpenAI.BaseUrl);
         AddVendorClient(services, GoogleSpeechEngine.ClientName, audio => audio.Google.BaseUrl);
         AddVendorClient(services, ElevenLabsSpeechEngine.ClientName, audio => audio.ElevenLabs.BaseUrl);
@@ -36,13 +37,11 @@ public static class AudioExtensions
     /// surface as SpeechException (Retryable, RetryAfter) for the job to decide; one request may take RequestTimeoutSeconds.
     /// </summary>
     private static void AddVendorClient(IServiceCollection services, string name, Func<AudioOptions, Uri> baseUrl) =>
-#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is the documented way to opt one client out of ConfigureHttpClientDefaults.
         services.AddHttpClient(name, (provider, client) =>
             {
                 var audio = provider.GetRequiredService<IOptions<AudioOptions>>().Value;
                 client.BaseAddress = SpeechHttp.AsBase(baseUrl(audio));
                 client.Timeout = TimeSpan.FromSeconds(audio.RequestTimeoutSeconds);
             })
-            .RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
+            .WithoutStandardResilience();
 }

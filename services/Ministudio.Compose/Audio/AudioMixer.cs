@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Ministudio.Compose.Rendering;
+using Ministudio.Compose.MediaTools;
+using Ministudio.Platform;
 
 namespace Ministudio.Compose.Audio;
 
@@ -204,11 +205,11 @@ public sealed partial class AudioMixer(ComposeOptions options) : IAudioMixer
     private async Task<string> RunAsync(List<string> arguments, Action<double>? progress, CancellationToken timeout, CancellationToken ct)
     {
         List<string> all = ["-nostdin", "-hide_banner", "-nostats", "-y", "-threads", options.Threads.ToString(CultureInfo.InvariantCulture),
-            "-progress", "pipe:1", .. MediaProcess.LocalOnly, .. arguments];
+            "-progress", "pipe:1", .. ToolProcess.LocalOnly, .. arguments];
         ProcessResult result;
         try
         {
-            result = await MediaProcess.RunAsync("ffmpeg", all, timeout, onOutputLine: line =>
+            result = await ToolProcess.RunAsync("ffmpeg", all, timeout, onOutputLine: line =>
             {
                 if (progress is not null && line.StartsWith("out_time_us=", StringComparison.Ordinal)
                     && long.TryParse(line.AsSpan("out_time_us=".Length), NumberStyles.Integer, CultureInfo.InvariantCulture, out var microseconds))
@@ -223,11 +224,11 @@ public sealed partial class AudioMixer(ComposeOptions options) : IAudioMixer
         {
             throw new AudioMixException("audio.ffmpeg_failed", $"ffmpeg could not be started: {ex.Message}", ex);
         }
-        if (result.ExitCode != 0) throw new AudioMixException("audio.ffmpeg_failed", $"ffmpeg failed ({result.ExitCode}): {MediaProcess.Tail(result.StandardError)}");
+        if (result.ExitCode != 0) throw new AudioMixException("audio.ffmpeg_failed", $"ffmpeg failed ({result.ExitCode}): {ToolProcess.Tail(result.StandardError)}");
         return result.StandardError;
     }
 
-    private static string F(double value) => MediaProcess.Invariant(value);
+    private static string F(double value) => Ffmpeg.Number(value);
 
     [GeneratedRegex(@"Integrated loudness:\s+I:\s+(-?[0-9.]+) LUFS")]
     private static partial Regex IntegratedLine();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Ministudio.Platform;
 
 namespace Ministudio.Compose.Audio;
 
@@ -28,7 +29,7 @@ public sealed partial class EspeakSpeechEngine(IOptions<AudioOptions> options) :
         ProcessResult result;
         try
         {
-            result = await MediaProcess.RunAsync(espeak.Executable,
+            result = await ToolProcess.RunAsync(espeak.Executable,
                 ["-b", "1", "-v", voice, "-s", wordsPerMinute.ToString(CultureInfo.InvariantCulture), "-w", output, "--stdin"], ct, standardInput: text);
         }
         catch (System.ComponentModel.Win32Exception ex)
@@ -39,7 +40,7 @@ public sealed partial class EspeakSpeechEngine(IOptions<AudioOptions> options) :
         {
             var voiceMissing = result.StandardError.Contains("voice", StringComparison.OrdinalIgnoreCase);
             throw new SpeechException(voiceMissing ? "tts.invalid_voice" : "tts.failed",
-                $"espeak-ng failed ({result.ExitCode}): {MediaProcess.Tail(result.StandardError)}");
+                $"espeak-ng failed ({result.ExitCode}): {ToolProcess.Tail(result.StandardError)}");
         }
         return new EngineSpeech(output, null);
     }

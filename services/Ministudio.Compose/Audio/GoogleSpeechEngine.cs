@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Ministudio.Compose.MediaTools;
 
 namespace Ministudio.Compose.Audio;
 
@@ -62,7 +63,7 @@ public sealed partial class GoogleSpeechEngine(IHttpClientFactory clients, IOpti
         await File.WriteAllBytesAsync(output, Convert.FromBase64String(audio), ct);
         if (!marked) return new EngineSpeech(output, null);
 
-        var duration = await MediaProcess.AudioDurationAsync(output, ct);
+        var duration = await Ffmpeg.AudioDurationAsync(output, ct);
         return new EngineSpeech(output, WordsFromTimepoints(tokens, root, duration));
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Ministudio.Platform;
 
 namespace Ministudio.Compose.Audio;
 
@@ -48,7 +49,7 @@ public static class SpeechHttp
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
         {
             // Not the vendor's error shape (a proxy's HTML page, say): the status still decides the code.
-            error = new VendorError(MediaProcess.Tail(body, 200));
+            error = new VendorError(ToolProcess.Tail(body, 200));
         }
         var status = (int)response.StatusCode;
         var message = $"{vendor} answered {status}: {error.Message}";

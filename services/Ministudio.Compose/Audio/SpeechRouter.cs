@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Ministudio.Compose.MediaTools;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Audio;
@@ -41,8 +42,8 @@ public sealed class SpeechRouter(IEnumerable<ISpeechEngine> engines, ArtifactSto
         double duration;
         try
         {
-            await MediaProcess.ToWavAsync(produced.AudioPath, target, ct);
-            duration = await MediaProcess.AudioDurationAsync(target, ct);
+            await Ffmpeg.ToWavAsync(produced.AudioPath, target, ct);
+            duration = await Ffmpeg.AudioDurationAsync(target, ct);
         }
         catch (InvalidDataException ex)
         {

@@ -4,8 +4,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MassTransit;
+using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Consumers;
@@ -68,7 +70,7 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, ArtifactStore
         var scratch = artifacts.CreateScratchFolder();
         try
         {
-            var progress = new ThrottledProgress(fraction => context.Publish(new FilmComposeProgressed(message.JobId, fraction), ct), ProgressInterval);
+            var progress = new ProgressThrottle<double>(fraction => context.Publish(new FilmComposeProgressed(message.JobId, fraction), ct), fraction => fraction, ProgressInterval);
             RenderedFilm film;
             try
             {
@@ -103,7 +105,7 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, ArtifactStore
 
     /// <summary>
     /// The timeline of a message without one: the clips back to back on one track, each after the first blending in
-    /// with the transition, at the first clip's shape and frame rate.
+    /// with the transition, at the film's aspect and the first clip's size and frame rate.
     /// </summary>
     public static async Task<Timeline> TimelineOfClipsAsync(ComposeFilm message, ArtifactStore artifacts, CancellationToken ct)
     {
@@ -114,7 +116,6 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, ArtifactStore
             sources.Add(await Ffmpeg.ProbeAsync(artifacts.PathOf(hash), artifacts.Root, ct));
         }
         var first = sources.FirstOrDefault();
-        var aspect = first is null || first.Width == first.Height ? "1:1" : first.Width > first.Height ? "16:9" : "9:16";
         var resolution = first is not null && Math.Min(first.Width, first.Height) >= 1080 ? 1080 : 720;
         var fps = first is { FramesPerSecond: >= 1 and <= TimelineValidator.MaxFps } ? Math.Round(first.FramesPerSecond, 3) : 24;
 
@@ -127,13 +128,13 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, ArtifactStore
             clips.Add(new TimelineClip(TimelineVocabulary.Video, start, sources[i].DurationSeconds, message.ClipHashes[i], Transition: transition));
             start += sources[i].DurationSeconds;
         }
-        return new Timeline(new TimelineOutput(aspect, resolution, fps), [new TimelineTrack(clips)]);
+        return new Timeline(new TimelineOutput(message.Aspect, resolution, fps), [new TimelineTrack(clips)]);
     }
 
     /// <summary>SHA-256 over everything that shapes the film; bump the version when the renderer's output changes.</summary>
     public static string RecipeOf(ComposeFilm message) => Sha256(message.Timeline is { } timeline
         ? $"compose/v2\ntimeline\n{JsonSerializer.Serialize(timeline)}"
-        : $"compose/v2\n{message.Transition}\n{message.TransitionSeconds.ToString(CultureInfo.InvariantCulture)}\n{string.Join("\n", message.ClipHashes)}");
+        : $"compose/v3\n{message.Aspect}\n{message.Transition}\n{message.TransitionSeconds.ToString(CultureInfo.InvariantCulture)}\n{string.Join("\n", message.ClipHashes)}");
 
     private static string PartOf(string recipe, string part) => Sha256($"{recipe}\n{part}");
 

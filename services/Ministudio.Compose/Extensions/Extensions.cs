@@ -1,6 +1,7 @@
 using MassTransit;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.Consumers;
+using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.ServiceDefaults;
 

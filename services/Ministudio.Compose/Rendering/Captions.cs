@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Ministudio.Compose.Audio;
+using Ministudio.Compose.MediaTools;
 using Ministudio.Contracts;
 
 namespace Ministudio.Compose.Rendering;
@@ -125,7 +126,7 @@ public static class Captions
         return ass.ToString();
     }
 
-    /// <summary>The family of the shipped font (Fonts/DejaVuSans-Bold.ttf), which libass finds through fontsdir.</summary>
+    /// <summary>The family of the shipped font (assets/fonts/DejaVuSans-Bold.ttf), which libass finds through fontsdir.</summary>
     public const string FontFamily = "DejaVu Sans";
 
     /// <summary>

@@ -6,6 +6,7 @@ using Ministudio.Dispatch.Caching;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Routing;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Npgsql;
 
@@ -43,11 +44,13 @@ public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, Cos
         activity?.SetTag("ministudio.shot_index", shotIndex);
         activity?.SetTag("ministudio.provider", request.Provider);
         var job = new ShotJob(jobId, shotIndex, request, tenantId);
-        var progress = new ThrottledProgress(fraction => context.Publish(new ShotProgressed(jobId, shotIndex, fraction.Fraction, fraction.Stage)));
+        // At most one progress report per tenth of the work or per second, in order.
+        var progress = new ProgressThrottle<ProviderProgress>(
+            report => context.Publish(new ShotProgressed(jobId, shotIndex, report.Fraction, report.Stage)), report => report.Fraction, TimeSpan.FromSeconds(1), minimumStep: 0.1);
         try
         {
             var outcome = await cache.GetOrGenerateAsync(request, ct => router.GenerateAsync(job, progress, ct), shot.Token);
-            await progress.DrainAsync();
+            await progress.FlushAsync();
             var (clip, vendor, model) = outcome.Routed;
             // Bounded labels only: vendor and model, never a tenant or job id (those go on the span).
             TagList tags = new() { { "vendor", vendor }, { "model", model } };
@@ -69,12 +72,12 @@ public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, Cos
         catch (OperationCanceledException) when (shot.Token.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
             // The job was canceled: the provider stopped, and nobody waits for this shot any more.
-            await progress.DrainAsync();
+            await progress.FlushAsync();
             logger.LogInformation("Stopped shot {ShotIndex} of canceled job {JobId}", shotIndex, jobId);
         }
         catch (ProviderException ex)
         {
-            await progress.DrainAsync();
+            await progress.FlushAsync();
             logger.LogWarning(ex, "Shot {ShotIndex} of job {JobId} failed for {Provider}: {Code}", shotIndex, jobId, request.Provider, ex.Code);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Code);
             await context.Publish(new ShotFailed(jobId, shotIndex, ex.Code, ex.Message, ex.Retryable));
@@ -91,32 +94,6 @@ public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, Cos
         {
             // A hit costs nothing: losing its usage row is better than losing the shot.
             logger.LogWarning(ex, "Could not record a cache hit for shot {ShotIndex} of job {JobId}", job.ShotIndex, job.JobId);
-        }
-    }
-
-    /// <summary>Forwards at most one progress report per tenth of the work or per second, in order.</summary>
-    private sealed class ThrottledProgress(Func<ProviderProgress, Task> publish) : IProgress<ProviderProgress>
-    {
-        private readonly Lock _gate = new();
-        private Task _pending = Task.CompletedTask;
-        private double _lastFraction = -1;
-        private long _lastTimestamp;
-
-        public void Report(ProviderProgress value)
-        {
-            lock (_gate)
-            {
-                var now = Stopwatch.GetTimestamp();
-                if (value.Fraction - _lastFraction < 0.1 && Stopwatch.GetElapsedTime(_lastTimestamp, now) < TimeSpan.FromSeconds(1)) return;
-                _lastFraction = value.Fraction;
-                _lastTimestamp = now;
-                _pending = _pending.ContinueWith(_ => publish(value), TaskScheduler.Default).Unwrap();
-            }
-        }
-
-        public Task DrainAsync()
-        {
-            lock (_gate) return _pending;
         }
     }
 }

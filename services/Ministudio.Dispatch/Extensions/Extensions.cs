@@ -32,16 +32,12 @@ public static class Extensions
         });
 
         // A render streams for as long as it takes; the default HTTP timeouts and retries would cut it off.
-        // RemoveAllResilienceHandlers is marked experimental but is the only way to undo the defaults for one client.
-#pragma warning disable EXTEXP0001
         builder.Services.AddGrpcClient<Renderer.RendererClient>(options => options.Address = new Uri($"http://_grpc.{ResourceNames.Render}"))
-            .RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
+            .WithoutStandardResilience();
         builder.Services.AddSingleton<IVideoProvider, LocalRenderProvider>();
-        builder.Services.AddVendorSetB();
         builder.Services.AddSingleton<ClipDownloader>();
         builder.Services.AddSingleton<ShotInputs>();
-        builder.Services.AddVendorSetA();
+        builder.Services.AddVideoVendors();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ResultCache>();
         builder.Services.AddSingleton<CostLedger>();

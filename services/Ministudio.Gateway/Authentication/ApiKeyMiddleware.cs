@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Gateway.Authentication;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ministudio.Gateway.Authentication;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Gateway.RateLimiting;

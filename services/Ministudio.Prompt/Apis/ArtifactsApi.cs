@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Ministudio.Platform;
 using Ministudio.Prompt.Artifacts;
 using Ministudio.ServiceDefaults;
-using Ministudio.ServiceDefaults.Networking;
+using Ministudio.Prompt.Networking;
 
 namespace Ministudio.Prompt.Apis;
 
@@ -11,10 +12,10 @@ public static class ArtifactsApi
 {
     public static IEndpointRouteBuilder MapArtifactsApi(this IEndpointRouteBuilder app)
     {
-        var images = app.MapGroup("/v1/images").WithTags("Library");
+        var images = app.MapGroup("/images").WithTags("Library");
         images.MapPost("/", UploadAsync).WithMetadata(new RequestSizeLimitAttribute(ReferenceImages.MaxBytes));
         images.MapGet("/{sha256}", DownloadAsync);
-        app.MapPost("/v1/images:fetch", FetchAsync).WithTags("Library");
+        app.MapPost("/images:fetch", FetchAsync).WithTags("Library");
         return app;
     }
 
@@ -26,8 +27,7 @@ public static class ArtifactsApi
     public static async Task<Results<Created<ReferenceImage>, ProblemHttpResult>> UploadAsync(
         HttpContext context, ReferenceImages images, ArtifactStore artifacts, CancellationToken ct)
     {
-        if (!TenantContext.TryGetTenantId(context, out var tenant))
-            return TenantContext.Missing();
+        var tenant = TenantFilter.TenantOf(context);
         var contentType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant() ?? "";
         if (!ReferenceImages.ContentTypes.Contains(contentType))
             return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "image.type_unsupported",
@@ -45,8 +45,7 @@ public static class ArtifactsApi
     public static async Task<Results<Created<ReferenceImage>, ProblemHttpResult>> FetchAsync(
         HttpContext context, ReferenceImages images, ArtifactStore artifacts, GuardedHttpClient http, CancellationToken ct)
     {
-        if (!TenantContext.TryGetTenantId(context, out var tenant))
-            return TenantContext.Missing();
+        var tenant = TenantFilter.TenantOf(context);
         var (request, problem) = await JsonBody.ReadAsync<FetchImageRequest>(context, "an image to fetch", ct);
         if (problem is not null) return problem;
 
@@ -127,7 +126,7 @@ public static class ArtifactsApi
 
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> DownloadAsync(string sha256, HttpContext context, ReferenceImages images, CancellationToken ct)
     {
-        if (TenantContext.TryGetTenantId(context, out var tenant) && ArtifactStore.IsHash(sha256) && await images.FindAsync(tenant, sha256, ct) is { } image)
+        if (ArtifactStore.IsHash(sha256) && await images.FindAsync(TenantFilter.TenantOf(context), sha256, ct) is { } image)
             return TypedResults.PhysicalFile(images.PathOf(image), image.ContentType);
         return ApiProblems.Problem(StatusCodes.Status404NotFound, "image.not_found", "No such image.");
     }

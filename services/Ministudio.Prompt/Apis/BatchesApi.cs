@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Ministudio.Platform;
 using Ministudio.Prompt.Batches;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Apis;
 
@@ -22,7 +22,7 @@ public static class BatchesApi
 
     public static IEndpointRouteBuilder MapBatchesApi(this IEndpointRouteBuilder app)
     {
-        var batches = app.MapGroup("/v1/batches").WithTags("Batches");
+        var batches = app.MapGroup("/batches").WithTags("Batches");
         // The batch reader enforces Batches:MaxBodyBytes itself, with batch codes, as the body streams in.
         batches.MapPost("", SubmitBatchAsync).WithMetadata(new DisableRequestSizeLimitAttribute());
         batches.MapGet("", ListBatchesAsync);
@@ -40,7 +40,7 @@ public static class BatchesApi
     public static async Task<Results<AcceptedAtRoute<BatchAccepted>, ProblemHttpResult>> SubmitBatchAsync(
         HttpContext context, FilmResolver resolver, BatchStore batches, IOptions<BatchOptions> options, CancellationToken ct)
     {
-        if (!TenantContext.TryGetTenantId(context, out var tenant)) return TenantContext.Missing();
+        var tenant = TenantFilter.TenantOf(context);
         var onInvalid = context.Request.Query["onInvalid"].ToString() is { Length: > 0 } given ? given : OnInvalid.Reject;
         if (onInvalid is not (OnInvalid.Reject or OnInvalid.Skip))
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, "batch.on_invalid_unsupported",
@@ -48,8 +48,8 @@ public static class BatchesApi
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType) || !MediaTypes.Contains(mediaType.MediaType.Value, StringComparer.OrdinalIgnoreCase))
             return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "batch.content_type_unsupported",
                 $"A batch is JSON Lines: Content-Type {string.Join(" or ", MediaTypes)}.");
-        var key = context.Request.Headers[FilmsApi.IdempotencyHeader].ToString();
-        if (FilmsApi.InvalidIdempotencyKey(key) is { } invalidKey) return invalidKey;
+        var (key, invalidKey) = Idempotency.KeyOf(context);
+        if (invalidKey is not null) return invalidKey;
 
         // The body is limited by its own cap, counted as it streams, not by the server's default request size.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit) sizeLimit.MaxRequestBodySize = null;
@@ -80,18 +80,9 @@ public static class BatchesApi
         if (invalid.Count > 0 && (onInvalid == OnInvalid.Reject || invalid.Count == lines.Count))
             return InvalidLines(invalid, onInvalid);
 
-        var idempotency = key.Length == 0 ? null : new IdempotencyKey(key, hash);
+        var idempotency = key is null ? null : new IdempotencyKey(key, hash);
         var (outcome, batchId) = await batches.CreateAsync(tenant, onInvalid, lines, idempotency, ct);
-        switch (outcome)
-        {
-            case SubmitOutcome.InFlight:
-                return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency.in_flight", "A request with this Idempotency-Key is still being processed.");
-            case SubmitOutcome.KeyReused:
-                return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency.key_reused", "This Idempotency-Key was used with a different request body.");
-            case SubmitOutcome.Replayed:
-                context.Response.Headers["Idempotent-Replayed"] = "true";
-                break;
-        }
+        if (Idempotency.Answer(context, outcome) is { } conflict) return conflict;
         var batch = await batches.FindAsync(tenant, batchId, ct);
         return TypedResults.AcceptedAtRoute(new BatchAccepted(batch!, await batches.SkippedLinesAsync(batchId, ct)), GetBatchRoute, new { id = batchId });
     }
@@ -108,7 +99,7 @@ public static class BatchesApi
             return new BatchLine(line, null, [new FieldError("$", "request.malformed_json", ex.Message)]);
         }
         if (body is null) return new BatchLine(line, null, [new FieldError("$", "request.malformed_json", "Each line must be a JSON object describing a film.")]);
-        var (film, errors) = await FilmsApi.ValidateAsync(tenant, body, resolver, forSubmission: true, ct);
+        var (film, errors) = await resolver.ValidateAsync(tenant, body, ct);
         return new BatchLine(line, film, errors);
     }
 
@@ -129,14 +120,14 @@ public static class BatchesApi
 
     public static async Task<Results<Ok<BatchView>, ProblemHttpResult>> GetBatchAsync(Guid id, HttpContext context, BatchStore batches, CancellationToken ct)
     {
-        if (!TenantContext.TryGetTenantId(context, out var tenant)) return NotFound(id);
+        var tenant = TenantFilter.TenantOf(context);
         return await batches.FindAsync(tenant, id, ct) is { } batch ? TypedResults.Ok(batch) : NotFound(id);
     }
 
     /// <summary>The tenant's batches, newest first; <c>?limit=</c> (1–100) and <c>?pageToken=</c> from the previous page.</summary>
     public static async Task<Results<Ok<BatchPage>, ProblemHttpResult>> ListBatchesAsync(HttpContext context, BatchStore batches, CancellationToken ct)
     {
-        if (!TenantContext.TryGetTenantId(context, out var tenant)) return TenantContext.Missing();
+        var tenant = TenantFilter.TenantOf(context);
         var limit = DefaultPageSize;
         if (context.Request.Query["limit"].ToString() is { Length: > 0 } givenLimit && (!int.TryParse(givenLimit, out limit) || limit is < 1 or > MaxPageSize))
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, "batch.limit_out_of_range", $"limit is 1 to {MaxPageSize}.");
@@ -153,7 +144,7 @@ public static class BatchesApi
     /// <summary>Cancels the items not yet started and the batch's running jobs; 202 with the batch. Canceling twice is fine.</summary>
     public static async Task<Results<AcceptedAtRoute<BatchView>, ProblemHttpResult>> CancelBatchAsync(Guid id, HttpContext context, BatchStore batches, CancellationToken ct)
     {
-        if (!TenantContext.TryGetTenantId(context, out var tenant)) return NotFound(id);
+        var tenant = TenantFilter.TenantOf(context);
         return await batches.CancelAsync(tenant, id, ct) switch
         {
             BatchStore.CancelOutcome.NotFound => NotFound(id),
@@ -166,7 +157,7 @@ public static class BatchesApi
     /// <summary>JSON Lines, one per line of the batch: job id, status, video path, error and whether retrying may help.</summary>
     public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> GetResultsAsync(Guid id, HttpContext context, BatchStore batches, CancellationToken ct)
     {
-        if (!TenantContext.TryGetTenantId(context, out var tenant) || await batches.FindAsync(tenant, id, ct) is null) return NotFound(id);
+        if (await batches.FindAsync(TenantFilter.TenantOf(context), id, ct) is null) return NotFound(id);
         return TypedResults.Stream(output => batches.WriteResultsAsync(id, output, ct), MediaTypes[0], fileDownloadName: $"{id}.jsonl");
     }
 

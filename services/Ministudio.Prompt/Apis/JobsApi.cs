@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ministudio.Platform;
 using Ministudio.Prompt.Jobs;
 using Ministudio.ServiceDefaults;
 
@@ -12,7 +13,7 @@ public static class JobsApi
 
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup("/v1/jobs").WithTags("Jobs");
+        var jobs = app.MapGroup("/jobs").WithTags("Jobs");
         jobs.MapGet("/{id:guid}", GetJobAsync).WithName(GetJobRoute);
         jobs.MapGet("/{id:guid}/video", GetVideoAsync);
         jobs.MapGet("/{id:guid}/events", StreamEventsAsync);
@@ -22,14 +23,13 @@ public static class JobsApi
 
     public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetJobAsync(Guid id, HttpContext context, JobStore jobs, CancellationToken ct)
     {
-        if (!TenantContext.TryGetTenantId(context, out var tenantId)) return NotFound(id);
-        return await jobs.FindAsync(tenantId, id, ct) is { } job ? TypedResults.Ok(job) : NotFound(id);
+        return await jobs.FindAsync(TenantFilter.TenantOf(context), id, ct) is { } job ? TypedResults.Ok(job) : NotFound(id);
     }
 
     /// <summary>Stops a queued or running job: its shots in flight stop between frames, the rest never start.</summary>
     public static async Task<Results<AcceptedAtRoute<JobView>, ProblemHttpResult>> CancelAsync(Guid id, HttpContext context, JobStore jobs, CancellationToken ct)
     {
-        if (!TenantContext.TryGetTenantId(context, out var tenantId)) return NotFound(id);
+        var tenantId = TenantFilter.TenantOf(context);
         return await jobs.CancelAsync(tenantId, id, ct) switch
         {
             JobStore.CancelOutcome.NotFound => NotFound(id),
@@ -46,7 +46,8 @@ public static class JobsApi
     public static async Task<Results<ServerSentEventsResult<JobView>, ProblemHttpResult>> StreamEventsAsync(
         Guid id, HttpContext context, JobStore jobs, CancellationToken ct)
     {
-        if (!TenantContext.TryGetTenantId(context, out var tenantId) || await jobs.FindAsync(tenantId, id, ct) is null) return NotFound(id);
+        var tenantId = TenantFilter.TenantOf(context);
+        if (await jobs.FindAsync(tenantId, id, ct) is null) return NotFound(id);
         return TypedResults.ServerSentEvents(ChangesAsync(jobs, tenantId, id, ct), eventType: "job");
     }
 
@@ -71,7 +72,7 @@ public static class JobsApi
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetVideoAsync(
         Guid id, HttpContext context, JobStore jobs, ArtifactStore artifacts, CancellationToken ct)
     {
-        if (!TenantContext.TryGetTenantId(context, out var tenantId)) return NotFound(id);
+        var tenantId = TenantFilter.TenantOf(context);
         var hash = await jobs.FindVideoHashAsync(tenantId, id, ct);
         if (hash is null)
         {

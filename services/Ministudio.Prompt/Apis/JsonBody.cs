@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Ministudio.ServiceDefaults;
+using Ministudio.Platform;
 
 namespace Ministudio.Prompt.Apis;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ministudio.Platform;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Library;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Apis;
 
@@ -13,18 +13,18 @@ public static class LibraryApi
         MapKind(app, LibraryKinds.Characters);
         MapKind(app, LibraryKinds.Environments);
         MapKind(app, LibraryKinds.Styles);
-        app.MapGet("/v1/style-packs", () => TypedResults.Ok(StylePacks.BuiltIn)).WithTags("Library");
-        app.MapGet("/v1/templates", () => TypedResults.Ok(FilmTemplates.BuiltIn)).WithTags("Library");
+        app.MapGet("/style-packs", () => TypedResults.Ok(StylePacks.BuiltIn)).WithTags("Library");
+        app.MapGet("/templates", () => TypedResults.Ok(FilmTemplates.BuiltIn)).WithTags("Library");
         return app;
     }
 
     private static void MapKind<T>(IEndpointRouteBuilder app, LibraryKind<T> kind) where T : class
     {
-        var group = app.MapGroup($"/v1/{kind.Route}").WithTags("Library");
+        var group = app.MapGroup($"/{kind.Route}").WithTags("Library");
 
         group.MapPost("/", async Task<Results<Created<LibraryItem<T>>, ProblemHttpResult>> (HttpContext context, LibraryStore store, CancellationToken ct) =>
         {
-            if (!TenantContext.TryGetTenantId(context, out var tenant)) return Missing(kind);
+            var tenant = TenantFilter.TenantOf(context);
             var (item, problem) = await JsonBody.ReadAsync<T>(context, $"a {kind.Kind}", ct);
             if (problem is not null) return problem;
             if (kind.Validate(item!) is { Count: > 0 } errors) return ApiProblems.Validation(errors);
@@ -34,17 +34,17 @@ public static class LibraryApi
                 : NameTaken(kind, kind.NameOf(item!)!);
         });
 
-        group.MapGet("/", async Task<Results<Ok<IReadOnlyList<LibraryItem<T>>>, ProblemHttpResult>> (HttpContext context, LibraryStore store, CancellationToken ct) =>
-            TenantContext.TryGetTenantId(context, out var tenant) ? TypedResults.Ok(await store.ListAsync<T>(tenant, kind.Kind, ct)) : Missing(kind));
+        group.MapGet("/", async Task<Ok<IReadOnlyList<LibraryItem<T>>>> (HttpContext context, LibraryStore store, CancellationToken ct) =>
+            TypedResults.Ok(await store.ListAsync<T>(TenantFilter.TenantOf(context), kind.Kind, ct)));
 
         group.MapGet("/{id:guid}", async Task<Results<Ok<LibraryItem<T>>, ProblemHttpResult>> (Guid id, HttpContext context, LibraryStore store, CancellationToken ct) =>
-            TenantContext.TryGetTenantId(context, out var tenant) && await store.FindAsync<T>(tenant, kind.Kind, id, ct) is { } item
+            await store.FindAsync<T>(TenantFilter.TenantOf(context), kind.Kind, id, ct) is { } item
                 ? TypedResults.Ok(item)
                 : Missing(kind));
 
         group.MapPut("/{id:guid}", async Task<Results<Ok<LibraryItem<T>>, ProblemHttpResult>> (Guid id, HttpContext context, LibraryStore store, CancellationToken ct) =>
         {
-            if (!TenantContext.TryGetTenantId(context, out var tenant)) return Missing(kind);
+            var tenant = TenantFilter.TenantOf(context);
             var (item, problem) = await JsonBody.ReadAsync<T>(context, $"a {kind.Kind}", ct);
             if (problem is not null) return problem;
             if (kind.Validate(item!) is { Count: > 0 } errors) return ApiProblems.Validation(errors);
@@ -58,7 +58,7 @@ public static class LibraryApi
         });
 
         group.MapDelete("/{id:guid}", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, HttpContext context, LibraryStore store, CancellationToken ct) =>
-            TenantContext.TryGetTenantId(context, out var tenant) && await store.DeleteAsync(tenant, kind.Kind, id, ct)
+            await store.DeleteAsync(TenantFilter.TenantOf(context), kind.Kind, id, ct)
                 ? TypedResults.NoContent()
                 : Missing(kind));
     }

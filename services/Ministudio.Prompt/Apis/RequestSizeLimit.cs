@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
-using Ministudio.ServiceDefaults;
+using Ministudio.Platform;
 
 namespace Ministudio.Prompt.Apis;
 

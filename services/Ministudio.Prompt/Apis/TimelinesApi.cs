@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Jobs;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Apis;
 
@@ -13,7 +13,7 @@ public static class TimelinesApi
 {
     public static IEndpointRouteBuilder MapTimelinesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1").WithTags("Timelines").MapPost("/timelines", SubmitTimelineAsync);
+        app.MapPost("/timelines", SubmitTimelineAsync).WithTags("Timelines");
         return app;
     }
 
@@ -21,11 +21,11 @@ public static class TimelinesApi
     public static async Task<Results<AcceptedAtRoute<JobView>, ProblemHttpResult>> SubmitTimelineAsync(
         HttpContext context, TimelineJobs timelines, JobStore jobs, string? title, CancellationToken ct)
     {
-        if (!TenantContext.TryGetTenantId(context, out var tenant)) return TenantContext.Missing();
+        var tenant = TenantFilter.TenantOf(context);
         title ??= TimelineJobs.DefaultTitle;
         if (string.IsNullOrWhiteSpace(title) || title.Length > FilmValidator.MaxTitleLength)
             return ApiProblems.Validation([new FieldError("title", "timeline.invalid_title", $"A title is 1 to {FilmValidator.MaxTitleLength} characters.")]);
-        var (idempotency, invalidKey) = await FilmsApi.IdempotencyKeyOfAsync(context, ct);
+        var (idempotency, invalidKey) = await Idempotency.ReadAsync(context, ct);
         if (invalidKey is not null) return invalidKey;
         // The key covers the title too: the same body under another title is another request.
         if (idempotency is not null)
@@ -39,16 +39,7 @@ public static class TimelinesApi
         if (foreign.Count > 0) return ApiProblems.Validation(foreign);
 
         var (outcome, jobId) = await timelines.CreateAsync(tenant, title, timeline!, idempotency, ct);
-        switch (outcome)
-        {
-            case SubmitOutcome.InFlight:
-                return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency.in_flight", "A request with this Idempotency-Key is still being processed.");
-            case SubmitOutcome.KeyReused:
-                return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency.key_reused", "This Idempotency-Key was used with a different request body.");
-            case SubmitOutcome.Replayed:
-                context.Response.Headers["Idempotent-Replayed"] = "true";
-                break;
-        }
+        if (Idempotency.Answer(context, outcome) is { } conflict) return conflict;
         var job = await jobs.FindAsync(tenant, jobId, ct);
         return TypedResults.AcceptedAtRoute(job!, JobsApi.GetJobRoute, new { id = jobId });
     }

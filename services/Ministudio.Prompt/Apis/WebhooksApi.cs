@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ministudio.Platform;
 using Ministudio.Prompt.Webhooks;
-using Ministudio.ServiceDefaults;
-using Ministudio.ServiceDefaults.Networking;
+using Ministudio.Prompt.Networking;
 
 namespace Ministudio.Prompt.Apis;
 
@@ -14,7 +14,7 @@ public static class WebhooksApi
 
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        var webhooks = app.MapGroup("/v1/webhooks").WithTags("Webhooks");
+        var webhooks = app.MapGroup("/webhooks").WithTags("Webhooks");
         webhooks.MapPost("/", CreateAsync);
         webhooks.MapGet("/", ListAsync);
         webhooks.MapGet("/{id:guid}", GetAsync);
@@ -27,7 +27,7 @@ public static class WebhooksApi
     public static async Task<Results<Created<WebhookView>, ProblemHttpResult>> CreateAsync(
         HttpContext context, WebhookStore store, SsrfGuard guard, CancellationToken ct)
     {
-        if (!TenantContext.TryGetTenantId(context, out var tenant)) return TenantContext.Missing();
+        var tenant = TenantFilter.TenantOf(context);
         var (request, problem) = await JsonBody.ReadAsync<CreateWebhookRequest>(context, "a webhook", ct);
         if (problem is not null) return problem;
 
@@ -45,25 +45,25 @@ public static class WebhooksApi
         return TypedResults.Created($"/v1/webhooks/{webhook.Id}", webhook);
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<WebhookView>>, ProblemHttpResult>> ListAsync(HttpContext context, WebhookStore store, CancellationToken ct) =>
-        TenantContext.TryGetTenantId(context, out var tenant) ? TypedResults.Ok(await store.ListAsync(tenant, ct)) : TenantContext.Missing();
+    public static async Task<Ok<IReadOnlyList<WebhookView>>> ListAsync(HttpContext context, WebhookStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.ListAsync(TenantFilter.TenantOf(context), ct));
 
     public static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> GetAsync(Guid id, HttpContext context, WebhookStore store, CancellationToken ct) =>
-        TenantContext.TryGetTenantId(context, out var tenant) && await store.FindAsync(tenant, id, ct) is { } webhook
+        await store.FindAsync(TenantFilter.TenantOf(context), id, ct) is { } webhook
             ? TypedResults.Ok(webhook)
             : NotFound();
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext context, WebhookStore store, CancellationToken ct) =>
-        TenantContext.TryGetTenantId(context, out var tenant) && await store.DeleteAsync(tenant, id, ct) ? TypedResults.NoContent() : NotFound();
+        await store.DeleteAsync(TenantFilter.TenantOf(context), id, ct) ? TypedResults.NoContent() : NotFound();
 
     public static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> RotateAsync(Guid id, HttpContext context, WebhookStore store, CancellationToken ct) =>
-        TenantContext.TryGetTenantId(context, out var tenant) && await store.RotateAsync(tenant, id, ct) is { } webhook
+        await store.RotateAsync(TenantFilter.TenantOf(context), id, ct) is { } webhook
             ? TypedResults.Ok(webhook)
             : NotFound();
 
     public static async Task<Results<Ok<IReadOnlyList<DeliveryView>>, ProblemHttpResult>> ListDeliveriesAsync(
         Guid id, HttpContext context, WebhookStore store, CancellationToken ct) =>
-        TenantContext.TryGetTenantId(context, out var tenant) && await store.ListDeliveriesAsync(tenant, id, ct) is { } deliveries
+        await store.ListDeliveriesAsync(TenantFilter.TenantOf(context), id, ct) is { } deliveries
             ? TypedResults.Ok(deliveries)
             : NotFound();
 

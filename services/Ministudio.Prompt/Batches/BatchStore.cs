@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ministudio.Platform;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Jobs;
 using Ministudio.ServiceDefaults;

@@ -11,7 +11,7 @@ using Ministudio.Prompt.Tenants;
 using Ministudio.Prompt.Webhooks;
 using Ministudio.ServiceDefaults;
 using Npgsql;
-using Ministudio.ServiceDefaults.Networking;
+using Ministudio.Prompt.Networking;
 
 namespace Ministudio.Prompt.Extensions;
 
@@ -30,11 +30,13 @@ public static class Extensions
             throw new InvalidOperationException($"{AdminKeyFilter.KeySetting} must be at least {AdminKeyFilter.MinKeyLength} characters.");
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<JobStore>();
+        builder.Services.AddSingleton<JobStateMachine>();
         builder.Services.AddSingleton<TimelineJobs>();
         builder.Services.AddSingleton<LibraryStore>();
         builder.Services.AddSingleton<FilmResolver>();
         builder.Services.AddSingleton<ReferenceImages>();
         builder.Services.AddHostedService<DatabaseInitializer>();
+        builder.Services.AddHostedService<TenantSeeder>();
         // After the initializer: Data Protection loads its key ring at start-up, from the table the schema creates.
         builder.AddSecretsAtRest();
         builder.Services.AddHostedService<OutboxRelay>();
@@ -47,11 +49,11 @@ public static class Extensions
 
         // Webhooks and image fetches reach tenant-supplied URLs, only through the SSRF guard.
         builder.AddSsrfGuard();
-        builder.Services.AddSingleton(builder.Configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions());
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddHostedService<WebhookDeliveryWorker>();
 
-        builder.Services.Configure<BatchOptions>(builder.Configuration.GetSection(BatchOptions.Section));
+        builder.Services.AddOptions<BatchOptions>().BindConfiguration(BatchOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<BatchStore>();
         builder.Services.AddSingleton<BatchAdmission>();
         builder.Services.AddHostedService<BatchScheduler>();

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Ministudio.ServiceDefaults;
+using Ministudio.Platform;
 
 namespace Ministudio.Prompt.Films;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Ministudio.ServiceDefaults;
+using Ministudio.Platform;
 
 namespace Ministudio.Prompt.Films;
 
@@ -11,8 +11,8 @@ public static partial class FilmValidator
     public const int MaxTextLength = 2000;
     public const int MaxCharacters = 16;
 
-    /// <summary>A library-resolved film. <paramref name="forSubmission"/>: providers must be routable now, not only compilable.</summary>
-    public static IReadOnlyList<FieldError> Validate(FilmSpec spec, bool forSubmission = true)
+    /// <summary>A library-resolved film; every provider it may name can be compiled for and rendered.</summary>
+    public static IReadOnlyList<FieldError> Validate(FilmSpec spec)
     {
         var errors = new List<FieldError>();
         void Fail(string field, string code, string message) => errors.Add(new FieldError(field, code, message));
@@ -26,7 +26,7 @@ public static partial class FilmValidator
             Fail("aspectRatio", "film.aspect_ratio_unsupported",
                 $"'{spec.AspectRatio}' is not supported; use one of {string.Join(", ", VideoFormats.AspectRatios)}.");
 
-        CheckProvider(spec.Provider, "provider", forSubmission, errors);
+        CheckProvider(spec.Provider, "provider", errors);
         if (spec.Style is not null) errors.AddRange(ValidateStyle(spec.Style, "style.", requireName: false));
         if (spec.Environment is not null) errors.AddRange(ValidateEnvironment(spec.Environment, "environment.", requireLocation: false));
 
@@ -80,7 +80,7 @@ public static partial class FilmValidator
             CheckText(shot.ActingNotes, $"{at}.actingNotes", errors);
             CheckText(shot.Lens, $"{at}.lens", errors);
             CheckText(shot.Lighting, $"{at}.lighting", errors);
-            CheckProvider(shot.Provider, $"{at}.provider", forSubmission, errors);
+            CheckProvider(shot.Provider, $"{at}.provider", errors);
             if (shot.Environment is not null) errors.AddRange(ValidateEnvironment(shot.Environment, $"{at}.environment.", requireLocation: false));
             foreach (var present in shot.Characters ?? [])
             {
@@ -131,14 +131,10 @@ public static partial class FilmValidator
         return errors;
     }
 
-    private static void CheckProvider(string? provider, string field, bool forSubmission, List<FieldError> errors)
+    private static void CheckProvider(string? provider, string field, List<FieldError> errors)
     {
-        if (provider is null) return;
-        if (!VendorProfiles.All.ContainsKey(provider))
+        if (provider is not null && !VendorProfiles.All.ContainsKey(provider))
             errors.Add(new(field, "film.provider_unsupported", $"'{provider}' is not a provider; use one of {string.Join(", ", VendorProfiles.All.Keys)}."));
-        else if (forSubmission && !Providers.Dispatchable.Contains(provider))
-            errors.Add(new(field, "film.provider_unavailable",
-                $"'{provider}' can be compiled for (POST /v1/films:compile) but not rendered yet; render with one of {string.Join(", ", Providers.Dispatchable)}."));
     }
 
     private static void CheckText(string? text, string field, List<FieldError> errors)

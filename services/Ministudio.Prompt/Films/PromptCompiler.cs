@@ -59,7 +59,7 @@ public static class PromptCompiler
                     $"{provider} makes {string.Join(", ", profile.Durations)} s clips: {shot.DurationSeconds} s became {duration} s."));
             if (!profile.AspectRatios.Contains(spec.AspectRatio!))
                 warnings.Add(new CompileWarning(index, "aspect_ratio.unsupported",
-                    $"{provider} makes {string.Join(", ", profile.AspectRatios)}; the clip will be fitted to {spec.AspectRatio}."));
+                    $"{provider} makes {string.Join(", ", profile.AspectRatios)}; dispatch refuses a {spec.AspectRatio} shot for it (provider.invalid_request) rather than stretch a clip."));
 
             compiled.Add(new CompiledShot(index, chain, prompt, new ShotRequest(
                 Provider: provider,

@@ -1,4 +1,4 @@
-using Ministudio.ServiceDefaults;
+using Ministudio.Platform;
 
 namespace Ministudio.Prompt.Films;
 

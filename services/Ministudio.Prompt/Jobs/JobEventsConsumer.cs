@@ -4,7 +4,7 @@ using Ministudio.Contracts;
 namespace Ministudio.Prompt.Jobs;
 
 /// <summary>Moves jobs through their states as dispatch and compose report back. Every handler is idempotent.</summary>
-public sealed class JobEventsConsumer(JobStore jobs) :
+public sealed class JobEventsConsumer(JobStateMachine jobs) :
     IConsumer<ShotProgressed>,
     IConsumer<ShotRendered>,
     IConsumer<ShotFailed>,

@@ -12,7 +12,10 @@ public sealed record IdempotencyKey(string Key, byte[] RequestHash);
 
 public enum SubmitOutcome { Created, Replayed, KeyReused, InFlight }
 
-/// <summary>Durable job state in PostgreSQL. Every change that must be announced writes its outbox rows in the same transaction.</summary>
+/// <summary>
+/// Jobs as the API sees them in PostgreSQL: create, read, cancel. What dispatch and compose report moves them on in
+/// <see cref="JobStateMachine"/>. Every change that must be announced writes its outbox rows in the same transaction.
+/// </summary>
 public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSignal)
 {
     /// <summary>The cross-fade between consecutive shots of a film.</summary>
@@ -24,23 +27,10 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
     /// rest of a chain is queued shot by shot as its predecessor finishes (see <see cref="RecordShotRenderedAsync"/>).
     /// A job beyond the plan's concurrent-job quota is stored as throttled and queued later (<see cref="JobQuota"/>).
     /// </summary>
-    public async Task<(SubmitOutcome Outcome, Guid JobId)> CreateAsync(
-        Guid tenantId, FilmSpec spec, CompiledFilm film, IdempotencyKey? idempotency, CancellationToken ct)
-    {
-        var jobId = Guid.CreateVersion7();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (idempotency is not null && await IdempotencyKeys.CheckAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Jobs, ct) is { } earlier)
-            return earlier;
-        var throttled = !await JobQuota.HasFreeSlotAsync(connection, transaction, tenantId, ct);
-        await InsertJobAsync(connection, transaction, jobId, tenantId, spec, film, batchId: null, throttled, ct);
-
-        if (idempotency is not null) await IdempotencyKeys.RememberAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Jobs, jobId, ct);
-
-        await transaction.CommitAsync(ct);
-        outboxSignal.Notify();
-        return (SubmitOutcome.Created, jobId);
-    }
+    public Task<(SubmitOutcome Outcome, Guid JobId)> CreateAsync(
+        Guid tenantId, FilmSpec spec, CompiledFilm film, IdempotencyKey? idempotency, CancellationToken ct) =>
+        JobRows.CreateAsync(dataSource, outboxSignal, tenantId, idempotency, (connection, transaction, jobId, throttled) =>
+            InsertJobAsync(connection, transaction, jobId, tenantId, spec, film, batchId: null, throttled, ct), ct);
 
     /// <summary>
     /// Inside the caller's transaction: the job row, its shots, and the RenderShot of every chain's first shot.
@@ -61,8 +51,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             insertJob.Parameters.AddWithValue("title", spec.Title!);
             insertJob.Parameters.AddWithValue("status", throttled ? JobStatus.Throttled : JobStatus.Queued);
             insertJob.Parameters.AddWithValue("stage", JobStage.Rendering);
-            insertJob.Parameters.Add(Json("spec", spec));
-            insertJob.Parameters.Add(Json("warnings", film.Warnings));
+            insertJob.Parameters.Add(JobRows.Json("spec", spec));
+            insertJob.Parameters.Add(JobRows.Json("warnings", film.Warnings));
             insertJob.Parameters.AddWithValue("batch", batchId is { } batch ? batch : DBNull.Value);
             await insertJob.ExecuteNonQueryAsync(ct);
         }
@@ -76,7 +66,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             insertShot.Parameters.AddWithValue("idx", shot.Index);
             insertShot.Parameters.AddWithValue("chain", shot.Chain);
             insertShot.Parameters.AddWithValue("prompt", shot.Prompt);
-            insertShot.Parameters.Add(Json("request", shot.Request));
+            insertShot.Parameters.Add(JobRows.Json("request", shot.Request));
             insertShot.Parameters.AddWithValue("status", JobStatus.Queued);
             insertShot.Parameters.AddWithValue("provider", shot.Request.Provider);
             await insertShot.ExecuteNonQueryAsync(ct);
@@ -173,7 +163,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var job = await LockJobAsync(connection, transaction, jobId, ct);
+        var job = await JobRows.LockAsync(connection, transaction, jobId, ct);
         if (job is null || job.Value.TenantId != tenantId) return CancelOutcome.NotFound;
         if (JobStatus.IsFinal(job.Value.Status)) return CancelOutcome.AlreadyFinal;
 
@@ -197,199 +187,4 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         outboxSignal.Notify();
         return CancelOutcome.Canceled;
     }
-
-    public async Task RecordShotProgressAsync(ShotProgressed progressed, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand(
-            """
-            WITH shot AS (
-                UPDATE shots SET status = @running, progress = GREATEST(progress, @fraction)
-                WHERE job_id = @job AND idx = @idx AND status IN (@queued, @running)
-                RETURNING job_id)
-            UPDATE jobs SET status = @running, updated_at = now()
-            WHERE id = @job AND status = @queued AND EXISTS (SELECT 1 FROM shot)
-            """);
-        command.Parameters.AddWithValue("job", progressed.JobId);
-        command.Parameters.AddWithValue("idx", progressed.ShotIndex);
-        command.Parameters.AddWithValue("fraction", (float)Math.Clamp(progressed.Fraction, 0, 1));
-        command.Parameters.AddWithValue("queued", JobStatus.Queued);
-        command.Parameters.AddWithValue("running", JobStatus.Running);
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>Marks a shot done; the last shot to finish queues the composition (once, under the job's row lock).</summary>
-    public async Task RecordShotRenderedAsync(ShotRendered rendered, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var job = await LockJobAsync(connection, transaction, rendered.JobId, ct);
-        if (job is null || JobStatus.IsFinal(job.Value.Status) || job.Value.Stage != JobStage.Rendering) return;
-
-        await using (var update = new NpgsqlCommand(
-            """
-            UPDATE shots SET status = @succeeded, progress = 1, artifact_hash = @hash, duration_seconds = @duration,
-                             from_cache = @fromCache, provider = @provider
-            WHERE job_id = @job AND idx = @idx
-            """, connection, transaction))
-        {
-            update.Parameters.AddWithValue("succeeded", JobStatus.Succeeded);
-            update.Parameters.AddWithValue("hash", rendered.ArtifactHash);
-            update.Parameters.AddWithValue("duration", rendered.DurationSeconds);
-            update.Parameters.AddWithValue("fromCache", rendered.FromCache);
-            update.Parameters.AddWithValue("provider", rendered.Provider);
-            update.Parameters.AddWithValue("job", rendered.JobId);
-            update.Parameters.AddWithValue("idx", rendered.ShotIndex);
-            await update.ExecuteNonQueryAsync(ct);
-        }
-
-        await QueueNextInChainAsync(connection, transaction, job.Value.TenantId, rendered, ct);
-
-        var clips = new List<string>();
-        var allDone = true;
-        await using (var select = new NpgsqlCommand("SELECT status, artifact_hash FROM shots WHERE job_id = @job ORDER BY idx", connection, transaction))
-        {
-            select.Parameters.AddWithValue("job", rendered.JobId);
-            await using var reader = await select.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                allDone &= reader.GetString(0) == JobStatus.Succeeded;
-                if (!reader.IsDBNull(1)) clips.Add(reader.GetString(1));
-            }
-        }
-
-        var nextStage = allDone ? JobStage.Composing : JobStage.Rendering;
-        await UpdateJobAsync(connection, transaction, rendered.JobId, JobStatus.Running, nextStage, ct);
-        if (allDone)
-            await Outbox.EnqueueAsync(connection, transaction, new ComposeFilm(rendered.JobId, job.Value.TenantId, clips, Transition, TransitionSeconds), ct);
-        await transaction.CommitAsync(ct);
-        outboxSignal.Notify();
-    }
-
-    /// <summary>The next shot of the same chain starts on this shot's last frame, so it is queued only now.</summary>
-    private static async Task QueueNextInChainAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, ShotRendered rendered, CancellationToken ct)
-    {
-        await using var next = new NpgsqlCommand(
-            """
-            UPDATE shots n SET request = jsonb_set(n.request, '{firstFrameClip}', to_jsonb(@clip::text))
-            FROM shots p
-            WHERE p.job_id = @job AND p.idx = @idx AND n.job_id = @job AND n.idx = @idx + 1 AND n.chain = p.chain AND n.status = @queued
-            RETURNING n.request::text
-            """, connection, transaction);
-        next.Parameters.AddWithValue("clip", rendered.ArtifactHash);
-        next.Parameters.AddWithValue("job", rendered.JobId);
-        next.Parameters.AddWithValue("idx", rendered.ShotIndex);
-        next.Parameters.AddWithValue("queued", JobStatus.Queued);
-        if (await next.ExecuteScalarAsync(ct) is not string request) return;
-        var shot = JsonSerializer.Deserialize<ShotRequest>(request, JsonSerializerOptions.Web)!;
-        await Outbox.EnqueueAsync(connection, transaction, new RenderShot(rendered.JobId, tenantId, rendered.ShotIndex + 1, shot), ct);
-    }
-
-    public async Task RecordShotFailedAsync(ShotFailed failed, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var job = await LockJobAsync(connection, transaction, failed.JobId, ct);
-        if (job is null || JobStatus.IsFinal(job.Value.Status)) return;
-
-        await using (var update = new NpgsqlCommand(
-            "UPDATE shots SET status = @failed, error_code = @code, error_message = @message, retryable = @retryable WHERE job_id = @job AND idx = @idx",
-            connection, transaction))
-        {
-            update.Parameters.AddWithValue("failed", JobStatus.Failed);
-            update.Parameters.AddWithValue("code", failed.ErrorCode);
-            update.Parameters.AddWithValue("message", failed.Message);
-            update.Parameters.AddWithValue("retryable", failed.Retryable);
-            update.Parameters.AddWithValue("job", failed.JobId);
-            update.Parameters.AddWithValue("idx", failed.ShotIndex);
-            await update.ExecuteNonQueryAsync(ct);
-        }
-        await FailJobAsync(connection, transaction, failed.JobId, failed.ErrorCode, $"Shot {failed.ShotIndex} failed: {failed.Message}", ct);
-        await JobQuota.StartWaitingJobsAsync(connection, transaction, job.Value.TenantId, ct);
-        await transaction.CommitAsync(ct);
-        outboxSignal.Notify();
-    }
-
-    public async Task RecordComposeProgressAsync(FilmComposeProgressed progressed, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE jobs SET compose_progress = GREATEST(compose_progress, @fraction), updated_at = now() WHERE id = @job AND stage = @composing");
-        command.Parameters.AddWithValue("fraction", (float)Math.Clamp(progressed.Fraction, 0, 1));
-        command.Parameters.AddWithValue("job", progressed.JobId);
-        command.Parameters.AddWithValue("composing", JobStage.Composing);
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    public async Task RecordFilmComposedAsync(FilmComposed composed, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var command = new NpgsqlCommand(
-            """
-            UPDATE jobs SET status = @succeeded, stage = @done, compose_progress = 1, artifact_hash = @hash,
-                            duration_seconds = @duration, updated_at = now()
-            WHERE id = @job AND status = @running
-            RETURNING tenant_id
-            """, connection, transaction);
-        command.Parameters.AddWithValue("succeeded", JobStatus.Succeeded);
-        command.Parameters.AddWithValue("done", JobStage.Done);
-        command.Parameters.AddWithValue("hash", composed.ArtifactHash);
-        command.Parameters.AddWithValue("duration", composed.DurationSeconds);
-        command.Parameters.AddWithValue("job", composed.JobId);
-        command.Parameters.AddWithValue("running", JobStatus.Running);
-        // The job's slot frees for the tenant's next throttled job, in the same transaction.
-        if (await command.ExecuteScalarAsync(ct) is not Guid tenantId) return;
-        await JobQuota.StartWaitingJobsAsync(connection, transaction, tenantId, ct);
-        await WebhookEvents.EnqueueJobEventAsync(connection, transaction, composed.JobId, WebhookEvents.JobSucceeded, new JobEventData(
-            composed.JobId, JobStatus.Succeeded, Video: new VideoView($"/v1/jobs/{composed.JobId}/video", composed.ArtifactHash, composed.DurationSeconds)), ct);
-        await transaction.CommitAsync(ct);
-        outboxSignal.Notify();
-    }
-
-    public async Task RecordFilmComposeFailedAsync(FilmComposeFailed failed, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var job = await LockJobAsync(connection, transaction, failed.JobId, ct);
-        if (job is null || JobStatus.IsFinal(job.Value.Status)) return;
-        await FailJobAsync(connection, transaction, failed.JobId, failed.ErrorCode, failed.Message, ct);
-        await JobQuota.StartWaitingJobsAsync(connection, transaction, job.Value.TenantId, ct);
-        await transaction.CommitAsync(ct);
-        outboxSignal.Notify();
-    }
-
-    private static async Task<(Guid TenantId, string Status, string Stage)?> LockJobAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("SELECT tenant_id, status, stage FROM jobs WHERE id = @id FOR UPDATE", connection, transaction);
-        command.Parameters.AddWithValue("id", jobId);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetGuid(0), reader.GetString(1), reader.GetString(2)) : null;
-    }
-
-    private static async Task UpdateJobAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string status, string stage, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("UPDATE jobs SET status = @status, stage = @stage, updated_at = now() WHERE id = @id", connection, transaction);
-        command.Parameters.AddWithValue("status", status);
-        command.Parameters.AddWithValue("stage", stage);
-        command.Parameters.AddWithValue("id", jobId);
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task FailJobAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string code, string message, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            "UPDATE jobs SET status = @failed, stage = @done, error_code = @code, error_message = @message, updated_at = now() WHERE id = @id",
-            connection, transaction);
-        command.Parameters.AddWithValue("failed", JobStatus.Failed);
-        command.Parameters.AddWithValue("done", JobStage.Done);
-        command.Parameters.AddWithValue("code", code);
-        command.Parameters.AddWithValue("message", message);
-        command.Parameters.AddWithValue("id", jobId);
-        await command.ExecuteNonQueryAsync(ct);
-        await WebhookEvents.EnqueueJobEventAsync(connection, transaction, jobId, WebhookEvents.JobFailed,
-            new JobEventData(jobId, JobStatus.Failed, Error: JobError.Of(code, message)), ct);
-    }
-
-    private static NpgsqlParameter Json<T>(string name, T value) =>
-        new(name, NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(value, JsonSerializerOptions.Web) };
 }

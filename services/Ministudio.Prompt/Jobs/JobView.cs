@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ministudio.Prompt.Films;
 
 namespace Ministudio.Prompt.Jobs;
@@ -35,3 +36,10 @@ public sealed record JobError(string Code, string Message, bool Retryable)
 {
     public static JobError Of(string code, string message) => new(code, message, JobFailures.IsRetryable(code));
 }
+
+/// <summary>The data of a job event: the job's final state, with its video or its error.</summary>
+public sealed record JobEventData(
+    Guid JobId,
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VideoView? Video = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JobError? Error = null);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.ServiceDefaults;
 using Npgsql;
@@ -62,15 +63,17 @@ public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outbo
     /// Stores a shotless job composing the timeline and, atomically, queues its ComposeFilm — or stores it throttled
     /// when the plan's concurrent-job quota is full. Idempotency-Key semantics are those of films.
     /// </summary>
-    public async Task<(SubmitOutcome Outcome, Guid JobId)> CreateAsync(
-        Guid tenantId, string title, Timeline timeline, IdempotencyKey? idempotency, CancellationToken ct)
+    public Task<(SubmitOutcome Outcome, Guid JobId)> CreateAsync(
+        Guid tenantId, string title, Timeline timeline, IdempotencyKey? idempotency, CancellationToken ct) =>
+        JobRows.CreateAsync(dataSource, outboxSignal, tenantId, idempotency, async (connection, transaction, jobId, throttled) =>
+        {
+            await InsertAsync(connection, transaction, jobId, tenantId, title, timeline, throttled, ct);
+            if (!throttled) await EnqueueComposeAsync(connection, transaction, jobId, timeline, ct);
+        }, ct);
+
+    private static async Task InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, Guid tenantId, string title, Timeline timeline, bool throttled, CancellationToken ct)
     {
-        var jobId = Guid.CreateVersion7();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (idempotency is not null && await IdempotencyKeys.CheckAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Jobs, ct) is { } earlier)
-            return earlier;
-        var throttled = !await JobQuota.HasFreeSlotAsync(connection, transaction, tenantId, ct);
         await using (var insert = new NpgsqlCommand(
             """
             INSERT INTO jobs (id, tenant_id, title, status, stage, spec, timeline)
@@ -86,15 +89,10 @@ public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outbo
                 { Value = JsonSerializer.Serialize(timeline, JsonSerializerOptions.Web) });
             await insert.ExecuteNonQueryAsync(ct);
         }
-        if (!throttled) await EnqueueComposeAsync(connection, transaction, jobId, tenantId, timeline, ct);
-        if (idempotency is not null) await IdempotencyKeys.RememberAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Jobs, jobId, ct);
-        await transaction.CommitAsync(ct);
-        outboxSignal.Notify();
-        return (SubmitOutcome.Created, jobId);
     }
 
     /// <summary>Within the caller's transaction: compose the timeline (there are no clips of shots to join).</summary>
-    internal static Task EnqueueComposeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, Guid tenantId, Timeline timeline, CancellationToken ct) =>
+    internal static Task EnqueueComposeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, Timeline timeline, CancellationToken ct) =>
         Outbox.EnqueueAsync(connection, transaction,
-            new ComposeFilm(jobId, tenantId, [], JobStore.Transition, JobStore.TransitionSeconds, timeline), ct);
+            new ComposeFilm(jobId, [], JobStore.Transition, JobStore.TransitionSeconds, timeline.Output.Aspect, timeline), ct);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ministudio.Platform;
 using Ministudio.Prompt.Artifacts;
 using Ministudio.Prompt.Films;
 using Ministudio.ServiceDefaults;
@@ -12,6 +13,38 @@ namespace Ministudio.Prompt.Library;
 /// </summary>
 public sealed class FilmResolver(LibraryStore library, ReferenceImages images)
 {
+    /// <summary>
+    /// A film body (written out or a template) made into a library-resolved, validated spec, or the errors that stop
+    /// it; shared by single films and every line of a batch.
+    /// </summary>
+    public async Task<(FilmSpec? Film, IReadOnlyList<FieldError> Errors)> ValidateAsync(
+        Guid tenant, JsonObject body, CancellationToken ct)
+    {
+        var (written, invalid) = FromBody(body);
+        if (invalid.Count > 0) return (null, invalid);
+        var (spec, mixed) = Scenes.Flatten(written!);
+        if (mixed.Count > 0) return (null, mixed);
+        var (resolved, missing) = await ResolveAsync(tenant, spec!, ct);
+        // Unresolved references come alone: the spec they leave behind is incomplete by construction.
+        var errors = missing.Count > 0 ? missing : FilmValidator.Validate(resolved);
+        return errors.Count > 0 ? (null, errors) : (resolved, []);
+    }
+
+    /// <summary>A film is either written out or made from a template (<c>{"template": …, "values": {…}}</c>).</summary>
+    private static (FilmSpec? Film, IReadOnlyList<FieldError> Errors) FromBody(JsonObject body)
+    {
+        try
+        {
+            return body.ContainsKey("template")
+                ? FilmTemplates.Render(body.Deserialize<TemplatedFilm>(JsonSerializerOptions.Web)!)
+                : (body.Deserialize<FilmSpec>(JsonSerializerOptions.Web), []);
+        }
+        catch (JsonException ex)
+        {
+            return (null, [new FieldError(ex.Path ?? "$", "request.malformed_json", ex.Message)]);
+        }
+    }
+
     public async Task<(FilmSpec Film, IReadOnlyList<FieldError> Errors)> ResolveAsync(Guid tenant, FilmSpec spec, CancellationToken ct)
     {
         var errors = new List<FieldError>();

@@ -1,5 +1,5 @@
+using Ministudio.Platform;
 using Ministudio.Prompt.Films;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Prompt.Library;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Mime;
 using System.Text;
-using Ministudio.ServiceDefaults.Networking;
+using Ministudio.Prompt.Networking;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Ministudio.Prompt.Webhooks;
@@ -38,9 +39,11 @@ public sealed class WebhookOptions
 /// else is retried on the backoff schedule with the same webhook-id until the schedule runs out.
 /// </summary>
 public sealed class WebhookDeliveryWorker(
-    NpgsqlDataSource dataSource, WebhookStore store, GuardedHttpClient http, WebhookOptions options, ILogger<WebhookDeliveryWorker> logger)
+    NpgsqlDataSource dataSource, WebhookStore store, GuardedHttpClient http, IOptions<WebhookOptions> settings, ILogger<WebhookDeliveryWorker> logger)
     : BackgroundService
 {
+    private readonly WebhookOptions _options = settings.Value;
+
     public const string Pending = "pending";
     public const string Delivered = "delivered";
     public const string Failed = "failed";
@@ -68,7 +71,7 @@ public sealed class WebhookDeliveryWorker(
             if (claimed == BatchSize) continue;
             try
             {
-                await Task.Delay(options.PollInterval, stoppingToken);
+                await Task.Delay(_options.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -89,7 +92,7 @@ public sealed class WebhookDeliveryWorker(
                 ORDER BY next_attempt_at LIMIT @batch FOR UPDATE SKIP LOCKED)
             RETURNING d.id, d.payload, d.attempts, w.id, w.url, w.secret, w.previous_secret, w.previous_secret_expires_at, w.disabled_at IS NULL
             """);
-        command.Parameters.AddWithValue("lease", options.Timeout + TimeSpan.FromSeconds(30));
+        command.Parameters.AddWithValue("lease", _options.Timeout + TimeSpan.FromSeconds(30));
         command.Parameters.AddWithValue("pending", Pending);
         command.Parameters.AddWithValue("batch", BatchSize);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -129,7 +132,7 @@ public sealed class WebhookDeliveryWorker(
                 request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 request.Headers.Add("webhook-signature", signature);
                 return request;
-            }, options.Timeout, ct);
+            }, _options.Timeout, ct);
             using (response)
             {
                 statusCode = response is null ? null : (int)response.StatusCode;
@@ -151,7 +154,7 @@ public sealed class WebhookDeliveryWorker(
             await DisableAsync(delivery.WebhookId, ct);
             await FinishAsync(delivery, Failed, statusCode, "The endpoint answered 410 Gone and was disabled.", ct);
         }
-        else if (delivery.Attempts >= options.RetrySchedule.Count)
+        else if (delivery.Attempts >= _options.RetrySchedule.Count)
         {
             await FinishAsync(delivery, Failed, statusCode, error, ct);
         }
@@ -176,7 +179,7 @@ public sealed class WebhookDeliveryWorker(
 
     private async Task RetryLaterAsync(Claimed delivery, int? statusCode, string? error, CancellationToken ct)
     {
-        var delay = options.RetrySchedule[delivery.Attempts] * (0.8 + 0.4 * Random.Shared.NextDouble());
+        var delay = _options.RetrySchedule[delivery.Attempts] * (0.8 + 0.4 * Random.Shared.NextDouble());
         await using var command = dataSource.CreateCommand(
             """
             UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = now() + @delay, last_status_code = @code, last_error = @error,

@@ -1,16 +1,7 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using Ministudio.Prompt.Jobs;
 using Npgsql;
 
 namespace Ministudio.Prompt.Webhooks;
-
-/// <summary>The data of a job event: the job's final state, with its video or its error.</summary>
-public sealed record JobEventData(
-    Guid JobId,
-    string Status,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VideoView? Video = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JobError? Error = null);
 
 /// <summary>The events a webhook can subscribe to: a job reaching each of its final states.</summary>
 public static class WebhookEvents
@@ -25,8 +16,8 @@ public static class WebhookEvents
     /// Within the caller's transaction (the one that gives the job its final state), queues one delivery of the event to
     /// every enabled webhook of the job's tenant that subscribed to it; so an event is announced exactly when it happened.
     /// </summary>
-    public static async Task EnqueueJobEventAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string eventType, JobEventData data, CancellationToken ct)
+    public static async Task EnqueueJobEventAsync<TData>(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string eventType, TData data, CancellationToken ct)
     {
         // The envelope Standard Webhooks recommends: type, timestamp, data. Stored as text so every retry sends the same bytes.
         var payload = JsonSerializer.Serialize(new { type = eventType, timestamp = DateTimeOffset.UtcNow, data }, JsonSerializerOptions.Web);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Ministudio.Prompt.Webhooks;
@@ -15,8 +16,10 @@ public sealed record DeliveryView(
     DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>Webhook endpoints per tenant, with their signing secrets encrypted at rest.</summary>
-public sealed class WebhookStore(NpgsqlDataSource dataSource, IDataProtectionProvider dataProtection, WebhookOptions options)
+public sealed class WebhookStore(NpgsqlDataSource dataSource, IDataProtectionProvider dataProtection, IOptions<WebhookOptions> settings)
 {
+    private readonly WebhookOptions _options = settings.Value;
+
     public const string ProtectionPurpose = "Ministudio.Webhooks";
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector(ProtectionPurpose);
@@ -60,7 +63,7 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, IDataProtectionPro
             WHERE id = @id AND tenant_id = @tenant
             """);
         command.Parameters.AddWithValue("secret", _protector.Protect(secret));
-        command.Parameters.AddWithValue("lifetime", options.PreviousSecretLifetime);
+        command.Parameters.AddWithValue("lifetime", _options.PreviousSecretLifetime);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("tenant", tenantId);
         if (await command.ExecuteNonQueryAsync(ct) == 0) return null;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Compose.Audio;
+using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.ServiceDefaults;
 
@@ -18,9 +19,10 @@ internal sealed class SpeechServices : IDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection()
             .AddLogging()
+            .AddSingleton<IConfiguration>(configuration)
             .AddSingleton(new ArtifactStore(StoreRoot))
             .AddSingleton(new ComposeOptions(TimeSpan.FromMinutes(2), 2))
-            .AddAudioServices(configuration);
+            .AddAudioServices();
         if (wrap is not null)
         {
             // Decorate every engine (to count calls) while keeping the registrations the service uses.

@@ -1,7 +1,9 @@
+using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Ministudio.Contracts;
+using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.ServiceDefaults;
@@ -24,7 +26,9 @@ public sealed class VendorHarness : IAsyncDisposable
             .AddSingleton<ClipDownloader>()
             .AddSingleton<ShotInputs>()
             .AddSingleton(TimeProvider.System)
-            .AddVendorSetA()
+            // The mock vendor is registered with the rest; it is never called here, so its render client goes nowhere.
+            .AddSingleton(new Renderer.RendererClient(GrpcChannel.ForAddress("http://127.0.0.1:9")))
+            .AddVideoVendors()
             .BuildServiceProvider(validateScopes: true);
     }
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
+using Ministudio.Platform;
 
 namespace Ministudio.Dispatch.Providers.Vendors;
 
@@ -18,16 +18,10 @@ public static class ImageFitting
             var input = Path.Combine(folder, "input");
             var output = Path.Combine(folder, "fitted.png");
             await File.WriteAllBytesAsync(input, image.Bytes, ct);
-            var ffmpeg = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var argument in new[] { "-v", "error", "-protocol_whitelist", "file", "-i", input,
-                         "-vf", $"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height}", "-frames:v", "1", output })
-                ffmpeg.ArgumentList.Add(argument);
-            using var process = Process.Start(ffmpeg)!;
-            var errors = process.StandardError.ReadToEndAsync(ct);
-            await process.StandardOutput.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            if (process.ExitCode != 0 || !File.Exists(output))
-                throw new ProviderException(ProviderErrors.InvalidRequest, $"Could not fit an input image to {width}x{height}: {await errors}", retryable: false);
+            var result = await ToolProcess.RunAsync("ffmpeg", ["-v", "error", .. ToolProcess.LocalOnly, "-i", input,
+                "-vf", $"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height}", "-frames:v", "1", output], ct);
+            if (result.ExitCode != 0 || !File.Exists(output))
+                throw new ProviderException(ProviderErrors.InvalidRequest, $"Could not fit an input image to {width}x{height}: {result.StandardError}", retryable: false);
             return new InputImage(await File.ReadAllBytesAsync(output, ct), "image/png");
         }
         finally

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Providers.Vendors;
@@ -29,15 +29,10 @@ public sealed class ShotInputs(ArtifactStore artifacts)
         {
             var frame = Path.Combine(folder, "frame.png");
             // -sseof seeks from the end: the last half second holds the final frame whatever the clip's length.
-            var ffmpeg = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var argument in new[] { "-v", "error", "-protocol_whitelist", "file", "-sseof", "-0.5", "-i", artifacts.PathOf(clip), "-update", "1", "-frames:v", "1000", frame })
-                ffmpeg.ArgumentList.Add(argument);
-            using var process = Process.Start(ffmpeg)!;
-            var errors = process.StandardError.ReadToEndAsync(ct);
-            await process.StandardOutput.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            if (process.ExitCode != 0 || !File.Exists(frame))
-                throw new ProviderException(ProviderErrors.BadOutput, $"Could not read the last frame of {clip}: {await errors}", retryable: false);
+            var result = await ToolProcess.RunAsync("ffmpeg",
+                ["-v", "error", .. ToolProcess.LocalOnly, "-sseof", "-0.5", "-i", artifacts.PathOf(clip), "-update", "1", "-frames:v", "1000", frame], ct);
+            if (result.ExitCode != 0 || !File.Exists(frame))
+                throw new ProviderException(ProviderErrors.BadOutput, $"Could not read the last frame of {clip}: {result.StandardError}", retryable: false);
             return new InputImage(await File.ReadAllBytesAsync(frame, ct), "image/png");
         }
         finally

@@ -2,6 +2,7 @@ using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Replicate;
 using Ministudio.Dispatch.Tests.Vendors.SetB;
+using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Replicate;
 

@@ -130,7 +130,7 @@ public sealed class RecordedProgress : IProgress<ProviderProgress>
 }
 
 /// <summary>
-/// Dispatch's vendor wiring (AddVendorSetB with the shared kit) in a service collection, configured by
+/// Dispatch's vendor wiring (AddVideoVendors with the shared kit) in a service collection, configured by
 /// <c>Dispatch:Vendors:{name}:*</c> settings, with its own artifact store.
 /// </summary>
 public sealed class VendorTestHost : IAsyncDisposable
@@ -168,7 +168,7 @@ public sealed class VendorTestHost : IAsyncDisposable
             .AddSingleton<ShotInputs>()
             .AddSingleton(TimeProvider.System)
             .AddSingleton(renderer ?? new Renderer.RendererClient(GrpcChannel.ForAddress("http://127.0.0.1:9")))
-            .AddVendorSetB()
+            .AddVideoVendors()
             .BuildServiceProvider(validateScopes: true);
         return new VendorTestHost(services, artifacts, ownsArtifacts: artifactRoot is null);
     }
@@ -197,18 +197,4 @@ public static class ShotJobs
         new(Guid.NewGuid(), 0, new ShotRequest(provider ?? "vendor", "ACTION: Mira walks along the harbour at dawn", "walks", aspect, width, height, 24, seconds,
             seed, "push-in", negative, new ShotStyle("cinematic", ["#102030"]), [new ShotCharacter("Mira", 0, [new("hair", "silver")])], firstFrameClip, references),
             Guid.NewGuid());
-}
-
-public static class Eventually
-{
-    /// <summary>Waits for something another task makes true; the limit only stops a broken test from hanging.</summary>
-    public static async Task TrueAsync(Func<bool> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "")
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not met in time: {what}");
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
-    }
 }

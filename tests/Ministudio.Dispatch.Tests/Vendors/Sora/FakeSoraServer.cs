@@ -8,7 +8,7 @@ namespace Ministudio.Dispatch.Tests.Vendors.Sora;
 /// <summary>
 /// OpenAI's videos API as documented: bearer key; POST /v1/videos as multipart (model, prompt, seconds, size,
 /// input_reference that must match the size); video objects queued → in_progress (progress 0–100) → completed or
-/// failed (error.code, e.g. moderation_blocked); GET …/content for the MP4; POST …/remix with a new prompt; DELETE
+/// failed (error.code, e.g. moderation_blocked); GET …/content for the MP4; DELETE
 /// only for finished videos; errors as {"error": {message, type, param, code}}.
 /// </summary>
 public sealed class FakeSoraServer : FakeVendorServer
@@ -16,7 +16,7 @@ public sealed class FakeSoraServer : FakeVendorServer
     public const string ApiKey = "test-key";
     private static readonly string[] Sizes = ["720x1280", "1280x720", "1024x1792", "1792x1024"];
     private readonly ConcurrentDictionary<string, string> _status = new();
-    private readonly ConcurrentDictionary<string, (string Model, string Seconds, string Size, string? RemixOf)> _videos = new();
+    private readonly ConcurrentDictionary<string, (string Model, string Seconds, string Size)> _videos = new();
 
     protected override void MapRoutes(WebApplication app)
     {
@@ -40,15 +40,7 @@ public sealed class FakeSoraServer : FakeVendorServer
                 var actual = $"{BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16))}x{BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20))}";
                 if (actual != size) return Error(400, "Inpaint image must match the requested width and height", null);
             }
-            return Json(Start(form["model"].ToString(), seconds, size, remixOf: null));
-        });
-        api.MapPost("/{id}/remix", async (string id, HttpRequest request) =>
-        {
-            var form = await request.ReadFormAsync();
-            if (!_videos.TryGetValue(id, out var source) || _status.GetValueOrDefault(id) != "completed")
-                return Error(400, "Only completed videos can be remixed.", null);
-            if (string.IsNullOrEmpty(form["prompt"])) return Error(400, "Missing required parameter: 'prompt'.", null);
-            return Json(Start(source.Model, source.Seconds, source.Size, remixOf: id));
+            return Json(Start(form["model"].ToString(), seconds, size));
         });
         api.MapGet("/{id}", (string id) =>
         {
@@ -70,10 +62,10 @@ public sealed class FakeSoraServer : FakeVendorServer
                 : Error(400, "Only completed or failed videos can be deleted.", null));
     }
 
-    private object Start(string model, string seconds, string size, string? remixOf)
+    private object Start(string model, string seconds, string size)
     {
         var id = $"video_{Guid.NewGuid():N}";
-        _videos[id] = (model, seconds, size, remixOf);
+        _videos[id] = (model, seconds, size);
         return VideoObject(id, "queued", 0);
     }
 
@@ -91,7 +83,6 @@ public sealed class FakeSoraServer : FakeVendorServer
             created_at = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             size = video.Size,
             seconds = video.Seconds,
-            remixed_from_video_id = video.RemixOf,
             error,
         };
     }

@@ -74,20 +74,4 @@ public sealed class SoraProviderTests : VendorContractTests<FakeSoraServer>
         Assert.Equal(ProviderErrors.InvalidRequest, error.Code);
         Assert.Empty(Fake.Requests);
     }
-
-    [Fact]
-    public async Task Remix_starts_from_a_finished_video_and_stores_the_new_one()
-    {
-        await GenerateAsync();
-        var source = Fake.Requests.First(IsPoll).Path["/v1/videos/".Length..];
-        var sora = Harness.Provider<SoraProvider>(Vendor);
-
-        var clip = await sora.RemixAsync(source, "Same scene, but it starts to snow.", new RecordingProgress(), TestContext.Current.CancellationToken);
-
-        var remix = Assert.Single(Fake.Requests, r => r.Path == $"/v1/videos/{source}/remix");
-        Assert.Equal($"Bearer {FakeSoraServer.ApiKey}", remix.Header("Authorization"));
-        Assert.Contains("it starts to snow", remix.Text());
-        Assert.Equal(Fake.Video, Harness.Read(clip.ArtifactHash));
-        Assert.Equal(8, clip.DurationSeconds);
-    }
 }

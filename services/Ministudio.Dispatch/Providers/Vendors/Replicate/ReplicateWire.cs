@@ -15,9 +15,3 @@ public sealed record ReplicatePrediction(
 public sealed record ReplicateUrls(
     [property: JsonPropertyName("get")] string? Get,
     [property: JsonPropertyName("cancel")] string? Cancel);
-
-/// <summary>Replicate's problem body on HTTP errors.</summary>
-public sealed record ReplicateProblem(
-    [property: JsonPropertyName("title")] string? Title,
-    [property: JsonPropertyName("detail")] string? Detail,
-    [property: JsonPropertyName("status")] int? Status);

@@ -12,9 +12,8 @@ namespace Ministudio.Dispatch.Providers.Vendors.Sora;
 /// <c>GET /v1/videos/{id}</c> until completed or failed, then <c>GET /v1/videos/{id}/content</c>.
 /// The API has no cancel: its <c>DELETE /v1/videos/{id}</c> removes a completed or failed video and its assets, so a
 /// canceled shot stops polling and the job runs out at OpenAI. Sora uses input_reference as the opening frame and
-/// wants it at the output size, so images are fitted to the size first. Remix (<see cref="RemixAsync"/>) re-renders a
-/// finished Sora video with a new prompt; shot requests name our artifacts, not vendor videos, so routing does not call
-/// it yet.
+/// wants it at the output size, so images are fitted to the size first. (The API's remix is not used: shot requests
+/// name our artifacts, not vendor videos.)
 /// </summary>
 public sealed class SoraProvider(
     IHttpClientFactory clients, IOptions<SoraOptions> settings, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
@@ -54,15 +53,6 @@ public sealed class SoraProvider(
         }
         var video = await CreateAsync(HttpMethod.Post, "v1/videos", form, ct);
         return await FinishAsync(video, model, progress, ct);
-    }
-
-    /// <summary>Starts a remix of a finished Sora video with a new prompt and copies the result into the store.</summary>
-    public async Task<GeneratedClip> RemixAsync(string videoId, string prompt, IProgress<ProviderProgress> progress, CancellationToken ct)
-    {
-        VendorCalls.EnsureConfigured(_options, Name);
-        using var form = new MultipartFormDataContent { { new StringContent(prompt), "prompt" } };
-        var video = await CreateAsync(HttpMethod.Post, $"v1/videos/{Uri.EscapeDataString(videoId)}/remix", form, ct);
-        return await FinishAsync(video, video.Model ?? _options.Model ?? DefaultModel, progress, ct);
     }
 
     private async Task<SoraVideo> CreateAsync(HttpMethod method, string path, HttpContent content, CancellationToken ct)

@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using Ministudio.Platform;
 
-namespace Ministudio.Compose.Rendering;
+namespace Ministudio.Compose.MediaTools;
 
 /// <summary>A composition that cannot be made, with a stable code for the job's error.</summary>
 public sealed class CompositionException(string code, string message, Exception? inner = null) : Exception(message, inner)
@@ -32,63 +31,32 @@ public sealed record MediaInfo(
 /// </summary>
 public static class Ffmpeg
 {
-    // Inputs are files in the job folder: refuse every other protocol (http, concat:, subfile, data, pipe, ...).
-    public static readonly IReadOnlyList<string> LocalOnly = ["-protocol_whitelist", "file"];
-
     /// <summary>
     /// Runs ffmpeg to the end; reports progress as the share of <paramref name="expectedSeconds"/> written. Cancelling
     /// <paramref name="ct"/> kills ffmpeg at once (no grace period: a cancelled film is never used).
     /// </summary>
     public static async Task RunAsync(IReadOnlyList<string> arguments, string folder, double expectedSeconds, IProgress<double>? progress, CancellationToken ct)
     {
-        var start = new ProcessStartInfo("ffmpeg")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in (string[])["-hide_banner", "-nostdin", "-nostats", "-v", "error", "-y", "-progress", "pipe:1"]) start.ArgumentList.Add(argument);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-
-        using var process = Process.Start(start) ?? throw new CompositionException("compose.ffmpeg_failed", "ffmpeg did not start.");
-        process.StandardInput.Close();
-        var errors = ReadTailAsync(process.StandardError);
-        await using var kill = ct.Register(() => Kill(process));
-        string? line;
-        while ((line = await process.StandardOutput.ReadLineAsync(CancellationToken.None)) is not null)
-        {
-            if (progress is not null && expectedSeconds > 0 && line.StartsWith("out_time_us=", StringComparison.Ordinal)
-                && long.TryParse(line.AsSpan("out_time_us=".Length), CultureInfo.InvariantCulture, out var microseconds) && microseconds >= 0)
-                progress.Report(Math.Clamp(microseconds / 1e6 / expectedSeconds, 0, 1));
-        }
-        await process.WaitForExitAsync(CancellationToken.None);
-        ct.ThrowIfCancellationRequested();
-        if (process.ExitCode != 0)
-            throw new CompositionException("compose.ffmpeg_failed", $"ffmpeg failed ({process.ExitCode}): {(await errors).Trim()}");
+        var result = await ToolProcess.RunAsync("ffmpeg", ["-hide_banner", "-nostdin", "-nostats", "-v", "error", "-y", "-progress", "pipe:1", .. arguments], ct,
+            onOutputLine: line =>
+            {
+                if (progress is not null && expectedSeconds > 0 && line.StartsWith("out_time_us=", StringComparison.Ordinal)
+                    && long.TryParse(line.AsSpan("out_time_us=".Length), CultureInfo.InvariantCulture, out var microseconds) && microseconds >= 0)
+                    progress.Report(Math.Clamp(microseconds / 1e6 / expectedSeconds, 0, 1));
+            },
+            workingDirectory: folder);
+        if (result.ExitCode != 0)
+            throw new CompositionException("compose.ffmpeg_failed", $"ffmpeg failed ({result.ExitCode}): {result.StandardError.Trim()}");
     }
 
     /// <summary>Streams, duration and codec parameters of a file in <paramref name="folder"/>, by its relative name.</summary>
     public static async Task<MediaInfo> ProbeAsync(string name, string folder, CancellationToken ct)
     {
-        var start = new ProcessStartInfo("ffprobe")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in (string[])["-v", "error", .. LocalOnly, "-show_entries",
-                     "stream=codec_type,codec_name,width,height,pix_fmt,r_frame_rate,time_base,sample_rate,channels:format=duration", "-of", "json", name])
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new CompositionException("compose.ffmpeg_failed", "ffprobe did not start.");
-        await using var kill = ct.Register(() => Kill(process));
-        var errors = ReadTailAsync(process.StandardError);
-        var json = await process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        await process.WaitForExitAsync(CancellationToken.None);
-        ct.ThrowIfCancellationRequested();
-        if (process.ExitCode != 0) throw new CompositionException("compose.ffmpeg_failed", $"ffprobe could not read {name}: {(await errors).Trim()}");
+        var result = await ToolProcess.RunAsync("ffprobe", ["-v", "error", .. ToolProcess.LocalOnly, "-show_entries",
+            "stream=codec_type,codec_name,width,height,pix_fmt,r_frame_rate,time_base,sample_rate,channels:format=duration", "-of", "json", name], ct,
+            workingDirectory: folder);
+        if (result.ExitCode != 0) throw new CompositionException("compose.ffmpeg_failed", $"ffprobe could not read {name}: {result.StandardError.Trim()}");
+        var json = result.StandardOutput;
 
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
@@ -115,29 +83,21 @@ public static class Ffmpeg
 
     public static string Number(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
 
-    private static void Kill(Process process)
+    /// <summary>The length of a local audio file in seconds, from its first audio stream.</summary>
+    public static async Task<double> AudioDurationAsync(string path, CancellationToken ct)
     {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
-        }
+        var result = await ToolProcess.RunAsync("ffprobe",
+            [.. ToolProcess.LocalOnly, "-v", "error", "-select_streams", "a:0", "-show_entries", "format=duration", "-of", "default=nw=1:nk=1", path], ct);
+        return result.ExitCode == 0 && double.TryParse(result.StandardOutput.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? seconds
+            : throw new InvalidDataException($"ffprobe could not read {Path.GetFileName(path)}: {ToolProcess.Tail(result.StandardError)}");
     }
 
-    /// <summary>The last few kilobytes of stderr: enough to say what failed without holding a runaway log.</summary>
-    private static async Task<string> ReadTailAsync(StreamReader reader)
+    /// <summary>Decodes any audio ffmpeg reads into 16-bit PCM WAV with a correct header (streamed WAVs often lack one).</summary>
+    public static async Task ToWavAsync(string input, string output, CancellationToken ct)
     {
-        var tail = new StringBuilder();
-        var buffer = new char[4096];
-        int read;
-        while ((read = await reader.ReadAsync(buffer, CancellationToken.None)) > 0)
-        {
-            tail.Append(buffer, 0, read);
-            if (tail.Length > 8192) tail.Remove(0, tail.Length - 4096);
-        }
-        return tail.ToString();
+        var result = await ToolProcess.RunAsync("ffmpeg",
+            ["-nostdin", "-v", "error", "-y", .. ToolProcess.LocalOnly, "-i", input, "-vn", "-c:a", "pcm_s16le", "-f", "wav", output], ct);
+        if (result.ExitCode != 0) throw new InvalidDataException($"ffmpeg could not decode {Path.GetFileName(input)}: {ToolProcess.Tail(result.StandardError)}");
     }
 }

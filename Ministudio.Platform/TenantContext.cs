@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Ministudio.ServiceDefaults;
+namespace Ministudio.Platform;
 
 /// <summary>The tenant the gateway authenticated; tenant APIs are only reachable behind the gateway, which sets this header.</summary>
 public static class TenantContext

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Ministudio.ServiceDefaults;
+namespace Ministudio.Platform;
 
 /// <summary>One field that failed validation: where, which rule (stable code) and why.</summary>
 public sealed record FieldError(string Field, string Code, string Message);

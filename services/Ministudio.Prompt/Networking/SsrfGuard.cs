@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
-namespace Ministudio.ServiceDefaults.Networking;
+namespace Ministudio.Prompt.Networking;
 
 /// <summary>Networking:Ssrf settings for every fetch of a URL a tenant supplied.</summary>
 public sealed class SsrfGuardOptions

@@ -1,0 +1,201 @@
+using System.Text.Json;
+using Ministudio.Contracts;
+using Ministudio.Prompt.Infrastructure;
+using Ministudio.Prompt.Webhooks;
+using Npgsql;
+
+namespace Ministudio.Prompt.Jobs;
+
+/// <summary>
+/// Moves jobs through their states as dispatch and compose report back (queued → running → composing → succeeded,
+/// failed or canceled). Each step locks the job row, is idempotent, and writes its outbox rows and webhook events in
+/// the same transaction.
+/// </summary>
+public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal outboxSignal)
+{
+    public async Task RecordShotProgressAsync(ShotProgressed progressed, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            WITH shot AS (
+                UPDATE shots SET status = @running, progress = GREATEST(progress, @fraction)
+                WHERE job_id = @job AND idx = @idx AND status IN (@queued, @running)
+                RETURNING job_id)
+            UPDATE jobs SET status = @running, updated_at = now()
+            WHERE id = @job AND status = @queued AND EXISTS (SELECT 1 FROM shot)
+            """);
+        command.Parameters.AddWithValue("job", progressed.JobId);
+        command.Parameters.AddWithValue("idx", progressed.ShotIndex);
+        command.Parameters.AddWithValue("fraction", (float)Math.Clamp(progressed.Fraction, 0, 1));
+        command.Parameters.AddWithValue("queued", JobStatus.Queued);
+        command.Parameters.AddWithValue("running", JobStatus.Running);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Marks a shot done; the last shot to finish queues the composition (once, under the job's row lock).</summary>
+    public async Task RecordShotRenderedAsync(ShotRendered rendered, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var job = await JobRows.LockAsync(connection, transaction, rendered.JobId, ct);
+        if (job is null || JobStatus.IsFinal(job.Value.Status) || job.Value.Stage != JobStage.Rendering) return;
+
+        await using (var update = new NpgsqlCommand(
+            """
+            UPDATE shots SET status = @succeeded, progress = 1, artifact_hash = @hash, duration_seconds = @duration,
+                             from_cache = @fromCache, provider = @provider
+            WHERE job_id = @job AND idx = @idx
+            """, connection, transaction))
+        {
+            update.Parameters.AddWithValue("succeeded", JobStatus.Succeeded);
+            update.Parameters.AddWithValue("hash", rendered.ArtifactHash);
+            update.Parameters.AddWithValue("duration", rendered.DurationSeconds);
+            update.Parameters.AddWithValue("fromCache", rendered.FromCache);
+            update.Parameters.AddWithValue("provider", rendered.Provider);
+            update.Parameters.AddWithValue("job", rendered.JobId);
+            update.Parameters.AddWithValue("idx", rendered.ShotIndex);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+
+        await QueueNextInChainAsync(connection, transaction, job.Value.TenantId, rendered, ct);
+
+        var clips = new List<string>();
+        var allDone = true;
+        string? aspect = null;
+        await using (var select = new NpgsqlCommand("SELECT status, artifact_hash, request->>'aspectRatio' FROM shots WHERE job_id = @job ORDER BY idx", connection, transaction))
+        {
+            select.Parameters.AddWithValue("job", rendered.JobId);
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                allDone &= reader.GetString(0) == JobStatus.Succeeded;
+                if (!reader.IsDBNull(1)) clips.Add(reader.GetString(1));
+                // Every shot of a film has the film's aspect.
+                aspect ??= reader.IsDBNull(2) ? null : reader.GetString(2);
+            }
+        }
+
+        var nextStage = allDone ? JobStage.Composing : JobStage.Rendering;
+        await UpdateJobAsync(connection, transaction, rendered.JobId, JobStatus.Running, nextStage, ct);
+        if (allDone)
+            await Outbox.EnqueueAsync(connection, transaction, new ComposeFilm(rendered.JobId, clips, JobStore.Transition, JobStore.TransitionSeconds, aspect!), ct);
+        await transaction.CommitAsync(ct);
+        outboxSignal.Notify();
+    }
+
+    /// <summary>The next shot of the same chain starts on this shot's last frame, so it is queued only now.</summary>
+    private static async Task QueueNextInChainAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, ShotRendered rendered, CancellationToken ct)
+    {
+        await using var next = new NpgsqlCommand(
+            """
+            UPDATE shots n SET request = jsonb_set(n.request, '{firstFrameClip}', to_jsonb(@clip::text))
+            FROM shots p
+            WHERE p.job_id = @job AND p.idx = @idx AND n.job_id = @job AND n.idx = @idx + 1 AND n.chain = p.chain AND n.status = @queued
+            RETURNING n.request::text
+            """, connection, transaction);
+        next.Parameters.AddWithValue("clip", rendered.ArtifactHash);
+        next.Parameters.AddWithValue("job", rendered.JobId);
+        next.Parameters.AddWithValue("idx", rendered.ShotIndex);
+        next.Parameters.AddWithValue("queued", JobStatus.Queued);
+        if (await next.ExecuteScalarAsync(ct) is not string request) return;
+        var shot = JsonSerializer.Deserialize<ShotRequest>(request, JsonSerializerOptions.Web)!;
+        await Outbox.EnqueueAsync(connection, transaction, new RenderShot(rendered.JobId, tenantId, rendered.ShotIndex + 1, shot), ct);
+    }
+
+    public async Task RecordShotFailedAsync(ShotFailed failed, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var job = await JobRows.LockAsync(connection, transaction, failed.JobId, ct);
+        if (job is null || JobStatus.IsFinal(job.Value.Status)) return;
+
+        await using (var update = new NpgsqlCommand(
+            "UPDATE shots SET status = @failed, error_code = @code, error_message = @message, retryable = @retryable WHERE job_id = @job AND idx = @idx",
+            connection, transaction))
+        {
+            update.Parameters.AddWithValue("failed", JobStatus.Failed);
+            update.Parameters.AddWithValue("code", failed.ErrorCode);
+            update.Parameters.AddWithValue("message", failed.Message);
+            update.Parameters.AddWithValue("retryable", failed.Retryable);
+            update.Parameters.AddWithValue("job", failed.JobId);
+            update.Parameters.AddWithValue("idx", failed.ShotIndex);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        await FailJobAsync(connection, transaction, failed.JobId, failed.ErrorCode, $"Shot {failed.ShotIndex} failed: {failed.Message}", ct);
+        await JobQuota.StartWaitingJobsAsync(connection, transaction, job.Value.TenantId, ct);
+        await transaction.CommitAsync(ct);
+        outboxSignal.Notify();
+    }
+
+    public async Task RecordComposeProgressAsync(FilmComposeProgressed progressed, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE jobs SET compose_progress = GREATEST(compose_progress, @fraction), updated_at = now() WHERE id = @job AND stage = @composing");
+        command.Parameters.AddWithValue("fraction", (float)Math.Clamp(progressed.Fraction, 0, 1));
+        command.Parameters.AddWithValue("job", progressed.JobId);
+        command.Parameters.AddWithValue("composing", JobStage.Composing);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task RecordFilmComposedAsync(FilmComposed composed, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE jobs SET status = @succeeded, stage = @done, compose_progress = 1, artifact_hash = @hash,
+                            duration_seconds = @duration, updated_at = now()
+            WHERE id = @job AND status = @running
+            RETURNING tenant_id
+            """, connection, transaction);
+        command.Parameters.AddWithValue("succeeded", JobStatus.Succeeded);
+        command.Parameters.AddWithValue("done", JobStage.Done);
+        command.Parameters.AddWithValue("hash", composed.ArtifactHash);
+        command.Parameters.AddWithValue("duration", composed.DurationSeconds);
+        command.Parameters.AddWithValue("job", composed.JobId);
+        command.Parameters.AddWithValue("running", JobStatus.Running);
+        // The job's slot frees for the tenant's next throttled job, in the same transaction.
+        if (await command.ExecuteScalarAsync(ct) is not Guid tenantId) return;
+        await JobQuota.StartWaitingJobsAsync(connection, transaction, tenantId, ct);
+        await WebhookEvents.EnqueueJobEventAsync(connection, transaction, composed.JobId, WebhookEvents.JobSucceeded, new JobEventData(
+            composed.JobId, JobStatus.Succeeded, Video: new VideoView($"/v1/jobs/{composed.JobId}/video", composed.ArtifactHash, composed.DurationSeconds)), ct);
+        await transaction.CommitAsync(ct);
+        outboxSignal.Notify();
+    }
+
+    public async Task RecordFilmComposeFailedAsync(FilmComposeFailed failed, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var job = await JobRows.LockAsync(connection, transaction, failed.JobId, ct);
+        if (job is null || JobStatus.IsFinal(job.Value.Status)) return;
+        await FailJobAsync(connection, transaction, failed.JobId, failed.ErrorCode, failed.Message, ct);
+        await JobQuota.StartWaitingJobsAsync(connection, transaction, job.Value.TenantId, ct);
+        await transaction.CommitAsync(ct);
+        outboxSignal.Notify();
+    }
+
+    private static async Task UpdateJobAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string status, string stage, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("UPDATE jobs SET status = @status, stage = @stage, updated_at = now() WHERE id = @id", connection, transaction);
+        command.Parameters.AddWithValue("status", status);
+        command.Parameters.AddWithValue("stage", stage);
+        command.Parameters.AddWithValue("id", jobId);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task FailJobAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string code, string message, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE jobs SET status = @failed, stage = @done, error_code = @code, error_message = @message, updated_at = now() WHERE id = @id",
+            connection, transaction);
+        command.Parameters.AddWithValue("failed", JobStatus.Failed);
+        command.Parameters.AddWithValue("done", JobStage.Done);
+        command.Parameters.AddWithValue("code", code);
+        command.Parameters.AddWithValue("message", message);
+        command.Parameters.AddWithValue("id", jobId);
+        await command.ExecuteNonQueryAsync(ct);
+        await WebhookEvents.EnqueueJobEventAsync(connection, transaction, jobId, WebhookEvents.JobFailed,
+            new JobEventData(jobId, JobStatus.Failed, Error: JobError.Of(code, message)), ct);
+    }
+}
