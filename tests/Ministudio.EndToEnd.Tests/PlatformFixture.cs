@@ -61,6 +61,8 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>Where a clip is in the shared artifact store (tests look at single shots there).</summary>
     public string ClipPath(string hash) => (_store ??= new ArtifactStore(_artifacts)).PathOf(hash);
 
+    public Uri GatewayUrl => _app.GetEndpoint("gateway");
+
     public HttpClient GatewayClient(string? apiKey)
     {
         var client = new HttpClient { BaseAddress = _app.GetEndpoint("gateway"), Timeout = TimeSpan.FromMinutes(2) };

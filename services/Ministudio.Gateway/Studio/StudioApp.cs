@@ -9,7 +9,7 @@ namespace Ministudio.Gateway.Studio;
 /// </summary>
 public static class StudioApp
 {
-    public const string Path = "/studio";
+    public const string BasePath = "/studio";
 
     /// <summary>
     /// No inline script or style, no third-party origin: everything comes from the gateway. Images and media may be
@@ -21,14 +21,14 @@ public static class StudioApp
 
     public static WebApplication UseStudio(this WebApplication app)
     {
-        var files = new PhysicalFileProvider(System.IO.Path.Combine(AppContext.BaseDirectory, "Studio", "app"));
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(Path), studio =>
+        var files = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "Studio", "app"));
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(BasePath), studio =>
         {
             studio.Use((context, next) =>
             {
-                if (context.Request.Path.Value is Path)
+                if (context.Request.Path.Value is BasePath)
                 {
-                    context.Response.Redirect($"{Path}/");
+                    context.Response.Redirect($"{BasePath}/");
                     return Task.CompletedTask;
                 }
                 var headers = context.Response.Headers;
@@ -39,10 +39,10 @@ public static class StudioApp
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
                 return next(context);
             });
-            studio.UseDefaultFiles(new DefaultFilesOptions { RequestPath = Path, FileProvider = files });
+            studio.UseDefaultFiles(new DefaultFilesOptions { RequestPath = BasePath, FileProvider = files });
             studio.UseStaticFiles(new StaticFileOptions
             {
-                RequestPath = Path,
+                RequestPath = BasePath,
                 FileProvider = files,
                 // File names carry no version: the browser may keep a copy but must revalidate it (ETag) before use,
                 // so a new release is picked up on the next load.
