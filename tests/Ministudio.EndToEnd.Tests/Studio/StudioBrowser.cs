@@ -56,6 +56,23 @@ public sealed class StudioBrowser : IAsyncDisposable
         _playwright.Dispose();
     }
 
+    /// <summary>Runs a browser scenario; when it fails, the page's picture and DOM are kept beside the test output.</summary>
+    public static async Task RecordingFailuresAsync(IPage page, string name, Func<Task> scenario)
+    {
+        try
+        {
+            await scenario();
+        }
+        catch
+        {
+            var output = Path.Combine(AppContext.BaseDirectory, "screenshots");
+            Directory.CreateDirectory(output);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(output, $"{name}-failure.png"), FullPage = true });
+            await File.WriteAllTextAsync(Path.Combine(output, $"{name}-failure.html"), await page.ContentAsync());
+            throw;
+        }
+    }
+
     /// <summary>Where screenshots go: the test output, and docs/images when UPDATE_SCREENSHOTS=1 (review the PNGs).</summary>
     public static async Task ScreenshotAsync(IPage page, string name, ILocator? element = null)
     {

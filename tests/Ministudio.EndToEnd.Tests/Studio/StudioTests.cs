@@ -24,129 +24,132 @@ public sealed class StudioTests(PlatformFixture platform) : IAsyncLifetime
         var page = studio.Page;
         var key = platform.DevelopmentKey;
 
-        var shell = await page.GotoAsync("/studio/");
-        Assert.Equal(200, shell!.Status);
-        var csp = await shell.HeaderValueAsync("content-security-policy");
-        Assert.Contains("script-src 'self'", csp);
-        Assert.DoesNotContain("unsafe-inline", csp);
-        Assert.Equal("no-cache", await shell.HeaderValueAsync("cache-control"));
-
-        await studio.SignInAsync(key);
-        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Studio" })).ToBeVisibleAsync();
-
-        // Library: a character with a reference image.
-        var name = $"Mira {Guid.NewGuid().ToString("N")[..6]}";
-        await page.GetByRole(AriaRole.Link, new() { Name = "Library" }).ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "New character" }).ClickAsync();
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
-        await page.GetByLabel("Hair", new() { Exact = true }).FillAsync("short silver bob");
-        await page.GetByLabel("Eyes", new() { Exact = true }).FillAsync("green");
-        await page.GetByLabel("Clothing", new() { Exact = true }).FillAsync("yellow raincoat");
-        await page.GetByLabel("Upload a reference image").SetInputFilesAsync(await PortraitAsync());
-        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Reference image of image 1" })).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create character" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Img, new() { Name = $"Reference image of {name}" })).ToBeVisibleAsync();
-        var stored = await platform.GatewayClient(key).GetFromJsonAsync<JsonArray>("/v1/characters", TestContext.Current.CancellationToken);
-        Assert.Contains(stored!, c => c!["name"]!.GetValue<string>() == name && c["item"]!["referenceImages"]!.AsArray().Count == 1);
-
-        // Film editor: two shots in the form, the JSON view following.
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Use {name} in the film" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = name })).ToBeCheckedAsync();
-        await page.GetByLabel("Title").FillAsync("Studio pier");
-        await page.GetByLabel("Style").SelectOptionAsync("watercolor");
-        await page.GetByLabel("Action of shot 1").FillAsync($"{name} walks along the pier at dawn");
-        await page.GetByLabel("Seconds").First.FillAsync("2");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add a shot to scene 1" }).ClickAsync();
-        await page.GetByLabel("Action of shot 2").FillAsync($"{name} waves at the lighthouse");
-        var secondSeconds = page.Locator("[data-field='shots[1].durationSeconds'] input");
-        await secondSeconds.FillAsync("30");
-        await Expect(page.Locator("#film-json")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("\"title\": \"Studio pier\""));
-
-        // The API's own validation: the error stands next to the field it names.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Preview compile" }).ClickAsync();
-        await Expect(page.Locator("[data-field='shots[1].durationSeconds'] .field-error")).ToContainTextAsync("film.shot_duration_out_of_range");
-        await Expect(secondSeconds).ToHaveAttributeAsync("aria-invalid", "true");
-        await secondSeconds.FillAsync("2");
-        await StudioBrowser.ScreenshotAsync(page, "studio-editor");
-
-        // Compile preview: per-shot prompts and the estimate, nothing spent.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Preview compile" }).ClickAsync();
-        var preview = page.Locator("#preview");
-        await Expect(preview.GetByRole(AriaRole.Heading, new() { Name = "Shot 2" })).ToBeVisibleAsync();
-        await Expect(preview.GetByLabel("Prompt of shot 1")).ToContainTextAsync("short silver bob");
-        await Expect(page.Locator("#estimate-total")).ToHaveTextAsync("$0.00");
-        await Expect(preview.Locator(".chip.cost")).ToHaveCountAsync(2);
-        await preview.ScrollIntoViewIfNeededAsync();
-        await StudioBrowser.ScreenshotAsync(page, "studio-compile-preview", preview);
-        var jobsBefore = await platform.JobCountAsync();
-
-        // Render: one live bar per shot reaches 100 %.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Render" }).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("#/jobs/[0-9a-f-]{36}$"));
-        Assert.Equal(jobsBefore + 1, await platform.JobCountAsync());
-        var jobId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
-        var bars = page.Locator("progress.shot-progress");
-        await Expect(bars).ToHaveCountAsync(2);
-        var seen = new List<double>();
-        var timer = Stopwatch.StartNew();
-        while (timer.Elapsed < TimeSpan.FromMinutes(4))
+        await StudioBrowser.RecordingFailuresAsync(page, "studio-film", async () =>
         {
-            var values = await bars.EvaluateAllAsync<double[]>("bars => bars.map(b => b.value)");
-            seen.AddRange(values);
-            if (values.All(v => v >= 1) && await page.Locator(".job-summary .status").InnerTextAsync() == "succeeded") break;
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-        Assert.All(await bars.EvaluateAllAsync<double[]>("bars => bars.map(b => b.value)"), v => Assert.Equal(1.0, v));
-        await Expect(page.Locator("[data-shot] .percent")).ToHaveTextAsync(["100 %", "100 %"]);
-        await Expect(page.Locator(".job-summary .status")).ToHaveTextAsync("succeeded");
-        Assert.Contains(seen, v => v is > 0 and < 1);
+            var shell = await page.GotoAsync("/studio/");
+            Assert.Equal(200, shell!.Status);
+            var csp = await shell.HeaderValueAsync("content-security-policy");
+            Assert.Contains("script-src 'self'", csp);
+            Assert.DoesNotContain("unsafe-inline", csp);
+            Assert.Equal("no-cache", await shell.HeaderValueAsync("cache-control"));
 
-        // The player: the <video> reports the film's duration.
-        var video = page.Locator("#film-player");
-        await Expect(video).ToBeVisibleAsync();
-        await page.WaitForFunctionAsync("() => document.getElementById('film-player').readyState >= 1", null, new() { Timeout = 60_000 });
-        var duration = await video.EvaluateAsync<double>("v => v.duration");
-        Assert.InRange(duration, 3.0, 4.5);
-        await StudioBrowser.ScreenshotAsync(page, "studio-finished-job");
+            await studio.SignInAsync(key);
+            await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Studio" })).ToBeVisibleAsync();
 
-        // Downloads: the film today; captions and poster as soon as the job lists them (they come with the deliverables work).
-        var film = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download Film (MP4)" }).ClickAsync());
-        var filmBytes = await File.ReadAllBytesAsync((await film.PathAsync())!, TestContext.Current.CancellationToken);
-        Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(filmBytes, 4, 4));
-        var job = await platform.GatewayClient(key).GetFromJsonAsync<JsonObject>($"/v1/jobs/{jobId}", TestContext.Current.CancellationToken);
-        var captionsButton = page.GetByRole(AriaRole.Button, new() { Name = "Download Captions (WebVTT)" });
-        if (job!["video"]!["captionsUrl"] is not null)
-        {
-            var captions = await page.RunAndWaitForDownloadAsync(() => captionsButton.ClickAsync());
-            Assert.StartsWith("WEBVTT", await File.ReadAllTextAsync((await captions.PathAsync())!, TestContext.Current.CancellationToken));
-        }
-        else
-        {
-            await Expect(captionsButton).ToHaveCountAsync(0);
-        }
+            // Library: a character with a reference image.
+            var name = $"Mira {Guid.NewGuid().ToString("N")[..6]}";
+            await page.GetByRole(AriaRole.Link, new() { Name = "Library" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "New character" }).ClickAsync();
+            await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
+            await page.GetByLabel("Hair", new() { Exact = true }).FillAsync("short silver bob");
+            await page.GetByLabel("Eyes", new() { Exact = true }).FillAsync("green");
+            await page.GetByLabel("Clothing", new() { Exact = true }).FillAsync("yellow raincoat");
+            await page.GetByLabel("Upload a reference image").SetInputFilesAsync(await PortraitAsync());
+            await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Reference image of image 1" })).ToBeVisibleAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create character" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Img, new() { Name = $"Reference image of {name}" })).ToBeVisibleAsync();
+            var stored = await platform.GatewayClient(key).GetFromJsonAsync<JsonArray>("/v1/characters", TestContext.Current.CancellationToken);
+            Assert.Contains(stored!, c => c!["name"]!.GetValue<string>() == name && c["item"]!["referenceImages"]!.AsArray().Count == 1);
 
-        // The jobs list shows it finished.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Jobs" }).ClickAsync();
-        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Studio pier" }).First;
-        await Expect(row).ToContainTextAsync("succeeded");
-        await Expect(row.GetByRole(AriaRole.Cell).Nth(1)).ToContainTextAsync("100 %");
+            // Film editor: two shots in the form, the JSON view following.
+            await page.GetByRole(AriaRole.Button, new() { Name = $"Use {name} in the film" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = name })).ToBeCheckedAsync();
+            await page.GetByLabel("Title").FillAsync("Studio pier");
+            await page.GetByLabel("Style").SelectOptionAsync("watercolor");
+            await page.GetByLabel("Action of shot 1").FillAsync($"{name} walks along the pier at dawn");
+            await page.GetByLabel("Seconds").First.FillAsync("2");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add a shot to scene 1" }).ClickAsync();
+            await page.GetByLabel("Action of shot 2").FillAsync($"{name} waves at the lighthouse");
+            var secondSeconds = page.Locator("[data-field='shots[1].durationSeconds'] input");
+            await secondSeconds.FillAsync("30");
+            await Expect(page.Locator("#film-json")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("\"title\": \"Studio pier\""));
 
-        // A phone: nothing wider than the screen.
-        await page.SetViewportSizeAsync(390, 844);
-        foreach (var view in new[] { "#/film", $"#/jobs/{jobId}", "#/library", "#/usage", "#/batches" })
-        {
-            await page.GotoAsync($"/studio/{view}");
-            await Expect(page.Locator("main h1")).ToBeVisibleAsync();
-            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{view} is wider than a phone");
-        }
+            // The API's own validation: the error stands next to the field it names.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Preview compile" }).ClickAsync();
+            await Expect(page.Locator("[data-field='shots[1].durationSeconds'] .field-error")).ToContainTextAsync("film.shot_duration_out_of_range");
+            await Expect(secondSeconds).ToHaveAttributeAsync("aria-invalid", "true");
+            await StudioBrowser.ScreenshotAsync(page, "studio-editor");
+            await secondSeconds.FillAsync("2");
 
-        // The key went only into the Authorization header and this tab's sessionStorage.
-        Assert.DoesNotContain(studio.RequestUrls, url => url.Contains(key, StringComparison.Ordinal));
-        Assert.DoesNotContain(studio.ConsoleLines, line => line.Contains(key, StringComparison.Ordinal));
-        Assert.Equal(0, await page.EvaluateAsync<int>("() => localStorage.length"));
-        Assert.Empty(await studio.Context.CookiesAsync());
-        Assert.Empty(studio.PageErrors);
-        Assert.DoesNotContain(studio.RequestUrls, url => !url.StartsWith(platform.GatewayUrl.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal) && !url.StartsWith("blob:", StringComparison.Ordinal));
+            // Compile preview: per-shot prompts and the estimate, nothing spent.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Preview compile" }).ClickAsync();
+            var preview = page.Locator("#preview");
+            await Expect(preview.GetByRole(AriaRole.Heading, new() { Name = "Shot 2" })).ToBeVisibleAsync();
+            await Expect(preview.GetByLabel("Prompt of shot 1")).ToContainTextAsync("short silver bob");
+            await Expect(page.Locator("#estimate-total")).ToHaveTextAsync("$0.00");
+            await Expect(preview.Locator(".chip.cost")).ToHaveCountAsync(2);
+            await preview.ScrollIntoViewIfNeededAsync();
+            await StudioBrowser.ScreenshotAsync(page, "studio-compile-preview", preview);
+            var jobsBefore = await platform.JobCountAsync();
+
+            // Render: one live bar per shot reaches 100 %.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Render" }).ClickAsync();
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("#/jobs/[0-9a-f-]{36}$"));
+            Assert.Equal(jobsBefore + 1, await platform.JobCountAsync());
+            var jobId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+            var bars = page.Locator("progress.shot-progress");
+            await Expect(bars).ToHaveCountAsync(2);
+            var seen = new List<double>();
+            var timer = Stopwatch.StartNew();
+            while (timer.Elapsed < TimeSpan.FromMinutes(4))
+            {
+                var values = await bars.EvaluateAllAsync<double[]>("bars => bars.map(b => b.value)");
+                seen.AddRange(values);
+                if (values.All(v => v >= 1) && await page.Locator(".job-summary .status").InnerTextAsync() == "succeeded") break;
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+            Assert.All(await bars.EvaluateAllAsync<double[]>("bars => bars.map(b => b.value)"), v => Assert.Equal(1.0, v));
+            await Expect(page.Locator("[data-shot] .percent")).ToHaveTextAsync(["100 %", "100 %"]);
+            await Expect(page.Locator(".job-summary .status")).ToHaveTextAsync("succeeded");
+            Assert.Contains(seen, v => v is > 0 and < 1);
+
+            // The player: the <video> reports the film's duration.
+            var video = page.Locator("#film-player");
+            await Expect(video).ToBeVisibleAsync();
+            await page.WaitForFunctionAsync("() => document.getElementById('film-player').readyState >= 1", null, new() { Timeout = 60_000 });
+            var duration = await video.EvaluateAsync<double>("v => v.duration");
+            Assert.InRange(duration, 3.0, 4.5);
+            await StudioBrowser.ScreenshotAsync(page, "studio-finished-job", page.Locator("main"));
+
+            // Downloads: the film today; captions and poster as soon as the job lists them (they come with the deliverables work).
+            var film = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download Film (MP4)" }).ClickAsync());
+            var filmBytes = await File.ReadAllBytesAsync((await film.PathAsync())!, TestContext.Current.CancellationToken);
+            Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(filmBytes, 4, 4));
+            var job = await platform.GatewayClient(key).GetFromJsonAsync<JsonObject>($"/v1/jobs/{jobId}", TestContext.Current.CancellationToken);
+            var captionsButton = page.GetByRole(AriaRole.Button, new() { Name = "Download Captions (WebVTT)" });
+            if (job!["video"]!["captionsUrl"] is not null)
+            {
+                var captions = await page.RunAndWaitForDownloadAsync(() => captionsButton.ClickAsync());
+                Assert.StartsWith("WEBVTT", await File.ReadAllTextAsync((await captions.PathAsync())!, TestContext.Current.CancellationToken));
+            }
+            else
+            {
+                await Expect(captionsButton).ToHaveCountAsync(0);
+            }
+
+            // The jobs list shows it finished.
+            await page.GetByRole(AriaRole.Link, new() { Name = "Jobs" }).ClickAsync();
+            var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Studio pier" }).First;
+            await Expect(row).ToContainTextAsync("succeeded");
+            await Expect(row.GetByRole(AriaRole.Cell).Nth(1)).ToContainTextAsync("100 %");
+
+            // A phone: nothing wider than the screen.
+            await page.SetViewportSizeAsync(390, 844);
+            foreach (var view in new[] { "#/film", $"#/jobs/{jobId}", "#/library", "#/usage", "#/batches" })
+            {
+                await page.GotoAsync($"/studio/{view}");
+                await Expect(page.Locator("main h1")).ToBeVisibleAsync();
+                Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{view} is wider than a phone");
+            }
+
+            // The key went only into the Authorization header and this tab's sessionStorage.
+            Assert.DoesNotContain(studio.RequestUrls, url => url.Contains(key, StringComparison.Ordinal));
+            Assert.DoesNotContain(studio.ConsoleLines, line => line.Contains(key, StringComparison.Ordinal));
+            Assert.Equal(0, await page.EvaluateAsync<int>("() => localStorage.length"));
+            Assert.Empty(await studio.Context.CookiesAsync());
+            Assert.Empty(studio.PageErrors);
+            Assert.DoesNotContain(studio.RequestUrls, url => !url.StartsWith(platform.GatewayUrl.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal) && !url.StartsWith("blob:", StringComparison.Ordinal));
+        });
         await studio.Context.CloseAsync();
     }
 
@@ -160,6 +163,10 @@ public sealed class StudioTests(PlatformFixture platform) : IAsyncLifetime
         await studio.SignInAsync(wrong);
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The API key is not valid.");
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Studio" })).ToBeHiddenAsync();
+        // The keyboard way on: the key field keeps focus for another try, Tab reaches the button.
+        await Expect(page.GetByLabel("API key")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeFocusedAsync();
         await Expect(page.Locator("main table, main .tiles, main #film-json")).ToHaveCountAsync(0);
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('ministudio.apiKey')"));
 

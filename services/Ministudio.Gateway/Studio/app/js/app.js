@@ -1,5 +1,5 @@
 import { session, call } from './api.js';
-import { h, errorBox, announce } from './dom.js';
+import { h, errorBox, announce, replace } from './dom.js';
 import { libraryView } from './library.js';
 import { filmView } from './film.js';
 import { jobsView, jobView } from './jobs.js';
@@ -25,7 +25,7 @@ async function render() {
   current?.abort();
   current = new AbortController();
   const signal = current.signal;
-  main.replaceChildren();
+  replace(main);
   if (!session.key) {
     nav.hidden = true;
     signInView(main);
@@ -69,7 +69,7 @@ function signInView(container) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const candidate = key.value.trim();
-    status.replaceChildren();
+    replace(status);
     if (!candidate) {
       status.append(errorBox({ title: 'Enter an API key.' }));
       key.focus();

@@ -1,5 +1,5 @@
 import { getJson, call, blobOf } from './api.js';
-import { h, field, errorBox, percent, when, download } from './dom.js';
+import { h, field, errorBox, percent, when, download, replace } from './dom.js';
 
 const countNames = ['total', 'queued', 'running', 'succeeded', 'failed', 'canceled', 'invalid'];
 
@@ -16,7 +16,7 @@ export async function batchesView(main, { signal }) {
     h('button', { type: 'submit' }, 'Upload batch'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    status.replaceChildren();
+    replace(status);
     const chosen = file.files?.[0];
     if (!chosen) {
       status.append(errorBox({ title: 'Choose a .jsonl file.' }));
@@ -56,9 +56,9 @@ export async function batchView(main, { signal, params: [id] }) {
       counts, problems, h('div', { class: 'actions' }, results, cancel)));
   for (;;) {
     const batch = await getJson(`/v1/batches/${id}`, { signal });
-    state.replaceChildren(h('span', { class: `status status-${batch.status}` }, batch.status), ` · ${percent(batch.progress)} · created ${when(batch.createdAt)}`);
+    replace(state, h('span', { class: `status status-${batch.status}` }, batch.status), ` · ${percent(batch.progress)} · created ${when(batch.createdAt)}`);
     progress.value = batch.progress;
-    counts.replaceChildren(...countNames.flatMap((name) => [h('dt', {}, name), h('dd', {}, batch.counts[name])]));
+    replace(counts, ...countNames.flatMap((name) => [h('dt', {}, name), h('dd', {}, batch.counts[name])]));
     cancel.hidden = batch.status !== 'running';
     if (batch.status !== 'running') return;
     await new Promise((resolve) => setTimeout(resolve, 2000));

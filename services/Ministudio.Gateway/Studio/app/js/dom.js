@@ -74,3 +74,9 @@ export function download(blob, name) {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+/** replaceChildren that skips null, false and empty strings and flattens arrays, like h(). */
+export function replace(element, ...children) {
+  element.replaceChildren();
+  return append(element, children);
+}

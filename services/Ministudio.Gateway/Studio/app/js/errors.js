@@ -1,4 +1,4 @@
-import { h } from './dom.js';
+import { h, replace } from './dom.js';
 
 /**
  * Puts each problem+json field error next to the control whose data-field names it (or the nearest enclosing
@@ -36,7 +36,7 @@ export function clearFieldErrors(form) {
   form.querySelectorAll('.form-errors').forEach((e) => e.remove());
   form.querySelectorAll('.invalid').forEach((e) => e.classList.remove('invalid'));
   form.querySelectorAll('[aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
-  form.querySelectorAll('.field-error').forEach((e) => { e.replaceChildren(); e.hidden = true; });
+  form.querySelectorAll('.field-error').forEach((e) => { replace(e); e.hidden = true; });
 }
 
 function placeOf(form, path) {

@@ -1,5 +1,5 @@
 import { getJson, postJson, call } from './api.js';
-import { h, field, errorBox, announce, money, uid } from './dom.js';
+import { h, field, errorBox, announce, money, uid, replace } from './dom.js';
 import { showFieldErrors, clearFieldErrors } from './errors.js';
 import { draft, blankFilm } from './draft.js';
 
@@ -33,7 +33,7 @@ export async function filmView(main, { signal }) {
   };
 
   function renderForm() {
-    form.replaceChildren(...(film.template ? templateFields() : filmFields()));
+    replace(form, ...(film.template ? templateFields() : filmFields()));
   }
 
   function templateFields() {
@@ -61,8 +61,8 @@ export async function filmView(main, { signal }) {
         field('Aspect ratio', select('aspectRatio', aspects.map((a) => [a, a]), film.aspectRatio, (e) => change((f) => { f.aspectRatio = e.target.value; })), { path: 'aspectRatio' }),
         field('Provider', h('input', { type: 'text', name: 'provider', list: 'providers', value: film.provider ?? '', oninput: (e) => change((f) => { f.provider = e.target.value || undefined; }) }),
           { path: 'provider', hint: 'A vendor or a chain (auto, premium, standard, economy).' }),
-        h('datalist', { id: 'providers' }, providers.map((p) => h('option', { value: p }))),
         field('Style', select('style', styleOptions, styleValue, (e) => change((f) => { if (e.target.value) f.style = { id: e.target.value }; else delete f.style; })), { path: 'style' })),
+      h('datalist', { id: 'providers' }, providers.map((p) => h('option', { value: p }))),
       h('fieldset', { 'data-field': 'characters' }, h('legend', {}, 'Characters'),
         characters.length === 0 ? h('p', { class: 'muted' }, 'No characters yet: create them in the ', h('a', { href: '#/library' }, 'library'), '.') : null,
         h('div', { class: 'checks' }, characters.map((c) => {
@@ -141,7 +141,7 @@ export async function filmView(main, { signal }) {
 
   async function compile() {
     clearFieldErrors(form);
-    feedback.replaceChildren();
+    replace(feedback);
     compileButton.disabled = true;
     try {
       const compiled = await postJson('/v1/films:compile', film, { signal });
@@ -158,7 +158,7 @@ export async function filmView(main, { signal }) {
 
   async function submit() {
     clearFieldErrors(form);
-    feedback.replaceChildren();
+    replace(feedback);
     renderButton.disabled = true;
     try {
       // One key per version of the film: a double click renders it once.
@@ -220,7 +220,7 @@ async function showPreview(section, compiled, signal) {
   const byIndex = new Map((estimate?.shots ?? []).map((e) => [e.index, e]));
   const warnings = compiled.warnings ?? [];
   section.hidden = false;
-  section.replaceChildren(
+  replace(section, 
     h('h2', { id: 'preview-title', tabindex: -1 }, 'Compile preview'),
     h('p', { class: 'lede' }, 'What each provider would receive. Nothing has been spent.'),
     estimateError ? errorBox(estimateError) : h('p', { class: 'total' },

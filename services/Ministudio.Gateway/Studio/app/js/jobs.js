@@ -1,5 +1,5 @@
 import { getJson, call, blobOf, serverSentEvents } from './api.js';
-import { h, errorBox, announce, money, percent, when, download } from './dom.js';
+import { h, errorBox, announce, money, percent, when, download, replace } from './dom.js';
 
 const finalStatuses = new Set(['succeeded', 'failed', 'canceled', 'expired']);
 const isFinal = (job) => finalStatuses.has(job.status);
@@ -19,10 +19,10 @@ export async function jobsView(main, { signal }) {
 
   async function load(pageToken) {
     const page = await getJson(`/v1/jobs?limit=20${pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ''}`, { signal });
-    if (!pageToken) body.replaceChildren();
+    if (!pageToken) replace(body);
     for (const job of page.items) body.append(row(job));
     if (!pageToken && page.items.length === 0) body.append(h('tr', {}, h('td', { colspan: 5 }, 'No jobs yet. ', h('a', { href: '#/film' }, 'Write a film'), '.')));
-    more.replaceChildren(page.nextPageToken ? h('button', { type: 'button', class: 'quiet', onclick: () => load(page.nextPageToken) }, 'Older jobs') : '');
+    replace(more, page.nextPageToken ? h('button', { type: 'button', class: 'quiet', onclick: () => load(page.nextPageToken).catch((error) => more.append(errorBox(error))) }, 'Older jobs') : '');
     return page;
   }
 
@@ -62,26 +62,28 @@ export async function jobView(main, { signal, params: [id] }) {
   function update(next) {
     const finished = !isFinal(job) && isFinal(next);
     job = next;
-    summary.replaceChildren(
+    replace(summary, 
       h('p', {}, statusChip(job.status), ` ${job.stage}`, h('span', { class: 'muted' }, ` · started ${when(job.createdAt)}`)),
       h('div', { class: 'overall' },
         h('label', { for: 'job-progress' }, 'Overall'),
         h('progress', { id: 'job-progress', max: 1, value: job.progress }),
         h('span', { class: 'percent' }, percent(job.progress))));
-    shots.replaceChildren(...job.shots.map((shot) => h('tr', { 'data-shot': shot.index },
+    replace(shots, ...job.shots.map((shot) => h('tr', { 'data-shot': shot.index },
       h('th', { scope: 'row' }, `Shot ${shot.index + 1}`),
       h('td', {}, h('progress', { class: 'shot-progress', max: 1, value: shot.progress, 'aria-label': `Shot ${shot.index + 1} progress` }), ' ', h('span', { class: 'percent' }, percent(shot.progress))),
       h('td', {}, statusChip(shot.status), shot.error ? h('p', { class: 'field-error' }, shot.error.message, ' ', h('code', {}, shot.error.code)) : null),
       h('td', {}, shot.provider ?? '—'),
       h('td', {}, shot.fromCache ? h('span', { class: 'chip hit' }, 'cache hit') : '—'),
       h('td', {}, shot.durationSeconds ? `${shot.durationSeconds.toFixed(1)} s` : '—'))));
-    problems.replaceChildren(
+    replace(problems, 
       job.error ? errorBox({ title: job.error.message, code: job.error.code, detail: job.error.retryable ? 'Submitting the film again may succeed.' : null }) : '',
       job.warnings?.length ? h('div', { class: 'warnings', role: 'note' }, h('h2', {}, 'Warnings'),
         h('ul', {}, job.warnings.map((w) => h('li', {}, `Shot ${w.shot + 1}: `, w.message, ' ', h('code', {}, w.code))))) : '');
     cancel.hidden = isFinal(job);
     if (finished) announce(`The job ${job.status}.`);
-    if (isFinal(job) && deliverables.hidden) showResult();
+    if (isFinal(job) && deliverables.hidden) {
+      showResult().catch((error) => { if (error.name !== 'AbortError') deliverables.append(errorBox(error)); });
+    }
   }
 
   async function cancelJob() {
@@ -95,7 +97,7 @@ export async function jobView(main, { signal, params: [id] }) {
 
   async function showResult() {
     deliverables.hidden = false;
-    deliverables.replaceChildren(h('h2', { id: 'film-result-title' }, 'Result'));
+    replace(deliverables, h('h2', { id: 'film-result-title' }, 'Result'));
     const cost = await costOf(job, signal).catch(() => null);
     if (cost !== null) deliverables.append(h('p', {}, 'Charged for this job: ', h('strong', { id: 'job-cost' }, money(cost))));
     if (job.status !== 'succeeded' || !job.video) return;

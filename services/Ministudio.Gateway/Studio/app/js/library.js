@@ -1,5 +1,5 @@
 import { getJson, call, blobOf } from './api.js';
-import { h, field, errorBox, announce } from './dom.js';
+import { h, field, errorBox, announce, replace } from './dom.js';
 import { showFieldErrors, clearFieldErrors } from './errors.js';
 import { draft } from './draft.js';
 
@@ -55,7 +55,7 @@ async function renderKind(section, route, signal) {
   const grid = h('ul', { class: 'tiles', 'aria-label': kind.title });
   for (const item of items) grid.append(tile(section, route, item, signal));
   if (items.length === 0) grid.append(h('li', { class: 'empty' }, `No ${route} yet.`));
-  section.replaceChildren(
+  replace(section, 
     h('div', { class: 'section-head' },
       h('h2', { id: `${route}-title` }, kind.title),
       h('button', { type: 'button', onclick: () => editor(section, route, null, signal) }, `New ${kind.one}`)),
@@ -90,7 +90,7 @@ async function thumbnail(container, sha256, name, signal) {
     const url = URL.createObjectURL(blob);
     const image = h('img', { src: url, alt: `Reference image of ${name}`, loading: 'lazy' });
     image.addEventListener('load', () => URL.revokeObjectURL(url), { once: true });
-    container.replaceChildren(image);
+    replace(container, image);
     container.removeAttribute('aria-hidden');
   } catch { /* the initial stays */ }
 }
@@ -124,7 +124,7 @@ function editor(section, route, stored, signal) {
   const images = h('ul', { class: 'images', 'aria-label': 'Reference images' });
   const status = h('div', { role: 'status' });
   const renderImages = () => {
-    images.replaceChildren(...(item.referenceImages ?? []).map((sha256, index) => {
+    replace(images, ...(item.referenceImages ?? []).map((sha256, index) => {
       const holder = h('div', { class: 'thumb small' }, String(index + 1));
       thumbnail(holder, sha256, `image ${index + 1}`, signal);
       return h('li', {}, holder, h('button', {
@@ -137,15 +137,15 @@ function editor(section, route, stored, signal) {
   upload.addEventListener('change', async () => {
     const file = upload.files?.[0];
     if (!file) return;
-    status.replaceChildren(`Uploading ${file.name}…`);
+    replace(status, `Uploading ${file.name}…`);
     try {
       const response = await call('/v1/images', { method: 'POST', body: file, headers: { 'Content-Type': file.type || 'application/octet-stream' }, signal });
       const image = await response.json();
       (item.referenceImages ??= []).push(image.sha256);
       renderImages();
-      status.replaceChildren(`${file.name} uploaded.`);
+      replace(status, `${file.name} uploaded.`);
     } catch (error) {
-      status.replaceChildren(errorBox(error));
+      replace(status, errorBox(error));
     }
     upload.value = '';
   });
@@ -170,7 +170,7 @@ function editor(section, route, stored, signal) {
       await renderKind(section, route, signal);
       section.querySelector('h2').focus();
     } catch (error) {
-      if (!showFieldErrors(form, error)) status.replaceChildren(errorBox(error));
+      if (!showFieldErrors(form, error)) replace(status, errorBox(error));
     }
   });
   section.querySelector('.editor')?.remove();
