@@ -68,6 +68,7 @@ public sealed class StudioTests(PlatformFixture platform) : IAsyncLifetime
             await page.GetByRole(AriaRole.Button, new() { Name = "Preview compile" }).ClickAsync();
             await Expect(page.Locator("[data-field='shots[1].durationSeconds'] .field-error")).ToContainTextAsync("film.shot_duration_out_of_range");
             await Expect(secondSeconds).ToHaveAttributeAsync("aria-invalid", "true");
+            await page.Locator("[data-field='shots[1]']").EvaluateAsync("shot => shot.scrollIntoView({ block: 'center' })");
             await StudioBrowser.ScreenshotAsync(page, "studio-editor");
             await secondSeconds.FillAsync("2");
 
@@ -140,6 +141,7 @@ public sealed class StudioTests(PlatformFixture platform) : IAsyncLifetime
                 await page.GotoAsync($"/studio/{view}");
                 await Expect(page.Locator("main h1")).ToBeVisibleAsync();
                 Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{view} is wider than a phone");
+                if (view == "#/film") await StudioBrowser.ScreenshotAsync(page, "studio-phone");
             }
 
             // The key went only into the Authorization header and this tab's sessionStorage.
