@@ -156,13 +156,15 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
     {
         await using var command = dataSource.CreateCommand(
             """
-            SELECT j.id, j.title, j.status, j.stage, j.compose_progress, j.created_at, j.updated_at, j.error_code, j.error_message,
-                   count(s.idx)::int, coalesce(sum(s.progress), 0)::float8
-            FROM jobs j LEFT JOIN shots s ON s.job_id = j.id
-            WHERE j.tenant_id = @tenant AND (@after::uuid IS NULL OR j.id < @after)
-            GROUP BY j.id
-            ORDER BY j.id DESC
-            LIMIT @limit
+            WITH page AS (
+                SELECT id, title, status, stage, compose_progress, created_at, updated_at, error_code, error_message
+                FROM jobs WHERE tenant_id = @tenant AND (@after::uuid IS NULL OR id < @after)
+                ORDER BY id DESC LIMIT @limit)
+            SELECT p.id, p.title, p.status, p.stage, p.compose_progress, p.created_at, p.updated_at, p.error_code, p.error_message,
+                   (SELECT count(*)::int FROM shots s WHERE s.job_id = p.id),
+                   (SELECT coalesce(sum(s.progress), 0)::float8 FROM shots s WHERE s.job_id = p.id)
+            FROM page p
+            ORDER BY p.id DESC
             """);
         command.Parameters.AddWithValue("tenant", tenantId);
         command.Parameters.Add(new NpgsqlParameter("after", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)after ?? DBNull.Value });

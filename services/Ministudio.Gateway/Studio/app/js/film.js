@@ -156,17 +156,19 @@ export async function filmView(main, { signal }) {
     }
   }
 
+  let submission = null;
+
   async function submit() {
     clearFieldErrors(form);
     replace(feedback);
     renderButton.disabled = true;
     try {
-      // One key per version of the film: a double click renders it once.
+      // A retry of the same film after a lost answer reuses its Idempotency-Key, so it renders once.
       const body = JSON.stringify(film);
-      const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
-      const key = `studio-${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('').slice(0, 32)}-${Date.now() >> 12}`;
-      const response = await call('/v1/films', { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key }, signal });
+      if (submission?.body !== body) submission = { body, key: `studio-${randomHex(16)}` };
+      const response = await call('/v1/films', { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': submission.key }, signal });
       const job = await response.json();
+      submission = null;
       location.hash = `#/jobs/${job.id}`;
     } catch (error) {
       if (error.name === 'AbortError') return;
@@ -191,6 +193,9 @@ export async function filmView(main, { signal }) {
         json, jsonStatus)),
     preview);
 }
+
+// getRandomValues, unlike randomUUID, works on plain-HTTP deployments too (no secure context needed).
+const randomHex = (bytes) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 const newShot = () => ({ action: '', durationSeconds: 3, shotType: 'MS', camera: 'static' });
 
