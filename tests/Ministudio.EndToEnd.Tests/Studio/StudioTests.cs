@@ -34,11 +34,12 @@ public sealed class StudioTests(PlatformFixture platform) : IAsyncLifetime
             Assert.Equal("no-cache", await shell.HeaderValueAsync("cache-control"));
 
             await studio.SignInAsync(key);
-            await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Studio" })).ToBeVisibleAsync();
+            var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Studio" });
+            await Expect(nav).ToBeVisibleAsync();
 
             // Library: a character with a reference image.
             var name = $"Mira {Guid.NewGuid().ToString("N")[..6]}";
-            await page.GetByRole(AriaRole.Link, new() { Name = "Library" }).ClickAsync();
+            await nav.GetByRole(AriaRole.Link, new() { Name = "Library" }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "New character" }).ClickAsync();
             await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
             await page.GetByLabel("Hair", new() { Exact = true }).FillAsync("short silver bob");
@@ -129,7 +130,7 @@ public sealed class StudioTests(PlatformFixture platform) : IAsyncLifetime
             }
 
             // The jobs list shows it finished.
-            await page.GetByRole(AriaRole.Link, new() { Name = "Jobs" }).ClickAsync();
+            await nav.GetByRole(AriaRole.Link, new() { Name = "Jobs" }).ClickAsync();
             var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Studio pier" }).First;
             await Expect(row).ToContainTextAsync("succeeded");
             await Expect(row.GetByRole(AriaRole.Cell).Nth(1)).ToContainTextAsync("100 %");
