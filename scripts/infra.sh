@@ -16,6 +16,7 @@ infra_install() {
   command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || need+=(ffmpeg)
   command -v espeak-ng >/dev/null || need+=(espeak-ng)
   command -v strace >/dev/null || need+=(strace)   # compose tests trace which files ffmpeg opens
+  [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)   # the studio's browser tests (Playwright drives it)
   [ -n "$(infra_pg_bin)" ] && [ -x "$(infra_pg_bin)/initdb" ] || need+=(postgresql)
   [ ${#need[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then echo "missing: ${need[*]} — install with: sudo apt-get install -y ${need[*]}" >&2; return 1; fi

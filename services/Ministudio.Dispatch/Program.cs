@@ -10,5 +10,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapUsageApi();
+app.MapEstimatesApi();
 
 app.Run();

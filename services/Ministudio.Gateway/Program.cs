@@ -1,6 +1,7 @@
 using Ministudio.Gateway.Authentication;
 using Ministudio.Gateway.Extensions;
 using Ministudio.Gateway.RateLimiting;
+using Ministudio.Gateway.Studio;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +11,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseStudio();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseMiddleware<RateLimitMiddleware>();
 app.MapReverseProxy();

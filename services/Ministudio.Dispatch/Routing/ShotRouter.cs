@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Ministudio.Contracts;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
@@ -11,6 +12,12 @@ namespace Ministudio.Dispatch.Routing;
 
 /// <summary>A clip and the vendor and model that actually made it.</summary>
 public sealed record RoutedClip(GeneratedClip Clip, string Vendor, string Model);
+
+/// <summary>A shot's estimated cost on the vendor that would be asked first; without a vendor, the code and reason why none may.</summary>
+public sealed record ShotEstimate(int Index, string? Vendor, string? Model, double? BilledSeconds, decimal? Usd, string? Code, string? Reason)
+{
+    public static ShotEstimate None(int index, string code, string reason) => new(index, null, null, null, null, code, reason);
+}
 
 /// <summary>Codes of shots routing could not place; with <see cref="ProviderErrors"/> they are what ShotFailed reports.</summary>
 public static class RoutingErrors
@@ -96,16 +103,51 @@ public sealed class ShotRouter(
         public static Attempt Skip(string code, string message) => new(null, new ProviderException(code, message, retryable: false), true);
     }
 
+    /// <summary>A vendor that configuration, the tenant's plan and the catalogue let make a shot, at its list price.</summary>
+    private sealed record Offer(IVideoProvider Provider, string Model, ModelCapabilities Capabilities, decimal PricePerSecondUsd);
+
+    /// <summary>Offers the shot to a vendor, or says why it may not have it; the same rules for routing and for estimates.</summary>
+    private (Offer? Offer, Attempt Skip) OfferTo(string vendor, ShotRequest request, TenantPlan? plan)
+    {
+        if (!_providers.TryGetValue(vendor, out var provider)) return (null, Attempt.Skip(RoutingErrors.UnknownProvider, $"'{vendor}' is not configured."));
+        if (configuration.GetValue($"Dispatch:Vendors:{vendor}:Enabled", true) is false) return (null, Attempt.Skip(RoutingErrors.Disabled, $"{vendor} is switched off."));
+        if (plan is not null && !plan.Allows(vendor, request.Provider)) return (null, Attempt.Skip(RoutingErrors.NotAllowed, $"The {plan.Plan} plan does not include {vendor}."));
+        var (model, capabilities) = catalogue.ModelOf(vendor);
+        if (capabilities is null) return (null, Attempt.Skip(RoutingErrors.Unsupported, $"{vendor} model {model} is not in the capability catalogue."));
+        if (capabilities.Refusal(request) is { } missing) return (null, Attempt.Skip(RoutingErrors.Unsupported, $"{vendor} {model} makes {missing}."));
+        if (capabilities.PricePerSecondUsd is not { } price) return (null, Attempt.Skip(RoutingErrors.PricingUnknown, $"No price is known for {vendor} {model}; it is not used until one is configured."));
+        return (new Offer(provider, model, capabilities, price), default);
+    }
+
+    /// <summary>
+    /// What a shot would cost on the first vendor that may make it, from the catalogue's list price and the length the
+    /// vendor bills; open circuits and the remaining budget change by the minute and are left to the render itself.
+    /// </summary>
+    public ShotEstimate Estimate(int index, ShotRequest request, TenantPlan? plan)
+    {
+        var vendors = VendorsOf(request.Provider);
+        if (vendors.Count == 0) return ShotEstimate.None(index, RoutingErrors.UnknownProvider, $"No provider or chain named '{request.Provider}' is configured.");
+        Attempt last = default;
+        foreach (var vendor in vendors)
+        {
+            var (offer, skip) = OfferTo(vendor, request, plan);
+            if (offer is null)
+            {
+                last = skip;
+                continue;
+            }
+            var billed = offer.Capabilities.BilledSeconds(request.DurationSeconds);
+            return new ShotEstimate(index, vendor, offer.Model, billed, offer.PricePerSecondUsd * (decimal)billed, null, null);
+        }
+        return ShotEstimate.None(index, last.Failure!.Code, last.Failure.Message);
+    }
+
     private async Task<Attempt> TryVendorAsync(string vendor, ShotJob shot, TenantPlan? plan, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
         var request = shot.Request;
-        if (!_providers.TryGetValue(vendor, out var provider)) return Attempt.Skip(RoutingErrors.UnknownProvider, $"'{vendor}' is not configured.");
-        if (configuration.GetValue($"Dispatch:Vendors:{vendor}:Enabled", true) is false) return Attempt.Skip(RoutingErrors.Disabled, $"{vendor} is switched off.");
-        if (plan is not null && !plan.Allows(vendor, request.Provider)) return Attempt.Skip(RoutingErrors.NotAllowed, $"The {plan.Plan} plan does not include {vendor}.");
-        var (model, capabilities) = catalogue.ModelOf(vendor);
-        if (capabilities is null) return Attempt.Skip(RoutingErrors.Unsupported, $"{vendor} model {model} is not in the capability catalogue.");
-        if (capabilities.Refusal(request) is { } missing) return Attempt.Skip(RoutingErrors.Unsupported, $"{vendor} {model} makes {missing}.");
-        if (capabilities.PricePerSecondUsd is not { } price) return Attempt.Skip(RoutingErrors.PricingUnknown, $"No price is known for {vendor} {model}; it is not used until one is configured.");
+        var (offer, skip) = OfferTo(vendor, request, plan);
+        if (offer is null) return skip;
+        var (provider, model, capabilities, price) = (offer.Provider, offer.Model, offer.Capabilities, offer.PricePerSecondUsd);
         if (pipelines.IsCoolingDown(vendor)) return Attempt.Skip(RoutingErrors.CircuitOpen, $"{vendor} is cooling down after repeated failures.");
 
         var estimate = price * (decimal)capabilities.BilledSeconds(request.DurationSeconds);

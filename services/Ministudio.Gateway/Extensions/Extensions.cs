@@ -44,6 +44,13 @@ public static class Extensions
                     ClusterId = ResourceNames.Dispatch,
                     Match = new RouteMatch { Path = "/v1/usage" },
                 },
+                // Estimates price shots from dispatch's capability catalogue.
+                new RouteConfig
+                {
+                    RouteId = "v1-estimates",
+                    ClusterId = ResourceNames.Dispatch,
+                    Match = new RouteMatch { Path = "/v1/estimates" },
+                },
                 // The admin API authenticates its own key in prompt; tenant keys are never accepted there.
                 new RouteConfig
                 {

@@ -15,8 +15,6 @@ namespace Ministudio.Prompt.Apis;
 public static class BatchesApi
 {
     public const string GetBatchRoute = "GetBatch";
-    public const int DefaultPageSize = 20;
-    public const int MaxPageSize = 100;
 
     private static readonly string[] MediaTypes = ["application/x-ndjson", "application/jsonl"];
 
@@ -128,16 +126,8 @@ public static class BatchesApi
     public static async Task<Results<Ok<BatchPage>, ProblemHttpResult>> ListBatchesAsync(HttpContext context, BatchStore batches, CancellationToken ct)
     {
         var tenant = TenantFilter.TenantOf(context);
-        var limit = DefaultPageSize;
-        if (context.Request.Query["limit"].ToString() is { Length: > 0 } givenLimit && (!int.TryParse(givenLimit, out limit) || limit is < 1 or > MaxPageSize))
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "batch.limit_out_of_range", $"limit is 1 to {MaxPageSize}.");
-        Guid? after = null;
-        if (context.Request.Query["pageToken"].ToString() is { Length: > 0 } token)
-        {
-            if (!Guid.TryParse(token, out var last))
-                return ApiProblems.Problem(StatusCodes.Status400BadRequest, "batch.page_token_invalid", "pageToken is the nextPageToken of a previous page.");
-            after = last;
-        }
+        var (limit, after, problem) = Paging.Read(context, "batch");
+        if (problem is not null) return problem;
         return TypedResults.Ok(await batches.ListAsync(tenant, after, limit, ct));
     }
 

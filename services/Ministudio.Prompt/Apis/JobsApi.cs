@@ -14,6 +14,7 @@ public static class JobsApi
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/jobs").WithTags("Jobs");
+        jobs.MapGet("", ListJobsAsync);
         jobs.MapGet("/{id:guid}", GetJobAsync).WithName(GetJobRoute);
         jobs.MapGet("/{id:guid}/video", GetVideoAsync);
         jobs.MapGet("/{id:guid}/events", StreamEventsAsync);
@@ -24,6 +25,14 @@ public static class JobsApi
     public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetJobAsync(Guid id, HttpContext context, JobStore jobs, CancellationToken ct)
     {
         return await jobs.FindAsync(TenantFilter.TenantOf(context), id, ct) is { } job ? TypedResults.Ok(job) : NotFound(id);
+    }
+
+    /// <summary>The tenant's jobs, newest first, without their shots; <c>?limit=</c> and <c>?pageToken=</c> as for batches.</summary>
+    public static async Task<Results<Ok<JobPage>, ProblemHttpResult>> ListJobsAsync(HttpContext context, JobStore jobs, CancellationToken ct)
+    {
+        var (limit, after, problem) = Paging.Read(context, "job");
+        if (problem is not null) return problem;
+        return TypedResults.Ok(await jobs.ListAsync(TenantFilter.TenantOf(context), after, limit, ct));
     }
 
     /// <summary>Stops a queued or running job: its shots in flight stop between frames, the rest never start.</summary>

@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS jobs_by_tenant ON jobs (tenant_id, created_at DESC);
+-- GET /v1/jobs pages by id (time-ordered UUIDv7), newest first.
+CREATE INDEX IF NOT EXISTS jobs_by_tenant_id ON jobs (tenant_id, id DESC);
 
 CREATE TABLE IF NOT EXISTS shots (
     job_id uuid NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,

@@ -136,14 +136,49 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             }
         }
 
-        // Shots are nine tenths of the work, the final composition the last tenth; a timeline job (no shots) only composes.
-        var progress = status == JobStatus.Succeeded ? 1.0
-            : shots.Count == 0 ? composeProgress
-            : 0.9 * shots.Average(s => s.Progress) + 0.1 * composeProgress;
+        var progress = JobProgress.Of(status, shots.Count, shots.Sum(s => s.Progress), composeProgress);
         return new JobView(
-            jobId, title, status, stage, Math.Round(progress, 3), createdAt, updatedAt, shots, warnings,
+            jobId, title, status, stage, progress, createdAt, updatedAt, shots, warnings,
             artifactHash is null ? null : new VideoView($"/v1/jobs/{jobId}/video", artifactHash, duration ?? 0),
             errorCode is null ? null : JobError.Of(errorCode, errorMessage ?? ""));
+    }
+
+    /// <summary>A page of the tenant's jobs, newest first; the token is the last job's id (ids are time-ordered UUIDv7).</summary>
+    public async Task<JobPage> ListAsync(Guid tenantId, Guid? after, int limit, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            WITH page AS (
+                SELECT id, title, status, stage, compose_progress, created_at, updated_at, error_code, error_message
+                FROM jobs WHERE tenant_id = @tenant AND (@after::uuid IS NULL OR id < @after)
+                ORDER BY id DESC LIMIT @limit)
+            SELECT p.id, p.title, p.status, p.stage, p.compose_progress, p.created_at, p.updated_at, p.error_code, p.error_message,
+                   (SELECT count(*)::int FROM shots s WHERE s.job_id = p.id),
+                   (SELECT coalesce(sum(s.progress), 0)::float8 FROM shots s WHERE s.job_id = p.id)
+            FROM page p
+            ORDER BY p.id DESC
+            """);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.Add(new NpgsqlParameter("after", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)after ?? DBNull.Value });
+        command.Parameters.AddWithValue("limit", limit + 1);
+        var jobs = new List<JobSummary>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var status = reader.GetString(2);
+            var shotCount = reader.GetInt32(9);
+            jobs.Add(new JobSummary(
+                Id: reader.GetGuid(0),
+                Title: reader.GetString(1),
+                Status: status,
+                Stage: reader.GetString(3),
+                Progress: JobProgress.Of(status, shotCount, reader.GetDouble(10), reader.GetFloat(4)),
+                ShotCount: shotCount,
+                CreatedAt: reader.GetFieldValue<DateTimeOffset>(5),
+                UpdatedAt: reader.GetFieldValue<DateTimeOffset>(6),
+                Error: reader.IsDBNull(7) ? null : JobError.Of(reader.GetString(7), reader.IsDBNull(8) ? "" : reader.GetString(8))));
+        }
+        return jobs.Count > limit ? new JobPage(jobs[..limit], jobs[limit - 1].Id.ToString()) : new JobPage(jobs, null);
     }
 
     public async Task<string?> FindVideoHashAsync(Guid tenantId, Guid jobId, CancellationToken ct)

@@ -43,3 +43,17 @@ public sealed record JobEventData(
     string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VideoView? Video = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JobError? Error = null);
+
+/// <summary>A job in the tenant's list: enough to show its state without its shots.</summary>
+public sealed record JobSummary(Guid Id, string Title, string Status, string Stage, double Progress, int ShotCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, JobError? Error);
+
+public sealed record JobPage(IReadOnlyList<JobSummary> Items, string? NextPageToken);
+
+public static class JobProgress
+{
+    /// <summary>Shots are nine tenths of the work, the final composition the last tenth; a timeline job (no shots) only composes.</summary>
+    public static double Of(string status, int shotCount, double shotProgressSum, double composeProgress) =>
+        Math.Round(status == JobStatus.Succeeded ? 1.0
+            : shotCount == 0 ? composeProgress
+            : 0.9 * shotProgressSum / shotCount + 0.1 * composeProgress, 3);
+}

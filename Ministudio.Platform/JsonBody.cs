@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Ministudio.Platform;
 
-namespace Ministudio.Prompt.Apis;
+namespace Ministudio.Platform;
 
 /// <summary>Reads a JSON body by hand: the framework's binder answers malformed JSON with a bare 400 and no code.</summary>
 public static class JsonBody
