@@ -11,7 +11,7 @@
 # Root is needed (debootstrap, chroot, buildah). Rerunning reuses the cached root file systems (keyed by package list).
 # deploy/images/Dockerfile is the same recipe for Docker users; ImageRecipeTests keeps both in step.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$PWD
 
 suite=bookworm
@@ -22,6 +22,10 @@ revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -1); version=${version:-0.1.0}
 source_url=${MINISTUDIO_SOURCE_URL:-https://github.com/ministudio/ministudio}
 app_uid=1654
+# Environment of the service images and of the infrastructure images (deploy/images/Dockerfile sets the same).
+app_env=(TZ=UTC HOME=/tmp ASPNETCORE_HTTP_PORTS=8080 DOTNET_RUNNING_IN_CONTAINER=true DOTNET_gcServer=0
+         Artifacts__Root=/artifacts DOTNET_EnableDiagnostics=0)
+infra_env=(TZ=UTC HOME=/tmp)
 
 # service -> base image and project; infrastructure images have no project.
 declare -A base_of=([gateway]=runtime [prompt]=runtime [dispatch]=media [render]=media [compose]=media
@@ -141,15 +145,8 @@ publish_service() {
   echo "$out"
 }
 
-healthcheck_of() {
-  case $1 in
-    redis) echo 'redis-cli -h 127.0.0.1 ${REDIS_PASSWORD:+-a "$REDIS_PASSWORD" --no-auth-warning} ping | grep -q PONG' ;;
-    rabbitmq) echo 'exec 3<>/dev/tcp/127.0.0.1/5672' ;;   # AMQP listens once the node has booted
-    postgres) echo 'pg_isready -q -h 127.0.0.1' ;;
-    # No curl in the images: bash's /dev/tcp asks /alive (process only; readiness is the orchestrator's /health).
-    *) echo 'exec 3<>/dev/tcp/127.0.0.1/${HEALTH_PORT:-8080} && printf "GET /alive HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 && head -1 <&3 | grep -q " 200 "' ;;
-  esac
-}
+# The argument of deploy/images/healthcheck.sh for an image.
+healthcheck_of() { case $1 in redis|rabbitmq|postgres) echo "$1" ;; *) echo http ;; esac; }
 
 build_image() {
   local name=$1 base=${base_of[$1]} base_image ctr mnt started=$SECONDS
@@ -165,20 +162,20 @@ build_image() {
                 --label "org.opencontainers.image.revision=$revision"
                 --label "org.opencontainers.image.version=$version"
                 --label "org.opencontainers.image.created=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-                --label "org.opencontainers.image.licenses=MIT"
-                --env TZ=UTC --env HOME=/tmp --workingdir /)
+                --label "org.opencontainers.image.licenses=MIT")
   if [ -n "$app" ]; then
     cp -a "$app/." "$mnt/app/"
     chown -R 0:0 "$mnt/app"; chmod -R go-w "$mnt/app"   # the app cannot modify itself
-    cfg+=(--user "$app_uid:$app_uid" --workingdir /app --entrypoint "[\"/app/${project_of[$name]}\"]"
-          --env ASPNETCORE_HTTP_PORTS=8080 --env DOTNET_RUNNING_IN_CONTAINER=true --env DOTNET_gcServer=0
-          --env Artifacts__Root=/artifacts --env DOTNET_EnableDiagnostics=0 --port 8080)
+    cfg+=(--user "$app_uid:$app_uid" --workingdir /app --entrypoint "[\"/app/${project_of[$name]}\"]" --port 8080)
+    local e; for e in "${app_env[@]}"; do cfg+=(--env "$e"); done
   else
     install -m 0755 "deploy/images/entrypoints/$name.sh" "$mnt/usr/local/bin/entrypoint.sh"
-    cfg+=(--user 999:999 --entrypoint '["/usr/local/bin/entrypoint.sh"]')
+    cfg+=(--user 999:999 --workingdir / --entrypoint '["/usr/local/bin/entrypoint.sh"]')
+    local e; for e in "${infra_env[@]}"; do cfg+=(--env "$e"); done
   fi
+  install -m 0755 deploy/images/healthcheck.sh "$mnt/usr/local/bin/healthcheck"
   buildah umount "$ctr" >/dev/null
-  buildah config "${cfg[@]}" --healthcheck "CMD-SHELL $(healthcheck_of "$name")" --healthcheck-interval 10s \
+  buildah config "${cfg[@]}" --healthcheck "CMD /usr/local/bin/healthcheck $(healthcheck_of "$name")" --healthcheck-interval 10s \
     --healthcheck-timeout 3s --healthcheck-start-period 30s --healthcheck-retries 3 "$ctr"
   buildah commit --quiet --rm --format docker "$ctr" "$image" >/dev/null
   podman tag "$image" "localhost/$registry/$name:latest"
@@ -187,10 +184,13 @@ build_image() {
   echo "$name $image $size $((SECONDS - started))" >>"$cache/built.txt"
 }
 
+# Sourced (ImageRecipeTests reads the recipe's tables and functions): define, do not build.
+[[ "${BASH_SOURCE[0]}" == "$0" ]] || return 0
+
 [ "$(id -u)" = 0 ] || die "run as root (debootstrap, chroot and buildah need it)"
 images_install
 mkdir -p "$cache"; : >"$cache/built.txt"
-export STORAGE_DRIVER=${STORAGE_DRIVER:-overlay}
+export STORAGE_DRIVER=${STORAGE_DRIVER:-overlay} BUILDAH_FORMAT=docker   # docker format: HEALTHCHECK is kept
 wanted=("$@"); [ ${#wanted[@]} -gt 0 ] || wanted=("${all[@]}")
 for name in "${wanted[@]}"; do
   [ -n "${base_of[$name]:-}" ] || die "unknown image '$name' (one of: ${all[*]})"
