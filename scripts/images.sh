@@ -73,20 +73,25 @@ users_of() {
 
 chroot_run() { local root=$1; shift; chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive "$@"; }
 
-# One debootstrap per machine (cached), then one copy per base with its packages installed in a chroot.
+# debootstrap once per machine (cached under $cache/rootfs).
+ensure_minbase() {
+  local minbase=$cache/rootfs/minbase-$suite
+  [ -f "$minbase/.complete" ] && return 0
+  log "debootstrap $suite (minbase) from $(debian_mirror)"
+  rm -rf "$minbase"; mkdir -p "$cache/rootfs"
+  debootstrap --variant=minbase "$suite" "$minbase" "$(debian_mirror)" >"$cache/debootstrap.log" 2>&1 \
+    || { tail -20 "$cache/debootstrap.log" >&2; die "debootstrap failed"; }
+  touch "$minbase/.complete"
+}
+
+# One copy of minbase per base with its packages installed in a chroot.
 build_rootfs() {
   local base=$1 key root minbase
   key=$(cat "deploy/images/$base.packages" <(users_of "$base") <(echo "$suite") | sha256sum | cut -c1-12)
   root=$cache/rootfs/$base-$key
   if [ -f "$root/.complete" ]; then echo "$root"; return; fi
   minbase=$cache/rootfs/minbase-$suite
-  if [ ! -f "$minbase/.complete" ]; then
-    log "debootstrap $suite (minbase) from $(debian_mirror)" >&2
-    rm -rf "$minbase"; mkdir -p "$cache/rootfs"
-    debootstrap --variant=minbase "$suite" "$minbase" "$(debian_mirror)" >"$cache/debootstrap.log" 2>&1 \
-      || { tail -20 "$cache/debootstrap.log" >&2; die "debootstrap failed"; }
-    touch "$minbase/.complete"
-  fi
+  [ -f "$minbase/.complete" ] || die "no minbase root file system (ensure_minbase first)"
   log "root file system '$base': $(packages_of "$base")" >&2
   rm -rf "$root"; cp -a "$minbase" "$root"; rm -f "$root/.complete"
   # apt sources and resolver of the host (its mirror, -updates and -security); removed again below.
@@ -104,7 +109,7 @@ build_rootfs() {
   chroot_run "$root" apt-get update -qq >/dev/null
   # shellcheck disable=SC2046
   chroot_run "$root" apt-get install -y -qq --no-install-recommends $(packages_of "$base") >"$cache/apt-$base.log" 2>&1 \
-    || { tail -20 "$cache/apt-$base.log" >&2; die "apt-get install in '$base' failed"; }
+    || { tail -20 "$cache/apt-$base.log" >&2; umount "$root/proc" "$root/dev"; die "apt-get install in '$base' failed"; }
   chroot_run "$root" apt-get clean
   rm -f "$root/usr/sbin/policy-rc.d"
   # postgresql-common makes a "main" cluster at install: the image's data lives in a volume instead.
@@ -140,8 +145,9 @@ publish_service() {
   local name=$1 project=${project_of[$1]} out=$cache/publish/$1
   log "dotnet publish $project (self-contained linux-x64)" >&2
   rm -rf "$out"
+  # Its own artifacts path: a self-contained build must not replace the framework-dependent bin/ the AppHost runs.
   dotnet publish "services/$project/$project.csproj" -c Release -r linux-x64 --self-contained true \
-    -p:UseAppHost=true -p:GenerateDocumentationFile=false -o "$out" -nologo -v q -clp:ErrorsOnly >&2
+    --artifacts-path "$cache/dotnet" -p:UseAppHost=true -p:GenerateDocumentationFile=false -o "$out" -nologo -v q -clp:ErrorsOnly >&2
   echo "$out"
 }
 
@@ -192,8 +198,15 @@ images_install
 mkdir -p "$cache"; : >"$cache/built.txt"
 export STORAGE_DRIVER=${STORAGE_DRIVER:-overlay} BUILDAH_FORMAT=docker   # docker format: HEALTHCHECK is kept
 wanted=("$@"); [ ${#wanted[@]} -gt 0 ] || wanted=("${all[@]}")
+declare -A bases=()
 for name in "${wanted[@]}"; do
   [ -n "${base_of[$name]:-}" ] || die "unknown image '$name' (one of: ${all[*]})"
-  build_image "$name"
+  bases[${base_of[$name]}]=1
 done
+# The root file systems install in parallel (mostly downloads and unpacking), then images are assembled one by one.
+ensure_minbase
+declare -A jobs=()
+for base in "${!bases[@]}"; do build_rootfs "$base" >/dev/null & jobs[$base]=$!; done
+for base in "${!jobs[@]}"; do wait "${jobs[$base]}" || die "root file system '$base' failed (logs in $cache)"; done
+for name in "${wanted[@]}"; do build_image "$name"; done
 log "done: $(wc -l <"$cache/built.txt") images tagged $tag (list in $cache/built.txt)"
