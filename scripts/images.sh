@@ -23,9 +23,9 @@ version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | 
 source_url=${MINISTUDIO_SOURCE_URL:-https://github.com/ministudio/ministudio}
 app_uid=1654
 # Environment of the service images and of the infrastructure images (deploy/images/Dockerfile sets the same).
-app_env=(TZ=UTC HOME=/tmp ASPNETCORE_HTTP_PORTS=8080 DOTNET_RUNNING_IN_CONTAINER=true DOTNET_gcServer=0
+app_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TZ=UTC HOME=/tmp ASPNETCORE_HTTP_PORTS=8080 DOTNET_RUNNING_IN_CONTAINER=true DOTNET_gcServer=0
          Artifacts__Root=/artifacts DOTNET_EnableDiagnostics=0)
-infra_env=(TZ=UTC HOME=/tmp)
+infra_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TZ=UTC HOME=/tmp)
 
 # service -> base image and project; infrastructure images have no project.
 declare -A base_of=([gateway]=runtime [prompt]=runtime [dispatch]=media [render]=media [compose]=media
@@ -71,6 +71,15 @@ users_of() {
   esac
 }
 
+# Removes a root file system, never through a proc or /dev mount left by an interrupted build.
+remove_root() {
+  local root=$1 m
+  for m in "$root/proc" "$root/dev"; do
+    if mountpoint -q "$m" 2>/dev/null; then umount -l "$m" || die "$m is still mounted; unmount it, then rerun"; fi
+  done
+  rm -rf --one-file-system "$root"
+}
+
 chroot_run() { local root=$1; shift; chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive "$@"; }
 
 # debootstrap once per machine (cached under $cache/rootfs).
@@ -78,7 +87,7 @@ ensure_minbase() {
   local minbase=$cache/rootfs/minbase-$suite
   [ -f "$minbase/.complete" ] && return 0
   log "debootstrap $suite (minbase) from $(debian_mirror)"
-  rm -rf "$minbase"; mkdir -p "$cache/rootfs"
+  remove_root "$minbase"; mkdir -p "$cache/rootfs"
   debootstrap --variant=minbase "$suite" "$minbase" "$(debian_mirror)" >"$cache/debootstrap.log" 2>&1 \
     || { tail -20 "$cache/debootstrap.log" >&2; die "debootstrap failed"; }
   touch "$minbase/.complete"
@@ -93,7 +102,7 @@ build_rootfs() {
   minbase=$cache/rootfs/minbase-$suite
   [ -f "$minbase/.complete" ] || die "no minbase root file system (ensure_minbase first)"
   log "root file system '$base': $(packages_of "$base")" >&2
-  rm -rf "$root"; cp -a "$minbase" "$root"; rm -f "$root/.complete"
+  remove_root "$root"; cp -a "$minbase" "$root"; rm -f "$root/.complete"
   # apt sources and resolver of the host (its mirror, -updates and -security); removed again below.
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   if ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then

@@ -16,10 +16,20 @@ public sealed class PodmanManifest
     public static readonly string[] TelemetryDeployments = ["otel-collector", "aspire-dashboard"];
 
     public required string Yaml { get; init; }
+
+    /// <summary>
+    /// podman 4.3 reads secretKeyRef from a podman secret holding a flat JSON object of base64 values (a Secret in the
+    /// YAML becomes an unreadable secret), so the test creates it from this before <c>kube play</c>.
+    /// </summary>
+    public required string SecretName { get; init; }
+    public required string SecretJson { get; init; }
     public required IReadOnlyList<string> LeftOut { get; init; }
     public required IReadOnlyList<string> Pods { get; init; }
     public required IReadOnlyList<string> Volumes { get; init; }
     public required IReadOnlyList<int> HostPorts { get; init; }
+
+    /// <summary>Each service's "http" port, where its /health answers (what a readiness probe asks).</summary>
+    public required IReadOnlyDictionary<string, int> HealthPorts { get; init; }
 
     public static PodmanManifest From(RenderedOverlay overlay, string hostAddress)
     {
@@ -29,12 +39,17 @@ public sealed class PodmanManifest
         var leftOut = new List<string>();
         var pods = new List<string>();
         var ports = new List<int>();
+        V1Secret? secret = null;
+        var health = new Dictionary<string, int>();
 
         foreach (var item in overlay.BuiltInObjects)
         {
             switch (item)
             {
-                case V1Secret or V1ConfigMap or V1PersistentVolumeClaim:
+                case V1Secret s:
+                    secret = s;
+                    break;
+                case V1ConfigMap or V1PersistentVolumeClaim:
                     kept.Add(item);
                     break;
                 case V1Deployment deployment when TelemetryDeployments.Contains(deployment.Metadata.Name):
@@ -43,7 +58,9 @@ public sealed class PodmanManifest
                 case V1Deployment deployment:
                     Adapt(deployment.Spec.Template.Spec, aliases, ports);
                     kept.Add(deployment);
-                    pods.Add($"{deployment.Metadata.Name}-pod");
+                    if (deployment.Spec.Template.Spec.Containers.Single().ReadinessProbe?.HttpGet is { Path: "/health" })
+                        health[deployment.Metadata.Name] = deployment.Spec.Template.Spec.Containers.Single().Ports.Single(p => p.Name == "http").ContainerPort;
+                    pods.Add($"{deployment.Metadata.Name}-pod-0");
                     break;
                 case V1Job job:
                     var spec = job.Spec.Template.Spec;
@@ -56,17 +73,25 @@ public sealed class PodmanManifest
                     break;
             }
         }
-        leftOut.AddRange(overlay.Documents.Where(Kustomize.IsCustomResource).Select(d => d.Split('\n').First(l => l.StartsWith("kind:", StringComparison.Ordinal))[5..].Trim()));
+        leftOut.AddRange(overlay.Documents.Where(Kustomize.IsCustomResource).Select(d =>
+            $"{Field(d, "kind:")}/{Field(d, "  name:")}"));
 
+        Assert.NotNull(secret);
         return new PodmanManifest
         {
+            SecretName = secret.Metadata.Name,
+            SecretJson = System.Text.Json.JsonSerializer.Serialize(secret.Data.ToDictionary(kv => kv.Key, kv => Convert.ToBase64String(kv.Value))),
             Yaml = string.Join("\n---\n", kept.Select(o => KubernetesYaml.Serialize(o))),
             LeftOut = leftOut,
             Pods = pods,
             Volumes = overlay.All<V1PersistentVolumeClaim>().Select(c => c.Metadata.Name).ToList(),
             HostPorts = ports,
+            HealthPorts = health,
         };
     }
+
+    private static string Field(string document, string prefix) =>
+        document.Split('\n').First(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..].Trim();
 
     private static void Adapt(V1PodSpec spec, List<V1HostAlias> aliases, List<int> ports)
     {
