@@ -22,16 +22,19 @@ public sealed partial class ImageRecipeTests
         Assert.Contains($"ARG DEBIAN_IMAGE=debian:{suite}-slim", dockerfile, StringComparison.Ordinal);
         foreach (var image in images)
         {
-            Assert.True(stages.TryGetValue(image.Name, out var stage), $"The Dockerfile has no target '{image.Name}'.");
-            Assert.Equal($"base-{image.Base}", stage.From);
+            Assert.True(stages.TryGetValue(image.Name, out var target), $"The Dockerfile has no target '{image.Name}'.");
+            Assert.Equal($"base-{image.Base}", target.From);
             var baseStage = stages[$"base-{image.Base}"];
+            // What the target inherits from its base stage counts as its own.
+            var stage = target with { Body = baseStage.Body + target.Body };
             Assert.Contains($"COPY deploy/images/{image.Base}.packages ", baseStage.Body, StringComparison.Ordinal);
             Assert.Contains($"useradd --system --uid {image.Uid} --gid {image.Uid} --home-dir {image.Home} ", baseStage.Body, StringComparison.Ordinal);
             Assert.Contains("COPY deploy/images/healthcheck.sh /usr/local/bin/healthcheck", baseStage.Body, StringComparison.Ordinal);
             Assert.Contains("rm -rf /var/lib/apt/lists/*", baseStage.Body, StringComparison.Ordinal);
 
             Assert.Contains($"USER {image.Uid}:{image.Uid}", stage.Body, StringComparison.Ordinal);
-            Assert.Contains($"CMD [\"/usr/local/bin/healthcheck\", \"{image.HealthCheck}\"]", stage.Body, StringComparison.Ordinal);
+            Assert.Single(stage.Body.Split('\n'), l => l.StartsWith("HEALTHCHECK ", StringComparison.Ordinal)
+                && l.EndsWith($"CMD [\"/usr/local/bin/healthcheck\", \"{image.HealthCheck}\"]", StringComparison.Ordinal));
             Assert.Equal((image.Project.Length > 0 ? appEnv : infraEnv).Order(), EnvOf(stage.Body).Order());
             foreach (var label in new[] { "title", "source", "revision", "version", "licenses" })
                 Assert.Contains($"org.opencontainers.image.{label}=", stage.Body, StringComparison.Ordinal);
