@@ -17,6 +17,14 @@ rm -rf "$results"; mkdir -p "$results"
 dotnet build Ministudio.sln -c "$configuration" -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 infra_wait || { echo "0 passed, 1 failed"; exit 1; }
 
+# Container images for the deploy smoke test (tests/Ministudio.Deploy.Tests, podman kube play), on request
+# (MINISTUDIO_IMAGES=1): built as root on Debian, root file systems cached in .images/; 10-25 minutes when fresh.
+if [ "${MINISTUDIO_IMAGES:-0}" = 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "building container images (scripts/images.sh, log in $results/images.log)"
+  bash scripts/images.sh >"$results/images.log" 2>&1 || { echo "scripts/images.sh failed:"; tail -20 "$results/images.log"; }
+  grep ' built ' "$results/images.log" || true
+fi
+
 dotnet test --solution Ministudio.sln -c "$configuration" --no-build --results-directory "$results" 2>&1 | tee "$results/test.log"
 status=${PIPESTATUS[0]}
 

@@ -1,5 +1,6 @@
 using Ministudio.Prompt.Apis;
 using Ministudio.Prompt.Extensions;
+using Ministudio.Prompt.Tenants;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -7,6 +8,8 @@ builder.AddServiceDefaults();
 builder.AddApplicationServices();
 
 var app = builder.Build();
+// The Kubernetes bootstrap Job: schema, first tenant and key, then exit.
+if (args is [FirstTenantBootstrap.Command, ..]) return await FirstTenantBootstrap.RunAsync(app.Services, Console.Out, CancellationToken.None);
 
 app.MapDefaultEndpoints();
 app.UseMiddleware<RequestSizeLimit>();
@@ -24,6 +27,7 @@ v1.MapBatchesApi();
 v1.MapTimelinesApi();
 
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Builds one OCI image per service (and the dev infrastructure images) without a Docker engine:
+#   1. a Debian root file system (debootstrap minbase, pinned suite) per base: runtime, media, redis, rabbitmq, postgres,
+#      with the packages listed in deploy/images/<base>.packages, package caches and docs removed;
+#   2. each base committed once as an image (buildah from scratch), so services share its layers;
+#   3. each service published self-contained for linux-x64 and added as one layer on its base (non-root user 1654,
+#      OCI labels, a health check).
+# Usage: bash scripts/images.sh [service|infra-image ...]   (default: all)
+# Env:   MINISTUDIO_IMAGE_TAG (default: git short revision), MINISTUDIO_IMAGE_CACHE (default: .images, gitignored),
+#        MINISTUDIO_REGISTRY (default: ministudio; images are <registry>/<name>:<tag> in the local podman store).
+# Root is needed (debootstrap, chroot, buildah). Rerunning reuses the cached root file systems (keyed by package list).
+# deploy/images/Dockerfile is the same recipe for Docker users; ImageRecipeTests keeps both in step.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo=$PWD
+
+suite=bookworm
+tag=${MINISTUDIO_IMAGE_TAG:-$(git rev-parse --short=12 HEAD 2>/dev/null || echo dev)}
+cache=${MINISTUDIO_IMAGE_CACHE:-$repo/.images}
+registry=${MINISTUDIO_REGISTRY:-ministudio}
+revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -1); version=${version:-0.1.0}
+source_url=${MINISTUDIO_SOURCE_URL:-https://github.com/ministudio/ministudio}
+app_uid=1654
+# Environment of the service images and of the infrastructure images (deploy/images/Dockerfile sets the same).
+app_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TZ=UTC HOME=/tmp ASPNETCORE_HTTP_PORTS=8080 DOTNET_RUNNING_IN_CONTAINER=true DOTNET_gcServer=0
+         Artifacts__Root=/artifacts DOTNET_EnableDiagnostics=0)
+infra_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TZ=UTC HOME=/tmp)
+
+# service -> base image and project; infrastructure images have no project.
+declare -A base_of=([gateway]=runtime [prompt]=runtime [dispatch]=media [render]=media [compose]=media
+                    [redis]=redis [rabbitmq]=rabbitmq [postgres]=postgres)
+declare -A project_of=([gateway]=Ministudio.Gateway [prompt]=Ministudio.Prompt [dispatch]=Ministudio.Dispatch
+                       [render]=Ministudio.Render [compose]=Ministudio.Compose)
+all=(gateway prompt dispatch render compose redis rabbitmq postgres)
+
+log() { printf '[images %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+die() { echo "images.sh: $*" >&2; exit 1; }
+
+images_install() {
+  local need=()
+  command -v debootstrap >/dev/null || need+=(debootstrap)
+  command -v buildah >/dev/null || need+=(buildah)
+  command -v podman >/dev/null || need+=(podman)
+  command -v runc >/dev/null || need+=(runc)
+  command -v fuse-overlayfs >/dev/null || need+=(fuse-overlayfs)
+  [ ${#need[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || die "missing: ${need[*]} (install with: sudo apt-get install -y ${need[*]})"
+  log "installing ${need[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+}
+
+# The Debian mirror apt already uses (first URIs/deb line), so a machine without Internet but with a mirror works.
+debian_mirror() {
+  local m
+  m=$(sed -n 's/^URIs: *\([^ ]*\/debian\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
+  [ -n "$m" ] || m=$(sed -n 's/^deb \[*[^]]*\]* *\(http[^ ]*\/debian\) .*/\1/p;s/^deb \(http[^ ]*\/debian\) .*/\1/p' /etc/apt/sources.list 2>/dev/null | head -1)
+  echo "${m:-http://deb.debian.org/debian}"
+}
+
+packages_of() { grep -v '^\s*#' "deploy/images/$1.packages" | grep -v '^\s*$' | tr '\n' ' '; }
+
+# Fixed ids so that the manifests' runAsUser matches the image (Debian's packages keep an existing system user).
+users_of() {
+  case $1 in
+    runtime|media) echo "app:$app_uid:/app" ;;
+    redis) echo "redis:999:/var/lib/redis" ;;
+    rabbitmq) echo "rabbitmq:999:/var/lib/rabbitmq" ;;
+    postgres) echo "postgres:999:/var/lib/postgresql" ;;
+  esac
+}
+
+# Removes a root file system, never through a proc or /dev mount left by an interrupted build.
+remove_root() {
+  local root=$1 m
+  for m in "$root/proc" "$root/dev"; do
+    if mountpoint -q "$m" 2>/dev/null; then umount -l "$m" || die "$m is still mounted; unmount it, then rerun"; fi
+  done
+  rm -rf --one-file-system "$root"
+}
+
+chroot_run() { local root=$1; shift; chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive "$@"; }
+
+# debootstrap once per machine (cached under $cache/rootfs).
+ensure_minbase() {
+  local minbase=$cache/rootfs/minbase-$suite
+  [ -f "$minbase/.complete" ] && return 0
+  log "debootstrap $suite (minbase) from $(debian_mirror)"
+  remove_root "$minbase"; mkdir -p "$cache/rootfs"
+  debootstrap --variant=minbase "$suite" "$minbase" "$(debian_mirror)" >"$cache/debootstrap.log" 2>&1 \
+    || { tail -20 "$cache/debootstrap.log" >&2; die "debootstrap failed"; }
+  touch "$minbase/.complete"
+}
+
+# One copy of minbase per base with its packages installed in a chroot.
+build_rootfs() {
+  local base=$1 key root minbase
+  key=$(cat "deploy/images/$base.packages" <(users_of "$base") <(echo "$suite") | sha256sum | cut -c1-12)
+  root=$cache/rootfs/$base-$key
+  if [ -f "$root/.complete" ]; then echo "$root"; return; fi
+  minbase=$cache/rootfs/minbase-$suite
+  [ -f "$minbase/.complete" ] || die "no minbase root file system (ensure_minbase first)"
+  log "root file system '$base': $(packages_of "$base")" >&2
+  remove_root "$root"; cp -a "$minbase" "$root"; rm -f "$root/.complete"
+  # apt sources and resolver of the host (its mirror, -updates and -security); removed again below.
+  cp /etc/resolv.conf "$root/etc/resolv.conf"
+  if ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
+    rm -f "$root/etc/apt/sources.list"; cp /etc/apt/sources.list.d/*.sources "$root/etc/apt/sources.list.d/"
+  else cp /etc/apt/sources.list "$root/etc/apt/sources.list"; fi
+  mount -t proc proc "$root/proc"; mount --bind /dev "$root/dev"
+  trap "umount '$root/proc' '$root/dev' 2>/dev/null || true" RETURN
+  local user uid home; IFS=: read -r user uid home <<<"$(users_of "$base")"
+  chroot_run "$root" groupadd --system --gid "$uid" "$user"
+  chroot_run "$root" useradd --system --uid "$uid" --gid "$uid" --home-dir "$home" --no-create-home --shell /usr/sbin/nologin "$user"
+  # Packages must not start daemons in the chroot.
+  printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"; chmod 0755 "$root/usr/sbin/policy-rc.d"
+  chroot_run "$root" apt-get update -qq >/dev/null
+  # shellcheck disable=SC2046
+  chroot_run "$root" apt-get install -y -qq --no-install-recommends $(packages_of "$base") >"$cache/apt-$base.log" 2>&1 \
+    || { tail -20 "$cache/apt-$base.log" >&2; umount "$root/proc" "$root/dev"; die "apt-get install in '$base' failed"; }
+  chroot_run "$root" apt-get clean
+  rm -f "$root/usr/sbin/policy-rc.d"
+  # postgresql-common makes a "main" cluster at install: the image's data lives in a volume instead.
+  rm -rf "$root"/var/lib/postgresql/[0-9]* "$root"/etc/postgresql/[0-9]*
+  umount "$root/proc" "$root/dev"; trap - RETURN
+  # No package caches, lists, docs or host files in the image; the dpkg database stays for image scanners.
+  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/* "$root"/var/cache/debconf/*-old "$root"/var/log/* \
+         "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/tmp/* "$root"/etc/apt/sources.list.d/*.sources
+  printf 'nameserver 127.0.0.1\n' >"$root/etc/resolv.conf"   # replaced by the runtime's
+  mkdir -p "$root/app" "$root/artifacts" "$root$home"; chroot_run "$root" chown "$uid:$uid" "$home" /artifacts
+  echo "$base: $(packages_of "$base")| debian $(cat "$root/etc/debian_version")" >"$root/.complete"
+  echo "$root"
+}
+
+# The base image of one root file system, committed once per content key.
+build_base_image() {
+  local base=$1 root name ctr
+  root=$(build_rootfs "$base")
+  name=localhost/$registry/base-$base:$(basename "$root" | sed "s/^$base-//")
+  if podman image exists "$name"; then echo "$name"; return; fi
+  log "base image $name" >&2
+  ctr=$(buildah from --quiet scratch)
+  local mnt; mnt=$(buildah mount "$ctr")
+  tar -C "$root" --exclude=./.complete -cf - . | tar -C "$mnt" -xf -
+  buildah umount "$ctr" >/dev/null
+  buildah config --label "org.opencontainers.image.base.name=debian:$suite" \
+                 --label "org.opencontainers.image.description=Ministudio $base base: debian $suite minbase + $(packages_of "$base")" "$ctr"
+  buildah commit --quiet --rm "$ctr" "$name" >/dev/null
+  echo "$name"
+}
+
+publish_service() {
+  local name=$1 project=${project_of[$1]} out=$cache/publish/$1
+  log "dotnet publish $project (self-contained linux-x64)" >&2
+  rm -rf "$out"
+  # Its own artifacts path: a self-contained build must not replace the framework-dependent bin/ the AppHost runs.
+  dotnet publish "services/$project/$project.csproj" -c Release -r linux-x64 --self-contained true \
+    --artifacts-path "$cache/dotnet" -p:UseAppHost=true -p:GenerateDocumentationFile=false -o "$out" -nologo -v q -clp:ErrorsOnly >&2
+  echo "$out"
+}
+
+# The argument of deploy/images/healthcheck.sh for an image.
+healthcheck_of() { case $1 in redis|rabbitmq|postgres) echo "$1" ;; *) echo http ;; esac; }
+
+build_image() {
+  local name=$1 base=${base_of[$1]} base_image ctr mnt started=$SECONDS
+  base_image=$(build_base_image "$base")
+  local app=""
+  [ -n "${project_of[$name]:-}" ] && app=$(publish_service "$name")
+  local image=localhost/$registry/$name:$tag
+  local built_at=$SECONDS
+  ctr=$(buildah from --quiet --pull-never "$base_image")
+  mnt=$(buildah mount "$ctr")
+  local -a cfg=(--label "org.opencontainers.image.title=ministudio-$name"
+                --label "org.opencontainers.image.source=$source_url"
+                --label "org.opencontainers.image.revision=$revision"
+                --label "org.opencontainers.image.version=$version"
+                --label "org.opencontainers.image.created=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+                --label "org.opencontainers.image.licenses=MIT")
+  if [ -n "$app" ]; then
+    cp -a "$app/." "$mnt/app/"
+    chown -R 0:0 "$mnt/app"; chmod -R go-w "$mnt/app"   # the app cannot modify itself
+    cfg+=(--user "$app_uid:$app_uid" --workingdir /app --entrypoint "[\"/app/${project_of[$name]}\"]" --port 8080)
+    local e; for e in "${app_env[@]}"; do cfg+=(--env "$e"); done
+  else
+    install -m 0755 "deploy/images/entrypoints/$name.sh" "$mnt/usr/local/bin/entrypoint.sh"
+    cfg+=(--user 999:999 --workingdir / --entrypoint '["/usr/local/bin/entrypoint.sh"]')
+    local e; for e in "${infra_env[@]}"; do cfg+=(--env "$e"); done
+  fi
+  install -m 0755 deploy/images/healthcheck.sh "$mnt/usr/local/bin/healthcheck"
+  buildah umount "$ctr" >/dev/null
+  buildah config "${cfg[@]}" --healthcheck "CMD /usr/local/bin/healthcheck $(healthcheck_of "$name")" --healthcheck-interval 10s \
+    --healthcheck-timeout 3s --healthcheck-start-period 30s --healthcheck-retries 3 "$ctr"
+  buildah commit --quiet --rm --format docker "$ctr" "$image" >/dev/null
+  podman tag "$image" "localhost/$registry/$name:latest"
+  local size; size=$(podman image inspect "$image" --format '{{.Size}}')
+  log "built $image: $((size / 1000000)) MB, $((SECONDS - built_at)) s to assemble, $((SECONDS - started)) s in all"
+  echo "$name $image $size $((SECONDS - started))" >>"$cache/built.txt"
+}
+
+# Sourced (ImageRecipeTests reads the recipe's tables and functions): define, do not build.
+[[ "${BASH_SOURCE[0]}" == "$0" ]] || return 0
+
+[ "$(id -u)" = 0 ] || die "run as root (debootstrap, chroot and buildah need it)"
+images_install
+mkdir -p "$cache"; : >"$cache/built.txt"
+export STORAGE_DRIVER=${STORAGE_DRIVER:-overlay} BUILDAH_FORMAT=docker   # docker format: HEALTHCHECK is kept
+wanted=("$@"); [ ${#wanted[@]} -gt 0 ] || wanted=("${all[@]}")
+declare -A bases=()
+for name in "${wanted[@]}"; do
+  [ -n "${base_of[$name]:-}" ] || die "unknown image '$name' (one of: ${all[*]})"
+  bases[${base_of[$name]}]=1
+done
+# The root file systems install in parallel (mostly downloads and unpacking), then images are assembled one by one.
+ensure_minbase
+declare -A jobs=()
+for base in "${!bases[@]}"; do build_rootfs "$base" >/dev/null & jobs[$base]=$!; done
+for base in "${!jobs[@]}"; do wait "${jobs[$base]}" || die "root file system '$base' failed (logs in $cache)"; done
+for name in "${wanted[@]}"; do build_image "$name"; done
+log "done: $(wc -l <"$cache/built.txt") images tagged $tag (list in $cache/built.txt)"

@@ -1,0 +1,154 @@
+using System.Text;
+using k8s.Models;
+using Ministudio.ServiceDefaults;
+
+namespace Ministudio.Deploy.Tests;
+
+/// <summary>
+/// One source of truth for configuration: what each service's code requires at start is what every overlay gives it;
+/// resource names are ResourceNames; every endpoint URL names the Service and port that serve it; NetworkPolicies admit
+/// exactly the callers the configuration declares.
+/// </summary>
+public sealed class ConfigurationContractTests
+{
+    [Fact]
+    public void The_code_scan_finds_the_keys_services_are_known_to_require()
+    {
+        // Guards the scanner itself: if it found nothing, every overlay would trivially pass.
+        Assert.Contains("services__prompt__http__0", RequiredConfiguration.Of(ResourceNames.Gateway));
+        Assert.Contains("ConnectionStrings__redis", RequiredConfiguration.Of(ResourceNames.Gateway));
+        Assert.Contains("services__render__grpc__0", RequiredConfiguration.Of(ResourceNames.Dispatch));
+        Assert.Contains("ConnectionStrings__postgres", RequiredConfiguration.Of(ResourceNames.Prompt));
+        Assert.Contains("Artifacts__Root", RequiredConfiguration.Of(ResourceNames.Compose));
+        Assert.Equal(["Artifacts__Root"], RequiredConfiguration.Of(ResourceNames.Render));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kustomize.OverlayNames), MemberType = typeof(Kustomize))]
+    public async Task Every_service_gets_each_key_its_code_requires_at_start(string overlay)
+    {
+        var rendered = await Kustomize.RenderAsync(overlay);
+        var secretKeys = SecretKeysFromScript(await Kustomize.RenderAsync("dev"));
+        var missing = new StringBuilder();
+        foreach (var service in RequiredConfiguration.Services)
+        {
+            var provided = Provided(rendered, rendered.Named<V1Deployment>(service).Spec.Template.Spec.Containers.Single(), secretKeys);
+            foreach (var key in RequiredConfiguration.Of(service).Where(k => !provided.Contains(k)))
+                missing.AppendLine($"{overlay}: {service} requires {key}, which its Deployment does not provide");
+        }
+        Assert.True(missing.Length == 0, missing.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Kustomize.OverlayNames), MemberType = typeof(Kustomize))]
+    public async Task Resource_names_are_ResourceNames_everywhere(string overlay)
+    {
+        var rendered = await Kustomize.RenderAsync(overlay);
+        foreach (var name in RequiredConfiguration.ResourceNamesByConstant.Values)
+        {
+            var deployment = rendered.Named<V1Deployment>(name);
+            rendered.Named<V1Service>(name);
+            Assert.Equal(name, deployment.Spec.Template.Metadata.Labels["app.kubernetes.io/name"]);
+            var container = deployment.Spec.Template.Spec.Containers.Single();
+            Assert.Equal(name, container.Name);
+            Assert.StartsWith(overlay == "dev" ? $"ministudio/{name}:" : $"registry.example.com/ministudio/{name}:", container.Image, StringComparison.Ordinal);
+            if (RequiredConfiguration.Services.Contains(name))
+                Assert.Equal(name, container.Env.Single(e => e.Name == "OTEL_SERVICE_NAME").Value);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kustomize.OverlayNames), MemberType = typeof(Kustomize))]
+    public async Task Every_endpoint_url_names_the_Service_port_and_container_port_that_serve_it(string overlay)
+    {
+        var rendered = await Kustomize.RenderAsync(overlay);
+        var config = rendered.Named<V1ConfigMap>("ministudio-config").Data;
+        var endpoints = config.Where(kv => kv.Key.StartsWith("services__", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(endpoints);
+        foreach (var (key, value) in endpoints)
+        {
+            var parts = key.Split("__");   // services, name, endpoint, 0
+            var url = new Uri(value);
+            Assert.Equal(parts[1], url.Host);
+            var port = rendered.Named<V1Service>(parts[1]).Spec.Ports.SingleOrDefault(p => p.Name == parts[2])
+                ?? throw new Xunit.Sdk.XunitException($"{key}: Service {parts[1]} has no port named {parts[2]}");
+            Assert.Equal(port.Port, url.Port);
+            var container = rendered.Named<V1Deployment>(parts[1]).Spec.Template.Spec.Containers.Single();
+            var containerPort = container.Ports.Single(p => p.Name == port.TargetPort.Value).ContainerPort;
+            Assert.Equal(url.Port, containerPort);
+            Assert.Equal($"http://+:{containerPort}", container.Env.Single(e => e.Name == $"Kestrel__Endpoints__{parts[2]}__Url").Value);
+        }
+        // Infrastructure and telemetry hosts are Services with those ports.
+        var otlp = new Uri(config["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Contains(rendered.Named<V1Service>(otlp.Host).Spec.Ports, p => p.Port == otlp.Port);
+        var secret = ReadEnv(await Kustomize.CopyAsync());
+        Assert.Contains(rendered.Named<V1Service>(ResourceNames.Postgres).Spec.Ports, p => secret["ConnectionStrings__postgres"].Contains($"Host={p.Name};Port={p.Port};", StringComparison.Ordinal));
+        Assert.Contains(rendered.Named<V1Service>(ResourceNames.RabbitMq).Spec.Ports, p => secret["ConnectionStrings__rabbitmq"].Contains($"@{p.Name}:{p.Port}/", StringComparison.Ordinal));
+        Assert.Contains(rendered.Named<V1Service>(ResourceNames.Redis).Spec.Ports, p => secret["ConnectionStrings__redis"].StartsWith($"{p.Name}:{p.Port},", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kustomize.OverlayNames), MemberType = typeof(Kustomize))]
+    public async Task Network_policies_admit_exactly_the_callers_the_configuration_declares(string overlay)
+    {
+        var rendered = await Kustomize.RenderAsync(overlay);
+        // caller → callee from the keys each service requires (ConnectionStrings__X, services__X__...), plus the
+        // bootstrap Job, which applies prompt's schema in PostgreSQL.
+        var callers = new Dictionary<string, SortedSet<string>>();
+        foreach (var service in RequiredConfiguration.Services)
+            foreach (var key in RequiredConfiguration.Of(service))
+            {
+                var parts = key.Split("__");
+                if (parts[0] is "ConnectionStrings" or "services") Callers(parts[1]).Add(service);
+            }
+        Callers(ResourceNames.Postgres).Add("bootstrap");
+
+        var policies = rendered.All<V1NetworkPolicy>().ToList();
+        Assert.Contains(policies, p => p.Metadata.Name == "default-deny-ingress" && p.Spec.PodSelector.MatchLabels is null or { Count: 0 });
+        foreach (var name in RequiredConfiguration.ResourceNamesByConstant.Values.Where(n => n != ResourceNames.Gateway))
+        {
+            var policy = policies.Single(p => p.Spec.PodSelector.MatchLabels is { } labels && labels.TryGetValue("app.kubernetes.io/name", out var selected) && selected == name);
+            var admitted = (policy.Spec.Ingress ?? []).SelectMany(rule => rule.FromProperty ?? [])
+                .Where(peer => peer.PodSelector is not null && peer.NamespaceSelector is null)
+                .Select(peer => peer.PodSelector.MatchLabels["app.kubernetes.io/name"]).Order();
+            var declared = callers.TryGetValue(name, out var set) ? set.ToList() : [];
+            Assert.True(declared.SequenceEqual(admitted),
+                $"{name}: configuration declares callers [{string.Join(", ", declared)}], its NetworkPolicy admits [{string.Join(", ", admitted)}]");
+            Assert.All(policy.Spec.Ingress ?? [], rule => Assert.NotNull(rule.FromProperty));
+        }
+        // Only the gateway takes traffic from anywhere.
+        var open = policies.Where(p => p.Spec.Ingress?.Any(rule => rule.FromProperty is null) == true).Select(p => p.Metadata.Name);
+        Assert.Equal([ResourceNames.Gateway], open);
+
+        SortedSet<string> Callers(string callee) => callers.TryGetValue(callee, out var set) ? set : callers[callee] = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>Env names, keys of envFrom ConfigMaps (rendered) and of envFrom Secrets; secretKeyRefs must name keys the Secret has.</summary>
+    private static HashSet<string> Provided(RenderedOverlay rendered, V1Container container, IReadOnlySet<string> secretKeys)
+    {
+        var provided = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var env in container.Env ?? [])
+        {
+            if (env.ValueFrom?.SecretKeyRef is { } reference)
+            {
+                Assert.Equal("ministudio-secrets", reference.Name);
+                Assert.True(secretKeys.Contains(reference.Key), $"{rendered.Name}: {container.Name} reads {reference.Key}, which scripts/k8s-secrets.sh does not write");
+            }
+            provided.Add(env.Name);
+        }
+        foreach (var source in container.EnvFrom ?? [])
+        {
+            if (source.ConfigMapRef is { } map) provided.UnionWith(rendered.Named<V1ConfigMap>(map.Name).Data.Keys);
+            if (source.SecretRef is { } secret) provided.UnionWith(secretKeys.Where(_ => secret.Name == "ministudio-secrets"));
+        }
+        return provided;
+    }
+
+    /// <summary>The Secret's keys, as scripts/k8s-secrets.sh writes them (the dev overlay generates the Secret from its file).</summary>
+    private static IReadOnlySet<string> SecretKeysFromScript(RenderedOverlay dev) =>
+        dev.Named<V1Secret>("ministudio-secrets").Data.Keys.ToHashSet(StringComparer.Ordinal);
+
+    private static Dictionary<string, string> ReadEnv(string k8sCopy) =>
+        File.ReadAllLines(Path.Combine(k8sCopy, "overlays", "dev", "secrets.env"))
+            .Where(l => l.Contains('=', StringComparison.Ordinal)).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+}
