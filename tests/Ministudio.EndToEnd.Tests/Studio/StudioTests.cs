@@ -87,7 +87,8 @@ public sealed class StudioTests(PlatformFixture platform) : IAsyncLifetime
 
             // Render: one live bar per shot reaches 100 %.
             await page.GetByRole(AriaRole.Button, new() { Name = "Render" }).ClickAsync();
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("#/jobs/[0-9a-f-]{36}$"));
+            // The studio routes by hash: poll the URL rather than wait for a page load that a hash change never fires.
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/jobs/[0-9a-f-]{36}$"), new() { Timeout = 60_000 });
             var jobId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
             var bars = page.Locator("progress.shot-progress");
             await Expect(bars).ToHaveCountAsync(2);
