@@ -5,9 +5,23 @@ using Ministudio.ServiceDefaults;
 if (LauncherArguments.TryParse(args, out var launch) is { } exitCode) return exitCode;
 
 var builder = DistributedApplication.CreateBuilder(launch.ConfigurationArguments);
-var settings = AppHostSettings.Read(builder);
-using var dataLock = DataFolderLock.Acquire(settings.DataRoot);
-var (redis, rabbitmq, postgres) = builder.AddInfrastructure(settings);
+AppHostSettings settings;
+DataFolderLock dataLock;
+InfrastructureResources infrastructure;
+try
+{
+    settings = AppHostSettings.Read(builder);
+    dataLock = DataFolderLock.Acquire(settings.DataRoot);
+    infrastructure = builder.AddInfrastructure(settings);
+}
+catch (InvalidOperationException refused)
+{
+    // A second AppHost on the same data folder, a missing server binary, a bad setting: one line, no stack.
+    Console.Error.WriteLine($"Ministudio did not start: {refused.Message}");
+    return 1;
+}
+using var heldLock = dataLock;
+var (redis, rabbitmq, postgres) = infrastructure;
 
 var render = builder.AddProject<Projects.Ministudio_Render>(ResourceNames.Render)
     .WithHttpEndpoint()
