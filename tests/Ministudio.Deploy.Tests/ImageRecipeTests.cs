@@ -71,7 +71,7 @@ public sealed partial class ImageRecipeTests
     {
         // Where Docker exists (not on this project's CI machines, which have none) the Dockerfile is built for real.
         var docker = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "docker")).FirstOrDefault(File.Exists);
-        if (docker is null || (await Tools.RunAsync(docker, ["info"])).ExitCode != 0) Assert.Skip("No Docker engine here; scripts/images.sh is exercised instead (PodmanSmokeTests).");
+        if (docker is null || (await Tools.RunAsync(docker, ["info"])).ExitCode != 0) Assert.Skip("No Docker engine here; scripts/images.sh is exercised instead (PodmanSmokeTests, with MINISTUDIO_IMAGES=1).");
         var result = await Tools.RunAsync(docker!, ["build", "-f", "deploy/images/Dockerfile", "--target", "gateway", "-t", "ministudio/gateway:dockerfile-test", "."],
             timeout: TimeSpan.FromMinutes(20));
         Assert.True(result.ExitCode == 0, result.Describe("docker build --target gateway"));

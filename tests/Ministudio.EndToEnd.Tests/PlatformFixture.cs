@@ -33,6 +33,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
     private readonly string _dataRoot = Directory.CreateTempSubdirectory("ministudio-e2e").FullName;
+    private string Artifacts => Path.Combine(_dataRoot, "artifacts");
     private ArtifactStore? _store;
     private DistributedApplication _app = null!;
 
@@ -52,6 +53,8 @@ public sealed class PlatformFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Ministudio_AppHost>(
         [
             $"--Ministudio:DataRoot={_dataRoot}",
+            // Named here rather than assumed from the AppHost's default, since the tests read clips from it.
+            $"--Ministudio:ArtifactsRoot={Artifacts}",
             $"--Ministudio:DevelopmentApiKey={DevelopmentKey}",
             $"--Ministudio:Replicas:Dispatch={DispatchReplicas}",
             $"--Admin:ApiKey={AdminKey}",
@@ -89,7 +92,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     /// <summary>Where a clip is in the shared artifact store (tests look at single shots there).</summary>
-    public string ClipPath(string hash) => (_store ??= new ArtifactStore(Path.Combine(_dataRoot, "artifacts"))).PathOf(hash);
+    public string ClipPath(string hash) => (_store ??= new ArtifactStore(Artifacts)).PathOf(hash);
 
     public HttpClient GatewayClient(string? apiKey)
     {
