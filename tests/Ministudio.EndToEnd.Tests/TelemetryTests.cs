@@ -70,7 +70,6 @@ public sealed class TelemetryTests(PlatformFixture platform)
     {
         var client = platform.GatewayClient(platform.DevelopmentKey);
         var run = Guid.NewGuid().ToString("N")[..8];
-        var renderedBefore = await platform.RenderedShotsAsync();
         // Shots without continuity are independent: every shot of an admitted film is on the queue at once.
         var lines = Enumerable.Range(1, 4).Select(i => JsonSerializer.Serialize(new
         {
@@ -109,7 +108,19 @@ public sealed class TelemetryTests(PlatformFixture platform)
         Assert.All(perShot, shot => Assert.Single(shot));
         var replicas = shots.Select(span => span.Instance).Distinct().ToList();
         Assert.Equal(PlatformFixture.DispatchReplicas, replicas.Count);
-        Assert.Equal(renderedBefore + 8, await platform.RenderedShotsAsync());
+
+        // Render's own side of the same traces: one RenderShot call per dispatched shot, none repeated. (Counted per trace, not
+        // from render's running total, which other tests' late or cancelled work can move.)
+        var traces = shots.Select(span => span.TraceId).ToHashSet();
+        List<ReceivedSpan> RenderCalls() => platform.Traces.Spans
+            .Where(span => span.Service == ResourceNames.Render && traces.Contains(span.TraceId) && span.Name.Contains("RenderShot", StringComparison.Ordinal))
+            .ToList();
+        await EventuallyAsync(RenderCalls, found => found.Count >= 8);
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken); // a repeated call would be exported by now
+        var renderCalls = RenderCalls();
+        Assert.True(renderCalls.Count == 8, $"render calls: {string.Join(", ", renderCalls.Select(span => $"{span.TraceId}/{span.Name}"))}");
+        Assert.All(renderCalls.GroupBy(span => span.TraceId),
+            trace => Assert.Equal(shots.Count(span => span.TraceId == trace.Key), trace.Count()));
     }
 
     private static async Task<JsonObject> WaitForJobAsync(HttpClient client, string jobId)
