@@ -21,11 +21,11 @@ public static class ApiProblems
         });
 
     /// <summary>400 naming every invalid field; the first error's code is the problem's code.</summary>
-    public static ProblemHttpResult Validation(IReadOnlyList<FieldError> errors) =>
+    public static ProblemHttpResult Validation(IReadOnlyList<FieldError> errors, string? title = null) =>
         TypedResults.Problem(new ProblemDetails
         {
             Status = StatusCodes.Status400BadRequest,
-            Title = "The request is invalid.",
+            Title = title ?? "The request is invalid.",
             Detail = string.Join(" ", errors.Select(e => $"{e.Field}: {e.Message}")),
             Type = $"https://ministudio.dev/problems/{errors[0].Code}",
             Extensions =

@@ -1,5 +1,6 @@
 using Ministudio.Dispatch.Apis;
 using Ministudio.Dispatch.Extensions;
+using Ministudio.Platform;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,6 +10,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseMiddleware<RequestSizeLimit>();
 app.MapUsageApi();
 app.MapEstimatesApi();
 

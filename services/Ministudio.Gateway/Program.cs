@@ -1,5 +1,6 @@
 using Ministudio.Gateway.Authentication;
 using Ministudio.Gateway.Extensions;
+using Ministudio.Gateway.Forwarding;
 using Ministudio.Gateway.RateLimiting;
 using Ministudio.Gateway.Studio;
 
@@ -14,6 +15,7 @@ app.MapDefaultEndpoints();
 app.UseStudio();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseMiddleware<RateLimitMiddleware>();
+app.UseMiddleware<ForwardingProblems>();
 app.MapReverseProxy();
 
 app.Run();

@@ -1,5 +1,6 @@
 using Ministudio.Prompt.Apis;
 using Ministudio.Prompt.Extensions;
+using Ministudio.Platform;
 using Ministudio.Prompt.Tenants;
 
 var builder = WebApplication.CreateBuilder(args);

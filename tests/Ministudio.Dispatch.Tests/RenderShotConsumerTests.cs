@@ -69,10 +69,11 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
         var request = Requests.Unique();
         var jobA = Guid.NewGuid();
         var jobB = Guid.NewGuid();
+        var tenant = Guid.NewGuid(); // the cache is per tenant
 
-        await _harness.Bus.Publish(new RenderShot(jobA, Guid.NewGuid(), 0, request), TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(new RenderShot(jobA, tenant, 0, request), TestContext.Current.CancellationToken);
         var first = await RenderedAsync(jobA);
-        await _harness.Bus.Publish(new RenderShot(jobB, Guid.NewGuid(), 0, request), TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(new RenderShot(jobB, tenant, 0, request), TestContext.Current.CancellationToken);
         var second = await RenderedAsync(jobB);
 
         Assert.False(first.FromCache);
@@ -156,7 +157,8 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
         await StartAsync(new RecordingProvider(_artifacts) { Latency = TimeSpan.FromMilliseconds(500) });
         var request = Requests.Unique("auto");
         var jobs = Enumerable.Range(0, 50).Select(_ => Guid.NewGuid()).ToList();
-        await Task.WhenAll(jobs.Select(job => _harness.Bus.Publish(new RenderShot(job, Guid.NewGuid(), 0, request), TestContext.Current.CancellationToken)));
+        var tenant = Guid.NewGuid();
+        await Task.WhenAll(jobs.Select(job => _harness.Bus.Publish(new RenderShot(job, tenant, 0, request), TestContext.Current.CancellationToken)));
 
         var rendered = await Task.WhenAll(jobs.Select(RenderedAsync));
         Assert.Equal(1, Provider.Calls);

@@ -12,6 +12,7 @@ namespace Ministudio.Dispatch.Tests;
 public sealed class ResultCacheTests : IAsyncLifetime
 {
     private readonly ArtifactStore _artifacts = new(Directory.CreateTempSubdirectory("ministudio-dispatch-tests").FullName);
+    private static readonly Guid Tenant = Guid.NewGuid();
     private ConnectionMultiplexer _redis = null!;
 
     public async ValueTask InitializeAsync() => _redis = await ConnectionMultiplexer.ConnectAsync(await TestInfrastructure.RedisAsync());
@@ -31,11 +32,27 @@ public sealed class ResultCacheTests : IAsyncLifetime
     public void The_key_is_the_hash_of_the_canonical_request()
     {
         var request = Requests.Unique();
-        Assert.Equal(ResultCache.KeyOf(request), ResultCache.KeyOf(request with { }));
-        Assert.Matches("^[0-9a-f]{64}$", ResultCache.KeyOf(request));
-        Assert.NotEqual(ResultCache.KeyOf(request), ResultCache.KeyOf(request with { Seed = request.Seed + 1 }));
-        Assert.NotEqual(ResultCache.KeyOf(request), ResultCache.KeyOf(request with { Width = 720, Height = 1280 }));
-        Assert.NotEqual(ResultCache.KeyOf(request), ResultCache.KeyOf(request with { Characters = [] }));
+        Assert.Equal(ResultCache.KeyOf(Tenant, request), ResultCache.KeyOf(Tenant, request with { }));
+        Assert.Matches("^[0-9a-f]{64}$", ResultCache.KeyOf(Tenant, request));
+        Assert.NotEqual(ResultCache.KeyOf(Tenant, request), ResultCache.KeyOf(Tenant, request with { Seed = request.Seed + 1 }));
+        Assert.NotEqual(ResultCache.KeyOf(Tenant, request), ResultCache.KeyOf(Tenant, request with { Width = 720, Height = 1280 }));
+        Assert.NotEqual(ResultCache.KeyOf(Tenant, request), ResultCache.KeyOf(Tenant, request with { Characters = [] }));
+        Assert.NotEqual(ResultCache.KeyOf(Tenant, request), ResultCache.KeyOf(Guid.NewGuid(), request));
+    }
+
+    [Fact]
+    public async Task Another_tenants_identical_request_is_generated_anew()
+    {
+        var provider = new RecordingProvider(_artifacts);
+        var request = Requests.Unique();
+        var first = await Cache().GetOrGenerateAsync(Tenant, request, Generate(provider, request), CancellationToken.None);
+        var other = await Cache().GetOrGenerateAsync(Guid.NewGuid(), request, Generate(provider, request), CancellationToken.None);
+        var again = await Cache().GetOrGenerateAsync(Tenant, request, Generate(provider, request), CancellationToken.None);
+
+        Assert.False(first.FromCache);
+        Assert.False(other.FromCache);
+        Assert.True(again.FromCache);
+        Assert.Equal(2, provider.Calls);
     }
 
     [Fact]
@@ -43,8 +60,8 @@ public sealed class ResultCacheTests : IAsyncLifetime
     {
         var provider = new RecordingProvider(_artifacts);
         var request = Requests.Unique();
-        var first = await Cache().GetOrGenerateAsync(request, Generate(provider, request), CancellationToken.None);
-        var second = await Cache().GetOrGenerateAsync(request, Generate(provider, request), CancellationToken.None);
+        var first = await Cache().GetOrGenerateAsync(Tenant, request, Generate(provider, request), CancellationToken.None);
+        var second = await Cache().GetOrGenerateAsync(Tenant, request, Generate(provider, request), CancellationToken.None);
 
         Assert.False(first.FromCache);
         Assert.True(second.FromCache);
@@ -58,7 +75,7 @@ public sealed class ResultCacheTests : IAsyncLifetime
         var provider = new RecordingProvider(_artifacts) { Latency = TimeSpan.FromMilliseconds(500) };
         var request = Requests.Unique();
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() =>
-            Cache().GetOrGenerateAsync(request, Generate(provider, request), CancellationToken.None))));
+            Cache().GetOrGenerateAsync(Tenant, request, Generate(provider, request), CancellationToken.None))));
 
         Assert.Equal(1, provider.Calls);
         Assert.Single(outcomes.Select(o => o.Routed.Clip.ArtifactHash).Distinct());
@@ -70,10 +87,10 @@ public sealed class ResultCacheTests : IAsyncLifetime
     {
         var provider = new RecordingProvider(_artifacts);
         var request = Requests.Unique();
-        var first = await Cache().GetOrGenerateAsync(request, Generate(provider, request), CancellationToken.None);
+        var first = await Cache().GetOrGenerateAsync(Tenant, request, Generate(provider, request), CancellationToken.None);
         File.Delete(_artifacts.PathOf(first.Routed.Clip.ArtifactHash));
 
-        var second = await Cache().GetOrGenerateAsync(request, Generate(provider, request), CancellationToken.None);
+        var second = await Cache().GetOrGenerateAsync(Tenant, request, Generate(provider, request), CancellationToken.None);
         Assert.False(second.FromCache);
         Assert.Equal(2, provider.Calls);
         Assert.True(_artifacts.Contains(second.Routed.Clip.ArtifactHash));
@@ -90,7 +107,7 @@ public sealed class ResultCacheTests : IAsyncLifetime
         var provider = new RecordingProvider(_artifacts);
         var request = Requests.Unique();
 
-        var outcome = await Cache(unreachable).GetOrGenerateAsync(request, Generate(provider, request), CancellationToken.None);
+        var outcome = await Cache(unreachable).GetOrGenerateAsync(Tenant, request, Generate(provider, request), CancellationToken.None);
         Assert.False(outcome.FromCache);
         Assert.Equal(1, provider.Calls);
     }
@@ -106,10 +123,10 @@ public sealed class ResultCacheTests : IAsyncLifetime
         {
             var request = Requests.Unique();
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            Assert.False((await Cache().GetOrGenerateAsync(request, Generate(provider, request), TestContext.Current.CancellationToken)).FromCache);
+            Assert.False((await Cache().GetOrGenerateAsync(Tenant, request, Generate(provider, request), TestContext.Current.CancellationToken)).FromCache);
             misses.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
             started = System.Diagnostics.Stopwatch.GetTimestamp();
-            Assert.True((await Cache().GetOrGenerateAsync(request, Generate(provider, request), TestContext.Current.CancellationToken)).FromCache);
+            Assert.True((await Cache().GetOrGenerateAsync(Tenant, request, Generate(provider, request), TestContext.Current.CancellationToken)).FromCache);
             hits.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
 

@@ -24,7 +24,7 @@ public sealed class FilmApiTests(PlatformFixture platform)
         var accepted = await client.PostAsync("/v1/films", Json(spec), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var jobId = (await accepted.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["id"]!.GetValue<Guid>();
-        Assert.Equal($"/v1/jobs/{jobId}", accepted.Headers.Location!.AbsolutePath);
+        Assert.Equal($"/v1/jobs/{jobId}", accepted.Headers.Location!.OriginalString);
 
         var (job, progressSeen) = await WaitForTerminalAsync(client, jobId);
         Assert.Equal("succeeded", job["status"]!.GetValue<string>());

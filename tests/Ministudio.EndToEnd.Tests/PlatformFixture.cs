@@ -45,6 +45,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public Uri GatewayUrl => _app.GetEndpoint(ResourceNames.Gateway);
 
+    /// <summary>A service's own address, behind the gateway: what someone inside the network could call.</summary>
+    public Uri ServiceUrl(string resource) => _app.GetEndpoint(resource);
+
     public async ValueTask InitializeAsync()
     {
         Traces = await OtlpTraceReceiver.StartAsync();

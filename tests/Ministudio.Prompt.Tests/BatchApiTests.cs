@@ -56,7 +56,7 @@ public sealed class BatchApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var accepted = (await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!;
         var batchId = accepted["batch"]!["id"]!.GetValue<Guid>();
-        Assert.Equal($"/v1/batches/{batchId}", response.Headers.Location!.AbsolutePath);
+        Assert.Equal($"/v1/batches/{batchId}", response.Headers.Location!.OriginalString);
         Assert.Equal("running", accepted["batch"]!["status"]!.GetValue<string>());
         Assert.Equal("skip", accepted["batch"]!["onInvalid"]!.GetValue<string>());
         Assert.Equal((3, 3, 0, 0, 0, 0, 3), Counts(accepted["batch"]!.AsObject()));

@@ -39,7 +39,7 @@ public sealed class PromptApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var job = (await response.Content.ReadFromJsonAsync<JobView>(JsonSerializerOptions.Web, TestContext.Current.CancellationToken))!;
-        Assert.Equal($"/v1/jobs/{job.Id}", response.Headers.Location!.AbsolutePath);
+        Assert.Equal($"/v1/jobs/{job.Id}", response.Headers.Location!.OriginalString);
         Assert.Equal(JobStatus.Queued, job.Status);
         Assert.Equal(3, job.Shots.Count);
 

@@ -131,7 +131,7 @@ public sealed class TimelineApiTests : IAsyncLifetime
         var timeline = ImageWithTitle(image);
         var response = await PostAsync(_app.Acme, timeline, query: "?title=Teaser");
         var job = await JobOf(response);
-        Assert.Equal($"/v1/jobs/{job.Id}", response.Headers.Location!.AbsolutePath);
+        Assert.Equal($"/v1/jobs/{job.Id}", response.Headers.Location!.OriginalString);
         Assert.Equal(("Teaser", JobStatus.Running, JobStage.Composing, 0.0), (job.Title, job.Status, job.Stage, job.Progress));
         Assert.Empty(job.Shots);
 

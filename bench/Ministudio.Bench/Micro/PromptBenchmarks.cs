@@ -25,5 +25,5 @@ public class PromptBenchmarks
     public CompiledFilm CompileFilm() => PromptCompiler.Compile(_film);
 
     [Benchmark]
-    public string CanonicalRequestHash() => ResultCache.KeyOf(_shot);
+    public string CanonicalRequestHash() => ResultCache.KeyOf(Guid.Empty, _shot);
 }

@@ -1,3 +1,4 @@
+using Ministudio.Platform;
 using MassTransit;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.Consumers;
@@ -11,6 +12,7 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.AddProblemAnswers();
         builder.AddArtifactStore();
         builder.AddRabbitMqBus(bus => bus.AddConsumer<ComposeFilmConsumer, ComposeFilmConsumerDefinition>());
         builder.Services.AddSingleton(ComposeOptions.From(builder.Configuration));

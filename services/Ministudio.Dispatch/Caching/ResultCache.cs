@@ -25,11 +25,15 @@ public sealed class ResultCache(IConnectionMultiplexer redis, ArtifactStore arti
 
     public sealed record Outcome(RoutedClip Routed, bool FromCache);
 
-    /// <summary>The cache key of a request: SHA-256 of its canonical JSON (records serialize in declaration order).</summary>
-    public static string KeyOf(ShotRequest request) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, JsonSerializerOptions.Web)));
+    /// <summary>
+    /// The cache key of a tenant's request: SHA-256 of the tenant id and the request's canonical JSON (records
+    /// serialize in declaration order). Per tenant: a shared entry would give one tenant's paid work to another for free
+    /// and tell it, through <c>fromCache</c>, what someone else asked for.
+    /// </summary>
+    public static string KeyOf(Guid tenantId, ShotRequest request) =>
+        Convert.ToHexStringLower(SHA256.HashData([.. tenantId.ToByteArray(), .. JsonSerializer.SerializeToUtf8Bytes(request, JsonSerializerOptions.Web)]));
 
-    public async Task<Outcome> GetOrGenerateAsync(ShotRequest request, Func<CancellationToken, Task<RoutedClip>> generate, CancellationToken ct)
+    public async Task<Outcome> GetOrGenerateAsync(Guid tenantId, ShotRequest request, Func<CancellationToken, Task<RoutedClip>> generate, CancellationToken ct)
     {
         if (!redis.IsConnected)
         {
@@ -37,7 +41,7 @@ public sealed class ResultCache(IConnectionMultiplexer redis, ArtifactStore arti
             return new Outcome(await generate(ct), FromCache: false);
         }
 
-        var key = KeyPrefix + KeyOf(request);
+        var key = KeyPrefix + KeyOf(tenantId, request);
         var lockKey = key + ":lock";
         var owner = Guid.NewGuid().ToString("N");
         var database = redis.GetDatabase();

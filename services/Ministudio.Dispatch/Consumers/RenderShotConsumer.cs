@@ -49,7 +49,7 @@ public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, Cos
             report => context.Publish(new ShotProgressed(jobId, shotIndex, report.Fraction, report.Stage)), report => report.Fraction, TimeSpan.FromSeconds(1), minimumStep: 0.1);
         try
         {
-            var outcome = await cache.GetOrGenerateAsync(request, ct => router.GenerateAsync(job, progress, ct), shot.Token);
+            var outcome = await cache.GetOrGenerateAsync(tenantId, request, ct => router.GenerateAsync(job, progress, ct), shot.Token);
             await progress.FlushAsync();
             var (clip, vendor, model) = outcome.Routed;
             // Bounded labels only: vendor and model, never a tenant or job id (those go on the span).

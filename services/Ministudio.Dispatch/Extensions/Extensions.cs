@@ -1,3 +1,4 @@
+using Ministudio.Platform;
 using MassTransit;
 using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Caching;
@@ -14,6 +15,7 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.AddProblemAnswers();
         builder.AddRedisClient();
         builder.AddPostgresDataSource();
         // Registered before the bus so the ledger's schema exists before the first shot is consumed.

@@ -1,5 +1,7 @@
+using Ministudio.Platform;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ministudio.Gateway.Authentication;
+using Ministudio.Gateway.Forwarding;
 using Ministudio.Gateway.RateLimiting;
 using Ministudio.ServiceDefaults;
 using Yarp.ReverseProxy.Configuration;
@@ -13,9 +15,12 @@ public static class Extensions
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.AddProblemAnswers();
         var prompt = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Prompt);
         var dispatch = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Dispatch);
 
+        builder.Services.AddOptions<BodyLimitOptions>().BindConfiguration(BodyLimitOptions.Section)
+            .Validate(o => o.MaxRequestBodyBytes > 0, $"{BodyLimitOptions.Section}:MaxRequestBodyBytes must be positive.").ValidateOnStart();
         builder.Services.AddMemoryCache();
         builder.Services.AddOptions<ApiKeyCacheOptions>()
             .BindConfiguration(ApiKeyCacheOptions.Section)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
@@ -15,6 +16,9 @@ namespace Ministudio.Prompt.Apis;
 public static class BatchesApi
 {
     public const string GetBatchRoute = "GetBatch";
+
+    /// <summary>A path, like <see cref="JobsApi.JobPath"/>, never prompt's internal address.</summary>
+    public static string BatchPath(Guid id) => $"/v1/batches/{id}";
 
     private static readonly string[] MediaTypes = ["application/x-ndjson", "application/jsonl"];
 
@@ -35,7 +39,7 @@ public static class BatchesApi
     /// with <c>?onInvalid=reject</c> (default) any invalid line refuses the whole batch with 400 and nothing is stored,
     /// with <c>?onInvalid=skip</c> the valid lines run and the invalid ones are reported. 202 with the batch.
     /// </summary>
-    public static async Task<Results<AcceptedAtRoute<BatchAccepted>, ProblemHttpResult>> SubmitBatchAsync(
+    public static async Task<Results<Accepted<BatchAccepted>, ProblemHttpResult>> SubmitBatchAsync(
         HttpContext context, FilmResolver resolver, BatchStore batches, IOptions<BatchOptions> options, CancellationToken ct)
     {
         var tenant = TenantFilter.TenantOf(context);
@@ -82,21 +86,13 @@ public static class BatchesApi
         var (outcome, batchId) = await batches.CreateAsync(tenant, onInvalid, lines, idempotency, ct);
         if (Idempotency.Answer(context, outcome) is { } conflict) return conflict;
         var batch = await batches.FindAsync(tenant, batchId, ct);
-        return TypedResults.AcceptedAtRoute(new BatchAccepted(batch!, await batches.SkippedLinesAsync(batchId, ct)), GetBatchRoute, new { id = batchId });
+        return TypedResults.Accepted(BatchPath(batchId), new BatchAccepted(batch!, await batches.SkippedLinesAsync(batchId, ct)));
     }
 
     private static async Task<BatchLine> ValidateLineAsync(Guid tenant, int line, string text, FilmResolver resolver, CancellationToken ct)
     {
-        JsonObject? body;
-        try
-        {
-            body = JsonNode.Parse(text) as JsonObject;
-        }
-        catch (JsonException ex)
-        {
-            return new BatchLine(line, null, [new FieldError("$", "request.malformed_json", ex.Message)]);
-        }
-        if (body is null) return new BatchLine(line, null, [new FieldError("$", "request.malformed_json", "Each line must be a JSON object describing a film.")]);
+        var (body, invalid) = JsonBody.Parse<JsonObject>(Encoding.UTF8.GetBytes(text), "a film");
+        if (body is null) return new BatchLine(line, null, invalid!);
         var (film, errors) = await resolver.ValidateAsync(tenant, body, ct);
         return new BatchLine(line, film, errors);
     }
@@ -132,7 +128,7 @@ public static class BatchesApi
     }
 
     /// <summary>Cancels the items not yet started and the batch's running jobs; 202 with the batch. Canceling twice is fine.</summary>
-    public static async Task<Results<AcceptedAtRoute<BatchView>, ProblemHttpResult>> CancelBatchAsync(Guid id, HttpContext context, BatchStore batches, CancellationToken ct)
+    public static async Task<Results<Accepted<BatchView>, ProblemHttpResult>> CancelBatchAsync(Guid id, HttpContext context, BatchStore batches, CancellationToken ct)
     {
         var tenant = TenantFilter.TenantOf(context);
         return await batches.CancelAsync(tenant, id, ct) switch
@@ -140,7 +136,7 @@ public static class BatchesApi
             BatchStore.CancelOutcome.NotFound => NotFound(id),
             BatchStore.CancelOutcome.AlreadyFinished => ApiProblems.Problem(StatusCodes.Status409Conflict, "batch.not_cancelable",
                 "The batch has finished.", $"The batch is {(await batches.FindAsync(tenant, id, ct))!.Status}."),
-            _ => TypedResults.AcceptedAtRoute((await batches.FindAsync(tenant, id, ct))!, GetBatchRoute, new { id }),
+            _ => TypedResults.Accepted(BatchPath(id), (await batches.FindAsync(tenant, id, ct))!),
         };
     }
 

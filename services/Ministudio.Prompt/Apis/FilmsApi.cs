@@ -24,7 +24,7 @@ public static class FilmsApi
     }
 
     /// <summary>Validates and compiles a film, stores it as a job and queues its shots; answers 202 with the job.</summary>
-    public static async Task<Results<AcceptedAtRoute<JobView>, ProblemHttpResult>> SubmitFilmAsync(
+    public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> SubmitFilmAsync(
         HttpContext context, FilmResolver resolver, JobStore jobs, CancellationToken ct)
     {
         var (idempotency, invalidKey) = await Idempotency.ReadAsync(context, ct);
@@ -35,7 +35,7 @@ public static class FilmsApi
         var (outcome, jobId) = await jobs.CreateAsync(film.Value.Tenant, film.Value.Film, compiled, idempotency, ct);
         if (Idempotency.Answer(context, outcome) is { } conflict) return conflict;
         var job = await jobs.FindAsync(film.Value.Tenant, jobId, ct);
-        return TypedResults.AcceptedAtRoute(job!, JobsApi.GetJobRoute, new { id = jobId });
+        return TypedResults.Accepted(JobsApi.JobPath(jobId), job!);
     }
 
     /// <summary>Dry run: the compiled prompts and provider requests of a film, without creating a job or spending anything.</summary>

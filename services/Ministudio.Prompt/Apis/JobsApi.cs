@@ -11,6 +11,10 @@ public static class JobsApi
 {
     public const string GetJobRoute = "GetJob";
 
+    /// <summary>A job's address as the client sees it: a path, resolved against the public URL the client called
+    /// (a route-generated absolute URL would carry prompt's internal address behind the gateway).</summary>
+    public static string JobPath(Guid id) => $"/v1/jobs/{id}";
+
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/jobs").WithTags("Jobs");
@@ -36,7 +40,7 @@ public static class JobsApi
     }
 
     /// <summary>Stops a queued or running job: its shots in flight stop between frames, the rest never start.</summary>
-    public static async Task<Results<AcceptedAtRoute<JobView>, ProblemHttpResult>> CancelAsync(Guid id, HttpContext context, JobStore jobs, CancellationToken ct)
+    public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> CancelAsync(Guid id, HttpContext context, JobStore jobs, CancellationToken ct)
     {
         var tenantId = TenantFilter.TenantOf(context);
         return await jobs.CancelAsync(tenantId, id, ct) switch
@@ -44,7 +48,7 @@ public static class JobsApi
             JobStore.CancelOutcome.NotFound => NotFound(id),
             JobStore.CancelOutcome.AlreadyFinal => ApiProblems.Problem(StatusCodes.Status409Conflict, "job.not_cancelable",
                 "The job has finished.", $"The job is {(await jobs.FindAsync(tenantId, id, ct))!.Status}."),
-            _ => TypedResults.AcceptedAtRoute((await jobs.FindAsync(tenantId, id, ct))!, GetJobRoute, new { id }),
+            _ => TypedResults.Accepted(JobPath(id), (await jobs.FindAsync(tenantId, id, ct))!),
         };
     }
 

@@ -18,7 +18,7 @@ public static class TimelinesApi
     }
 
     /// <summary>Validates the timeline and its assets' ownership, stores a composing job and answers 202 with it.</summary>
-    public static async Task<Results<AcceptedAtRoute<JobView>, ProblemHttpResult>> SubmitTimelineAsync(
+    public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> SubmitTimelineAsync(
         HttpContext context, TimelineJobs timelines, JobStore jobs, string? title, CancellationToken ct)
     {
         var tenant = TenantFilter.TenantOf(context);
@@ -41,6 +41,6 @@ public static class TimelinesApi
         var (outcome, jobId) = await timelines.CreateAsync(tenant, title, timeline!, idempotency, ct);
         if (Idempotency.Answer(context, outcome) is { } conflict) return conflict;
         var job = await jobs.FindAsync(tenant, jobId, ct);
-        return TypedResults.AcceptedAtRoute(job!, JobsApi.GetJobRoute, new { id = jobId });
+        return TypedResults.Accepted(JobsApi.JobPath(jobId), job!);
     }
 }

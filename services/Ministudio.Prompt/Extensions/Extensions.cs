@@ -1,3 +1,4 @@
+using Ministudio.Platform;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +20,7 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.AddProblemAnswers();
         builder.AddPostgresDataSource();
         builder.AddArtifactStore();
         builder.AddRabbitMqBus(bus => bus.AddConsumer<JobEventsConsumer>());

@@ -41,7 +41,7 @@ public sealed class FilmResolver(LibraryStore library, ReferenceImages images)
         }
         catch (JsonException ex)
         {
-            return (null, [new FieldError(ex.Path ?? "$", "request.malformed_json", ex.Message)]);
+            return (null, [JsonBody.Mismatch(ex, "a film")]);
         }
     }
 

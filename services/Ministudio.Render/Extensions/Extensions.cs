@@ -1,3 +1,4 @@
+using Ministudio.Platform;
 using Ministudio.Render.Rendering;
 using Ministudio.ServiceDefaults;
 
@@ -7,6 +8,7 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.AddProblemAnswers();
         builder.AddArtifactStore();
         builder.Services.AddGrpc();
         builder.Services.AddSingleton<RenderStats>();

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Ministudio.Platform;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Ministudio.Gateway.Forwarding;
+
+/// <summary>
+/// The gateway's own answers around a forward: a body over the limit is 413 <c>request.too_large</c> whether or not it
+/// announced its length (never a 502 from a half-sent forward), and YARP's errors become problems with a code.
+/// </summary>
+public sealed class ForwardingProblems(RequestDelegate next, IOptions<BodyLimitOptions> options, ILogger<ForwardingProblems> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var limit = options.Value.MaxRequestBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            await TooLarge(limit).ExecuteAsync(context);
+            return;
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
+
+        await next(context);
+
+        if (context.GetForwarderErrorFeature() is not { } error || context.Response.HasStarted) return;
+        logger.LogWarning(error.Exception, "Forwarding {Path} failed: {Error}", context.Request.Path, error.Error);
+        IResult answer = error switch
+        {
+            { Exception: BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } } => TooLarge(limit),
+            { Error: ForwarderError.RequestBodyClient or ForwarderError.RequestCanceled } =>
+                ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.body_incomplete", "The request body could not be read to its end."),
+            { Error: ForwarderError.RequestTimedOut } =>
+                ApiProblems.Problem(StatusCodes.Status504GatewayTimeout, ProblemAnswers.CodeFor(StatusCodes.Status504GatewayTimeout), "The service did not answer in time."),
+            _ => ApiProblems.Problem(StatusCodes.Status502BadGateway, ProblemAnswers.CodeFor(StatusCodes.Status502BadGateway), "The service behind the gateway is unavailable; try again."),
+        };
+        await answer.ExecuteAsync(context);
+    }
+
+    private static IResult TooLarge(long limit) =>
+        ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, ProblemAnswers.CodeFor(StatusCodes.Status413PayloadTooLarge), "The request body is too large.", $"At most {limit} bytes.");
+}
