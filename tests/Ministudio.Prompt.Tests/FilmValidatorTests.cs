@@ -64,4 +64,13 @@ public sealed class FilmValidatorTests
         var film = FilmSamples.ThreeShots() with { Title = null, AspectRatio = "21:9", Shots = [] };
         Assert.Equal(["film.title_required", "film.aspect_ratio_unsupported", "film.shots_empty"], FilmValidator.Validate(film).Select(e => e.Code));
     }
+
+    [Fact]
+    public void A_retired_vendor_is_refused_with_the_day_it_went_and_what_to_ask_for()
+    {
+        var error = Assert.Single(FilmValidator.Validate(FilmSamples.ThreeShots() with { Provider = "sora" }));
+        Assert.Equal(("provider", "provider.retired"), (error.Field, error.Code));
+        Assert.Contains("2026-09-24", error.Message);
+        Assert.Contains("'standard'", error.Message);
+    }
 }

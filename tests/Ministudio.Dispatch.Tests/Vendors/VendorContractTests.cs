@@ -28,6 +28,9 @@ public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : 
     protected abstract bool IsDownload(RecordedRequest request);
     protected abstract bool IsCancel(RecordedRequest request);
 
+    /// <summary>The model and clip length a create request asks for, read the way the vendor reads them.</summary>
+    protected abstract (string Model, double Seconds) Sent(RecordedRequest create);
+
     /// <summary>The vendor's own error body for a failed HTTP call.</summary>
     protected abstract string ErrorBody(int status, string message);
 
@@ -66,6 +69,24 @@ public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : 
         Assert.True(fractions.Count >= Fake.Script.Count - 1, $"only {fractions.Count} progress reports");
         Assert.Equal(fractions.Order(), fractions);
         Assert.All(fractions, f => Assert.InRange(f, 0, 1));
+    }
+
+    [Fact]
+    public async Task Every_length_the_catalogue_allows_is_sent_as_is_to_the_model_routing_priced()
+    {
+        // Routing checks and prices the catalogue's model for a shot; the adapter must call that model with that length.
+        var plain = Shots.For(Vendor).Request;
+        var (model, limits) = Harness.Catalogue.ModelOf(Vendor, plain);
+        Assert.NotNull(limits);
+        var lengths = limits.AllowedDurations(plain);
+        Assert.NotEmpty(lengths);
+
+        foreach (var seconds in lengths)
+        {
+            var clip = await GenerateAsync(Shots.For(Vendor, duration: seconds));
+            Assert.Equal((model, seconds), Sent(Fake.Requests.Last(IsCreate)));
+            Assert.Equal((model, seconds), (clip.Model, clip.DurationSeconds));
+        }
     }
 
     [Fact]

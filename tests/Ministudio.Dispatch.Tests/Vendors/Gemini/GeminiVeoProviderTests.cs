@@ -15,10 +15,52 @@ public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServe
     protected override string CreatePath => ":predictLongRunning";
     protected override (string Method, string Path) PollRoute => ("GET", "/operations/");
 
+    /// <summary>Veo names the model in the path (…/models/{model}:predictLongRunning) and the length in parameters.</summary>
+    protected override (string Model, double Seconds) Sent(RecordedRequest create)
+    {
+        var path = create.Path[..create.Path.LastIndexOf(':')];
+        return (path[(path.LastIndexOf('/') + 1)..], create.Json().GetProperty("parameters").GetProperty("durationSeconds").GetDouble());
+    }
+
     protected override bool IsCreate(RecordedRequest r) => r.Method == "POST" && r.Path.EndsWith(":predictLongRunning", StringComparison.Ordinal);
     protected override bool IsPoll(RecordedRequest r) => r.Method == "GET" && r.Path.Contains("/operations/", StringComparison.Ordinal);
     protected override bool IsDownload(RecordedRequest r) => r.Path.StartsWith("/v1beta/files/", StringComparison.Ordinal);
     protected override bool IsCancel(RecordedRequest r) => r.Path.EndsWith(":cancel", StringComparison.Ordinal) || r.Method == "DELETE";
+    /// <summary>
+    /// Every Veo model the catalogue lists for the Gemini API is retired (issue 20), so these tests add one the way a
+    /// deployment would when Google names its successor: a <c>Dispatch:Catalogue:gemini</c> entry with Veo 3.1's rules.
+    /// </summary>
+    private const string Model = "veo-ga-test";
+
+    protected override Dictionary<string, string?> Settings(Uri baseUrl) => GeminiSettings(baseUrl, FakeGeminiServer.ApiKey);
+
+    private static Dictionary<string, string?> GeminiSettings(Uri baseUrl, string apiKey)
+    {
+        var settings = VendorHarness.VendorSettings(GeminiVeoProvider.ProviderName, baseUrl, apiKey);
+        const string Entry = "Dispatch:Catalogue:gemini";
+        settings[$"{Entry}:DefaultModel"] = Model;
+        string[] durations = ["4", "6", "8"];
+        for (var i = 0; i < durations.Length; i++) settings[$"{Entry}:Models:{Model}:Durations:{i}"] = durations[i];
+        settings[$"{Entry}:Models:{Model}:DurationsWithReferences:0"] = "8";
+        settings[$"{Entry}:Models:{Model}:DurationsAbove720p:0"] = "8";
+        settings[$"{Entry}:Models:{Model}:AspectRatios:0"] = "16:9";
+        settings[$"{Entry}:Models:{Model}:AspectRatios:1"] = "9:16";
+        settings[$"{Entry}:Models:{Model}:MaxReferenceImages"] = "3";
+        settings[$"{Entry}:Models:{Model}:FirstFrame"] = "true";
+        return settings;
+    }
+
+    [Fact]
+    public async Task A_retired_model_is_never_called()
+    {
+        await using var harness = VendorHarness.Create(VendorHarness.VendorSettings(Vendor, Fake.BaseUrl, FakeGeminiServer.ApiKey));
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync(harness: harness));
+
+        Assert.Equal((ProviderErrors.Retired, false), (error.Code, error.Retryable));
+        Assert.Empty(Fake.Requests);
+    }
+
     protected override string ErrorBody(int status, string message) =>
         $$$"""{"error":{"code":{{{status}}},"message":"{{{message}}}","status":"FAILED_PRECONDITION"}}""";
 
@@ -28,7 +70,7 @@ public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServe
         var clip = await GenerateAsync(Shots.For(Vendor, duration: 5));
 
         var create = Assert.Single(Fake.Requests, IsCreate);
-        Assert.Equal($"/v1beta/models/{GeminiVeoProvider.DefaultModel}:predictLongRunning", create.Path);
+        Assert.Equal($"/v1beta/models/{Model}:predictLongRunning", create.Path);
         var body = create.Json();
         Assert.StartsWith("ACTION: Mira", body.GetProperty("instances")[0].GetProperty("prompt").GetString());
         var parameters = body.GetProperty("parameters");
@@ -58,8 +100,7 @@ public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServe
     [Fact]
     public async Task A_wrong_api_key_is_unauthorized_not_invalid_request()
     {
-        var settings = VendorHarness.VendorSettings(Vendor, Fake.BaseUrl, apiKey: "wrong-key");
-        await using var harness = VendorHarness.Create(settings);
+        await using var harness = VendorHarness.Create(GeminiSettings(Fake.BaseUrl, "wrong-key"));
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync(harness: harness));
 

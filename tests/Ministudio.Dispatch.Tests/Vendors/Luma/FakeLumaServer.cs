@@ -21,7 +21,9 @@ public sealed class FakeLumaServer : FakeVendorServer
             context.HttpContext.Request.Headers.Authorization == $"Bearer {ApiKey}"
                 ? await next(context)
                 : Results.Json(new { detail = "Invalid API key provided" }, statusCode: 401));
-        api.MapPost("/generations", (JsonElement body) =>
+        // Video creation moved to /generations/video (Luma's OpenAPI reference, 2025-05-27); the old path is gone.
+        api.MapPost("/generations", () => Json(new { detail = "Not Found" }, 404));
+        api.MapPost("/generations/video", (JsonElement body) =>
         {
             if (body.TryGetProperty("keyframes", out var keyframes) &&
                 !keyframes.GetProperty("frame0").GetProperty("url").GetString()!.StartsWith("http", StringComparison.Ordinal))
