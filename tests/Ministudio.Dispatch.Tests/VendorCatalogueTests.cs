@@ -57,11 +57,11 @@ public sealed class VendorCatalogueTests
     }
 
     [Theory]
-    [InlineData(3, false, 720, 4)]
-    [InlineData(4.5, false, 720, 6)]
-    [InlineData(6, false, 720, 6)]
-    [InlineData(5, true, 720, 8)]
-    [InlineData(5, false, 1080, 8)]
+    [InlineData(3, false, 720, 4.0)]
+    [InlineData(4.5, false, 720, 6.0)]
+    [InlineData(6, false, 720, 6.0)]
+    [InlineData(5, true, 720, 8.0)]
+    [InlineData(5, false, 1080, 8.0)]
     [InlineData(9, false, 720, null)]
     public void Veo_snaps_up_and_makes_only_8_second_clips_with_references_or_above_720p(double seconds, bool references, int shortSide, double? expected)
     {
