@@ -52,10 +52,12 @@ public sealed class FilmValidatorTests
     }
 
     [Fact]
-    public void Every_profiled_vendor_is_accepted_for_compiling_and_rendering()
+    public void Every_profiled_vendor_is_accepted_for_compiling_and_rendering_unless_it_is_retired()
     {
-        foreach (var vendor in VendorProfiles.All.Keys)
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        foreach (var vendor in VendorProfiles.All.Keys.Where(v => VendorProfiles.Retirement(v, today) is null))
             Assert.Empty(FilmValidator.Validate(FilmSamples.ThreeShots() with { Provider = vendor }));
+        Assert.Equal(["gemini", "sora"], VendorProfiles.All.Keys.Where(v => VendorProfiles.Retirement(v, today) is not null).Order());
     }
 
     [Fact]
