@@ -14,14 +14,17 @@ public sealed record VendorProfile(
     bool NegativePromptField,
     bool FirstFrameExcludesReferences,
     VendorEntry? Vendor,
-    VendorModel ChainLimits)
+    VendorModel Limits)
 {
-    /// <summary>The model a shot is sent to (and its name): for a vendor, the one dispatch picks by the same catalogue rule; for a chain, the limits every member meets.</summary>
+    /// <summary>
+    /// The model a shot is sent to and its limits: for a vendor, the one dispatch picks by the same catalogue rule
+    /// (<see cref="Limits"/> are its default model's); for a chain, no one model but the limits every member meets.
+    /// </summary>
     public (string? Name, VendorModel Limits) ModelFor(bool firstFrame, bool references)
     {
-        if (Vendor is null) return (null, ChainLimits);
+        if (Vendor is null) return (null, Limits);
         var name = Vendor.ModelFor(firstFrame, references, configuredModel: null);
-        return (name, Vendor.Models.GetValueOrDefault(name) ?? ChainLimits);
+        return (name, Vendor.Models.GetValueOrDefault(name) ?? Limits);
     }
 
     /// <summary>The clip lengths a plain shot gets (no references, 720p, no first frame).</summary>

@@ -1,6 +1,7 @@
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Gemini;
+using Ministudio.Dispatch.Tests.Vendors.Veo;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Gemini;
 
@@ -15,12 +16,7 @@ public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServe
     protected override string CreatePath => ":predictLongRunning";
     protected override (string Method, string Path) PollRoute => ("GET", "/operations/");
 
-    /// <summary>Veo names the model in the path (…/models/{model}:predictLongRunning) and the length in parameters.</summary>
-    protected override (string Model, double Seconds) Sent(RecordedRequest create)
-    {
-        var path = create.Path[..create.Path.LastIndexOf(':')];
-        return (path[(path.LastIndexOf('/') + 1)..], create.Json().GetProperty("parameters").GetProperty("durationSeconds").GetDouble());
-    }
+    protected override (string Model, double Seconds) Sent(RecordedRequest create) => VeoRules.Sent(create);
 
     protected override bool IsCreate(RecordedRequest r) => r.Method == "POST" && r.Path.EndsWith(":predictLongRunning", StringComparison.Ordinal);
     protected override bool IsPoll(RecordedRequest r) => r.Method == "GET" && r.Path.Contains("/operations/", StringComparison.Ordinal);
@@ -45,6 +41,7 @@ public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServe
         settings[$"{Entry}:Models:{Model}:DurationsAbove720p:0"] = "8";
         settings[$"{Entry}:Models:{Model}:AspectRatios:0"] = "16:9";
         settings[$"{Entry}:Models:{Model}:AspectRatios:1"] = "9:16";
+        settings[$"{Entry}:Models:{Model}:ReferenceAspectRatios:0"] = "16:9";
         settings[$"{Entry}:Models:{Model}:MaxReferenceImages"] = "3";
         settings[$"{Entry}:Models:{Model}:FirstFrame"] = "true";
         return settings;

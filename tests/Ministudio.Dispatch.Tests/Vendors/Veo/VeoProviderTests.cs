@@ -21,12 +21,7 @@ public sealed class VeoProviderTests : VendorContractTests<FakeVertexServer>
     protected override string CreatePath => ":predictLongRunning";
     protected override (string Method, string Path) PollRoute => ("POST", ":fetchPredictOperation");
 
-    /// <summary>Veo names the model in the path (…/models/{model}:predictLongRunning) and the length in parameters.</summary>
-    protected override (string Model, double Seconds) Sent(RecordedRequest create)
-    {
-        var path = create.Path[..create.Path.LastIndexOf(':')];
-        return (path[(path.LastIndexOf('/') + 1)..], create.Json().GetProperty("parameters").GetProperty("durationSeconds").GetDouble());
-    }
+    protected override (string Model, double Seconds) Sent(RecordedRequest create) => VeoRules.Sent(create);
 
     protected override bool IsCreate(RecordedRequest r) => r.Method == "POST" && r.Path.EndsWith(":predictLongRunning", StringComparison.Ordinal);
     protected override bool IsPoll(RecordedRequest r) => r.Method == "POST" && r.Path.EndsWith(":fetchPredictOperation", StringComparison.Ordinal);

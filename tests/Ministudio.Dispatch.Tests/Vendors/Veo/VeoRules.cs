@@ -14,6 +14,13 @@ public static class VeoRules
         ["aspectRatio", "durationSeconds", "sampleCount", "resolution", "negativePrompt", "seed", "storageUri", "generateAudio", "personGeneration", "enhancePrompt"];
     private static readonly HashSet<string> InstanceFields = ["prompt", "image", "referenceImages", "lastFrame", "video"];
 
+    /// <summary>Veo names the model in the path (…/models/{model}:predictLongRunning) and the length in parameters.</summary>
+    public static (string Model, double Seconds) Sent(RecordedRequest create)
+    {
+        var path = create.Path[..create.Path.LastIndexOf(':')];
+        return (path[(path.LastIndexOf('/') + 1)..], create.Json().GetProperty("parameters").GetProperty("durationSeconds").GetDouble());
+    }
+
     public static string? Violation(JsonElement body)
     {
         var instance = body.GetProperty("instances")[0];
