@@ -72,18 +72,3 @@ public sealed class GeminiVeoProvider(
         return new TaskState.Failed(new ProviderException(ProviderErrors.BadOutput, "gemini finished the operation without a video.", retryable: true));
     }
 }
-
-/// <summary>Veo on the Gemini API (<c>Dispatch:Vendors:gemini</c>): ApiKey is a Gemini API key.</summary>
-public sealed class GeminiOptions : VendorOptions;
-
-public sealed record GeminiVideoResponse(
-    [property: JsonPropertyName("generateVideoResponse")] GenerateVideoResponse? GenerateVideoResponse);
-
-public sealed record GenerateVideoResponse(
-    [property: JsonPropertyName("generatedSamples")] IReadOnlyList<GeneratedSample>? GeneratedSamples,
-    [property: JsonPropertyName("raiMediaFilteredCount")] int? RaiMediaFilteredCount,
-    [property: JsonPropertyName("raiMediaFilteredReasons")] IReadOnlyList<string>? RaiMediaFilteredReasons);
-
-public sealed record GeneratedSample([property: JsonPropertyName("video")] GeneratedVideo? Video);
-
-public sealed record GeneratedVideo([property: JsonPropertyName("uri")] string? Uri);

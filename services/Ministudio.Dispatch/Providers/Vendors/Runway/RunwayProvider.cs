@@ -151,29 +151,3 @@ public sealed record RunwayModels(IReadOnlyDictionary<string, string> Ratios, IR
             : throw new ProviderException(ProviderErrors.InvalidRequest, $"runway makes {string.Join(", ", Ratios.Keys)} videos with this model, not {request.AspectRatio}.", retryable: false);
     }
 }
-
-/// <summary>Runway settings (<c>Dispatch:Vendors:runway</c>): ApiKey is a Runway API secret.</summary>
-public sealed class RunwayOptions : VendorOptions
-{
-    /// <summary>The API version every request names in X-Runway-Version.</summary>
-    public string ApiVersion { get; set; } = "2024-11-06";
-}
-
-public sealed record RunwayGenerationRequest(
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("promptText")] string PromptText,
-    [property: JsonPropertyName("ratio")] string Ratio,
-    [property: JsonPropertyName("duration")] int Duration,
-    [property: JsonPropertyName("promptImage")] string? PromptImage = null,
-    [property: JsonPropertyName("seed")] uint? Seed = null,
-    [property: JsonPropertyName("negativePrompt")] string? NegativePrompt = null);
-
-public sealed record RunwayTask(
-    [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("status")] string? Status,
-    [property: JsonPropertyName("progress")] double? Progress,
-    [property: JsonPropertyName("output")] IReadOnlyList<string>? Output,
-    [property: JsonPropertyName("failure")] string? Failure,
-    [property: JsonPropertyName("failureCode")] string? FailureCode);
-
-public sealed record RunwayError([property: JsonPropertyName("error")] string? Error);

@@ -115,13 +115,3 @@ public sealed class VeoProvider(
 
     private sealed record FetchOperationRequest([property: JsonPropertyName("operationName")] string OperationName);
 }
-
-public sealed record VertexVideoResponse(
-    [property: JsonPropertyName("videos")] IReadOnlyList<VertexVideo>? Videos,
-    [property: JsonPropertyName("raiMediaFilteredCount")] int? RaiMediaFilteredCount,
-    [property: JsonPropertyName("raiMediaFilteredReasons")] IReadOnlyList<string>? RaiMediaFilteredReasons);
-
-public sealed record VertexVideo(
-    [property: JsonPropertyName("bytesBase64Encoded")] string? BytesBase64Encoded,
-    [property: JsonPropertyName("gcsUri")] string? GcsUri,
-    [property: JsonPropertyName("mimeType")] string? MimeType);
