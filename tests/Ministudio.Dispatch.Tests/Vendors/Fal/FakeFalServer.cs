@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Ministudio.Dispatch.Tests.Vendors.SetB;
+using Ministudio.Dispatch.Tests.Vendors.HostedFakes;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Fal;
 
