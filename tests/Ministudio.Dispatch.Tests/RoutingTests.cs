@@ -257,6 +257,18 @@ public sealed class RoutingTests : IAsyncLifetime
         var fallback = new RecordingProvider(_artifacts, "fallback") { Latency = TimeSpan.Zero };
         var settings = new DispatchSettings().Vendor("fallback", 0.04m).Chain("premium", "veo", "fallback").Chain("legacy", "gemini", "fallback").Build();
         var router = LedgerDatabase.Router(_database, settings, veo, gemini, fallback);
+        var routedAround = new List<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "ministudio.routing.retired_skips") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "vendor") lock (routedAround) routedAround.Add((string)tag.Value!);
+        });
+        listener.Start();
 
         var unconfigured = await RouteAsync(router, Shot("premium", Guid.NewGuid()));
         var retired = await RouteAsync(router, Shot("legacy", Guid.NewGuid()));
@@ -264,6 +276,7 @@ public sealed class RoutingTests : IAsyncLifetime
         Assert.Equal("fallback", unconfigured.Clip?.Vendor);
         Assert.Equal("fallback", retired.Clip?.Vendor);
         Assert.Equal(2, fallback.Calls);
+        lock (routedAround) Assert.Contains("gemini", routedAround);
     }
 
     [Fact]

@@ -34,14 +34,14 @@ public static class RoutingErrors
 }
 
 /// <summary>
-/// Places a shot on a vendor. A request's provider names one vendor or a chain (<c>Dispatch:Chains:{name}</c>, e.g.
-/// premium → veo, runway, luma; the catalogue's or a deployment's); vendors are tried in order. A vendor is skipped when its model is retired, it is switched off
-/// (<c>Dispatch:Vendors:{name}:Enabled=false</c>), not allowed by the tenant's plan, unable to make the request
-/// (capability catalogue), unpriced (fail closed), cooling down (open circuit) or over budget; it is left for the next
-/// after retryable failures outlast its retries, when it is switched off or lacks credentials (not_configured), or when it refuses our account
-/// (unauthorized, out of quota). Content
-/// refusals, invalid requests and anything the vendor may have accepted end the shot: another vendor would not do
-/// better, or we might pay twice.
+/// Places a shot on a vendor. A request's provider names one vendor or a chain (the vendor catalogue's, or a
+/// deployment's <c>Dispatch:Chains:{name}</c>, e.g. premium → veo, runway, luma); vendors are tried in order. A vendor
+/// is skipped when its model is retired, it is switched off (<c>Dispatch:Vendors:{name}:Enabled=false</c>), not allowed
+/// by the tenant's plan, unable to make the request (capability catalogue), unpriced (fail closed), cooling down (open
+/// circuit) or over budget; it is left for the next after retryable failures outlast its retries, when it lacks
+/// credentials (not_configured), or when it refuses our account (unauthorized, out of quota). Content refusals, invalid
+/// requests and anything the vendor may have accepted end the shot: another vendor would not do better, or we might
+/// pay twice.
 /// </summary>
 public sealed class ShotRouter(
     IEnumerable<IVideoProvider> providers,

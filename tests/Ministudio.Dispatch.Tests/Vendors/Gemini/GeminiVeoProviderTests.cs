@@ -35,6 +35,7 @@ public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServe
         var settings = VendorHarness.VendorSettings(GeminiVeoProvider.ProviderName, baseUrl, apiKey);
         const string Entry = "Dispatch:Catalogue:gemini";
         settings[$"{Entry}:DefaultModel"] = Model;
+        settings[$"{Entry}:FirstFrameExcludesReferences"] = "true";
         string[] durations = ["4", "6", "8"];
         for (var i = 0; i < durations.Length; i++) settings[$"{Entry}:Models:{Model}:Durations:{i}"] = durations[i];
         settings[$"{Entry}:Models:{Model}:DurationsWithReferences:0"] = "8";
