@@ -246,4 +246,50 @@ public sealed class RoutingTests : IAsyncLifetime
         Assert.All(results, r => Assert.NotNull(r.Clip));
         Assert.InRange(vendor.MaxInFlight, 2, 3);
     }
+
+    [Fact]
+    public async Task A_chain_passes_the_shot_on_when_its_first_vendor_lacks_credentials_or_is_retired()
+    {
+        // Real adapters: veo without a service-account key, and gemini whose every catalogue model is retired.
+        await using var vendors = Vendors.VendorHarness.Create(new Dictionary<string, string?>());
+        var veo = vendors.Provider("veo");
+        var gemini = vendors.Provider("gemini");
+        var fallback = new RecordingProvider(_artifacts, "fallback") { Latency = TimeSpan.Zero };
+        var settings = new DispatchSettings().Vendor("fallback", 0.04m).Chain("premium", "veo", "fallback").Chain("legacy", "gemini", "fallback").Build();
+        var router = LedgerDatabase.Router(_database, settings, veo, gemini, fallback);
+        var routedAround = new List<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "ministudio.routing.retired_skips") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "vendor") lock (routedAround) routedAround.Add((string)tag.Value!);
+        });
+        listener.Start();
+
+        var unconfigured = await RouteAsync(router, Shot("premium", Guid.NewGuid()));
+        var retired = await RouteAsync(router, Shot("legacy", Guid.NewGuid()));
+
+        Assert.Equal("fallback", unconfigured.Clip?.Vendor);
+        Assert.Equal("fallback", retired.Clip?.Vendor);
+        Assert.Equal(2, fallback.Calls);
+        lock (routedAround) Assert.Contains("gemini", routedAround);
+    }
+
+    [Fact]
+    public async Task A_film_asking_for_a_retired_vendor_is_refused_with_its_date_and_replacement()
+    {
+        var settings = new DispatchSettings().Build();
+        var router = LedgerDatabase.Router(_database, settings, new RecordingProvider(_artifacts, "sora"));
+
+        var (clip, failure) = await RouteAsync(router, Shot("sora", Guid.NewGuid()));
+
+        Assert.Null(clip);
+        Assert.Equal(ProviderErrors.Retired, failure!.Code);
+        Assert.Contains("2026-09-24", failure.Message);
+        Assert.Contains("'standard'", failure.Message);
+    }
 }

@@ -285,4 +285,16 @@ public sealed class AdminApiTests : IAsyncLifetime
         var response = await _app.Factory.CreateClient().PostAsJsonAsync("/internal/keys/resolve", new { key }, Ct);
         return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<Tenant>(JsonSerializerOptions.Web, Ct);
     }
+
+    [Fact]
+    public async Task Vendor_models_are_listed_with_their_lifecycle_state()
+    {
+        var models = JsonDocument.Parse(await _app.AdminClient().GetStringAsync("/admin/v1/vendors", Ct)).RootElement.EnumerateArray().ToList();
+
+        var sora = models.Single(m => m.GetProperty("vendor").GetString() == "sora" && m.GetProperty("model").GetString() == "sora-2");
+        Assert.Equal(("retired", "2026-09-24", "standard"), (sora.GetProperty("state").GetString(), sora.GetProperty("retiresOn").GetString(), sora.GetProperty("replacement").GetString()));
+        var veo = models.Single(m => m.GetProperty("vendor").GetString() == "veo" && m.GetProperty("default").GetBoolean());
+        Assert.Equal("active", veo.GetProperty("state").GetString());
+        Assert.False(string.IsNullOrEmpty(veo.GetProperty("priceSource").GetString()));
+    }
 }

@@ -52,10 +52,12 @@ public sealed class FilmValidatorTests
     }
 
     [Fact]
-    public void Every_profiled_vendor_is_accepted_for_compiling_and_rendering()
+    public void Every_profiled_vendor_is_accepted_for_compiling_and_rendering_unless_it_is_retired()
     {
-        foreach (var vendor in VendorProfiles.All.Keys)
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        foreach (var vendor in VendorProfiles.All.Keys.Where(v => VendorProfiles.Retirement(v, today) is null))
             Assert.Empty(FilmValidator.Validate(FilmSamples.ThreeShots() with { Provider = vendor }));
+        Assert.Equal(["gemini", "sora"], VendorProfiles.All.Keys.Where(v => VendorProfiles.Retirement(v, today) is not null).Order());
     }
 
     [Fact]
@@ -63,5 +65,14 @@ public sealed class FilmValidatorTests
     {
         var film = FilmSamples.ThreeShots() with { Title = null, AspectRatio = "21:9", Shots = [] };
         Assert.Equal(["film.title_required", "film.aspect_ratio_unsupported", "film.shots_empty"], FilmValidator.Validate(film).Select(e => e.Code));
+    }
+
+    [Fact]
+    public void A_retired_vendor_is_refused_with_the_day_it_went_and_what_to_ask_for()
+    {
+        var error = Assert.Single(FilmValidator.Validate(FilmSamples.ThreeShots() with { Provider = "sora" }));
+        Assert.Equal(("provider", "provider.retired"), (error.Field, error.Code));
+        Assert.Contains("2026-09-24", error.Message);
+        Assert.Contains("'standard'", error.Message);
     }
 }

@@ -190,4 +190,25 @@ public sealed class PromptCompilerTests
 
         public int GetHashCode(Contracts.ShotRequest obj) => System.Text.Json.JsonSerializer.Serialize(obj).GetHashCode();
     }
+
+    [Fact]
+    public void Veo_shots_with_reference_images_are_8_seconds()
+    {
+        var film = FilmSamples.ThreeShots() with { Provider = "veo", Characters = [FilmSamples.Mira with { ReferenceImages = [new string('a', 64)] }, FilmSamples.Theo] };
+        var compiled = PromptCompiler.Compile(film);
+        // Shot 0 carries Mira's reference (8 s only); shot 1 has no references (4 s); shot 2 continues shot 1 on its last frame.
+        Assert.Equal([8.0, 4.0, 4.0], compiled.Shots.Select(s => s.Request.DurationSeconds));
+        Assert.Contains("makes 8 s clips: 3 s became 8 s", compiled.Warnings[0].Message);
+    }
+
+    [Fact]
+    public void A_model_retiring_within_30_days_is_a_warning_with_its_date_and_replacement()
+    {
+        var film = FilmSamples.ThreeShots() with { Provider = "sora" };
+        var soon = PromptCompiler.Compile(film, today: new DateOnly(2026, 9, 1));
+        var warning = Assert.Single(soon.Warnings, w => w is { Shot: 0, Code: "provider.retiring" });
+        Assert.Contains("2026-09-24", warning.Message);
+        Assert.Contains("'standard'", warning.Message);
+        Assert.DoesNotContain(PromptCompiler.Compile(film, today: new DateOnly(2026, 8, 1)).Warnings, w => w.Code == "provider.retiring");
+    }
 }

@@ -93,9 +93,11 @@ public sealed class ReferenceImageTests : IAsyncLifetime
         Assert.Contains(veo.Warnings, w => w is { Shot: 2, Code: "reference_images.first_frame_chosen" });
         Assert.Contains(veo.Warnings, w => w is { Shot: 0, Code: "reference_images.trimmed" });
 
-        // Runway conditions on references whatever the chain; Sora on one.
-        Assert.Equal(refs[..3], PromptCompiler.Compile(film with { Provider = "runway" }).Shots[2].Request.ReferenceImages);
-        Assert.Equal(refs[..1], PromptCompiler.Compile(film with { Provider = "sora" }).Shots[0].Request.ReferenceImages);
+        // Runway's video endpoints take none (and say so); MiniMax conditions on one.
+        var runway = PromptCompiler.Compile(film with { Provider = "runway" });
+        Assert.Null(runway.Shots[2].Request.ReferenceImages);
+        Assert.Contains(runway.Warnings, w => w is { Shot: 0, Code: "reference_images.unsupported" });
+        Assert.Equal(refs[..1], PromptCompiler.Compile(film with { Provider = "minimax" }).Shots[0].Request.ReferenceImages);
         // Theo has no references: his shot carries none.
         Assert.Null(PromptCompiler.Compile(film).Shots[1].Request.ReferenceImages);
     }

@@ -43,7 +43,6 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ResultCache>();
         builder.Services.AddSingleton<CostLedger>();
-        builder.Services.AddSingleton<CapabilityCatalogue>();
         builder.Services.AddSingleton<VendorPipelines>();
         builder.Services.AddSingleton<ShotRouter>();
         builder.Services.AddSingleton<CanceledJobs>();

@@ -1,77 +1,71 @@
 using Ministudio.Contracts;
+using Ministudio.Contracts.Vendors;
+using Ministudio.Dispatch.Providers;
+using Ministudio.Dispatch.Providers.Vendors;
 
 namespace Ministudio.Dispatch.Routing;
 
-/// <summary>What one vendor model can make and what a second of its output costs.</summary>
-public sealed class ModelCapabilities
+/// <summary>
+/// Dispatch's view of the vendor catalogue (<see cref="VendorCatalogue.Shipped"/>, from contracts/): what each vendor
+/// model makes, costs and how long it lives. A deployment may replace a vendor's entry whole under
+/// <c>Dispatch:Catalogue:{vendor}</c> (binding would otherwise merge lists) and a chain under <c>Dispatch:Chains:{name}</c>.
+/// Routing, the adapters and billing all read it, so the model that is checked and priced is the model that is called.
+/// </summary>
+public sealed class CapabilityCatalogue
 {
-    /// <summary>The clip lengths the model makes; adapters snap a request up to the next one. Empty: any length up to the maximum.</summary>
-    public List<double> Durations { get; set; } = [];
+    private readonly Dictionary<string, VendorEntry> _vendors;
+    private readonly IConfiguration _configuration;
+    private readonly TimeProvider _time;
 
-    public double MaxDurationSeconds { get; set; }
-
-    /// <summary>Aspect ratios such as "16:9"; empty: any.</summary>
-    public List<string> AspectRatios { get; set; } = [];
-
-    /// <summary>The largest short side in pixels (720 for 1280×720); 0: any.</summary>
-    public int MaxShortSide { get; set; }
-
-    public int MaxFps { get; set; }
-
-    public bool FirstFrame { get; set; }
-
-    public int MaxReferenceImages { get; set; }
-
-    public bool Audio { get; set; }
-
-    /// <summary>The vendor's list price; absent when unknown, and then the model is never called (fail closed).</summary>
-    public decimal? PricePerSecondUsd { get; set; }
-
-    /// <summary>Why this model cannot make <paramref name="request"/>, or null when it can.</summary>
-    public string? Refusal(ShotRequest request)
+    public CapabilityCatalogue(IConfiguration configuration, TimeProvider? time = null)
     {
-        const double Slack = 0.01;
-        var longest = Durations.Count > 0 ? Durations.Max() : MaxDurationSeconds;
-        if (longest > 0 && request.DurationSeconds > longest + Slack) return $"clips of at most {longest} s";
-        if (AspectRatios.Count > 0 && !AspectRatios.Contains(request.AspectRatio)) return $"aspect ratios {string.Join(", ", AspectRatios)} only";
-        if (MaxShortSide > 0 && Math.Min(request.Width, request.Height) > MaxShortSide) return $"at most {MaxShortSide}p";
-        if (MaxFps > 0 && request.Fps > MaxFps) return $"at most {MaxFps} fps";
-        if (request.FirstFrameClip is not null && !FirstFrame) return "no first-frame (image-to-video) input";
-        if ((request.ReferenceImages?.Count ?? 0) > MaxReferenceImages) return $"at most {MaxReferenceImages} reference images";
-        return null;
+        _configuration = configuration;
+        _time = time ?? TimeProvider.System;
+        _vendors = new(VendorCatalogue.Shipped.Vendors, StringComparer.Ordinal);
+        foreach (var vendor in configuration.GetSection("Dispatch:Catalogue").GetChildren())
+            _vendors[vendor.Key] = vendor.Get<VendorEntry>() ?? new VendorEntry();
     }
 
-    /// <summary>The seconds the vendor bills for <paramref name="requestedSeconds"/>: the allowed length it snaps up to.</summary>
-    public double BilledSeconds(double requestedSeconds) =>
-        Durations.Where(d => d >= requestedSeconds - 0.01).DefaultIfEmpty(requestedSeconds).Min();
-}
+    public DateOnly Today => DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
 
-/// <summary>One vendor's models and the one used when configuration does not pick another.</summary>
-public sealed class VendorCatalogue
-{
-    public string? DefaultModel { get; set; }
+    public IReadOnlyDictionary<string, VendorEntry> Vendors => _vendors;
 
-    public Dictionary<string, ModelCapabilities> Models { get; set; } = new(StringComparer.Ordinal);
-}
+    /// <summary>The vendors a chain routes along, in order (configuration first, then the catalogue's); null when it is no chain.</summary>
+    public IReadOnlyList<string>? Chain(string name) =>
+        _configuration.GetSection($"Dispatch:Chains:{name}").Get<string[]>() is { Length: > 0 } configured ? configured
+        : VendorCatalogue.Shipped.Chains.GetValueOrDefault(name);
 
-/// <summary>
-/// <c>Dispatch:Catalogue</c>: every vendor's models, their limits and prices (defaults ship in appsettings.json; a
-/// deployment overrides any value by configuration). Routing checks a request against it before any vendor is called.
-/// </summary>
-public sealed class CapabilityCatalogue(IConfiguration configuration)
-{
-    private Dictionary<string, VendorCatalogue> Vendors =>
-        configuration.GetSection("Dispatch:Catalogue").Get<Dictionary<string, VendorCatalogue>>() ?? [];
-
-    /// <summary>The model a vendor will be asked for (<c>Dispatch:Vendors:{vendor}:Model</c>, else the catalogue's default) and its entry.</summary>
-    public (string Model, ModelCapabilities? Capabilities) ModelOf(string vendor)
+    /// <summary>The model a vendor will be asked for for this shot (the catalogue's rule, with <c>Dispatch:Vendors:{vendor}:Model</c>) and its entry.</summary>
+    public (string Model, VendorModel? Capabilities) ModelOf(string vendor, ShotRequest request)
     {
-        var entry = Vendors.GetValueOrDefault(vendor);
-        var model = configuration[$"Dispatch:Vendors:{vendor}:Model"] ?? entry?.DefaultModel ?? vendor;
+        var configured = _configuration[$"Dispatch:Vendors:{vendor}:Model"];
+        var entry = _vendors.GetValueOrDefault(vendor);
+        var model = entry?.ModelFor(request, configured) ?? configured ?? vendor;
         return (model, entry?.Models.GetValueOrDefault(model));
     }
 
+    /// <summary>
+    /// For an adapter: the model to call for this shot (by the same rule as routing) and its limits. A model the
+    /// catalogue does not know, or one that is retired, is never called.
+    /// </summary>
+    public (string Model, VendorModel Limits) Resolve(string vendor, ShotRequest request, string? configuredModel)
+    {
+        var entry = _vendors.GetValueOrDefault(vendor);
+        var model = entry?.ModelFor(request, configuredModel) ?? configuredModel ?? vendor;
+        var limits = entry?.Models.GetValueOrDefault(model)
+            ?? throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} model {model} is not in the vendor catalogue.", retryable: false);
+        if (limits.StateOn(Today) == ModelState.Retired)
+            throw new ProviderException(ProviderErrors.Retired, $"{vendor} model {model} was retired on {limits.RetiresOn:yyyy-MM-dd}.", retryable: false);
+        return (model, limits);
+    }
+
+    /// <summary>The limits of a model the catalogue knows (for adapters whose models are configurable and may not be in it).</summary>
+    public VendorModel? Model(string vendor, string model) => _vendors.GetValueOrDefault(vendor)?.Models.GetValueOrDefault(model);
+
     /// <summary>The price of a model the vendor reported it used, when the catalogue knows it.</summary>
-    public decimal? PriceOf(string vendor, string model) =>
-        Vendors.GetValueOrDefault(vendor)?.Models.GetValueOrDefault(model)?.PricePerSecondUsd;
+    public decimal? PriceOf(string vendor, string model) => Model(vendor, model)?.PricePerSecondUsd;
+
+    /// <summary>The seconds the vendor bills for a shot: the catalogue's duration rule, as the adapter snapped it.</summary>
+    public static double BilledSeconds(VendorModel model, ShotRequest request, double seconds) =>
+        model.SnapDuration(seconds, model.AllowedDurations(request)) ?? seconds;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Ministudio.Contracts;
+using Ministudio.Contracts.Vendors;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
@@ -33,13 +34,14 @@ public static class RoutingErrors
 }
 
 /// <summary>
-/// Places a shot on a vendor. A request's provider names one vendor or a chain (<c>Dispatch:Chains:{name}</c>, e.g.
-/// premium → veo, runway, luma); vendors are tried in order. A vendor is skipped when it is switched off
-/// (<c>Dispatch:Vendors:{name}:Enabled=false</c>), not allowed by the tenant's plan, unable to make the request
-/// (capability catalogue), unpriced (fail closed), cooling down (open circuit) or over budget; it is left for the next
-/// after retryable failures outlast its retries, or when it refuses our account (unauthorized, out of quota). Content
-/// refusals, invalid requests and anything the vendor may have accepted end the shot: another vendor would not do
-/// better, or we might pay twice.
+/// Places a shot on a vendor. A request's provider names one vendor or a chain (the vendor catalogue's, or a
+/// deployment's <c>Dispatch:Chains:{name}</c>, e.g. premium → veo, runway, luma); vendors are tried in order. A vendor
+/// is skipped when its model is retired, it is switched off (<c>Dispatch:Vendors:{name}:Enabled=false</c>), not allowed
+/// by the tenant's plan, unable to make the request (capability catalogue), unpriced (fail closed), cooling down (open
+/// circuit) or over budget; it is left for the next after retryable failures outlast its retries, when it lacks
+/// credentials (not_configured), or when it refuses our account (unauthorized, out of quota). Content refusals, invalid
+/// requests and anything the vendor may have accepted end the shot: another vendor would not do better, or we might
+/// pay twice.
 /// </summary>
 public sealed class ShotRouter(
     IEnumerable<IVideoProvider> providers,
@@ -50,14 +52,15 @@ public sealed class ShotRouter(
     ILogger<ShotRouter> logger)
 {
     private static readonly Counter<double> Cost = MinistudioTelemetry.Meter.CreateCounter<double>("ministudio.provider.cost", "USD", "What vendors charged for shots.");
+    private static readonly Counter<long> RetiredSkips = MinistudioTelemetry.Meter.CreateCounter<long>("ministudio.routing.retired_skips", "{shot}", "Shots routed around a retired vendor model.");
     private static readonly Histogram<double> Duration = MinistudioTelemetry.Meter.CreateHistogram<double>("ministudio.provider.duration", "s", "Time a vendor took for one shot, retries included.");
 
     private readonly Dictionary<string, IVideoProvider> _providers = providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
 
     /// <summary>The vendors a requested provider stands for, in order; empty when it names neither a vendor nor a chain.</summary>
     public IReadOnlyList<string> VendorsOf(string requested) =>
-        configuration.GetSection($"Dispatch:Chains:{requested}").Get<string[]>() is { Length: > 0 } chain ? chain
-        : _providers.ContainsKey(requested) ? [requested]
+        catalogue.Chain(requested) is { Count: > 0 } chain ? chain
+        : _providers.ContainsKey(requested) || catalogue.Vendors.ContainsKey(requested) ? [requested]
         : [];
 
     /// <summary>Produces the shot on the first vendor that can; throws <see cref="ProviderException"/> with the last reason when none could.</summary>
@@ -84,7 +87,7 @@ public sealed class ShotRouter(
     /// <summary>Failures after which the next vendor may try: the vendor provably did not take the work, or refused our account.</summary>
     private static bool PassesOn(ProviderException failure) =>
         failure.Code != ProviderErrors.ContentRejected
-        && (failure.Retryable || failure.Code is ProviderErrors.Unauthorized or ProviderErrors.QuotaExceeded);
+        && (failure.Retryable || failure.Code is ProviderErrors.Unauthorized or ProviderErrors.QuotaExceeded or ProviderErrors.NotConfigured or ProviderErrors.Retired);
 
     private async Task<TenantPlan?> PlanOfAsync(ShotJob shot, CancellationToken ct)
     {
@@ -104,15 +107,18 @@ public sealed class ShotRouter(
     }
 
     /// <summary>A vendor that configuration, the tenant's plan and the catalogue let make a shot, at its list price.</summary>
-    private sealed record Offer(IVideoProvider Provider, string Model, ModelCapabilities Capabilities, decimal PricePerSecondUsd);
+    private sealed record Offer(IVideoProvider Provider, string Model, VendorModel Capabilities, decimal PricePerSecondUsd);
 
     /// <summary>Offers the shot to a vendor, or says why it may not have it; the same rules for routing and for estimates.</summary>
     private (Offer? Offer, Attempt Skip) OfferTo(string vendor, ShotRequest request, TenantPlan? plan)
     {
+        var (model, capabilities) = catalogue.ModelOf(vendor, request);
+        if (capabilities?.StateOn(catalogue.Today) == ModelState.Retired)
+            return (null, Attempt.Skip(ProviderErrors.Retired,
+                $"{vendor} {model} was retired on {capabilities.RetiresOn:yyyy-MM-dd}{(capabilities.Replacement is { } replacement ? $"; ask for '{replacement}' instead" : "")}."));
         if (!_providers.TryGetValue(vendor, out var provider)) return (null, Attempt.Skip(RoutingErrors.UnknownProvider, $"'{vendor}' is not configured."));
         if (configuration.GetValue($"Dispatch:Vendors:{vendor}:Enabled", true) is false) return (null, Attempt.Skip(RoutingErrors.Disabled, $"{vendor} is switched off."));
         if (plan is not null && !plan.Allows(vendor, request.Provider)) return (null, Attempt.Skip(RoutingErrors.NotAllowed, $"The {plan.Plan} plan does not include {vendor}."));
-        var (model, capabilities) = catalogue.ModelOf(vendor);
         if (capabilities is null) return (null, Attempt.Skip(RoutingErrors.Unsupported, $"{vendor} model {model} is not in the capability catalogue."));
         if (capabilities.Refusal(request) is { } missing) return (null, Attempt.Skip(RoutingErrors.Unsupported, $"{vendor} {model} makes {missing}."));
         if (capabilities.PricePerSecondUsd is not { } price) return (null, Attempt.Skip(RoutingErrors.PricingUnknown, $"No price is known for {vendor} {model}; it is not used until one is configured."));
@@ -136,7 +142,7 @@ public sealed class ShotRouter(
                 last = skip;
                 continue;
             }
-            var billed = offer.Capabilities.BilledSeconds(request.DurationSeconds);
+            var billed = CapabilityCatalogue.BilledSeconds(offer.Capabilities, request, request.DurationSeconds);
             return new ShotEstimate(index, vendor, offer.Model, billed, offer.PricePerSecondUsd * (decimal)billed, null, null);
         }
         return ShotEstimate.None(index, last.Failure!.Code, last.Failure.Message);
@@ -146,11 +152,15 @@ public sealed class ShotRouter(
     {
         var request = shot.Request;
         var (offer, skip) = OfferTo(vendor, request, plan);
-        if (offer is null) return skip;
+        if (offer is null)
+        {
+            if (skip.Failure!.Code == ProviderErrors.Retired) RetiredSkips.Add(1, new TagList { { "vendor", vendor } });
+            return skip;
+        }
         var (provider, model, capabilities, price) = (offer.Provider, offer.Model, offer.Capabilities, offer.PricePerSecondUsd);
         if (pipelines.IsCoolingDown(vendor)) return Attempt.Skip(RoutingErrors.CircuitOpen, $"{vendor} is cooling down after repeated failures.");
 
-        var estimate = price * (decimal)capabilities.BilledSeconds(request.DurationSeconds);
+        var estimate = price * (decimal)CapabilityCatalogue.BilledSeconds(capabilities, request, request.DurationSeconds);
         Guid reservation;
         try
         {
@@ -181,7 +191,7 @@ public sealed class ShotRouter(
         }
 
         var usedModel = clip.Model ?? model;
-        var actual = (catalogue.PriceOf(vendor, usedModel) ?? price) * (decimal)capabilities.BilledSeconds(clip.DurationSeconds);
+        var actual = (catalogue.PriceOf(vendor, usedModel) ?? price) * (decimal)CapabilityCatalogue.BilledSeconds(capabilities, request, clip.DurationSeconds);
         try
         {
             await ledger.CommitAsync(reservation, usedModel, actual);

@@ -12,7 +12,7 @@ using Npgsql;
 namespace Ministudio.Prompt.Apis;
 
 /// <summary>
-/// The operator's API: tenants, plans, keys, provider secrets, audit log. Routed by the gateway under /admin and
+/// The operator's API: tenants, plans, keys, provider secrets, audit log, vendor models and their lifecycle. Routed by the gateway under /admin and
 /// authenticated here with the admin key (<c>Admin:ApiKey</c>), never with a tenant key.
 /// </summary>
 public static partial class AdminApi
@@ -41,6 +41,7 @@ public static partial class AdminApi
         admin.MapGet("/plans", async (TenantAdministration tenants, CancellationToken ct) => TypedResults.Ok(await tenants.ListPlansAsync(ct)));
         admin.MapPut("/plans/{name}", UpsertPlanAsync);
         admin.MapGet("/audit", ListAuditAsync);
+        admin.MapGet("/vendors", (TimeProvider time) => TypedResults.Ok(ListVendorModels(time)));
         return app;
     }
 

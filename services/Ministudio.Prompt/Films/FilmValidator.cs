@@ -135,6 +135,9 @@ public static partial class FilmValidator
     {
         if (provider is not null && !VendorProfiles.All.ContainsKey(provider))
             errors.Add(new(field, "film.provider_unsupported", $"'{provider}' is not a provider; use one of {string.Join(", ", VendorProfiles.All.Keys)}."));
+        else if (provider is not null && VendorProfiles.Retirement(provider, DateOnly.FromDateTime(DateTime.UtcNow)) is var (retiredOn, replacement))
+            errors.Add(new(field, "provider.retired",
+                $"{provider} was retired on {retiredOn:yyyy-MM-dd}{(replacement is null ? "" : $"; ask for '{replacement}' instead")}."));
     }
 
     private static void CheckText(string? text, string field, List<FieldError> errors)

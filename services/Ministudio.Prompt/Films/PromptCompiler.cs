@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Ministudio.Contracts;
+using Ministudio.Contracts.Vendors;
 
 namespace Ministudio.Prompt.Films;
 
@@ -27,8 +28,10 @@ public static class PromptCompiler
 
     private sealed record Section(string Heading, string Body, int Priority);
 
-    public static CompiledFilm Compile(FilmSpec spec)
+    /// <param name="today">The day lifecycle warnings are judged on (default: today, UTC).</param>
+    public static CompiledFilm Compile(FilmSpec spec, DateOnly? today = null)
     {
+        var day = today ?? DateOnly.FromDateTime(DateTime.UtcNow);
         VideoFormats.TryGetSize(spec.AspectRatio, out var size);
         var characters = spec.Characters ?? [];
         var shots = spec.Shots ?? [];
@@ -53,13 +56,13 @@ public static class PromptCompiler
             var sections = Sections(spec, shot, present, environment, camera, chained ? shots[index - 1].Narration : null, chained, profile);
             var prompt = Fit(sections, profile, index, warnings);
 
-            var duration = profile.SnapDuration(shot.DurationSeconds);
-            if (duration != shot.DurationSeconds)
-                warnings.Add(new CompileWarning(index, "duration.snapped",
-                    $"{provider} makes {string.Join(", ", profile.Durations)} s clips: {shot.DurationSeconds} s became {duration} s."));
+            var references = References(present, environment, chained, spec.AspectRatio!, profile, index, warnings);
+            var duration = Duration(shot.DurationSeconds, chained, references is not null, Math.Min(size.Width, size.Height), profile, index, warnings);
             if (!profile.AspectRatios.Contains(spec.AspectRatio!))
                 warnings.Add(new CompileWarning(index, "aspect_ratio.unsupported",
-                    $"{provider} makes {string.Join(", ", profile.AspectRatios)}; dispatch refuses a {spec.AspectRatio} shot for it (provider.invalid_request) rather than stretch a clip."));
+                    $"{provider} makes {string.Join(", ", profile.AspectRatios)}; dispatch will not send a {spec.AspectRatio} shot to it (provider.unsupported) rather than stretch a clip."));
+            if (Retiring(profile, chained, references is not null, day) is { } retiring)
+                warnings.Add(new CompileWarning(index, "provider.retiring", retiring));
 
             compiled.Add(new CompiledShot(index, chain, prompt, new ShotRequest(
                 Provider: provider,
@@ -75,7 +78,7 @@ public static class PromptCompiler
                 NegativePrompt: profile.NegativePromptField ? Clean(spec.Style?.NegativePrompt) : null,
                 Style: style,
                 Characters: present.Select(p => new ShotCharacter(p.Character.Name!, p.Slot, IdentityEntries(p.Character.Identity))).ToArray(),
-                ReferenceImages: References(present, environment, chained, profile, index, warnings))));
+                ReferenceImages: references)));
         }
         return new CompiledFilm(compiled, warnings);
     }
@@ -117,11 +120,13 @@ public static class PromptCompiler
     /// with the previous shot is what the chain is for.
     /// </summary>
     private static IReadOnlyList<string>? References(
-        List<(CharacterSpec Character, int Slot)> present, EnvironmentSpec? environment, bool chained, VendorProfile profile, int index, List<CompileWarning> warnings)
+        List<(CharacterSpec Character, int Slot)> present, EnvironmentSpec? environment, bool chained, string aspectRatio, VendorProfile profile, int index, List<CompileWarning> warnings)
     {
         var references = present.SelectMany(p => p.Character.ReferenceImages ?? []).Concat(environment?.ReferenceImages ?? []).Distinct().ToList();
         if (references.Count == 0) return null;
-        if (profile.MaxReferenceImages == 0)
+        var (_, limits) = profile.ModelFor(chained, references: true);
+        var max = limits.MaxReferenceImages;
+        if (max == 0)
         {
             warnings.Add(new CompileWarning(index, "reference_images.unsupported", $"{profile.Name} takes no reference images; {references.Count} left out."));
             return null;
@@ -132,13 +137,41 @@ public static class PromptCompiler
                 $"{profile.Name} takes a first frame or reference images, not both: this shot continues the previous one, so it starts on its last frame and the {references.Count} reference images are left out."));
             return null;
         }
-        if (references.Count > profile.MaxReferenceImages)
+        if (limits.ReferenceAspectRatios.Count > 0 && !limits.ReferenceAspectRatios.Contains(aspectRatio))
+        {
+            warnings.Add(new CompileWarning(index, "reference_images.unsupported",
+                $"{profile.Name} takes reference images only for {string.Join(", ", limits.ReferenceAspectRatios)} videos; {references.Count} left out of this {aspectRatio} shot."));
+            return null;
+        }
+        if (references.Count > max)
         {
             warnings.Add(new CompileWarning(index, "reference_images.trimmed",
-                $"{profile.Name} takes at most {profile.MaxReferenceImages} reference images; kept the first {profile.MaxReferenceImages} of {references.Count}."));
-            references = references[..profile.MaxReferenceImages];
+                $"{profile.Name} takes at most {max} reference images; kept the first {max} of {references.Count}."));
+            references = references[..max];
         }
         return references;
+    }
+
+    /// <summary>The catalogue's one duration rule: the shortest length the shot's model makes that covers it (dispatch and billing snap the same way).</summary>
+    private static double Duration(double seconds, bool firstFrame, bool references, int shortSide, VendorProfile profile, int index, List<CompileWarning> warnings)
+    {
+        var duration = profile.SnapDuration(seconds, firstFrame, references, shortSide);
+        if (duration != seconds)
+        {
+            var allowed = profile.ModelFor(firstFrame, references).Limits.AllowedDurations(references, shortSide);
+            var makes = allowed.Count > 0 ? $"makes {string.Join(", ", allowed)} s clips" : $"makes clips of at most {duration} s";
+            warnings.Add(new CompileWarning(index, "duration.snapped", $"{profile.Name} {makes}: {seconds} s became {duration} s."));
+        }
+        return duration;
+    }
+
+    /// <summary>A warning when the model a shot goes to retires within <see cref="VendorCatalogue.RetirementWarningDays"/> days.</summary>
+    private static string? Retiring(VendorProfile profile, bool firstFrame, bool references, DateOnly today)
+    {
+        var (model, limits) = profile.ModelFor(firstFrame, references);
+        if (model is null || limits.RetiresOn is not { } retires || retires > today.AddDays(VendorCatalogue.RetirementWarningDays)) return null;
+        var instead = limits.Replacement is { } replacement ? $"; ask for '{replacement}' instead" : "";
+        return $"{profile.Name} model {model} retires on {retires:yyyy-MM-dd}{instead}.";
     }
 
     /// <summary>Joins the sections, dropping the least important ones until the provider's limit is met.</summary>

@@ -1,6 +1,6 @@
 namespace Ministudio.Prompt.Films;
 
-/// <summary>Providers a film may name: a vendor, or a chain dispatch routes along (its Dispatch:Chains); see VendorProfiles.</summary>
+/// <summary>The provider a film gets when it names none; the others (vendors and chains) come from the vendor catalogue, see VendorProfiles.</summary>
 public static class Providers
 {
     public const string Local = "local";

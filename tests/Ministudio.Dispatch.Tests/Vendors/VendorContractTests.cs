@@ -28,6 +28,9 @@ public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : 
     protected abstract bool IsDownload(RecordedRequest request);
     protected abstract bool IsCancel(RecordedRequest request);
 
+    /// <summary>The model and clip length a create request asks for, read the way the vendor reads them.</summary>
+    protected abstract (string Model, double Seconds) Sent(RecordedRequest create);
+
     /// <summary>The vendor's own error body for a failed HTTP call.</summary>
     protected abstract string ErrorBody(int status, string message);
 
@@ -66,6 +69,59 @@ public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : 
         Assert.True(fractions.Count >= Fake.Script.Count - 1, $"only {fractions.Count} progress reports");
         Assert.Equal(fractions.Order(), fractions);
         Assert.All(fractions, f => Assert.InRange(f, 0, 1));
+    }
+
+    [Fact]
+    public async Task Every_length_the_catalogue_allows_is_sent_as_is_to_the_model_routing_priced()
+    {
+        // Routing checks and prices the catalogue's model for a shot; the adapter must call that model with that length.
+        var plain = Shots.For(Vendor).Request;
+        var (model, limits) = Harness.Catalogue.ModelOf(Vendor, plain);
+        Assert.NotNull(limits);
+        var lengths = limits.AllowedDurations(plain);
+        Assert.NotEmpty(lengths);
+
+        foreach (var seconds in lengths)
+        {
+            var clip = await GenerateAsync(Shots.For(Vendor, duration: seconds));
+            Assert.Equal((model, seconds), Sent(Fake.Requests.Last(IsCreate)));
+            Assert.Equal((model, seconds), (clip.Model, clip.DurationSeconds));
+        }
+    }
+
+    /// <summary>The platform's formats (prompt's VideoFormats).</summary>
+    private static readonly (string Aspect, int Width, int Height)[] Formats = [("16:9", 1280, 720), ("9:16", 720, 1280), ("1:1", 720, 720)];
+
+    [Fact]
+    public async Task Every_edge_case_the_catalogue_allows_is_accepted_by_the_vendor()
+    {
+        // The fakes refuse what the real API refuses (lengths per model, sizes, aspect ratios, field names, reference
+        // rules), so a catalogue entry or an adapter that would send something the vendor refuses fails here.
+        var entry = Harness.Catalogue.Vendors[Vendor];
+        var previous = await Harness.AddPreviousClipAsync();
+        var reference = await Harness.AddReferenceImageAsync();
+        var sent = new List<string>();
+        foreach (var firstFrame in new[] { false, true })
+        foreach (var references in new[] { false, true })
+        foreach (var (aspect, width, height) in Formats)
+        {
+            if (firstFrame && references && entry.FirstFrameExcludesReferences) continue;
+            ShotJob Shot(double seconds) => Shots.For(Vendor, aspect, width, height, seconds,
+                firstFrameClip: firstFrame ? previous : null, references: references ? [reference] : null);
+            var (model, limits) = Harness.Catalogue.ModelOf(Vendor, Shot(1).Request);
+            if (limits is null) continue;
+            var lengths = limits.AllowedDurations(Shot(1).Request);
+            foreach (var seconds in (lengths.Count > 0 ? [lengths.Min(), lengths.Max()] : new[] { 1, limits.MaxDurationSeconds }).Distinct())
+            {
+                var shot = Shot(seconds);
+                // Routing never sends a shot the model cannot make; the compiler never makes one.
+                if (limits.Refusal(shot.Request) is not null) continue;
+                var clip = await GenerateAsync(shot);
+                Assert.Equal((model, seconds), (clip.Model, clip.DurationSeconds));
+                sent.Add($"{model} {aspect} {seconds}s{(firstFrame ? " first-frame" : "")}{(references ? " references" : "")}");
+            }
+        }
+        Assert.True(sent.Count >= 4, $"only {sent.Count} edge cases: {string.Join("; ", sent)}");
     }
 
     [Fact]

@@ -45,6 +45,9 @@ public sealed class VendorHarness : IAsyncDisposable
         [$"Dispatch:Vendors:{vendor}:TaskTimeout"] = "00:01:00",
     };
 
+    /// <summary>The vendor catalogue as routing sees it with these settings.</summary>
+    public Routing.CapabilityCatalogue Catalogue => _services.GetRequiredService<Routing.CapabilityCatalogue>();
+
     public IVideoProvider Provider(string name) => _services.GetServices<IVideoProvider>().Single(p => p.Name == name);
 
     public T Provider<T>(string name) where T : IVideoProvider => (T)Provider(name);

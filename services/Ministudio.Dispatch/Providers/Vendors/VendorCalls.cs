@@ -22,7 +22,7 @@ public static class VendorCalls
     public static void EnsureConfigured(VendorOptions options, string vendor)
     {
         if (!options.IsConfigured)
-            throw new ProviderException(ProviderErrors.Unavailable, $"{vendor} is switched off or has no credentials configured.", retryable: false);
+            throw new ProviderException(ProviderErrors.NotConfigured, $"{vendor} is switched off or has no credentials configured.", retryable: false);
     }
 
     /// <summary>

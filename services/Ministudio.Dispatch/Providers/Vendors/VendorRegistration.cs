@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Ministudio.Dispatch.Routing;
 using Ministudio.Dispatch.Providers.Vendors.Fal;
 using Ministudio.Dispatch.Providers.Vendors.Gemini;
 using Ministudio.Dispatch.Providers.Vendors.Kling;
@@ -7,7 +9,6 @@ using Ministudio.Dispatch.Providers.Vendors.MiniMax;
 using Ministudio.Dispatch.Providers.Vendors.Mock;
 using Ministudio.Dispatch.Providers.Vendors.Replicate;
 using Ministudio.Dispatch.Providers.Vendors.Runway;
-using Ministudio.Dispatch.Providers.Vendors.Sora;
 using Ministudio.Dispatch.Providers.Vendors.Veo;
 
 namespace Ministudio.Dispatch.Providers.Vendors;
@@ -16,14 +17,15 @@ public static class VendorRegistration
 {
     /// <summary>
     /// Every video vendor, each under its provider name with options from <c>Dispatch:Vendors:{name}</c>. Adding a vendor
-    /// is one line here (see docs/vendors.md). Needs ClipDownloader, ShotInputs, TimeProvider and, for the mock, the
-    /// render client.
+    /// is one line here (see docs/vendors.md). Adapters read their models and limits from the vendor catalogue
+    /// (<see cref="CapabilityCatalogue"/>). Needs ClipDownloader, ShotInputs, TimeProvider and, for the mock, the render
+    /// client.
     /// </summary>
     public static IServiceCollection AddVideoVendors(this IServiceCollection services)
     {
+        services.TryAddSingleton<CapabilityCatalogue>();
         services.AddVideoVendor<VeoProvider, VeoOptions>(VeoProvider.ProviderName, new Uri("https://us-central1-aiplatform.googleapis.com/"));
         services.AddVideoVendor<GeminiVeoProvider, GeminiOptions>(GeminiVeoProvider.ProviderName, GeminiVeoProvider.DefaultBaseUrl);
-        services.AddVideoVendor<SoraProvider, SoraOptions>(SoraProvider.ProviderName, SoraProvider.DefaultBaseUrl);
         services.AddVideoVendor<RunwayProvider, RunwayOptions>(RunwayProvider.ProviderName, RunwayProvider.DefaultBaseUrl);
         services.AddVideoVendor<LumaProvider, LumaOptions>(LumaProvider.ProviderName, LumaProvider.DefaultBaseUrl);
         services.AddVideoVendor<ReplicateProvider, ReplicateOptions>(ReplicateProvider.ProviderName, new Uri("https://api.replicate.com/"));

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Ministudio.Contracts;
+using Ministudio.Contracts.Vendors;
 
 namespace Ministudio.Dispatch.Providers.Vendors;
 
@@ -7,16 +9,31 @@ namespace Ministudio.Dispatch.Providers.Vendors;
 public static partial class VendorRequests
 {
     /// <summary>
-    /// The shortest duration the vendor offers that is at least <paramref name="requested"/> seconds (the timeline
-    /// trims, it cannot stretch); a longer request than the vendor makes is refused rather than cut short silently.
+    /// The seconds to ask the vendor for: the catalogue's one duration rule (<see cref="VendorModel.SnapDuration(ShotRequest)"/>,
+    /// the shortest length the model makes for this shot that covers it); a longer shot than the model makes is refused
+    /// rather than cut short silently.
     /// </summary>
+    public static int SnapDuration(ShotRequest request, VendorModel limits, string vendor) =>
+        SnapDuration(request.DurationSeconds, limits, limits.AllowedDurations(request), vendor);
+
+    /// <summary>The same rule for a configured model the catalogue does not list, from the lengths its options name.</summary>
     public static int SnapDuration(double requested, IReadOnlyCollection<int> allowed, string vendor)
     {
-        foreach (var seconds in allowed.Order())
-            if (seconds >= requested - 0.01) return seconds;
-        throw new ProviderException(ProviderErrors.InvalidRequest,
-            $"{vendor} makes clips of {string.Join(", ", allowed.Order())} seconds; {requested.ToString(CultureInfo.InvariantCulture)} s is longer.", retryable: false);
+        var lengths = allowed.Select(d => (double)d).ToList();
+        return SnapDuration(requested, new VendorModel { Durations = lengths }, lengths, vendor);
     }
+
+    private static int SnapDuration(double requested, VendorModel limits, IReadOnlyList<double> allowed, string vendor) =>
+        limits.SnapDuration(requested, allowed) is { } seconds
+            ? (int)Math.Ceiling(seconds - 0.01)
+            : throw new ProviderException(ProviderErrors.InvalidRequest,
+                $"{vendor} makes clips of {string.Join(", ", allowed.Order())} seconds for this shot; {requested.ToString(CultureInfo.InvariantCulture)} s is longer.", retryable: false);
+
+    /// <summary>Refuses an aspect ratio the model does not make, before any call (dispatch never stretches a clip).</summary>
+    public static string AspectRatio(ShotRequest request, VendorModel limits, string vendor) =>
+        limits.AspectRatios.Count == 0 || limits.AspectRatios.Contains(request.AspectRatio)
+            ? request.AspectRatio
+            : throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} makes {string.Join(", ", limits.AspectRatios)} videos, not {request.AspectRatio}.", retryable: false);
 
     /// <summary>The last percentage a progress-bar log line shows ("45%|####"), as a fraction; null when none.</summary>
     public static double? ProgressFromLogs(string? logs)

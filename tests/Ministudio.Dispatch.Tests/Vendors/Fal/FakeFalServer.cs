@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Ministudio.Dispatch.Tests.Vendors.SetB;
+using Ministudio.Dispatch.Tests.Vendors.HostedFakes;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Fal;
 
@@ -54,6 +54,9 @@ public sealed class FakeFalServer
             case CreateAnswer.ServerError:
                 return Results.Json(new { detail = "Internal Server Error" }, statusCode: 500);
         }
+        // fal-ai/veo3 takes durations as "4s" | "6s" | "8s" (issue 20).
+        if (endpoint == "fal-ai/veo3" && (string?)Host.Calls.Last(c => c.Method == "POST").Json?["duration"] is not ("4s" or "6s" or "8s"))
+            return ValidationError("duration", "unexpected value; permitted: '4s', '6s', '8s'", "literal_error");
         var id = Guid.NewGuid().ToString();
         // fal answers with URLs under the app id ("owner/app"), not the full endpoint path.
         var app = string.Join('/', endpoint.Split('/').Take(2));

@@ -1,7 +1,7 @@
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Fal;
-using Ministudio.Dispatch.Tests.Vendors.SetB;
+using Ministudio.Dispatch.Tests.Vendors.HostedFakes;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Fal;
@@ -152,5 +152,22 @@ public sealed class FalProviderTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(FalProvider.ProviderName).GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal(ProviderErrors.Timeout, error.Code);
         Assert.Single(_fake.Host.Calls, c => c.Method == "PUT" && c.Path.EndsWith("/cancel", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_catalogues_default_endpoint_veo3_gets_lengths_as_4s_6s_or_8s()
+    {
+        await using var harness = VendorTestHost.Create(FalProvider.ProviderName, new Dictionary<string, string?>
+        {
+            ["BaseUrl"] = _fake.Host.BaseUrl.ToString(),
+            ["ApiKey"] = FakeFalServer.Key,
+            ["PollInterval"] = "00:00:00.010",
+        });
+
+        await harness.Provider(FalProvider.ProviderName).GenerateAsync(ShotJobs.Job(seconds: 5), new RecordedProgress(), Ct);
+
+        var submit = _fake.Host.Calls[0];
+        Assert.Equal(("POST", "/fal-ai/veo3"), (submit.Method, submit.Path));
+        Assert.Equal("6s", (string?)submit.Json!["duration"]);
     }
 }

@@ -28,6 +28,7 @@ public sealed class FakeGeminiServer : FakeVendorServer
             var model = call[..call.IndexOf(':', StringComparison.Ordinal)];
             var parameters = body.GetProperty("parameters");
             if (parameters.TryGetProperty("seed", out _)) return Error(400, "seed parameter is not supported in Gemini API.", "INVALID_ARGUMENT");
+            if (Veo.VeoRules.Violation(body) is { } violation) return Error(400, violation, "INVALID_ARGUMENT");
             if (body.GetProperty("instances")[0].TryGetProperty("image", out var image) && image.TryGetProperty("gcsUri", out _))
                 return Error(400, "gcsUri is not supported in Gemini API.", "INVALID_ARGUMENT");
             return Json(new { name = $"models/{model}/operations/{Guid.NewGuid():N}" });

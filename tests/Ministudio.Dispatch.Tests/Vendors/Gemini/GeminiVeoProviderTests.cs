@@ -1,6 +1,7 @@
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Gemini;
+using Ministudio.Dispatch.Tests.Vendors.Veo;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Gemini;
 
@@ -15,10 +16,49 @@ public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServe
     protected override string CreatePath => ":predictLongRunning";
     protected override (string Method, string Path) PollRoute => ("GET", "/operations/");
 
+    protected override (string Model, double Seconds) Sent(RecordedRequest create) => VeoRules.Sent(create);
+
     protected override bool IsCreate(RecordedRequest r) => r.Method == "POST" && r.Path.EndsWith(":predictLongRunning", StringComparison.Ordinal);
     protected override bool IsPoll(RecordedRequest r) => r.Method == "GET" && r.Path.Contains("/operations/", StringComparison.Ordinal);
     protected override bool IsDownload(RecordedRequest r) => r.Path.StartsWith("/v1beta/files/", StringComparison.Ordinal);
     protected override bool IsCancel(RecordedRequest r) => r.Path.EndsWith(":cancel", StringComparison.Ordinal) || r.Method == "DELETE";
+    /// <summary>
+    /// Every Veo model the catalogue lists for the Gemini API is retired (issue 20), so these tests add one the way a
+    /// deployment would when Google names its successor: a <c>Dispatch:Catalogue:gemini</c> entry with Veo 3.1's rules.
+    /// </summary>
+    private const string Model = "veo-ga-test";
+
+    protected override Dictionary<string, string?> Settings(Uri baseUrl) => GeminiSettings(baseUrl, FakeGeminiServer.ApiKey);
+
+    private static Dictionary<string, string?> GeminiSettings(Uri baseUrl, string apiKey)
+    {
+        var settings = VendorHarness.VendorSettings(GeminiVeoProvider.ProviderName, baseUrl, apiKey);
+        const string Entry = "Dispatch:Catalogue:gemini";
+        settings[$"{Entry}:DefaultModel"] = Model;
+        settings[$"{Entry}:FirstFrameExcludesReferences"] = "true";
+        string[] durations = ["4", "6", "8"];
+        for (var i = 0; i < durations.Length; i++) settings[$"{Entry}:Models:{Model}:Durations:{i}"] = durations[i];
+        settings[$"{Entry}:Models:{Model}:DurationsWithReferences:0"] = "8";
+        settings[$"{Entry}:Models:{Model}:DurationsAbove720p:0"] = "8";
+        settings[$"{Entry}:Models:{Model}:AspectRatios:0"] = "16:9";
+        settings[$"{Entry}:Models:{Model}:AspectRatios:1"] = "9:16";
+        settings[$"{Entry}:Models:{Model}:ReferenceAspectRatios:0"] = "16:9";
+        settings[$"{Entry}:Models:{Model}:MaxReferenceImages"] = "3";
+        settings[$"{Entry}:Models:{Model}:FirstFrame"] = "true";
+        return settings;
+    }
+
+    [Fact]
+    public async Task A_retired_model_is_never_called()
+    {
+        await using var harness = VendorHarness.Create(VendorHarness.VendorSettings(Vendor, Fake.BaseUrl, FakeGeminiServer.ApiKey));
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync(harness: harness));
+
+        Assert.Equal((ProviderErrors.Retired, false), (error.Code, error.Retryable));
+        Assert.Empty(Fake.Requests);
+    }
+
     protected override string ErrorBody(int status, string message) =>
         $$$"""{"error":{"code":{{{status}}},"message":"{{{message}}}","status":"FAILED_PRECONDITION"}}""";
 
@@ -28,7 +68,7 @@ public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServe
         var clip = await GenerateAsync(Shots.For(Vendor, duration: 5));
 
         var create = Assert.Single(Fake.Requests, IsCreate);
-        Assert.Equal($"/v1beta/models/{GeminiVeoProvider.DefaultModel}:predictLongRunning", create.Path);
+        Assert.Equal($"/v1beta/models/{Model}:predictLongRunning", create.Path);
         var body = create.Json();
         Assert.StartsWith("ACTION: Mira", body.GetProperty("instances")[0].GetProperty("prompt").GetString());
         var parameters = body.GetProperty("parameters");
@@ -58,8 +98,7 @@ public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServe
     [Fact]
     public async Task A_wrong_api_key_is_unauthorized_not_invalid_request()
     {
-        var settings = VendorHarness.VendorSettings(Vendor, Fake.BaseUrl, apiKey: "wrong-key");
-        await using var harness = VendorHarness.Create(settings);
+        await using var harness = VendorHarness.Create(GeminiSettings(Fake.BaseUrl, "wrong-key"));
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync(harness: harness));
 

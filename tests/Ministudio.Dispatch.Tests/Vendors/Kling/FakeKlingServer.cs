@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Ministudio.Dispatch.Tests.Vendors.SetB;
+using Ministudio.Dispatch.Tests.Vendors.HostedFakes;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Kling;
 
@@ -66,7 +66,13 @@ public sealed class FakeKlingServer
 
         var body = (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))!.AsObject();
         if (body["duration"]?.GetValue<string>() is not ("5" or "10")) return Envelope(400, 1201, "duration must be \"5\" or \"10\"", null);
-        if (string.IsNullOrEmpty((string?)body["model_name"])) return Envelope(400, 1201, "model_name is required", null);
+        var model = (string?)body["model_name"];
+        if (string.IsNullOrEmpty(model)) return Envelope(400, 1201, "model_name is required", null);
+        // Kling documents cfg_scale as unsupported on v2.x models, and multi-image-to-video only on kling-v1-6.
+        if (body["cfg_scale"] is not null && model.StartsWith("kling-v2", StringComparison.Ordinal))
+            return Envelope(400, 1201, $"cfg_scale is not supported by {model}", null);
+        if (kind == "multi-image2video" && model != "kling-v1-6") return Envelope(400, 1201, $"model_name {model} is not supported for multi-image2video", null);
+        if (body["aspect_ratio"] is { } aspect && (string?)aspect is not ("16:9" or "9:16" or "1:1")) return Envelope(400, 1201, "aspect_ratio must be 16:9, 9:16 or 1:1", null);
         if (kind == "image2video")
         {
             // Kling takes bare base64 here; a data: prefix is refused.

@@ -1,7 +1,7 @@
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Kling;
-using Ministudio.Dispatch.Tests.Vendors.SetB;
+using Ministudio.Dispatch.Tests.Vendors.HostedFakes;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Kling;
@@ -51,7 +51,8 @@ public sealed class KlingProviderTests : IAsyncLifetime
         Assert.Equal(("kling-v2-1", "pro", "10", "16:9"), ((string?)body["model_name"], (string?)body["mode"], (string?)body["duration"], (string?)body["aspect_ratio"]));
         Assert.Equal("ACTION: Mira walks along the harbour at dawn", (string?)body["prompt"]);
         Assert.Equal("blurry, text", (string?)body["negative_prompt"]);
-        Assert.Equal(0.5, (double?)body["cfg_scale"]);
+        // Kling documents cfg_scale as unsupported on v2.x models: it is not sent to them.
+        Assert.Null(body["cfg_scale"]);
         Assert.Null(body["image"]);
 
         // The fake accepted every token (it checks signature, nbf and exp); the claims are Kling's.

@@ -11,10 +11,16 @@ public sealed class LumaProviderTests : VendorContractTests<FakeLumaServer>
     protected override string Vendor => LumaProvider.ProviderName;
     protected override (string Header, string Value) ExpectedAuth => ("Authorization", $"Bearer {FakeLumaServer.ApiKey}");
     protected override bool HasCancel => true;
-    protected override string CreatePath => "/dream-machine/v1/generations";
+    protected override string CreatePath => "/dream-machine/v1/generations/video";
     protected override (string Method, string Path) PollRoute => ("GET", "/dream-machine/v1/generations/");
 
-    protected override bool IsCreate(RecordedRequest r) => r.Method == "POST" && r.Path == "/dream-machine/v1/generations";
+    protected override (string Model, double Seconds) Sent(RecordedRequest create)
+    {
+        var body = create.Json();
+        return (body.GetProperty("model").GetString()!, double.Parse(body.GetProperty("duration").GetString()!.TrimEnd('s'), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    protected override bool IsCreate(RecordedRequest r) => r.Method == "POST" && r.Path == "/dream-machine/v1/generations/video";
     protected override bool IsPoll(RecordedRequest r) => r.Method == "GET" && r.Path.StartsWith("/dream-machine/v1/generations/", StringComparison.Ordinal);
     protected override bool IsDownload(RecordedRequest r) => r.Path.StartsWith("/_files/", StringComparison.Ordinal);
     protected override bool IsCancel(RecordedRequest r) => r.Method == "DELETE" && r.Path.StartsWith("/dream-machine/v1/generations/", StringComparison.Ordinal);

@@ -1,7 +1,7 @@
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.MiniMax;
-using Ministudio.Dispatch.Tests.Vendors.SetB;
+using Ministudio.Dispatch.Tests.Vendors.HostedFakes;
 
 namespace Ministudio.Dispatch.Tests.Vendors.MiniMax;
 

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Ministudio.Dispatch.Tests.Vendors.SetB;
+using Ministudio.Dispatch.Tests.Vendors.HostedFakes;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Replicate;
 
@@ -53,6 +54,13 @@ public sealed class FakeReplicateServer
                 return Problem(422, "Input validation failed", "The input was flagged as sensitive (E005). Please try a different prompt.");
             case CreateAnswer.ServerError:
                 return Problem(500, "Internal Server Error", "Something went wrong.");
+        }
+        // google/veo-3's schema (issue 20): duration 4, 6 or 8; the first frame is "image".
+        if (model == "google/veo-3" && Host.Calls.Last(c => c.Method == "POST").Json?["input"] is JsonObject input)
+        {
+            if (input["duration"] is { } duration && (int)duration is not (4 or 6 or 8))
+                return Problem(422, "Input validation failed", "- input.duration: duration must be one of the following: 4, 6, 8");
+            if (input.ContainsKey("first_frame_image")) return Problem(422, "Input validation failed", "- input: Additional property first_frame_image is not allowed");
         }
         var id = Guid.NewGuid().ToString("N")[..26];
         var prediction = new Prediction { Id = id, Model = model };

@@ -1,7 +1,7 @@
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Replicate;
-using Ministudio.Dispatch.Tests.Vendors.SetB;
+using Ministudio.Dispatch.Tests.Vendors.HostedFakes;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Replicate;
@@ -204,5 +204,28 @@ public sealed class ReplicateProviderTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(ReplicateProvider.ProviderName).GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
         Assert.Equal((ProviderErrors.Timeout, true), (error.Code, error.Retryable));
         Assert.Single(_fake.Host.Calls, c => c.Method == "POST" && c.Path.EndsWith("/cancel", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_catalogues_default_model_veo_3_gets_its_first_frame_as_image_and_lengths_of_4_6_or_8()
+    {
+        await using var harness = VendorTestHost.Create(ReplicateProvider.ProviderName, new Dictionary<string, string?>
+        {
+            ["BaseUrl"] = _fake.Host.BaseUrl.ToString(),
+            ["ApiKey"] = FakeReplicateServer.Token,
+            ["WaitSeconds"] = "0",
+            ["PollInterval"] = "00:00:00.010",
+        });
+        var previous = await harness.AddPreviousClipAsync();
+
+        var clip = await harness.Provider(ReplicateProvider.ProviderName).GenerateAsync(ShotJobs.Job(seconds: 5, firstFrameClip: previous), new RecordedProgress(), Ct);
+
+        var create = _fake.Host.Calls[0];
+        Assert.Equal("/v1/models/google/veo-3/predictions", create.Path);
+        var input = create.Json!["input"]!.AsObject();
+        Assert.Equal(6, (int?)input["duration"]);
+        Assert.StartsWith("data:image/png;base64,", (string?)input["image"]);
+        Assert.False(input.ContainsKey("first_frame_image"));
+        Assert.Equal(("google/veo-3", 6.0), (clip.Model, clip.DurationSeconds));
     }
 }

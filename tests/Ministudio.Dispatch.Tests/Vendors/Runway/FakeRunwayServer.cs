@@ -48,12 +48,43 @@ public sealed class FakeRunwayServer : FakeVendorServer
         });
     }
 
-    private static IResult Create(JsonElement body, bool imageRequired)
+    private static IResult Create(JsonElement body, bool imageRequired) =>
+        Violation(body, imageRequired) is { } violation
+            ? Json(new { error = $"Validation of body failed: {violation}" }, 400)
+            : Json(new { id = Guid.NewGuid().ToString() });
+
+    private static readonly HashSet<string> Fields = ["model", "promptText", "ratio", "duration", "promptImage", "seed", "negativePrompt", "contentModeration"];
+    private static readonly HashSet<string> Gen4Ratios = ["1280:720", "720:1280", "1104:832", "832:1104", "960:960", "1584:672"];
+    private static readonly HashSet<string> VeoRatios = ["1280:720", "720:1280", "1920:1080", "1080:1920"];
+
+    /// <summary>
+    /// What Runway's API schema refuses (checked 2026-12-02): gen3a_turbo is gone; gen4 models only from an image,
+    /// 2–10 s, their own ratios, no negative prompt; Veo 3.1 models 4/6/8 s at 720p or 1080p; prompts up to 1000
+    /// characters; no field the schema does not define (reference images among them).
+    /// </summary>
+    private static string? Violation(JsonElement body, bool imageEndpoint)
     {
-        if (!body.TryGetProperty("model", out _) || !body.TryGetProperty("ratio", out _))
-            return Json(new { error = "Validation of body failed: model and ratio are required" }, 400);
-        if (imageRequired && !body.TryGetProperty("promptImage", out _))
-            return Json(new { error = "Validation of body failed: promptImage is required" }, 400);
-        return Json(new { id = Guid.NewGuid().ToString() });
+        foreach (var field in body.EnumerateObject().Where(f => !Fields.Contains(f.Name)))
+            return $"unrecognized key '{field.Name}'";
+        if (!body.TryGetProperty("model", out var m) || !body.TryGetProperty("ratio", out var r)) return "model and ratio are required";
+        var (model, ratio) = (m.GetString(), r.GetString());
+        if (body.TryGetProperty("promptText", out var text) && text.GetString()!.Length > 1000) return "promptText must be at most 1000 characters";
+        if (imageEndpoint && !body.TryGetProperty("promptImage", out _)) return "promptImage is required";
+        var duration = body.TryGetProperty("duration", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetInt32() : -1;
+        switch (model)
+        {
+            case "gen4_turbo" or "gen4.5":
+                if (!imageEndpoint) return $"model {model} is not available for text_to_video";
+                if (duration is < 2 or > 10) return "duration must be an integer from 2 to 10";
+                if (!Gen4Ratios.Contains(ratio!)) return $"ratio {ratio} is not one of {string.Join(", ", Gen4Ratios)}";
+                if (body.TryGetProperty("negativePrompt", out _)) return $"model {model} takes no negativePrompt";
+                return null;
+            case "veo3.1" or "veo3.1_fast":
+                if (duration is not (4 or 6 or 8)) return "duration must be 4, 6 or 8";
+                if (!VeoRatios.Contains(ratio!)) return $"ratio {ratio} is not one of {string.Join(", ", VeoRatios)}";
+                return null;
+            default:
+                return $"model must be one of gen4_turbo, gen4.5, veo3.1, veo3.1_fast; got {model}";
+        }
     }
 }

@@ -12,6 +12,12 @@ public sealed class RunwayProviderTests : VendorContractTests<FakeRunwayServer>
     protected override string CreatePath => "/v1/text_to_video";
     protected override (string Method, string Path) PollRoute => ("GET", "/v1/tasks/");
 
+    protected override (string Model, double Seconds) Sent(RecordedRequest create)
+    {
+        var body = create.Json();
+        return (body.GetProperty("model").GetString()!, body.GetProperty("duration").GetDouble());
+    }
+
     protected override bool IsCreate(RecordedRequest r) => r.Method == "POST" && r.Path is "/v1/text_to_video" or "/v1/image_to_video";
     protected override bool IsPoll(RecordedRequest r) => r.Method == "GET" && r.Path.StartsWith("/v1/tasks/", StringComparison.Ordinal);
     protected override bool IsDownload(RecordedRequest r) => r.Path.StartsWith("/_files/", StringComparison.Ordinal);
@@ -45,7 +51,8 @@ public sealed class RunwayProviderTests : VendorContractTests<FakeRunwayServer>
         var body = Assert.Single(Fake.Requests, IsCreate).Json();
         Assert.Equal("gen4_turbo", body.GetProperty("model").GetString());
         Assert.Equal("960:960", body.GetProperty("ratio").GetString());
-        Assert.Equal(10, body.GetProperty("duration").GetInt32());
+        // gen4_turbo makes every whole length from 2 to 10 s.
+        Assert.Equal(8, body.GetProperty("duration").GetInt32());
         Assert.Equal(4242, body.GetProperty("seed").GetInt64());
         Assert.StartsWith("data:image/png;base64,", body.GetProperty("promptImage").GetString());
         Assert.Equal("gen4_turbo", clip.Model);

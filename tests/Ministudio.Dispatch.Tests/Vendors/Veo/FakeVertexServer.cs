@@ -73,10 +73,8 @@ public sealed class FakeVertexServer : FakeVendorServer
 
     private IResult Predict(string project, string location, string model, JsonElement body)
     {
-        var instance = body.GetProperty("instances")[0];
-        if (string.IsNullOrEmpty(instance.GetProperty("prompt").GetString())) return Error(400, "prompt is required.", "INVALID_ARGUMENT");
-        if (instance.TryGetProperty("image", out _) && instance.TryGetProperty("referenceImages", out _))
-            return Error(400, "Image and reference images cannot be combined.", "INVALID_ARGUMENT");
+        if (!Models.Contains(model)) return Error(404, $"Publisher Model `{model}` not found.", "NOT_FOUND");
+        if (VeoRules.Violation(body) is { } violation) return Error(400, violation, "INVALID_ARGUMENT");
         var id = Guid.NewGuid().ToString();
         _operations[id] = body.GetProperty("parameters").TryGetProperty("storageUri", out var storage) ? storage.GetString() : null;
         return Json(new { name = $"projects/{project}/locations/{location}/publishers/google/models/{model}/operations/{id}" });
@@ -158,6 +156,9 @@ public sealed class FakeVertexServer : FakeVendorServer
         var padded = text.Replace('-', '+').Replace('_', '/');
         return Convert.FromBase64String(padded.PadRight(padded.Length + (4 - padded.Length % 4) % 4, '='));
     }
+
+    /// <summary>The Veo models Vertex AI serves (Google's model list, checked 2026-12-02).</summary>
+    public static readonly HashSet<string> Models = ["veo-3.1-generate-001", "veo-3.1-fast-generate-001", "veo-3.1-lite-generate-001"];
 
     public static IResult Error(int code, string message, string status) => Json(new { error = new { code, message, status } }, code);
 }

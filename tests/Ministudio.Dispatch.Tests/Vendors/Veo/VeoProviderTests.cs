@@ -7,7 +7,8 @@ namespace Ministudio.Dispatch.Tests.Vendors.Veo;
 
 public sealed class VeoProviderTests : VendorContractTests<FakeVertexServer>
 {
-    private const string ModelPath = $"/v1/projects/film-project/locations/us-central1/publishers/google/models/{VeoProvider.DefaultModel}";
+    private static readonly string DefaultModel = Contracts.Vendors.VendorCatalogue.Shipped.Vendors["veo"].DefaultModel;
+    private static readonly string ModelPath = $"/v1/projects/film-project/locations/us-central1/publishers/google/models/{DefaultModel}";
 
     protected override string Vendor => VeoProvider.ProviderName;
 
@@ -19,6 +20,8 @@ public sealed class VeoProviderTests : VendorContractTests<FakeVertexServer>
 
     protected override string CreatePath => ":predictLongRunning";
     protected override (string Method, string Path) PollRoute => ("POST", ":fetchPredictOperation");
+
+    protected override (string Model, double Seconds) Sent(RecordedRequest create) => VeoRules.Sent(create);
 
     protected override bool IsCreate(RecordedRequest r) => r.Method == "POST" && r.Path.EndsWith(":predictLongRunning", StringComparison.Ordinal);
     protected override bool IsPoll(RecordedRequest r) => r.Method == "POST" && r.Path.EndsWith(":fetchPredictOperation", StringComparison.Ordinal);
@@ -60,7 +63,7 @@ public sealed class VeoProviderTests : VendorContractTests<FakeVertexServer>
         Assert.Equal($"{ModelPath}:fetchPredictOperation", poll.Path);
         Assert.EndsWith("/operations/" + poll.Json().GetProperty("operationName").GetString()!.Split('/')[^1], poll.Json().GetProperty("operationName").GetString());
         Assert.Equal(8, clip.DurationSeconds);
-        Assert.Equal(VeoProvider.DefaultModel, clip.Model);
+        Assert.Equal(DefaultModel, clip.Model);
     }
 
     [Fact]

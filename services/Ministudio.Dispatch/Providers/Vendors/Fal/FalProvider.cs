@@ -11,7 +11,7 @@ namespace Ministudio.Dispatch.Providers.Vendors.Fal;
 /// the result from its response URL and copy the video; cancel through its cancel URL when we give up.
 /// </summary>
 public sealed class FalProvider(
-    IHttpClientFactory clients, IOptions<FalOptions> options, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+    IHttpClientFactory clients, IOptions<FalOptions> options, Routing.CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
 {
     public const string ProviderName = "fal";
 
@@ -21,16 +21,22 @@ public sealed class FalProvider(
 
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
+        VendorCalls.EnsureConfigured(_options, ProviderName);
         var request = shot.Request;
         var firstFrame = await inputs.FirstFrameAsync(request, ct);
         var model = firstFrame is null
-            ? _options.Model ?? throw new ProviderException(ProviderErrors.InvalidRequest, "fal has no Model configured.", retryable: false)
+            ? _options.Model ?? catalogue.Vendors[ProviderName].DefaultModel
             : _options.ImageToVideoModel ?? throw new ProviderException(ProviderErrors.InvalidRequest, "fal has no ImageToVideoModel configured for a shot that continues another.", retryable: false);
+        // Endpoints in the catalogue speak its lengths (fal-ai/veo3: "4s" | "6s" | "8s"); other configured ones their options'.
+        var limits = catalogue.Model(ProviderName, model);
+        var seconds = limits is not null
+            ? VendorRequests.SnapDuration(request, limits, ProviderName)
+            : VendorRequests.SnapDuration(request.DurationSeconds, _options.EffectiveDurations, ProviderName);
 
         var body = new JsonObject
         {
             ["prompt"] = request.Prompt,
-            ["duration"] = VendorRequests.SnapDuration(request.DurationSeconds, _options.EffectiveDurations, ProviderName).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["duration"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + limits?.DurationSuffix,
             ["aspect_ratio"] = request.AspectRatio,
             ["seed"] = request.Seed,
         };

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using Ministudio.Dispatch.Routing;
 using Ministudio.Dispatch.Providers.Vendors.Veo;
 
 namespace Ministudio.Dispatch.Providers.Vendors.Gemini;
@@ -11,10 +12,9 @@ namespace Ministudio.Dispatch.Providers.Vendors.Gemini;
 /// stops polling; the key is only ever sent to the API's own host.
 /// </summary>
 public sealed class GeminiVeoProvider(
-    IHttpClientFactory clients, IOptions<GeminiOptions> settings, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+    IHttpClientFactory clients, IOptions<GeminiOptions> settings, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
 {
     public const string ProviderName = "gemini";
-    public const string DefaultModel = "veo-3.1-generate-preview";
     public static readonly Uri DefaultBaseUrl = new("https://generativelanguage.googleapis.com/");
     private const string KeyHeader = "x-goog-api-key";
 
@@ -28,11 +28,11 @@ public sealed class GeminiVeoProvider(
         var request = shot.Request;
         var client = clients.CreateClient(Name);
         var root = _options.BaseUrl ?? DefaultBaseUrl;
-        var model = _options.Model ?? DefaultModel;
-        var duration = VeoRequests.DurationFor(model, request.DurationSeconds);
-        var instance = VeoRequests.Instance(request, await inputs.FirstFrameAsync(request, ct), await inputs.ReferenceImagesAsync(request, ct), Name);
+        var (model, limits) = catalogue.Resolve(Name, request, _options.Model);
+        var duration = VendorRequests.SnapDuration(request, limits, Name);
+        var instance = VeoRequests.Instance(request, await inputs.FirstFrameAsync(request, ct), await inputs.ReferenceImagesAsync(request, ct), limits, Name);
         var body = new VeoPredictRequest([instance], new VeoParameters(
-            VeoRequests.AspectRatioFor(request, Name), duration, SampleCount: 1, VeoRequests.ResolutionFor(request), request.NegativePrompt));
+            VendorRequests.AspectRatio(request, limits, Name), duration, SampleCount: 1, VeoRequests.ResolutionFor(request), request.NegativePrompt));
 
         using var create = new HttpRequestMessage(HttpMethod.Post, new Uri(root, $"v1beta/models/{model}:predictLongRunning"))
         {
@@ -72,18 +72,3 @@ public sealed class GeminiVeoProvider(
         return new TaskState.Failed(new ProviderException(ProviderErrors.BadOutput, "gemini finished the operation without a video.", retryable: true));
     }
 }
-
-/// <summary>Veo on the Gemini API (<c>Dispatch:Vendors:gemini</c>): ApiKey is a Gemini API key.</summary>
-public sealed class GeminiOptions : VendorOptions;
-
-public sealed record GeminiVideoResponse(
-    [property: JsonPropertyName("generateVideoResponse")] GenerateVideoResponse? GenerateVideoResponse);
-
-public sealed record GenerateVideoResponse(
-    [property: JsonPropertyName("generatedSamples")] IReadOnlyList<GeneratedSample>? GeneratedSamples,
-    [property: JsonPropertyName("raiMediaFilteredCount")] int? RaiMediaFilteredCount,
-    [property: JsonPropertyName("raiMediaFilteredReasons")] IReadOnlyList<string>? RaiMediaFilteredReasons);
-
-public sealed record GeneratedSample([property: JsonPropertyName("video")] GeneratedVideo? Video);
-
-public sealed record GeneratedVideo([property: JsonPropertyName("uri")] string? Uri);

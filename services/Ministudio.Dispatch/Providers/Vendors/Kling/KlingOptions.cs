@@ -5,13 +5,10 @@ public sealed class KlingOptions : VendorOptions
 {
     public string? SecretKey { get; set; }
 
-    /// <summary>The model for shots conditioned on reference images (Kling's multi-image-to-video takes only some).</summary>
-    public string MultiImageModel { get; set; } = "kling-v1-6";
-
     /// <summary>"std" or "pro": Kling's quality/price tier.</summary>
     public string Mode { get; set; } = "std";
 
-    /// <summary>How closely Kling follows the prompt (0–1).</summary>
+    /// <summary>How closely Kling follows the prompt (0–1); sent only to models the catalogue marks as taking it (v1.x).</summary>
     public double CfgScale { get; set; } = 0.5;
 
     /// <summary>How long a signed token is valid; a new one is signed per request.</summary>

@@ -5,25 +5,20 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Ministudio.Dispatch.Routing;
 
 namespace Ministudio.Dispatch.Providers.Vendors.Kling;
 
 /// <summary>
-/// Kling's video API: image-to-video when the shot continues another, multi-image-to-video when it has reference
-/// images (up to four; a continuing shot's first frame wins, image-to-video takes no references), text-to-video
-/// otherwise; polled until Kling says succeed or failed. Kling has no cancel call, so a task we give up on runs out
-/// at Kling.
+/// Kling's video API: image-to-video when the shot continues another, multi-image-to-video (the catalogue's reference
+/// model) when it has reference images (a continuing shot's first frame wins, image-to-video takes no references),
+/// text-to-video otherwise; polled until Kling says succeed or failed. cfg_scale goes only to models that take it (v1.x;
+/// Kling documents it as unsupported on v2.x). Kling has no cancel call, so a task we give up on runs out at Kling.
 /// </summary>
 public sealed class KlingProvider(
-    IHttpClientFactory clients, IOptions<KlingOptions> options, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+    IHttpClientFactory clients, IOptions<KlingOptions> options, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
 {
     public const string ProviderName = "kling";
-
-    private const string DefaultModel = "kling-v1-6";
-    private const int MaxReferenceImages = 4;
-
-    private static readonly int[] Durations = [5, 10];
-    private static readonly string[] AspectRatios = ["16:9", "9:16", "1:1"];
 
     private readonly KlingOptions _options = options.Value;
 
@@ -31,23 +26,26 @@ public sealed class KlingProvider(
 
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
+        VendorCalls.EnsureConfigured(_options, ProviderName);
         var request = shot.Request;
+        var (model, limits) = catalogue.Resolve(ProviderName, request, _options.Model);
         var firstFrame = await inputs.FirstFrameAsync(request, ct);
         var references = firstFrame is null ? await inputs.ReferenceImagesAsync(request, ct) : [];
-        var (kind, model) = (firstFrame, references.Count) switch
+        var kind = (firstFrame, references.Count) switch
         {
-            (not null, _) => ("image2video", _options.Model ?? DefaultModel),
-            (null, > 0) => ("multi-image2video", _options.MultiImageModel),
-            _ => ("text2video", _options.Model ?? DefaultModel),
+            (not null, _) => "image2video",
+            (null, > 0) => "multi-image2video",
+            _ => "text2video",
         };
+        var duration = VendorRequests.SnapDuration(request, limits, ProviderName);
         var body = new JsonObject
         {
             ["model_name"] = model,
             ["prompt"] = request.Prompt,
-            ["cfg_scale"] = _options.CfgScale,
             ["mode"] = _options.Mode,
-            ["duration"] = VendorRequests.SnapDuration(request.DurationSeconds, Durations, ProviderName).ToString(CultureInfo.InvariantCulture),
+            ["duration"] = duration.ToString(CultureInfo.InvariantCulture),
         };
+        if (limits.CfgScale) body["cfg_scale"] = _options.CfgScale;
         if (request.NegativePrompt is { Length: > 0 } negative) body["negative_prompt"] = negative;
         if (firstFrame is not null)
         {
@@ -57,10 +55,8 @@ public sealed class KlingProvider(
         else
         {
             if (references.Count > 0)
-                body["image_list"] = new JsonArray([.. references.Take(MaxReferenceImages).Select(r => new JsonObject { ["image"] = r.ToBase64() })]);
-            body["aspect_ratio"] = AspectRatios.Contains(request.AspectRatio)
-                ? request.AspectRatio
-                : throw new ProviderException(ProviderErrors.InvalidRequest, $"kling makes {string.Join(", ", AspectRatios)} clips, not {request.AspectRatio}.", retryable: false);
+                body["image_list"] = new JsonArray([.. references.Take(limits.MaxReferenceImages).Select(r => new JsonObject { ["image"] = r.ToBase64() })]);
+            body["aspect_ratio"] = VendorRequests.AspectRatio(request, limits, ProviderName);
         }
 
         var client = clients.CreateClient(ProviderName);
@@ -80,7 +76,7 @@ public sealed class KlingProvider(
         progress.Report(new ProviderProgress(0.97, "downloading"));
         var hash = await downloader.DownloadAsync(client, VendorRequests.Download(videoUrl, client.BaseAddress!, Authorize), ProviderName, ct);
         progress.Report(new ProviderProgress(1, "stored"));
-        return new GeneratedClip(hash, request.DurationSeconds, model);
+        return new GeneratedClip(hash, duration, model);
     }
 
     private async Task<TaskState> PollAsync(HttpClient client, string kind, string taskId, CancellationToken ct)

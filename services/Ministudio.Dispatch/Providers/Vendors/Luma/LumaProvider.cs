@@ -4,12 +4,14 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Ministudio.Contracts;
+using Ministudio.Dispatch.Routing;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Providers.Vendors.Luma;
 
 /// <summary>
-/// Luma Dream Machine: <c>POST /dream-machine/v1/generations</c>, <c>GET …/generations/{id}</c> through queued and
+/// Luma Dream Machine: <c>POST /dream-machine/v1/generations/video</c> (Luma's video-creation path since 2025-05-27),
+/// <c>GET /dream-machine/v1/generations/{id}</c> through queued and
 /// dreaming to completed (assets.video) or failed (failure_reason); <c>DELETE …/generations/{id}</c> is the only way
 /// to stop one, so a canceled shot deletes its generation. Luma reads keyframe images from URLs, not bytes: a first
 /// frame is put into the artifact store and named by <c>{Dispatch:PublicArtifactBaseUrl}/{hash}</c>, which the
@@ -19,15 +21,12 @@ namespace Ministudio.Dispatch.Providers.Vendors.Luma;
 /// reference images are left out with a warning).
 /// </summary>
 public sealed class LumaProvider(
-    IHttpClientFactory clients, IOptions<LumaOptions> settings, IConfiguration configuration, ArtifactStore artifacts,
+    IHttpClientFactory clients, IOptions<LumaOptions> settings, CapabilityCatalogue catalogue, IConfiguration configuration, ArtifactStore artifacts,
     ClipDownloader downloader, ShotInputs inputs, TimeProvider time, ILogger<LumaProvider> logger) : IVideoProvider
 {
     public const string ProviderName = "luma";
-    public const string DefaultModel = "ray-2";
     public const string PublicArtifactBaseUrlKey = "Dispatch:PublicArtifactBaseUrl";
     public static readonly Uri DefaultBaseUrl = new("https://api.lumalabs.ai/");
-    private static readonly int[] Durations = [5, 9];
-    private static readonly HashSet<string> AspectRatios = ["1:1", "16:9", "9:16", "4:3", "3:4", "21:9", "9:21"];
 
     private readonly LumaOptions _options = settings.Value;
 
@@ -37,19 +36,18 @@ public sealed class LumaProvider(
     {
         VendorCalls.EnsureConfigured(_options, Name);
         var request = shot.Request;
-        if (!AspectRatios.Contains(request.AspectRatio))
-            throw new ProviderException(ProviderErrors.InvalidRequest, $"luma makes {string.Join(", ", AspectRatios)} videos, not {request.AspectRatio}.", retryable: false);
+        var (model, limits) = catalogue.Resolve(Name, request, _options.Model);
+        var aspectRatio = VendorRequests.AspectRatio(request, limits, Name);
         if (request.ReferenceImages is { Count: > 0 } references)
             logger.LogWarning("luma takes no reference images for video; {Count} left out of job {JobId} shot {Shot}.", references.Count, shot.JobId, shot.ShotIndex);
 
-        var model = _options.Model ?? DefaultModel;
-        var duration = VendorRequests.SnapDuration(request.DurationSeconds, Durations, ProviderName);
+        var duration = VendorRequests.SnapDuration(request, limits, ProviderName);
         var body = new LumaGenerationRequest(
-            request.Prompt, model, request.AspectRatio, ResolutionFor(request), $"{duration}s", Loop: false,
+            request.Prompt, model, aspectRatio, ResolutionFor(request), $"{duration}s", Loop: false,
             Keyframes: await KeyframesAsync(request, ct), CallbackUrl: _options.CallbackUrl?.ToString());
 
         var client = clients.CreateClient(Name);
-        using var create = Authorized(HttpMethod.Post, "dream-machine/v1/generations");
+        using var create = Authorized(HttpMethod.Post, "dream-machine/v1/generations/video");
         create.Content = JsonContent.Create(body, options: VendorCalls.Json);
         using var created = await VendorCalls.CreateAsync(client, create, Name, ct, Classify);
         var generation = await VendorCalls.ReadJsonAsync<LumaGeneration>(created, Name, ct);
@@ -145,36 +143,3 @@ public sealed class LumaProvider(
         return message;
     }
 }
-
-/// <summary>Luma settings (<c>Dispatch:Vendors:luma</c>): ApiKey is a Luma API key.</summary>
-public sealed class LumaOptions : VendorOptions
-{
-    /// <summary>Where Luma POSTs state changes, when set; dispatch still polls for the outcome.</summary>
-    public Uri? CallbackUrl { get; set; }
-}
-
-public sealed record LumaGenerationRequest(
-    [property: JsonPropertyName("prompt")] string Prompt,
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("aspect_ratio")] string AspectRatio,
-    [property: JsonPropertyName("resolution")] string Resolution,
-    [property: JsonPropertyName("duration")] string Duration,
-    [property: JsonPropertyName("loop")] bool Loop,
-    [property: JsonPropertyName("keyframes")] LumaKeyframes? Keyframes,
-    [property: JsonPropertyName("callback_url")] string? CallbackUrl);
-
-public sealed record LumaKeyframes([property: JsonPropertyName("frame0")] LumaKeyframe Frame0);
-
-public sealed record LumaKeyframe(
-    [property: JsonPropertyName("type")] string Type,
-    [property: JsonPropertyName("url")] string Url);
-
-public sealed record LumaGeneration(
-    [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("state")] string? State,
-    [property: JsonPropertyName("failure_reason")] string? FailureReason,
-    [property: JsonPropertyName("assets")] LumaAssets? Assets);
-
-public sealed record LumaAssets([property: JsonPropertyName("video")] string? Video);
-
-public sealed record LumaError([property: JsonPropertyName("detail")] string? Detail);

@@ -12,7 +12,7 @@ namespace Ministudio.Dispatch.Providers.Vendors.MiniMax;
 /// is checked there; it has no cancel call.
 /// </summary>
 public sealed class MiniMaxProvider(
-    IHttpClientFactory clients, IOptions<MiniMaxOptions> options, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+    IHttpClientFactory clients, IOptions<MiniMaxOptions> options, Routing.CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
 {
     public const string ProviderName = "minimax";
 
@@ -22,13 +22,14 @@ public sealed class MiniMaxProvider(
 
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
+        VendorCalls.EnsureConfigured(_options, ProviderName);
         var request = shot.Request;
-        var model = _options.Model ?? "MiniMax-Hailuo-02";
+        var (model, limits) = catalogue.Resolve(ProviderName, request, _options.Model);
         var firstFrame = await inputs.FirstFrameAsync(request, ct);
         // Text-to-video has no aspect ratio field and comes out landscape; a first frame sets the shape itself.
         if (firstFrame is null && request.AspectRatio != "16:9")
             throw new ProviderException(ProviderErrors.InvalidRequest, $"minimax makes 16:9 clips from text, not {request.AspectRatio}.", retryable: false);
-        var seconds = VendorRequests.SnapDuration(request.DurationSeconds, _options.EffectiveDurations, ProviderName);
+        var seconds = VendorRequests.SnapDuration(request, limits, ProviderName);
 
         var body = new JsonObject
         {
@@ -36,7 +37,7 @@ public sealed class MiniMaxProvider(
             ["prompt"] = request.Prompt,
             ["duration"] = seconds,
             // 1080P exists only for the short clip length; everything else is made at 768P.
-            ["resolution"] = request.Height >= 1080 && seconds == _options.EffectiveDurations.Min() ? "1080P" : "768P",
+            ["resolution"] = request.Height >= 1080 && seconds == limits.Durations.Min() ? "1080P" : "768P",
             ["prompt_optimizer"] = _options.PromptOptimizer,
         };
         if (firstFrame is not null) body["first_frame_image"] = firstFrame.ToDataUri();
@@ -68,7 +69,7 @@ public sealed class MiniMaxProvider(
         progress.Report(new ProviderProgress(0.97, "downloading"));
         var hash = await downloader.DownloadAsync(client, VendorRequests.Download(downloadUrl, client.BaseAddress!, Authorize), ProviderName, ct);
         progress.Report(new ProviderProgress(1, "stored"));
-        return new GeneratedClip(hash, request.DurationSeconds, model);
+        return new GeneratedClip(hash, seconds, model);
     }
 
     private async Task<TaskState> PollAsync(HttpClient client, string taskId, CancellationToken ct)

@@ -23,8 +23,10 @@ public sealed class ReplicateOptions : VendorOptions
 
     private static readonly Dictionary<string, ReplicateModelInputs> BuiltInModels = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["kwaivgi/kling-v2.1"] = new() { FirstFrameImage = "start_image", AllowedDurations = [5, 10] },
-        ["minimax/video-01"] = new() { Seed = null, AspectRatio = null, NegativePrompt = null, Duration = null, AllowedDurations = [6], ReferenceImage = "subject_reference" },
+        // Replicate's Veo 3 takes its first frame as "image" (google/veo-3 API schema).
+        ["google/veo-3"] = new() { FirstFrameImage = "image" },
+        ["kwaivgi/kling-v2.1"] = new() { FirstFrameImage = "start_image" },
+        ["minimax/video-01"] = new() { Seed = null, AspectRatio = null, NegativePrompt = null, Duration = null, ReferenceImage = "subject_reference" },
     };
 
     public ReplicateModelInputs InputsFor(string model) =>
@@ -52,6 +54,6 @@ public sealed class ReplicateModelInputs
     /// <summary>One reference image (the first of the shot's), for models with a subject/character reference input.</summary>
     public string? ReferenceImage { get; set; }
 
-    /// <summary>Clip lengths the model makes; empty passes the requested seconds through (rounded up).</summary>
+    /// <summary>Clip lengths of a model the vendor catalogue does not list; empty passes the requested seconds through (rounded up).</summary>
     public List<int> AllowedDurations { get; set; } = [];
 }

@@ -12,7 +12,7 @@ namespace Ministudio.Dispatch.Providers.Vendors.Replicate;
 /// cancel at Replicate when we give up. Input names differ per model, so they come from <see cref="ReplicateOptions.Models"/>.
 /// </summary>
 public sealed class ReplicateProvider(
-    IHttpClientFactory clients, IOptions<ReplicateOptions> options, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+    IHttpClientFactory clients, IOptions<ReplicateOptions> options, Routing.CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
 {
     public const string ProviderName = "replicate";
 
@@ -22,10 +22,11 @@ public sealed class ReplicateProvider(
 
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
-        var model = _options.Model ?? throw new ProviderException(ProviderErrors.InvalidRequest, "replicate has no Model configured.", retryable: false);
+        VendorCalls.EnsureConfigured(_options, ProviderName);
+        var model = _options.Model ?? catalogue.Vendors[ProviderName].DefaultModel;
         var modelInputs = _options.InputsFor(model);
         var client = clients.CreateClient(ProviderName);
-        var body = await BuildBodyAsync(shot.Request, modelInputs, ct);
+        var (body, seconds) = await BuildBodyAsync(shot.Request, model, modelInputs, ct);
 
         using var create = new HttpRequestMessage(HttpMethod.Post, modelInputs.Version is null ? $"v1/models/{model}/predictions" : "v1/predictions")
         {
@@ -48,17 +49,18 @@ public sealed class ReplicateProvider(
         progress.Report(new ProviderProgress(0.97, "downloading"));
         var hash = await downloader.DownloadAsync(client, VendorRequests.Download(output, client.BaseAddress!, Authorize), ProviderName, ct);
         progress.Report(new ProviderProgress(1, "stored"));
-        return new GeneratedClip(hash, shot.Request.DurationSeconds, model);
+        return new GeneratedClip(hash, seconds, model);
     }
 
-    private async Task<JsonObject> BuildBodyAsync(Contracts.ShotRequest request, ReplicateModelInputs names, CancellationToken ct)
+    private async Task<(JsonObject Body, int Seconds)> BuildBodyAsync(Contracts.ShotRequest request, string model, ReplicateModelInputs names, CancellationToken ct)
     {
         var input = new JsonObject { [names.Prompt] = request.Prompt };
         if (names.NegativePrompt is { Length: > 0 } negative && request.NegativePrompt is { Length: > 0 } negativePrompt) input[negative] = negativePrompt;
         if (names.Seed is { Length: > 0 } seed) input[seed] = request.Seed;
         if (names.AspectRatio is { Length: > 0 } aspect) input[aspect] = request.AspectRatio;
-        var seconds = names.AllowedDurations.Count > 0
-            ? VendorRequests.SnapDuration(request.DurationSeconds, names.AllowedDurations, ProviderName)
+        // Models in the vendor catalogue speak its lengths; other configured ones their options' (or the seconds asked for).
+        var seconds = catalogue.Model(ProviderName, model) is { } limits ? VendorRequests.SnapDuration(request, limits, ProviderName)
+            : names.AllowedDurations.Count > 0 ? VendorRequests.SnapDuration(request.DurationSeconds, names.AllowedDurations, ProviderName)
             : (int)Math.Ceiling(request.DurationSeconds - 0.01);
         if (names.Duration is { Length: > 0 } duration) input[duration] = seconds;
 
@@ -76,7 +78,7 @@ public sealed class ReplicateProvider(
             body["webhook"] = webhook.ToString();
             if (_options.WebhookEvents.Count > 0) body["webhook_events_filter"] = new JsonArray([.. _options.WebhookEvents.Select(e => JsonValue.Create(e))]);
         }
-        return body;
+        return (body, seconds);
     }
 
     private static ProviderException Unsupported(string what) =>

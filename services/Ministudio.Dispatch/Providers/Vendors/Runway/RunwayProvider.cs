@@ -4,25 +4,24 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Ministudio.Contracts;
+using Ministudio.Dispatch.Routing;
 
 namespace Ministudio.Dispatch.Providers.Vendors.Runway;
 
 /// <summary>
 /// Runway's API (<c>X-Runway-Version</c> + bearer key): a shot with a first frame goes to <c>POST /v1/image_to_video</c>
 /// with Model (gen4 by default; the frame as a data URI), one without to <c>POST /v1/text_to_video</c> with
-/// TextToVideoModel (Runway offers text-to-video only on its Veo models). <c>GET /v1/tasks/{id}</c> is polled through
+/// the catalogue's text-to-video model (Runway offers text-to-video only on its Veo models). <c>GET /v1/tasks/{id}</c> is polled through
 /// PENDING/THROTTLED/RUNNING to SUCCEEDED (output URLs, valid 24–48 h) or FAILED (failureCode: SAFETY.* is a content
 /// refusal, INTERNAL.* may be retried); <c>DELETE /v1/tasks/{id}</c> cancels. Runway's video endpoints take no
 /// reference images: they are left out with a warning, the characters' identity text stays in the prompt.
 /// </summary>
 public sealed class RunwayProvider(
-    IHttpClientFactory clients, IOptions<RunwayOptions> settings, ClipDownloader downloader, ShotInputs inputs, TimeProvider time,
+    IHttpClientFactory clients, IOptions<RunwayOptions> settings, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time,
     ILogger<RunwayProvider> logger) : IVideoProvider
 {
     public const string ProviderName = "runway";
-    public const string DefaultModel = "gen4_turbo";
     public static readonly Uri DefaultBaseUrl = new("https://api.dev.runwayml.com/");
-    private const int MaxPromptChars = 1000;
 
     private readonly RunwayOptions _options = settings.Value;
 
@@ -32,15 +31,17 @@ public sealed class RunwayProvider(
     {
         VendorCalls.EnsureConfigured(_options, Name);
         var request = shot.Request;
-        if (request.Prompt.Length > MaxPromptChars)
-            throw new ProviderException(ProviderErrors.InvalidRequest, $"runway takes prompts of at most {MaxPromptChars} characters, not {request.Prompt.Length}.", retryable: false);
+        var maxPromptChars = catalogue.Vendors[Name].MaxPromptChars;
+        if (request.Prompt.Length > maxPromptChars)
+            throw new ProviderException(ProviderErrors.InvalidRequest, $"runway takes prompts of at most {maxPromptChars} characters, not {request.Prompt.Length}.", retryable: false);
         if (request.ReferenceImages is { Count: > 0 } references)
             logger.LogWarning("runway takes no reference images for video; {Count} left out of job {JobId} shot {Shot}.", references.Count, shot.JobId, shot.ShotIndex);
 
         var firstFrame = await inputs.FirstFrameAsync(request, ct);
-        var model = firstFrame is null ? _options.TextToVideoModel : _options.Model ?? DefaultModel;
+        // The catalogue names the text-to-video model for shots without a first frame (gen4 needs an image).
+        var (model, limits) = catalogue.Resolve(Name, request, _options.Model);
         var family = RunwayModels.For(model);
-        var duration = VendorRequests.SnapDuration(request.DurationSeconds, family.Durations, ProviderName);
+        var duration = VendorRequests.SnapDuration(request, limits, ProviderName);
         var body = new RunwayGenerationRequest(
             model, request.Prompt, family.Ratio(request), duration,
             PromptImage: firstFrame?.ToDataUri(),
@@ -125,8 +126,8 @@ public sealed class RunwayProvider(
     }
 }
 
-/// <summary>What each Runway model family accepts: clip lengths, output sizes ("w:h"), seed and negative prompt.</summary>
-public sealed record RunwayModels(IReadOnlyList<int> Durations, IReadOnlyDictionary<string, string> Ratios, IReadOnlyDictionary<string, string> LargeRatios, bool TakesSeed, bool TakesNegativePrompt)
+/// <summary>How each Runway model family is spoken to: output sizes ("w:h"), seed and negative prompt (lengths: the catalogue).</summary>
+public sealed record RunwayModels(IReadOnlyDictionary<string, string> Ratios, IReadOnlyDictionary<string, string> LargeRatios, bool TakesSeed, bool TakesNegativePrompt)
 {
     private static readonly Dictionary<string, string> Gen4Ratios = new()
     {
@@ -137,10 +138,8 @@ public sealed record RunwayModels(IReadOnlyList<int> Durations, IReadOnlyDiction
 
     public static RunwayModels For(string model) => model switch
     {
-        "gen4_turbo" => new([5, 10], Gen4Ratios, Gen4Ratios, TakesSeed: true, TakesNegativePrompt: false),
-        "gen4.5" => new([2, 3, 4, 5, 6, 7, 8, 9, 10], Gen4Ratios, Gen4Ratios, TakesSeed: true, TakesNegativePrompt: false),
-        "veo3" => new([8], VeoRatios, VeoLargeRatios, TakesSeed: false, TakesNegativePrompt: false),
-        "veo3.1" or "veo3.1_fast" => new([4, 6, 8], VeoRatios, VeoLargeRatios, TakesSeed: false, TakesNegativePrompt: true),
+        "gen4_turbo" or "gen4.5" => new(Gen4Ratios, Gen4Ratios, TakesSeed: true, TakesNegativePrompt: false),
+        "veo3.1" or "veo3.1_fast" => new(VeoRatios, VeoLargeRatios, TakesSeed: false, TakesNegativePrompt: true),
         _ => throw new ProviderException(ProviderErrors.InvalidRequest, $"runway model {model} is not one this adapter knows how to call.", retryable: false),
     };
 
@@ -152,32 +151,3 @@ public sealed record RunwayModels(IReadOnlyList<int> Durations, IReadOnlyDiction
             : throw new ProviderException(ProviderErrors.InvalidRequest, $"runway makes {string.Join(", ", Ratios.Keys)} videos with this model, not {request.AspectRatio}.", retryable: false);
     }
 }
-
-/// <summary>Runway settings (<c>Dispatch:Vendors:runway</c>): ApiKey is a Runway API secret.</summary>
-public sealed class RunwayOptions : VendorOptions
-{
-    /// <summary>The API version every request names in X-Runway-Version.</summary>
-    public string ApiVersion { get; set; } = "2024-11-06";
-
-    /// <summary>The model for shots without a first frame; Runway's gen4 models need an image to start from.</summary>
-    public string TextToVideoModel { get; set; } = "veo3.1_fast";
-}
-
-public sealed record RunwayGenerationRequest(
-    [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("promptText")] string PromptText,
-    [property: JsonPropertyName("ratio")] string Ratio,
-    [property: JsonPropertyName("duration")] int Duration,
-    [property: JsonPropertyName("promptImage")] string? PromptImage = null,
-    [property: JsonPropertyName("seed")] uint? Seed = null,
-    [property: JsonPropertyName("negativePrompt")] string? NegativePrompt = null);
-
-public sealed record RunwayTask(
-    [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("status")] string? Status,
-    [property: JsonPropertyName("progress")] double? Progress,
-    [property: JsonPropertyName("output")] IReadOnlyList<string>? Output,
-    [property: JsonPropertyName("failure")] string? Failure,
-    [property: JsonPropertyName("failureCode")] string? FailureCode);
-
-public sealed record RunwayError([property: JsonPropertyName("error")] string? Error);

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using Ministudio.Dispatch.Routing;
 
 namespace Ministudio.Dispatch.Providers.Vendors.Veo;
 
@@ -11,10 +12,9 @@ namespace Ministudio.Dispatch.Providers.Vendors.Veo;
 /// canceled shot simply stops polling. Veo reports no progress; VendorTask creeps the fraction forward.
 /// </summary>
 public sealed class VeoProvider(
-    IHttpClientFactory clients, IOptions<VeoOptions> settings, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+    IHttpClientFactory clients, IOptions<VeoOptions> settings, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
 {
     public const string ProviderName = "veo";
-    public const string DefaultModel = "veo-3.1-generate-001";
 
     private readonly VeoOptions _options = settings.Value;
     private readonly Lock _gate = new();
@@ -31,13 +31,13 @@ public sealed class VeoProvider(
         var key = await KeyAsync(ct);
         var project = _options.ProjectId ?? key.ProjectId
             ?? throw new ProviderException(ProviderErrors.Unauthorized, "veo needs ProjectId (or a service-account key with project_id).", retryable: false);
-        var model = _options.Model ?? DefaultModel;
-        var duration = VeoRequests.DurationFor(model, request.DurationSeconds);
-        var instance = VeoRequests.Instance(request, await inputs.FirstFrameAsync(request, ct), await inputs.ReferenceImagesAsync(request, ct), Name);
+        var (model, limits) = catalogue.Resolve(Name, request, _options.Model);
+        var duration = VendorRequests.SnapDuration(request, limits, Name);
+        var instance = VeoRequests.Instance(request, await inputs.FirstFrameAsync(request, ct), await inputs.ReferenceImagesAsync(request, ct), limits, Name);
         var body = new VeoPredictRequest([instance], new VeoParameters(
-            VeoRequests.AspectRatioFor(request, Name), duration, SampleCount: 1, VeoRequests.ResolutionFor(request), request.NegativePrompt,
+            VendorRequests.AspectRatio(request, limits, Name), duration, SampleCount: 1, VeoRequests.ResolutionFor(request), request.NegativePrompt,
             Seed: unchecked((uint)request.Seed), StorageUri: _options.StorageUri,
-            GenerateAudio: model.StartsWith("veo-3", StringComparison.Ordinal) ? _options.GenerateAudio : null));
+            GenerateAudio: limits.Audio ? _options.GenerateAudio : null));
 
         var root = _options.BaseUrl ?? new Uri($"https://{_options.Location}-aiplatform.googleapis.com/");
         var modelUri = new Uri(root, $"v1/projects/{project}/locations/{_options.Location}/publishers/google/models/{model}");
@@ -115,13 +115,3 @@ public sealed class VeoProvider(
 
     private sealed record FetchOperationRequest([property: JsonPropertyName("operationName")] string OperationName);
 }
-
-public sealed record VertexVideoResponse(
-    [property: JsonPropertyName("videos")] IReadOnlyList<VertexVideo>? Videos,
-    [property: JsonPropertyName("raiMediaFilteredCount")] int? RaiMediaFilteredCount,
-    [property: JsonPropertyName("raiMediaFilteredReasons")] IReadOnlyList<string>? RaiMediaFilteredReasons);
-
-public sealed record VertexVideo(
-    [property: JsonPropertyName("bytesBase64Encoded")] string? BytesBase64Encoded,
-    [property: JsonPropertyName("gcsUri")] string? GcsUri,
-    [property: JsonPropertyName("mimeType")] string? MimeType);

@@ -1,38 +1,29 @@
 using System.Net;
 using System.Text.Json;
 using Ministudio.Contracts;
+using Ministudio.Contracts.Vendors;
 
 namespace Ministudio.Dispatch.Providers.Vendors.Veo;
 
 /// <summary>
-/// What Veo accepts, and how a shot maps onto it, for both Vertex AI and the Gemini API: 16:9 or 9:16 only; Veo 3
-/// makes 4, 6 or 8 s clips (Veo 2 makes 5–8 s); 720p or 1080p; up to three "asset" reference images, which cannot be
-/// combined with a first frame.
+/// How a shot maps onto Veo's request, for both Vertex AI and the Gemini API. The limits (lengths, the 8-second rule
+/// with reference images and above 720p, aspect ratios, reference images) come from the vendor catalogue; reference
+/// images ("asset") cannot be combined with a first frame.
 /// </summary>
 public static class VeoRequests
 {
-    public const int MaxReferenceImages = 3;
-    private static readonly int[] Veo3Durations = [4, 6, 8];
-    private static readonly int[] Veo2Durations = [5, 6, 7, 8];
-
-    public static int DurationFor(string model, double seconds) =>
-        VendorRequests.SnapDuration(seconds, model.StartsWith("veo-2", StringComparison.Ordinal) ? Veo2Durations : Veo3Durations, "veo");
-
-    public static string AspectRatioFor(ShotRequest request, string vendor) => request.AspectRatio switch
-    {
-        "16:9" or "9:16" => request.AspectRatio,
-        _ => throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} makes 16:9 and 9:16 videos, not {request.AspectRatio}.", retryable: false),
-    };
 
     /// <summary>1080p when the shot asks for at least 1080 lines on its short side, 720p otherwise.</summary>
     public static string ResolutionFor(ShotRequest request) => Math.Min(request.Width, request.Height) >= 1080 ? "1080p" : "720p";
 
-    public static VeoInstance Instance(ShotRequest request, InputImage? firstFrame, IReadOnlyList<InputImage> references, string vendor)
+    public static VeoInstance Instance(ShotRequest request, InputImage? firstFrame, IReadOnlyList<InputImage> references, VendorModel limits, string vendor)
     {
         if (firstFrame is not null && references.Count > 0)
             throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} takes a first frame or reference images, not both.", retryable: false);
-        if (references.Count > MaxReferenceImages)
-            throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} takes at most {MaxReferenceImages} reference images, not {references.Count}.", retryable: false);
+        if (references.Count > limits.MaxReferenceImages)
+            throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} takes at most {limits.MaxReferenceImages} reference images, not {references.Count}.", retryable: false);
+        if (references.Count > 0 && limits.ReferenceAspectRatios.Count > 0 && !limits.ReferenceAspectRatios.Contains(request.AspectRatio))
+            throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} takes reference images only for {string.Join(", ", limits.ReferenceAspectRatios)} videos.", retryable: false);
         return new VeoInstance(
             request.Prompt,
             firstFrame is null ? null : new VeoImage(firstFrame.ToBase64(), firstFrame.MediaType),

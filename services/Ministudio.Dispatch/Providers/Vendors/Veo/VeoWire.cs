@@ -47,3 +47,13 @@ public sealed record GoogleStatus(
 
 /// <summary>The error body Google APIs answer HTTP failures with.</summary>
 public sealed record GoogleErrorBody([property: JsonPropertyName("error")] GoogleStatus? Error);
+
+public sealed record VertexVideoResponse(
+    [property: JsonPropertyName("videos")] IReadOnlyList<VertexVideo>? Videos,
+    [property: JsonPropertyName("raiMediaFilteredCount")] int? RaiMediaFilteredCount,
+    [property: JsonPropertyName("raiMediaFilteredReasons")] IReadOnlyList<string>? RaiMediaFilteredReasons);
+
+public sealed record VertexVideo(
+    [property: JsonPropertyName("bytesBase64Encoded")] string? BytesBase64Encoded,
+    [property: JsonPropertyName("gcsUri")] string? GcsUri,
+    [property: JsonPropertyName("mimeType")] string? MimeType);

@@ -6,7 +6,7 @@ import { draft, blankFilm } from './draft.js';
 const aspects = ['16:9', '9:16', '1:1'];
 const shotTypes = ['WS', 'MS', 'MCU', 'CU', 'ECU', 'OTS', 'POV', 'EWS'];
 const cameras = ['static', 'push-in', 'pan-left', 'pan-right'];
-const providers = ['local', 'mock', 'auto', 'premium', 'standard', 'economy', 'veo', 'sora', 'runway', 'luma', 'kling', 'minimax', 'replicate', 'fal'];
+const providers = ['local', 'mock', 'auto', 'premium', 'standard', 'economy', 'veo', 'runway', 'luma', 'kling', 'minimax', 'replicate', 'fal'];
 
 /** The flat shot index the API's errors use ("shots[3].action") for shot j of scene s. */
 const flatIndex = (film, scene, shot) => film.scenes.slice(0, scene).reduce((n, s) => n + (s.shots?.length ?? 0), 0) + shot;

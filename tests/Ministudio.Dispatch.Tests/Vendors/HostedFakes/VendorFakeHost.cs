@@ -14,7 +14,7 @@ using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.ServiceDefaults;
 
-namespace Ministudio.Dispatch.Tests.Vendors.SetB;
+namespace Ministudio.Dispatch.Tests.Vendors.HostedFakes;
 
 /// <summary>One request a fake vendor received, as the vendor saw it.</summary>
 public sealed record ReceivedCall(string Method, string Path, string Query, string? Authorization, string? Prefer, string Body)
