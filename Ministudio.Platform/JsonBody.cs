@@ -13,13 +13,13 @@ public static class JsonBody
         {
             var value = await JsonSerializer.DeserializeAsync<T>(context.Request.Body, JsonSerializerOptions.Web, ct);
             return value is null
-                ? (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.malformed_json", $"The body must be a JSON object describing {what}."))
+                ? (null, ApiProblems.Problem(ProblemCodes.RequestMalformedJson, title: $"The body must be a JSON object describing {what}."))
                 : (value, null);
         }
         catch (JsonException ex)
         {
-            return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.malformed_json", $"The body is not valid JSON for {what}.",
-                ex.Path is { Length: > 1 } path ? $"Near '{path}': {ex.Message}" : ex.Message));
+            return (null, ApiProblems.Problem(ProblemCodes.RequestMalformedJson, title: $"The body is not valid JSON for {what}.",
+                detail: ex.Path is { Length: > 1 } path ? $"Near '{path}': {ex.Message}" : ex.Message));
         }
     }
 }

@@ -1,4 +1,5 @@
 using Ministudio.Dispatch.Apis;
+using Ministudio.Platform;
 using Ministudio.Dispatch.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +10,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapApiDocument();
 app.MapUsageApi();
 app.MapEstimatesApi();
 

@@ -1,4 +1,5 @@
 using Ministudio.Gateway.Authentication;
+using Ministudio.Gateway.Documentation;
 using Ministudio.Gateway.Extensions;
 using Ministudio.Gateway.RateLimiting;
 using Ministudio.Gateway.Studio;
@@ -12,6 +13,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.UseStudio();
+app.MapApiDocs();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseMiddleware<RateLimitMiddleware>();
 app.MapReverseProxy();

@@ -1,3 +1,4 @@
+using Ministudio.Platform;
 using Ministudio.Prompt.Apis;
 using Ministudio.Prompt.Extensions;
 using Ministudio.Prompt.Tenants;
@@ -12,6 +13,7 @@ var app = builder.Build();
 if (args is [FirstTenantBootstrap.Command, ..]) return await FirstTenantBootstrap.RunAsync(app.Services, Console.Out, CancellationToken.None);
 
 app.MapDefaultEndpoints();
+app.MapApiDocument();
 app.UseMiddleware<RequestSizeLimit>();
 app.MapKeysApi();
 app.MapAdminApi();

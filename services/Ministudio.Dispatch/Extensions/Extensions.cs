@@ -6,6 +6,7 @@ using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Routing;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Extensions;
@@ -45,6 +46,7 @@ public static class Extensions
         builder.Services.AddSingleton<VendorPipelines>();
         builder.Services.AddSingleton<ShotRouter>();
         builder.Services.AddSingleton<CanceledJobs>();
+        builder.Services.AddApiDocument();
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ministudio.Gateway.Authentication;
+using Ministudio.Gateway.Documentation;
 using Ministudio.Gateway.RateLimiting;
 using Ministudio.ServiceDefaults;
 using Yarp.ReverseProxy.Configuration;
@@ -29,6 +30,8 @@ public static class Extensions
         builder.Services.AddSingleton<TenantRateLimiter>();
         builder.Services.AddHttpClient(ApiKeyResolver.PromptClient, client => client.BaseAddress = new Uri($"http://{ResourceNames.Prompt}"));
         builder.Services.AddSingleton<ApiKeyResolver>();
+        builder.Services.AddHttpClient(PublicApiDocument.ClientName);
+        builder.Services.AddSingleton<PublicApiDocument>();
         builder.Services.AddReverseProxy().LoadFromMemory(
             [
                 new RouteConfig

@@ -41,5 +41,5 @@ public sealed class RequestSizeLimit(RequestDelegate next, IConfiguration config
     }
 
     private static IResult TooLarge(long limit) =>
-        ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "request.too_large", "The request body is too large.", $"At most {limit} bytes.");
+        ApiProblems.Problem(ProblemCodes.RequestTooLarge, $"At most {limit} bytes.");
 }

@@ -9,6 +9,7 @@ using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
 using Ministudio.Prompt.Tenants;
 using Ministudio.Prompt.Webhooks;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Npgsql;
 using Ministudio.Prompt.Networking;
@@ -57,6 +58,7 @@ public static class Extensions
         builder.Services.AddSingleton<BatchStore>();
         builder.Services.AddSingleton<BatchAdmission>();
         builder.Services.AddHostedService<BatchScheduler>();
+        builder.Services.AddApiDocument();
         return builder;
     }
 
