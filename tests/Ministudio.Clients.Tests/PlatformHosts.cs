@@ -95,9 +95,10 @@ public sealed class PlatformHosts : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        await Gateway.DisposeAsync();
-        await Dispatch.DisposeAsync();
-        await Prompt.DisposeAsync();
+        // Null when start-up failed part-way; the start-up error is the one to report.
+        if (Gateway is not null) await Gateway.DisposeAsync();
+        if (Dispatch is not null) await Dispatch.DisposeAsync();
+        if (Prompt is not null) await Prompt.DisposeAsync();
         Directory.Delete(_artifacts, recursive: true);
     }
 }
