@@ -48,7 +48,7 @@ public sealed class MinistudioCli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            await error.WriteLineAsync($"ministudio: {parsed.Errors[0].Message} (see ministudio --help)");
+            await error.WriteLineAsync($"ministudio: {string.Join(" ", parsed.Errors.Select(e => e.Message))} (see ministudio --help)");
             return ExitCodes.Usage;
         }
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, ct);
