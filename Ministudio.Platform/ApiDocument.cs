@@ -11,6 +11,12 @@ namespace Ministudio.Platform;
 public sealed record IdempotencyKeyMetadata;
 
 /// <summary>
+/// Endpoint metadata: the body the endpoint reads itself, for the document only. Not <c>IAcceptsMetadata</c>, which
+/// would let routing refuse other content types with a bare 415 before the handler answers with its own code.
+/// </summary>
+public sealed record RequestBodyMetadata(Type Type, IReadOnlyList<string> ContentTypes);
+
+/// <summary>
 /// Each service's OpenAPI 3.1 document (<c>/openapi/v1.json</c>, internal): the framework's description of its routes,
 /// plus the catalogue problems and the Idempotency-Key each endpoint declares. The gateway merges the public part.
 /// </summary>
@@ -26,17 +32,29 @@ public static class ApiDocument
         services.AddOpenApi(Name, options =>
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
-            options.AddOperationTransformer((operation, context, _) =>
+            options.AddOperationTransformer(async (operation, context, ct) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
                 DescribeProblems(operation, metadata.OfType<ProblemsMetadata>().SelectMany(m => m.Problems).Distinct().ToList());
                 if (metadata.OfType<IdempotencyKeyMetadata>().Any()) DescribeIdempotencyKey(operation);
-                return Task.CompletedTask;
+                if (metadata.OfType<RequestBodyMetadata>().FirstOrDefault() is { } body)
+                {
+                    var schema = await context.GetOrCreateSchemaAsync(body.Type, null, ct);
+                    operation.RequestBody = new OpenApiRequestBody
+                    {
+                        Required = true,
+                        Content = body.ContentTypes.ToDictionary(type => type, _ => new OpenApiMediaType { Schema = schema }),
+                    };
+                }
             });
         });
 
     /// <summary>Serves the document at <see cref="Route"/>.</summary>
     public static IEndpointConventionBuilder MapApiDocument(this WebApplication app) => app.MapOpenApi(Route);
+
+    /// <summary>Describes the body an endpoint reads itself (default content type: JSON).</summary>
+    public static RouteHandlerBuilder DescribesBody<T>(this RouteHandlerBuilder builder, params string[] contentTypes) =>
+        builder.WithMetadata(new RequestBodyMetadata(typeof(T), contentTypes.Length == 0 ? ["application/json"] : contentTypes));
 
     /// <summary>Declares that the endpoint replays the first answer for a repeated Idempotency-Key.</summary>
     public static TBuilder AcceptsIdempotencyKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>

@@ -37,7 +37,7 @@ public sealed class ClientTests(PlatformHosts platform)
     {
         using var client = Client();
         var job = await client.SubmitFilmAsync(SampleFilm, ct: Ct);
-        Assert.Equal(JobStatuses.Queued, job.Status);
+        Assert.Contains(job.Status, new[] { JobStatuses.Queued, JobStatuses.Running }); // the stand-in studio answers at once
         var submit = Assert.Single(_traffic.Exchanges, e => e.Path == "/v1/films");
         Assert.False(string.IsNullOrEmpty(submit.IdempotencyKey));
 

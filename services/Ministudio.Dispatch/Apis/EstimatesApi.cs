@@ -24,7 +24,7 @@ public static class EstimatesApi
 
     public static IEndpointRouteBuilder MapEstimatesApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/estimates", EstimateAsync).WithTags("Estimates").Accepts<EstimateRequest>("application/json")
+        app.MapPost("/v1/estimates", EstimateAsync).WithTags("Estimates").DescribesBody<EstimateRequest>()
             .ProducesProblems(ProblemCodes.EstimateShotsEmpty, ProblemCodes.EstimateTooManyShots, ProblemCodes.EstimateRequestMissing, ProblemCodes.RequestMalformedJson);
         return app;
     }

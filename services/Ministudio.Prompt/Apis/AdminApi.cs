@@ -31,20 +31,20 @@ public static partial class AdminApi
     {
         var admin = app.MapGroup("/admin/v1").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>()
             .ProducesProblems(ProblemCodes.AdminDisabled, ProblemCodes.AdminKeyMissing, ProblemCodes.AdminKeyInvalid, ProblemCodes.AdminTenantKey);
-        admin.MapPost("/tenants", CreateTenantAsync).Accepts<CreateTenantRequest>("application/json")
+        admin.MapPost("/tenants", CreateTenantAsync).DescribesBody<CreateTenantRequest>()
             .ProducesProblems(ProblemCodes.PlanNotFound, ProblemCodes.TenantNameTaken, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         admin.MapGet("/tenants", async (TenantAdministration tenants, CancellationToken ct) => TypedResults.Ok(await tenants.ListTenantsAsync(ct)));
         admin.MapGet("/tenants/{id:guid}", GetTenantAsync).ProducesProblems(ProblemCodes.TenantNotFound);
-        admin.MapPut("/tenants/{id:guid}/plan", AssignPlanAsync).Accepts<AssignPlanRequest>("application/json")
+        admin.MapPut("/tenants/{id:guid}/plan", AssignPlanAsync).DescribesBody<AssignPlanRequest>()
             .ProducesProblems(ProblemCodes.TenantNotFound, ProblemCodes.PlanNotFound, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
-        admin.MapPost("/tenants/{id:guid}/keys", CreateKeyAsync).Accepts<CreateKeyRequest>("application/json")
+        admin.MapPost("/tenants/{id:guid}/keys", CreateKeyAsync).DescribesBody<CreateKeyRequest>()
             .ProducesProblems(ProblemCodes.TenantNotFound, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         admin.MapGet("/tenants/{id:guid}/keys", ListKeysAsync).ProducesProblems(ProblemCodes.TenantNotFound);
         admin.MapDelete("/tenants/{id:guid}/keys/{keyId:guid}", RevokeKeyAsync).ProducesProblems(ProblemCodes.KeyNotFound);
-        admin.MapPut("/tenants/{id:guid}/provider-secrets/{vendor}", SetProviderSecretAsync).Accepts<ProviderSecretRequest>("application/json")
+        admin.MapPut("/tenants/{id:guid}/provider-secrets/{vendor}", SetProviderSecretAsync).DescribesBody<ProviderSecretRequest>()
             .ProducesProblems(ProblemCodes.ProviderUnknown, ProblemCodes.TenantNotFound, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         admin.MapGet("/plans", async (TenantAdministration tenants, CancellationToken ct) => TypedResults.Ok(await tenants.ListPlansAsync(ct)));
-        admin.MapPut("/plans/{name}", UpsertPlanAsync).Accepts<PlanRequest>("application/json").ProducesProblems(ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
+        admin.MapPut("/plans/{name}", UpsertPlanAsync).DescribesBody<PlanRequest>().ProducesProblems(ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         admin.MapGet("/audit", ListAuditAsync).ProducesProblems(ProblemCodes.Validation);
         return app;
     }

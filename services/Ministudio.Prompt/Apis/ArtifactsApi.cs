@@ -14,11 +14,11 @@ public static class ArtifactsApi
     {
         var images = app.MapGroup("/images").WithTags("Library");
         images.MapPost("/", UploadAsync).WithMetadata(new RequestSizeLimitAttribute(ReferenceImages.MaxBytes))
-            .Accepts<Stream>(ReferenceImages.ContentTypes.First(), [.. ReferenceImages.ContentTypes.Skip(1)])
+            .DescribesBody<Stream>([.. ReferenceImages.ContentTypes])
             .ProducesProblems(ProblemCodes.ImageTypeUnsupported, ProblemCodes.ImageTooLarge, ProblemCodes.ImageContentMismatch);
         images.MapGet("/{sha256}", DownloadAsync).Produces<Stream>(StatusCodes.Status200OK, ReferenceImages.ContentTypes.First(), [.. ReferenceImages.ContentTypes.Skip(1)])
             .ProducesProblems(ProblemCodes.ImageNotFound);
-        app.MapPost("/images:fetch", FetchAsync).WithTags("Library").Accepts<FetchImageRequest>("application/json")
+        app.MapPost("/images:fetch", FetchAsync).WithTags("Library").DescribesBody<FetchImageRequest>()
             .ProducesProblems(ProblemCodes.ImageFetchFailed, ProblemCodes.ImageTypeUnsupported, ProblemCodes.ImageTooLarge, ProblemCodes.ImageContentMismatch,
                 ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         return app;

@@ -23,7 +23,7 @@ public static class BatchesApi
         var batches = app.MapGroup("/batches").WithTags("Batches");
         // The batch reader enforces Batches:MaxBodyBytes itself, with batch codes, as the body streams in.
         batches.MapPost("", SubmitBatchAsync).WithMetadata(new DisableRequestSizeLimitAttribute())
-            .Accepts<string>(MediaTypes[0], MediaTypes[1..]).AcceptsIdempotencyKey()
+            .DescribesBody<string>(MediaTypes).AcceptsIdempotencyKey()
             .ProducesProblems(ProblemCodes.BatchOnInvalidUnsupported, ProblemCodes.BatchContentTypeUnsupported, ProblemCodes.BatchTooManyLines,
                 ProblemCodes.BatchTooLarge, ProblemCodes.BatchEmpty, ProblemCodes.BatchLinesInvalid);
         batches.MapGet("", ListBatchesAsync).ProducesProblems(ProblemCodes.BatchLimitOutOfRange, ProblemCodes.BatchPageTokenInvalid);

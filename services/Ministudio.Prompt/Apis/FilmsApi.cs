@@ -18,8 +18,8 @@ public static class FilmsApi
     public static IEndpointRouteBuilder MapFilmsApi(this IEndpointRouteBuilder app)
     {
         var films = app.MapGroup("").WithTags("Films");
-        films.MapPost("/films", SubmitFilmAsync).Accepts<FilmSpec>("application/json").AcceptsIdempotencyKey().ProducesProblems(FilmProblems);
-        films.MapPost("/films:compile", CompileFilmAsync).Accepts<FilmSpec>("application/json").ProducesProblems(FilmProblems);
+        films.MapPost("/films", SubmitFilmAsync).DescribesBody<FilmSpec>().AcceptsIdempotencyKey().ProducesProblems(FilmProblems);
+        films.MapPost("/films:compile", CompileFilmAsync).DescribesBody<FilmSpec>().ProducesProblems(FilmProblems);
         return app;
     }
 

@@ -32,7 +32,7 @@ public static class LibraryApi
             return outcome == LibraryStore.SaveOutcome.Saved
                 ? TypedResults.Created($"/v1/{kind.Route}/{created!.Id}", created)
                 : NameTaken(kind, kind.NameOf(item!)!);
-        }).Accepts<T>("application/json").ProducesProblems(ProblemCodes.LibraryNameTaken, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
+        }).DescribesBody<T>().ProducesProblems(ProblemCodes.LibraryNameTaken, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
 
         group.MapGet("/", async Task<Ok<IReadOnlyList<LibraryItem<T>>>> (HttpContext context, LibraryStore store, CancellationToken ct) =>
             TypedResults.Ok(await store.ListAsync<T>(TenantFilter.TenantOf(context), kind.Kind, ct)));
@@ -55,7 +55,7 @@ public static class LibraryApi
                 LibraryStore.SaveOutcome.NotFound => Missing(kind),
                 _ => NameTaken(kind, kind.NameOf(item!)!),
             };
-        }).Accepts<T>("application/json").ProducesProblems(ProblemCodes.LibraryNotFound, ProblemCodes.LibraryNameTaken, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
+        }).DescribesBody<T>().ProducesProblems(ProblemCodes.LibraryNotFound, ProblemCodes.LibraryNameTaken, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
 
         group.MapDelete("/{id:guid}", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, HttpContext context, LibraryStore store, CancellationToken ct) =>
             await store.DeleteAsync(TenantFilter.TenantOf(context), kind.Kind, id, ct)

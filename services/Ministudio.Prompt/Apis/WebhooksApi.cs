@@ -15,7 +15,7 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("/webhooks").WithTags("Webhooks");
-        webhooks.MapPost("/", CreateAsync).Accepts<CreateWebhookRequest>("application/json").ProducesProblems(ProblemCodes.WebhookLimitReached, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
+        webhooks.MapPost("/", CreateAsync).DescribesBody<CreateWebhookRequest>().ProducesProblems(ProblemCodes.WebhookLimitReached, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         webhooks.MapGet("/", ListAsync);
         webhooks.MapGet("/{id:guid}", GetAsync).ProducesProblems(ProblemCodes.WebhookNotFound);
         webhooks.MapDelete("/{id:guid}", DeleteAsync).ProducesProblems(ProblemCodes.WebhookNotFound);
