@@ -20,6 +20,10 @@ public static class ApiProblems
             Extensions = { ["code"] = code },
         });
 
+    /// <summary>A problem of the catalogue (<see cref="ProblemCodes"/>); <paramref name="title"/> replaces its default title.</summary>
+    public static ProblemHttpResult Problem(ProblemCode problem, string? detail = null, string? title = null) =>
+        Problem(problem.Status, problem.Code, title ?? problem.Title, detail);
+
     /// <summary>400 naming every invalid field; the first error's code is the problem's code.</summary>
     public static ProblemHttpResult Validation(IReadOnlyList<FieldError> errors, string? title = null) =>
         TypedResults.Problem(new ProblemDetails

@@ -30,21 +30,20 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExce
         {
             case BadHttpRequestException { InnerException: JsonException json }:
                 logger.LogInformation("Rejected a request body that does not bind: {Reason}", json.Message);
-                return ApiProblems.Validation([JsonBody.Mismatch(json, "this request")], "The body is not valid JSON for this request.");
+                return ApiProblems.Validation([JsonBody.Mismatch(json, "this request")], ProblemCodes.RequestMalformedJson.Title);
             case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge:
-                return ApiProblems.Problem(bad.StatusCode, ProblemAnswers.CodeFor(bad.StatusCode), "The request body is too large.");
+                return ApiProblems.Problem(ProblemCodes.RequestTooLarge);
             case BadHttpRequestException bad:
                 logger.LogInformation("Rejected a malformed request: {Reason}", bad.Message);
                 // The framework's binding messages describe the client's input (parameter and value), nothing internal.
-                return ApiProblems.Problem(bad.StatusCode, ProblemAnswers.CodeFor(bad.StatusCode), "The request is malformed.",
+                return ApiProblems.Problem(ProblemCodes.ForStatus(bad.StatusCode),
                     bad.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal) || bad.Message.StartsWith("Required parameter", StringComparison.Ordinal)
                         ? bad.Message : null);
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
-                return ApiProblems.Problem(StatusCodes.Status499ClientClosedRequest, "request.canceled", "The client closed the request.");
+                return ApiProblems.Problem(ProblemCodes.RequestCanceled);
             default:
                 logger.LogError(exception, "Unhandled exception answering {Method} {Path}", context.Request.Method, context.Request.Path);
-                return ApiProblems.Problem(StatusCodes.Status500InternalServerError, ProblemAnswers.ServerErrorCode,
-                    "Something went wrong on our side; the trace id identifies it in our logs.");
+                return ApiProblems.Problem(ProblemCodes.ServerError);
         }
     }
 }

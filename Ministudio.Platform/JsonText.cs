@@ -9,7 +9,7 @@ namespace Ministudio.Platform;
 /// </summary>
 public static class JsonText
 {
-    public const string MalformedCode = "request.malformed_json";
+    public static readonly string MalformedCode = ProblemCodes.RequestMalformedJson.Code;
     public const string DuplicateKeyCode = "json.duplicate_key";
     private const int MaxErrors = 20;
 

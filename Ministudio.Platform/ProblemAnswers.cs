@@ -17,30 +17,6 @@ namespace Ministudio.Platform;
 /// </summary>
 public static class ProblemAnswers
 {
-    public const string ServerErrorCode = "server.error";
-
-    /// <summary>The code of an answer that carries none of its own, by status.</summary>
-    public static string CodeFor(int status) => status switch
-    {
-        StatusCodes.Status400BadRequest => "request.invalid",
-        StatusCodes.Status401Unauthorized => "auth.required",
-        StatusCodes.Status403Forbidden => "auth.forbidden",
-        StatusCodes.Status404NotFound => "request.not_found",
-        StatusCodes.Status405MethodNotAllowed => "request.method_not_allowed",
-        StatusCodes.Status406NotAcceptable => "request.not_acceptable",
-        StatusCodes.Status408RequestTimeout => "request.timeout",
-        StatusCodes.Status411LengthRequired => "request.length_required",
-        StatusCodes.Status413PayloadTooLarge => "request.too_large",
-        StatusCodes.Status414UriTooLong => "request.uri_too_long",
-        StatusCodes.Status415UnsupportedMediaType => "request.unsupported_media_type",
-        StatusCodes.Status431RequestHeaderFieldsTooLarge => "request.headers_too_large",
-        StatusCodes.Status502BadGateway => "upstream.unavailable",
-        StatusCodes.Status503ServiceUnavailable => "service.unavailable",
-        StatusCodes.Status504GatewayTimeout => "upstream.timeout",
-        >= 500 => ServerErrorCode,
-        _ => "request.rejected",
-    };
-
     public static IHostApplicationBuilder AddProblemAnswers(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Complete);
@@ -59,7 +35,7 @@ public static class ProblemAnswers
         var problem = context.ProblemDetails;
         var status = problem.Status ?? context.HttpContext.Response.StatusCode;
         problem.Extensions.Remove("exception"); // the developer page's internals, never sent
-        if (!problem.Extensions.ContainsKey("code")) problem.Extensions["code"] = CodeFor(status);
+        if (!problem.Extensions.ContainsKey("code")) problem.Extensions["code"] = ProblemCodes.ForStatus(status).Code;
         problem.Type ??= $"https://ministudio.dev/problems/{problem.Extensions["code"]}";
         problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
         if (context.Exception is not null && status >= 500) problem.Detail = null;

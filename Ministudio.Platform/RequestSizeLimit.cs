@@ -68,7 +68,7 @@ public sealed class RequestSizeLimit(RequestDelegate next, IConfiguration config
     }
 
     private static IResult TooLarge(long limit) =>
-        ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "request.too_large", "The request body is too large.", $"At most {limit} bytes.");
+        ApiProblems.Problem(ProblemCodes.RequestTooLarge, $"At most {limit} bytes.");
 
     /// <summary>Throws the server's own 413 once more than the limit has been read.</summary>
     private sealed class CountedBody(Stream inner, long limit) : Stream

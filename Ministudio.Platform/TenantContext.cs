@@ -13,5 +13,5 @@ public static class TenantContext
 
     /// <summary>The answer to a request that arrived without passing the gateway's authentication.</summary>
     public static ProblemHttpResult Missing() =>
-        ApiProblems.Problem(StatusCodes.Status401Unauthorized, "auth.tenant_missing", "No authenticated tenant.");
+        ApiProblems.Problem(ProblemCodes.AuthTenantMissing);
 }

@@ -11,6 +11,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.UseMiddleware<RequestSizeLimit>();
+app.MapApiDocument();
 app.MapUsageApi();
 app.MapEstimatesApi();
 

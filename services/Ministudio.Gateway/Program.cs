@@ -1,4 +1,5 @@
 using Ministudio.Gateway.Authentication;
+using Ministudio.Gateway.Documentation;
 using Ministudio.Gateway.Extensions;
 using Ministudio.Gateway.Forwarding;
 using Ministudio.Gateway.RateLimiting;
@@ -13,6 +14,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.UseStudio();
+app.MapApiDocs();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseMiddleware<RateLimitMiddleware>();
 app.UseMiddleware<ForwardingProblems>();

@@ -1,6 +1,6 @@
+using Ministudio.Platform;
 using Ministudio.Prompt.Apis;
 using Ministudio.Prompt.Extensions;
-using Ministudio.Platform;
 using Ministudio.Prompt.Tenants;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +13,7 @@ var app = builder.Build();
 if (args is [FirstTenantBootstrap.Command, ..]) return await FirstTenantBootstrap.RunAsync(app.Services, Console.Out, CancellationToken.None);
 
 app.MapDefaultEndpoints();
+app.MapApiDocument();
 app.UseMiddleware<RequestSizeLimit>();
 app.MapKeysApi();
 app.MapAdminApi();

@@ -1,9 +1,9 @@
-using Ministudio.Platform;
 using MassTransit;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.Consumers;
 using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Extensions;

@@ -24,7 +24,8 @@ public static class EstimatesApi
 
     public static IEndpointRouteBuilder MapEstimatesApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/estimates", EstimateAsync);
+        app.MapPost("/v1/estimates", EstimateAsync).WithTags("Estimates").DescribesBody<EstimateRequest>()
+            .ProducesProblems(ProblemCodes.EstimateShotsEmpty, ProblemCodes.EstimateTooManyShots, ProblemCodes.EstimateRequestMissing, ProblemCodes.RequestMalformedJson);
         return app;
     }
 
@@ -36,10 +37,10 @@ public static class EstimatesApi
         if (problem is not null) return problem;
         var shots = body!.Shots ?? [];
         var errors = new List<FieldError>();
-        if (shots.Count == 0) errors.Add(new("shots", "estimate.shots_empty", "Send the shots of a compile answer."));
-        if (shots.Count > MaxShots) errors.Add(new("shots", "estimate.too_many_shots", $"At most {MaxShots} shots."));
+        if (shots.Count == 0) errors.Add(new("shots", ProblemCodes.EstimateShotsEmpty.Code, "Send the shots of a compile answer."));
+        if (shots.Count > MaxShots) errors.Add(new("shots", ProblemCodes.EstimateTooManyShots.Code, $"At most {MaxShots} shots."));
         for (var i = 0; i < shots.Count && i < MaxShots; i++)
-            if (shots[i].Request is null) errors.Add(new($"shots[{i}].request", "estimate.request_missing", "Each shot needs its compiled request."));
+            if (shots[i].Request is null) errors.Add(new($"shots[{i}].request", ProblemCodes.EstimateRequestMissing.Code, "Each shot needs its compiled request."));
         if (errors.Count > 0) return ApiProblems.Validation(errors);
 
         var plan = await ledger.PlanOfAsync(tenantId, ct);

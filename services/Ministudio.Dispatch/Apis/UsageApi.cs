@@ -16,7 +16,7 @@ public static class UsageApi
 {
     public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/usage", GetUsageAsync);
+        app.MapGet("/v1/usage", GetUsageAsync).WithTags("Usage").ProducesProblems(ProblemCodes.UsageRangeEmpty, ProblemCodes.UsageGroupByInvalid, ProblemCodes.UsageInstantInvalid);
         return app;
     }
 
@@ -30,10 +30,10 @@ public static class UsageApi
         var errors = new List<FieldError>();
         var start = Instant(from, "from", errors) ?? new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
         var end = Instant(to, "to", errors) ?? now;
-        if (errors.Count == 0 && end <= start) errors.Add(new("to", "usage.range_empty", "'to' must be later than 'from'."));
+        if (errors.Count == 0 && end <= start) errors.Add(new("to", ProblemCodes.UsageRangeEmpty.Code, "'to' must be later than 'from'."));
         UsageGrouping grouping = default;
         if (groupBy is not null && (!Enum.TryParse(groupBy, ignoreCase: true, out grouping) || !Enum.IsDefined(grouping) || int.TryParse(groupBy, out _)))
-            errors.Add(new("groupBy", "usage.group_by_invalid", "Use vendor, day or job."));
+            errors.Add(new("groupBy", ProblemCodes.UsageGroupByInvalid.Code, "Use vendor, day or job."));
         if (errors.Count > 0) return ApiProblems.Validation(errors);
 
         var groups = await ledger.UsageAsync(tenantId, start, end, grouping, ct);
@@ -47,7 +47,7 @@ public static class UsageApi
     {
         if (value is null) return null;
         if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var instant)) return instant.ToUniversalTime();
-        errors.Add(new(field, "usage.instant_invalid", $"'{field}' must be an ISO 8601 date or instant."));
+        errors.Add(new(field, ProblemCodes.UsageInstantInvalid.Code, $"'{field}' must be an ISO 8601 date or instant."));
         return null;
     }
 }

@@ -1,12 +1,12 @@
-using Ministudio.Platform;
 using MassTransit;
 using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Caching;
 using Ministudio.Dispatch.Consumers;
 using Ministudio.Dispatch.Money;
-using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
+using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Routing;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Extensions;
@@ -46,6 +46,7 @@ public static class Extensions
         builder.Services.AddSingleton<VendorPipelines>();
         builder.Services.AddSingleton<ShotRouter>();
         builder.Services.AddSingleton<CanceledJobs>();
+        builder.Services.AddApiDocument();
         return builder;
     }
 }

@@ -24,7 +24,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ILogger<ApiKeyMiddlew
         var authorization = context.Request.Headers.Authorization.ToString();
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length <= "Bearer ".Length)
         {
-            await WriteUnauthorizedAsync(context, "auth.key_missing", "An API key is required: send 'Authorization: Bearer <key>'.");
+            await WriteUnauthorizedAsync(context, ProblemCodes.AuthKeyMissing);
             return;
         }
 
@@ -44,7 +44,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ILogger<ApiKeyMiddlew
         catch (HttpRequestException ex)
         {
             logger.LogError(ex, "Key lookup failed");
-            await ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "auth.unavailable", "Authentication is unavailable; retry shortly.")
+            await ApiProblems.Problem(ProblemCodes.AuthUnavailable)
                 .ExecuteAsync(context);
             return;
         }
@@ -65,10 +65,10 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ILogger<ApiKeyMiddlew
     /// </summary>
     private static readonly byte[] InvalidKeyBody = JsonSerializer.SerializeToUtf8Bytes(new
     {
-        type = "https://ministudio.dev/problems/auth.key_invalid",
-        title = "The API key is not valid.",
-        status = StatusCodes.Status401Unauthorized,
-        code = "auth.key_invalid",
+        type = $"https://ministudio.dev/problems/{ProblemCodes.AuthKeyInvalid.Code}",
+        title = ProblemCodes.AuthKeyInvalid.Title,
+        status = ProblemCodes.AuthKeyInvalid.Status,
+        code = ProblemCodes.AuthKeyInvalid.Code,
     });
 
     private static async Task WriteInvalidKeyAsync(HttpContext context)
@@ -79,9 +79,9 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ILogger<ApiKeyMiddlew
         await context.Response.Body.WriteAsync(InvalidKeyBody, context.RequestAborted);
     }
 
-    private static Task WriteUnauthorizedAsync(HttpContext context, string code, string title)
+    private static Task WriteUnauthorizedAsync(HttpContext context, ProblemCode problem)
     {
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        return ApiProblems.Problem(StatusCodes.Status401Unauthorized, code, title).ExecuteAsync(context);
+        return ApiProblems.Problem(problem).ExecuteAsync(context);
     }
 }

@@ -1,8 +1,9 @@
-using Ministudio.Platform;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ministudio.Gateway.Authentication;
+using Ministudio.Gateway.Documentation;
 using Ministudio.Gateway.Forwarding;
 using Ministudio.Gateway.RateLimiting;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Transforms;
@@ -34,6 +35,8 @@ public static class Extensions
         builder.Services.AddSingleton<TenantRateLimiter>();
         builder.Services.AddHttpClient(ApiKeyResolver.PromptClient, client => client.BaseAddress = new Uri($"http://{ResourceNames.Prompt}"));
         builder.Services.AddSingleton<ApiKeyResolver>();
+        builder.Services.AddHttpClient(PublicApiDocument.ClientName);
+        builder.Services.AddSingleton<PublicApiDocument>();
         builder.Services.AddReverseProxy().LoadFromMemory(
             [
                 new RouteConfig

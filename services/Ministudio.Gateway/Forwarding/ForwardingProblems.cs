@@ -29,14 +29,14 @@ public sealed class ForwardingProblems(RequestDelegate next, IOptions<BodyLimitO
         {
             { Exception: BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } } => TooLarge(limit),
             { Error: ForwarderError.RequestBodyClient or ForwarderError.RequestCanceled } =>
-                ApiProblems.Problem(StatusCodes.Status400BadRequest, "request.body_incomplete", "The request body could not be read to its end."),
+                ApiProblems.Problem(ProblemCodes.RequestBodyIncomplete),
             { Error: ForwarderError.RequestTimedOut } =>
-                ApiProblems.Problem(StatusCodes.Status504GatewayTimeout, ProblemAnswers.CodeFor(StatusCodes.Status504GatewayTimeout), "The service did not answer in time."),
-            _ => ApiProblems.Problem(StatusCodes.Status502BadGateway, ProblemAnswers.CodeFor(StatusCodes.Status502BadGateway), "The service behind the gateway is unavailable; try again."),
+                ApiProblems.Problem(ProblemCodes.UpstreamTimeout),
+            _ => ApiProblems.Problem(ProblemCodes.UpstreamUnavailable),
         };
         await answer.ExecuteAsync(context);
     }
 
     private static IResult TooLarge(long limit) =>
-        ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, ProblemAnswers.CodeFor(StatusCodes.Status413PayloadTooLarge), "The request body is too large.", $"At most {limit} bytes.");
+        ApiProblems.Problem(ProblemCodes.RequestTooLarge, $"At most {limit} bytes.");
 }

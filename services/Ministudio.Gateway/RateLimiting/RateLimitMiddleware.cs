@@ -38,7 +38,7 @@ public sealed class RateLimitMiddleware(RequestDelegate next)
 
         var retryAfter = Math.Max(1, Seconds(decision.RetryAfterMs));
         headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-        await ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate_limit.exceeded", "Too many requests.",
+        await ApiProblems.Problem(ProblemCodes.RateLimitExceeded,
                 $"This key's tenant may send {decision.Limit} requests a minute; retry in {retryAfter} s.")
             .ExecuteAsync(context);
     }

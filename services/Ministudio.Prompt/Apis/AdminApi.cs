@@ -29,18 +29,23 @@ public static partial class AdminApi
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin/v1").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
-        admin.MapPost("/tenants", CreateTenantAsync);
+        var admin = app.MapGroup("/admin/v1").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>()
+            .ProducesProblems(ProblemCodes.AdminDisabled, ProblemCodes.AdminKeyMissing, ProblemCodes.AdminKeyInvalid, ProblemCodes.AdminTenantKey);
+        admin.MapPost("/tenants", CreateTenantAsync).DescribesBody<CreateTenantRequest>()
+            .ProducesProblems(ProblemCodes.PlanNotFound, ProblemCodes.TenantNameTaken, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         admin.MapGet("/tenants", async (TenantAdministration tenants, CancellationToken ct) => TypedResults.Ok(await tenants.ListTenantsAsync(ct)));
-        admin.MapGet("/tenants/{id:guid}", GetTenantAsync);
-        admin.MapPut("/tenants/{id:guid}/plan", AssignPlanAsync);
-        admin.MapPost("/tenants/{id:guid}/keys", CreateKeyAsync);
-        admin.MapGet("/tenants/{id:guid}/keys", ListKeysAsync);
-        admin.MapDelete("/tenants/{id:guid}/keys/{keyId:guid}", RevokeKeyAsync);
-        admin.MapPut("/tenants/{id:guid}/provider-secrets/{vendor}", SetProviderSecretAsync);
+        admin.MapGet("/tenants/{id:guid}", GetTenantAsync).ProducesProblems(ProblemCodes.TenantNotFound);
+        admin.MapPut("/tenants/{id:guid}/plan", AssignPlanAsync).DescribesBody<AssignPlanRequest>()
+            .ProducesProblems(ProblemCodes.TenantNotFound, ProblemCodes.PlanNotFound, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
+        admin.MapPost("/tenants/{id:guid}/keys", CreateKeyAsync).DescribesBody<CreateKeyRequest>()
+            .ProducesProblems(ProblemCodes.TenantNotFound, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
+        admin.MapGet("/tenants/{id:guid}/keys", ListKeysAsync).ProducesProblems(ProblemCodes.TenantNotFound);
+        admin.MapDelete("/tenants/{id:guid}/keys/{keyId:guid}", RevokeKeyAsync).ProducesProblems(ProblemCodes.KeyNotFound);
+        admin.MapPut("/tenants/{id:guid}/provider-secrets/{vendor}", SetProviderSecretAsync).DescribesBody<ProviderSecretRequest>()
+            .ProducesProblems(ProblemCodes.ProviderUnknown, ProblemCodes.TenantNotFound, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         admin.MapGet("/plans", async (TenantAdministration tenants, CancellationToken ct) => TypedResults.Ok(await tenants.ListPlansAsync(ct)));
-        admin.MapPut("/plans/{name}", UpsertPlanAsync);
-        admin.MapGet("/audit", ListAuditAsync);
+        admin.MapPut("/plans/{name}", UpsertPlanAsync).DescribesBody<PlanRequest>().ProducesProblems(ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
+        admin.MapGet("/audit", ListAuditAsync).ProducesProblems(ProblemCodes.Validation);
         admin.MapGet("/vendors", (TimeProvider time) => TypedResults.Ok(ListVendorModels(time)));
         return app;
     }
@@ -59,7 +64,7 @@ public static partial class AdminApi
         return outcome switch
         {
             AdminOutcome.PlanNotFound => PlanNotFound(request.Plan!),
-            AdminOutcome.NameTaken => ApiProblems.Problem(StatusCodes.Status409Conflict, "tenant.name_taken", "A tenant with this name exists.", $"'{request.Name}' is taken."),
+            AdminOutcome.NameTaken => ApiProblems.Problem(ProblemCodes.TenantNameTaken, $"'{request.Name}' is taken."),
             _ => TypedResults.Created($"/admin/v1/tenants/{tenant!.Id}", tenant),
         };
     }
@@ -132,14 +137,14 @@ public static partial class AdminApi
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(
         Guid id, Guid keyId, HttpContext context, TenantAdministration tenants, CancellationToken ct) =>
         await tenants.RevokeKeyAsync(id, keyId, AdminKeyFilter.ActorOf(context), ct) == AdminOutcome.KeyNotFound
-            ? ApiProblems.Problem(StatusCodes.Status404NotFound, "key.not_found", "No such key.", $"Tenant {id} has no key {keyId}.")
+            ? ApiProblems.Problem(ProblemCodes.KeyNotFound, $"Tenant {id} has no key {keyId}.")
             : TypedResults.NoContent();
 
     public static async Task<Results<NoContent, ProblemHttpResult>> SetProviderSecretAsync(
         Guid id, string vendor, HttpContext context, TenantAdministration tenants, CancellationToken ct)
     {
         if (!VendorProfiles.All.ContainsKey(vendor))
-            return ApiProblems.Problem(StatusCodes.Status404NotFound, "provider.unknown", "No such provider.",
+            return ApiProblems.Problem(ProblemCodes.ProviderUnknown,
                 $"'{vendor}' is not a provider; use one of {string.Join(", ", VendorProfiles.All.Keys)}.");
         var (request, problem) = await JsonBody.ReadAsync<ProviderSecretRequest>(context, "a provider secret", ct);
         if (problem is not null) return problem;
@@ -163,10 +168,10 @@ public static partial class AdminApi
     private static partial Regex PlanName();
 
     private static ProblemHttpResult TenantNotFound(Guid id) =>
-        ApiProblems.Problem(StatusCodes.Status404NotFound, "tenant.not_found", "No such tenant.", $"There is no tenant {id}.");
+        ApiProblems.Problem(ProblemCodes.TenantNotFound, $"There is no tenant {id}.");
 
     private static ProblemHttpResult PlanNotFound(string plan) =>
-        ApiProblems.Problem(StatusCodes.Status404NotFound, "plan.not_found", "No such plan.", $"There is no plan '{plan}'; create it with PUT /admin/v1/plans/{plan}.");
+        ApiProblems.Problem(ProblemCodes.PlanNotFound, $"There is no plan '{plan}'; create it with PUT /admin/v1/plans/{plan}.");
 }
 
 /// <summary>
@@ -183,17 +188,17 @@ public sealed class AdminKeyFilter(IConfiguration configuration) : IEndpointFilt
     {
         var http = context.HttpContext;
         if (configuration[KeySetting] is not { Length: > 0 } configured)
-            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "admin.disabled", $"The admin API is off: no {KeySetting} is configured.");
+            return ApiProblems.Problem(ProblemCodes.AdminDisabled, title: $"The admin API is off: no {KeySetting} is configured.");
         var authorization = http.Request.Headers.Authorization.ToString();
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return Unauthorized(http, "admin.key_missing", "The admin key is required: send 'Authorization: Bearer <admin key>'.");
+            return Unauthorized(http, ProblemCodes.AdminKeyMissing);
         var presented = authorization["Bearer ".Length..].Trim();
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(configured));
         if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), expected))
         {
             return ApiKeys.IsWellFormed(presented)
-                ? ApiProblems.Problem(StatusCodes.Status403Forbidden, "admin.tenant_key", "Tenant API keys cannot use the admin API.")
-                : Unauthorized(http, "admin.key_invalid", "The admin key is not valid.");
+                ? ApiProblems.Problem(ProblemCodes.AdminTenantKey)
+                : Unauthorized(http, ProblemCodes.AdminKeyInvalid);
         }
         // The key's digest names the actor without revealing the key, and tells rotated keys apart.
         http.Items[ActorItem] = $"admin:{Convert.ToHexStringLower(expected)[..8]}";
@@ -202,9 +207,9 @@ public sealed class AdminKeyFilter(IConfiguration configuration) : IEndpointFilt
 
     public static string ActorOf(HttpContext context) => context.Items[ActorItem] as string ?? "admin";
 
-    private static ProblemHttpResult Unauthorized(HttpContext context, string code, string title)
+    private static ProblemHttpResult Unauthorized(HttpContext context, ProblemCode problem)
     {
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        return ApiProblems.Problem(StatusCodes.Status401Unauthorized, code, title);
+        return ApiProblems.Problem(problem);
     }
 }

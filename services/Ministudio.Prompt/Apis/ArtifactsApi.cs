@@ -13,9 +13,14 @@ public static class ArtifactsApi
     public static IEndpointRouteBuilder MapArtifactsApi(this IEndpointRouteBuilder app)
     {
         var images = app.MapGroup("/images").WithTags("Library");
-        images.MapPost("/", UploadAsync).WithMetadata(new RequestSizeLimitAttribute(ReferenceImages.MaxBytes));
-        images.MapGet("/{sha256}", DownloadAsync);
-        app.MapPost("/images:fetch", FetchAsync).WithTags("Library");
+        images.MapPost("/", UploadAsync).WithMetadata(new RequestSizeLimitAttribute(ReferenceImages.MaxBytes))
+            .DescribesBody<Stream>([.. ReferenceImages.ContentTypes])
+            .ProducesProblems(ProblemCodes.ImageTypeUnsupported, ProblemCodes.ImageTooLarge, ProblemCodes.ImageContentMismatch);
+        images.MapGet("/{sha256}", DownloadAsync).Produces<Stream>(StatusCodes.Status200OK, ReferenceImages.ContentTypes.First(), [.. ReferenceImages.ContentTypes.Skip(1)])
+            .ProducesProblems(ProblemCodes.ImageNotFound);
+        app.MapPost("/images:fetch", FetchAsync).WithTags("Library").DescribesBody<FetchImageRequest>()
+            .ProducesProblems(ProblemCodes.ImageFetchFailed, ProblemCodes.ImageTypeUnsupported, ProblemCodes.ImageTooLarge, ProblemCodes.ImageContentMismatch,
+                ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         return app;
     }
 
@@ -30,8 +35,8 @@ public static class ArtifactsApi
         var tenant = TenantFilter.TenantOf(context);
         var contentType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant() ?? "";
         if (!ReferenceImages.ContentTypes.Contains(contentType))
-            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "image.type_unsupported",
-                $"Upload {string.Join(", ", ReferenceImages.ContentTypes)} images.", $"Content-Type was '{context.Request.ContentType}'.");
+            return ApiProblems.Problem(ProblemCodes.ImageTypeUnsupported, title:
+                $"Upload {string.Join(", ", ReferenceImages.ContentTypes)} images.", detail: $"Content-Type was '{context.Request.ContentType}'.");
         if (context.Request.ContentLength > ReferenceImages.MaxBytes)
             return TooLarge();
 
@@ -71,8 +76,8 @@ public static class ArtifactsApi
             if (!response!.IsSuccessStatusCode) return FetchFailed($"The server answered {(int)response.StatusCode}.");
             var contentType = response.Content.Headers.ContentType?.MediaType?.ToLowerInvariant() ?? "";
             if (!ReferenceImages.ContentTypes.Contains(contentType))
-                return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "image.type_unsupported",
-                    $"Fetch {string.Join(", ", ReferenceImages.ContentTypes)} images.", $"The server sent Content-Type '{contentType}'.");
+                return ApiProblems.Problem(ProblemCodes.ImageTypeUnsupported,
+                    title: $"Fetch {string.Join(", ", ReferenceImages.ContentTypes)} images.", detail: $"The server sent Content-Type '{contentType}'.");
             if (response.Content.Headers.ContentLength > ReferenceImages.MaxBytes) return TooLarge();
             // The body gets its own deadline: a server that trickles bytes must not hold the request open.
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -115,7 +120,7 @@ public static class ArtifactsApi
             }
             var image = await images.AddAsync(tenant, contentType, file, ct);
             return image is null
-                ? ApiProblems.Problem(StatusCodes.Status400BadRequest, "image.content_mismatch", $"The bytes are not a {contentType} image.")
+                ? ApiProblems.Problem(ProblemCodes.ImageContentMismatch, title: $"The bytes are not a {contentType} image.")
                 : TypedResults.Created($"/v1/images/{image.Sha256}", image);
         }
         finally
@@ -128,12 +133,12 @@ public static class ArtifactsApi
     {
         if (ArtifactStore.IsHash(sha256) && await images.FindAsync(TenantFilter.TenantOf(context), sha256, ct) is { } image)
             return TypedResults.PhysicalFile(images.PathOf(image), image.ContentType);
-        return ApiProblems.Problem(StatusCodes.Status404NotFound, "image.not_found", "No such image.");
+        return ApiProblems.Problem(ProblemCodes.ImageNotFound);
     }
 
     private static ProblemHttpResult FetchFailed(string detail) =>
-        ApiProblems.Problem(StatusCodes.Status502BadGateway, "image.fetch_failed", "The image could not be fetched.", detail);
+        ApiProblems.Problem(ProblemCodes.ImageFetchFailed, detail);
 
     private static ProblemHttpResult TooLarge() =>
-        ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "image.too_large", $"Images are at most {ReferenceImages.MaxBytes / (1024 * 1024)} MiB.");
+        ApiProblems.Problem(ProblemCodes.ImageTooLarge, title: $"Images are at most {ReferenceImages.MaxBytes / (1024 * 1024)} MiB.");
 }

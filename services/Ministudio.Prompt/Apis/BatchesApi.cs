@@ -26,11 +26,14 @@ public static class BatchesApi
     {
         var batches = app.MapGroup("/batches").WithTags("Batches");
         // The batch reader enforces Batches:MaxBodyBytes itself, with batch codes, as the body streams in.
-        batches.MapPost("", SubmitBatchAsync).WithMetadata(new DisableRequestSizeLimitAttribute());
-        batches.MapGet("", ListBatchesAsync);
-        batches.MapGet("/{id:guid}", GetBatchAsync).WithName(GetBatchRoute);
-        batches.MapPost("/{id:guid}:cancel", CancelBatchAsync);
-        batches.MapGet("/{id:guid}/results", GetResultsAsync);
+        batches.MapPost("", SubmitBatchAsync).WithMetadata(new DisableRequestSizeLimitAttribute())
+            .DescribesBody<string>(MediaTypes).AcceptsIdempotencyKey()
+            .ProducesProblems(ProblemCodes.BatchOnInvalidUnsupported, ProblemCodes.BatchContentTypeUnsupported, ProblemCodes.BatchTooManyLines,
+                ProblemCodes.BatchTooLarge, ProblemCodes.BatchEmpty, ProblemCodes.BatchLinesInvalid);
+        batches.MapGet("", ListBatchesAsync).ProducesProblems(ProblemCodes.BatchLimitOutOfRange, ProblemCodes.BatchPageTokenInvalid);
+        batches.MapGet("/{id:guid}", GetBatchAsync).WithName(GetBatchRoute).ProducesProblems(ProblemCodes.BatchNotFound);
+        batches.MapPost("/{id:guid}:cancel", CancelBatchAsync).ProducesProblems(ProblemCodes.BatchNotFound, ProblemCodes.BatchNotCancelable);
+        batches.MapGet("/{id:guid}/results", GetResultsAsync).Produces<string>(StatusCodes.Status200OK, MediaTypes[0]).ProducesProblems(ProblemCodes.BatchNotFound);
         return app;
     }
 
@@ -45,11 +48,11 @@ public static class BatchesApi
         var tenant = TenantFilter.TenantOf(context);
         var onInvalid = context.Request.Query["onInvalid"].ToString() is { Length: > 0 } given ? given : OnInvalid.Reject;
         if (onInvalid is not (OnInvalid.Reject or OnInvalid.Skip))
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "batch.on_invalid_unsupported",
-                $"onInvalid is '{OnInvalid.Reject}' or '{OnInvalid.Skip}'.");
+            return ApiProblems.Problem(ProblemCodes.BatchOnInvalidUnsupported,
+                title: $"onInvalid is '{OnInvalid.Reject}' or '{OnInvalid.Skip}'.");
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType) || !MediaTypes.Contains(mediaType.MediaType.Value, StringComparer.OrdinalIgnoreCase))
-            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "batch.content_type_unsupported",
-                $"A batch is JSON Lines: Content-Type {string.Join(" or ", MediaTypes)}.");
+            return ApiProblems.Problem(ProblemCodes.BatchContentTypeUnsupported,
+                title: $"A batch is JSON Lines: Content-Type {string.Join(" or ", MediaTypes)}.");
         var (key, invalidKey) = Idempotency.KeyOf(context);
         if (invalidKey is not null) return invalidKey;
 
@@ -64,20 +67,20 @@ public static class BatchesApi
                 while (await reader.NextLineAsync(ct) is { } text)
                 {
                     if (lines.Count == BatchOptions.MaxLines)
-                        return ApiProblems.Problem(StatusCodes.Status413RequestEntityTooLarge, "batch.too_many_lines",
-                            $"A batch has at most {BatchOptions.MaxLines} lines.", $"Line {reader.LineNumber} is film {BatchOptions.MaxLines + 1}.");
+                        return ApiProblems.Problem(ProblemCodes.BatchTooManyLines,
+                            $"Line {reader.LineNumber} is film {BatchOptions.MaxLines + 1}.", $"A batch has at most {BatchOptions.MaxLines} lines.");
                     lines.Add(await ValidateLineAsync(tenant, reader.LineNumber, text, resolver, ct));
                 }
             }
             catch (BatchBodyTooLargeException ex)
             {
-                return ApiProblems.Problem(StatusCodes.Status413RequestEntityTooLarge, "batch.too_large", $"A batch body has at most {ex.MaxBytes} bytes.");
+                return ApiProblems.Problem(ProblemCodes.BatchTooLarge, title: $"A batch body has at most {ex.MaxBytes} bytes.");
             }
             hash = reader.Hash($"onInvalid={onInvalid}");
         }
 
         if (lines.Count == 0)
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "batch.empty", "A batch needs at least one film line.");
+            return ApiProblems.Problem(ProblemCodes.BatchEmpty);
         var invalid = lines.Where(l => l.Film is null).Select(l => new LineErrors(l.Line, l.Errors)).ToList();
         if (invalid.Count > 0 && (onInvalid == OnInvalid.Reject || invalid.Count == lines.Count))
             return InvalidLines(invalid, onInvalid);
@@ -104,10 +107,10 @@ public static class BatchesApi
             Status = StatusCodes.Status400BadRequest,
             Title = onInvalid == OnInvalid.Reject ? "Some lines of the batch are invalid; nothing was stored." : "No line of the batch is valid; nothing was stored.",
             Detail = $"{invalid.Count} invalid line(s), the first at line {invalid[0].Line}: {invalid[0].Errors[0].Field}: {invalid[0].Errors[0].Message}",
-            Type = "https://ministudio.dev/problems/batch.lines_invalid",
+            Type = $"https://ministudio.dev/problems/{ProblemCodes.BatchLinesInvalid.Code}",
             Extensions =
             {
-                ["code"] = "batch.lines_invalid",
+                ["code"] = ProblemCodes.BatchLinesInvalid.Code,
                 ["lines"] = invalid,
             },
         });
@@ -122,7 +125,7 @@ public static class BatchesApi
     public static async Task<Results<Ok<BatchPage>, ProblemHttpResult>> ListBatchesAsync(HttpContext context, BatchStore batches, CancellationToken ct)
     {
         var tenant = TenantFilter.TenantOf(context);
-        var (limit, after, problem) = Paging.Read(context, "batch");
+        var (limit, after, problem) = Paging.Read(context, ProblemCodes.BatchLimitOutOfRange, ProblemCodes.BatchPageTokenInvalid);
         if (problem is not null) return problem;
         return TypedResults.Ok(await batches.ListAsync(tenant, after, limit, ct));
     }
@@ -134,8 +137,8 @@ public static class BatchesApi
         return await batches.CancelAsync(tenant, id, ct) switch
         {
             BatchStore.CancelOutcome.NotFound => NotFound(id),
-            BatchStore.CancelOutcome.AlreadyFinished => ApiProblems.Problem(StatusCodes.Status409Conflict, "batch.not_cancelable",
-                "The batch has finished.", $"The batch is {(await batches.FindAsync(tenant, id, ct))!.Status}."),
+            BatchStore.CancelOutcome.AlreadyFinished => ApiProblems.Problem(ProblemCodes.BatchNotCancelable,
+                $"The batch is {(await batches.FindAsync(tenant, id, ct))!.Status}."),
             _ => TypedResults.Accepted(BatchPath(id), (await batches.FindAsync(tenant, id, ct))!),
         };
     }
@@ -148,5 +151,5 @@ public static class BatchesApi
     }
 
     private static ProblemHttpResult NotFound(Guid id) =>
-        ApiProblems.Problem(StatusCodes.Status404NotFound, "batch.not_found", "No such batch.", $"There is no batch {id}.");
+        ApiProblems.Problem(ProblemCodes.BatchNotFound, $"There is no batch {id}.");
 }

@@ -18,10 +18,12 @@ public static class FilmsApi
     public static IEndpointRouteBuilder MapFilmsApi(this IEndpointRouteBuilder app)
     {
         var films = app.MapGroup("").WithTags("Films");
-        films.MapPost("/films", SubmitFilmAsync);
-        films.MapPost("/films:compile", CompileFilmAsync);
+        films.MapPost("/films", SubmitFilmAsync).DescribesBody<FilmSpec>().AcceptsIdempotencyKey().ProducesProblems(FilmProblems);
+        films.MapPost("/films:compile", CompileFilmAsync).DescribesBody<FilmSpec>().ProducesProblems(FilmProblems);
         return app;
     }
+
+    private static readonly ProblemCode[] FilmProblems = [ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge];
 
     /// <summary>Validates and compiles a film, stores it as a job and queues its shots; answers 202 with the job.</summary>
     public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> SubmitFilmAsync(

@@ -8,8 +8,8 @@ namespace Ministudio.Prompt.Apis;
 /// <summary>The Idempotency-Key header of films, timelines and batches: how it is read, and what each outcome answers.</summary>
 public static class Idempotency
 {
-    public const string Header = "Idempotency-Key";
-    public const string ReplayedHeader = "Idempotent-Replayed";
+    public const string Header = ApiDocument.IdempotencyKeyHeader;
+    public const string ReplayedHeader = ApiDocument.IdempotentReplayedHeader;
     public const int MaxKeyLength = 255;
 
     /// <summary>The header's value (null when absent), or the problem with it.</summary>
@@ -18,7 +18,7 @@ public static class Idempotency
         var key = context.Request.Headers[Header].ToString();
         if (key.Length == 0) return (null, null);
         return key.Length > MaxKeyLength || key.Any(char.IsControl)
-            ? (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "idempotency.key_invalid", $"An Idempotency-Key is 1 to {MaxKeyLength} printable characters."))
+            ? (null, ApiProblems.Problem(ProblemCodes.IdempotencyKeyInvalid, title: $"An Idempotency-Key is 1 to {MaxKeyLength} printable characters."))
             : (key, null);
     }
 
@@ -39,9 +39,9 @@ public static class Idempotency
         switch (outcome)
         {
             case SubmitOutcome.InFlight:
-                return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency.in_flight", "A request with this Idempotency-Key is still being processed.");
+                return ApiProblems.Problem(ProblemCodes.IdempotencyInFlight);
             case SubmitOutcome.KeyReused:
-                return ApiProblems.Problem(StatusCodes.Status409Conflict, "idempotency.key_reused", "This Idempotency-Key was used with a different request body.");
+                return ApiProblems.Problem(ProblemCodes.IdempotencyKeyReused);
             case SubmitOutcome.Replayed:
                 context.Response.Headers[ReplayedHeader] = "true";
                 return null;

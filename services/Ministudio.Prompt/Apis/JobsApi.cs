@@ -18,11 +18,11 @@ public static class JobsApi
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/jobs").WithTags("Jobs");
-        jobs.MapGet("", ListJobsAsync);
-        jobs.MapGet("/{id:guid}", GetJobAsync).WithName(GetJobRoute);
-        jobs.MapGet("/{id:guid}/video", GetVideoAsync);
-        jobs.MapGet("/{id:guid}/events", StreamEventsAsync);
-        jobs.MapPost("/{id:guid}:cancel", CancelAsync);
+        jobs.MapGet("", ListJobsAsync).ProducesProblems(ProblemCodes.JobLimitOutOfRange, ProblemCodes.JobPageTokenInvalid);
+        jobs.MapGet("/{id:guid}", GetJobAsync).WithName(GetJobRoute).ProducesProblems(ProblemCodes.JobNotFound);
+        jobs.MapGet("/{id:guid}/video", GetVideoAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobVideoNotReady, ProblemCodes.JobVideoMissing);
+        jobs.MapGet("/{id:guid}/events", StreamEventsAsync).ProducesProblems(ProblemCodes.JobNotFound);
+        jobs.MapPost("/{id:guid}:cancel", CancelAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobNotCancelable);
         return app;
     }
 
@@ -34,7 +34,7 @@ public static class JobsApi
     /// <summary>The tenant's jobs, newest first, without their shots; <c>?limit=</c> and <c>?pageToken=</c> as for batches.</summary>
     public static async Task<Results<Ok<JobPage>, ProblemHttpResult>> ListJobsAsync(HttpContext context, JobStore jobs, CancellationToken ct)
     {
-        var (limit, after, problem) = Paging.Read(context, "job");
+        var (limit, after, problem) = Paging.Read(context, ProblemCodes.JobLimitOutOfRange, ProblemCodes.JobPageTokenInvalid);
         if (problem is not null) return problem;
         return TypedResults.Ok(await jobs.ListAsync(TenantFilter.TenantOf(context), after, limit, ct));
     }
@@ -46,8 +46,8 @@ public static class JobsApi
         return await jobs.CancelAsync(tenantId, id, ct) switch
         {
             JobStore.CancelOutcome.NotFound => NotFound(id),
-            JobStore.CancelOutcome.AlreadyFinal => ApiProblems.Problem(StatusCodes.Status409Conflict, "job.not_cancelable",
-                "The job has finished.", $"The job is {(await jobs.FindAsync(tenantId, id, ct))!.Status}."),
+            JobStore.CancelOutcome.AlreadyFinal => ApiProblems.Problem(ProblemCodes.JobNotCancelable,
+                $"The job is {(await jobs.FindAsync(tenantId, id, ct))!.Status}."),
             _ => TypedResults.Accepted(JobPath(id), (await jobs.FindAsync(tenantId, id, ct))!),
         };
     }
@@ -90,14 +90,14 @@ public static class JobsApi
         if (hash is null)
         {
             return await jobs.FindAsync(tenantId, id, ct) is { } job
-                ? ApiProblems.Problem(StatusCodes.Status409Conflict, "job.video_not_ready", "The film is not ready.", $"The job is {job.Status}.")
+                ? ApiProblems.Problem(ProblemCodes.JobVideoNotReady, $"The job is {job.Status}.")
                 : NotFound(id);
         }
         if (!artifacts.Contains(hash))
-            return ApiProblems.Problem(StatusCodes.Status410Gone, "job.video_missing", "The film's file is no longer in the artifact store.");
+            return ApiProblems.Problem(ProblemCodes.JobVideoMissing);
         return TypedResults.PhysicalFile(artifacts.PathOf(hash), "video/mp4", fileDownloadName: $"{id}.mp4", enableRangeProcessing: true);
     }
 
     private static ProblemHttpResult NotFound(Guid id) =>
-        ApiProblems.Problem(StatusCodes.Status404NotFound, "job.not_found", "No such job.", $"There is no job {id}.");
+        ApiProblems.Problem(ProblemCodes.JobNotFound, $"There is no job {id}.");
 }

@@ -32,7 +32,7 @@ public static class LibraryApi
             return outcome == LibraryStore.SaveOutcome.Saved
                 ? TypedResults.Created($"/v1/{kind.Route}/{created!.Id}", created)
                 : NameTaken(kind, kind.NameOf(item!)!);
-        });
+        }).DescribesBody<T>().ProducesProblems(ProblemCodes.LibraryNameTaken, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
 
         group.MapGet("/", async Task<Ok<IReadOnlyList<LibraryItem<T>>>> (HttpContext context, LibraryStore store, CancellationToken ct) =>
             TypedResults.Ok(await store.ListAsync<T>(TenantFilter.TenantOf(context), kind.Kind, ct)));
@@ -40,7 +40,7 @@ public static class LibraryApi
         group.MapGet("/{id:guid}", async Task<Results<Ok<LibraryItem<T>>, ProblemHttpResult>> (Guid id, HttpContext context, LibraryStore store, CancellationToken ct) =>
             await store.FindAsync<T>(TenantFilter.TenantOf(context), kind.Kind, id, ct) is { } item
                 ? TypedResults.Ok(item)
-                : Missing(kind));
+                : Missing(kind)).ProducesProblems(ProblemCodes.LibraryNotFound);
 
         group.MapPut("/{id:guid}", async Task<Results<Ok<LibraryItem<T>>, ProblemHttpResult>> (Guid id, HttpContext context, LibraryStore store, CancellationToken ct) =>
         {
@@ -55,17 +55,17 @@ public static class LibraryApi
                 LibraryStore.SaveOutcome.NotFound => Missing(kind),
                 _ => NameTaken(kind, kind.NameOf(item!)!),
             };
-        });
+        }).DescribesBody<T>().ProducesProblems(ProblemCodes.LibraryNotFound, ProblemCodes.LibraryNameTaken, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
 
         group.MapDelete("/{id:guid}", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, HttpContext context, LibraryStore store, CancellationToken ct) =>
             await store.DeleteAsync(TenantFilter.TenantOf(context), kind.Kind, id, ct)
                 ? TypedResults.NoContent()
-                : Missing(kind));
+                : Missing(kind)).ProducesProblems(ProblemCodes.LibraryNotFound);
     }
 
     private static ProblemHttpResult Missing<T>(LibraryKind<T> kind) =>
-        ApiProblems.Problem(StatusCodes.Status404NotFound, "library.not_found", $"No such {kind.Kind}.");
+        ApiProblems.Problem(ProblemCodes.LibraryNotFound, title: $"No such {kind.Kind}.");
 
     private static ProblemHttpResult NameTaken<T>(LibraryKind<T> kind, string name) =>
-        ApiProblems.Problem(StatusCodes.Status409Conflict, "library.name_taken", $"A {kind.Kind} named '{name.Trim()}' exists already.");
+        ApiProblems.Problem(ProblemCodes.LibraryNameTaken, title: $"A {kind.Kind} named '{name.Trim()}' exists already.");
 }

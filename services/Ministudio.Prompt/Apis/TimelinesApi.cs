@@ -13,7 +13,8 @@ public static class TimelinesApi
 {
     public static IEndpointRouteBuilder MapTimelinesApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/timelines", SubmitTimelineAsync).WithTags("Timelines");
+        app.MapPost("/timelines", SubmitTimelineAsync).WithTags("Timelines")
+            .DescribesBody<Timeline>().AcceptsIdempotencyKey().ProducesProblems(ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         return app;
     }
 

@@ -15,12 +15,12 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("/webhooks").WithTags("Webhooks");
-        webhooks.MapPost("/", CreateAsync);
+        webhooks.MapPost("/", CreateAsync).DescribesBody<CreateWebhookRequest>().ProducesProblems(ProblemCodes.WebhookLimitReached, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         webhooks.MapGet("/", ListAsync);
-        webhooks.MapGet("/{id:guid}", GetAsync);
-        webhooks.MapDelete("/{id:guid}", DeleteAsync);
-        webhooks.MapPost("/{id:guid}:rotate", RotateAsync);
-        webhooks.MapGet("/{id:guid}/deliveries", ListDeliveriesAsync);
+        webhooks.MapGet("/{id:guid}", GetAsync).ProducesProblems(ProblemCodes.WebhookNotFound);
+        webhooks.MapDelete("/{id:guid}", DeleteAsync).ProducesProblems(ProblemCodes.WebhookNotFound);
+        webhooks.MapPost("/{id:guid}:rotate", RotateAsync).ProducesProblems(ProblemCodes.WebhookNotFound);
+        webhooks.MapGet("/{id:guid}/deliveries", ListDeliveriesAsync).ProducesProblems(ProblemCodes.WebhookNotFound);
         return app;
     }
 
@@ -39,7 +39,7 @@ public static class WebhooksApi
             errors.Add(new FieldError("events", "webhook.event_unknown", $"'{unknown}' is not an event; use {string.Join(", ", WebhookEvents.All)}."));
         if (errors.Count > 0) return ApiProblems.Validation(errors);
         if ((await store.ListAsync(tenant, ct)).Count >= MaxWebhooksPerTenant)
-            return ApiProblems.Problem(StatusCodes.Status409Conflict, "webhook.limit_reached", $"A tenant may register at most {MaxWebhooksPerTenant} webhooks.");
+            return ApiProblems.Problem(ProblemCodes.WebhookLimitReached, title: $"A tenant may register at most {MaxWebhooksPerTenant} webhooks.");
 
         var webhook = await store.CreateAsync(tenant, request.Url!.Trim(), events, ct);
         return TypedResults.Created($"/v1/webhooks/{webhook.Id}", webhook);
@@ -67,5 +67,5 @@ public static class WebhooksApi
             ? TypedResults.Ok(deliveries)
             : NotFound();
 
-    private static ProblemHttpResult NotFound() => ApiProblems.Problem(StatusCodes.Status404NotFound, "webhook.not_found", "No such webhook.");
+    private static ProblemHttpResult NotFound() => ApiProblems.Problem(ProblemCodes.WebhookNotFound);
 }

@@ -1,18 +1,18 @@
-using Ministudio.Platform;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Ministudio.Platform;
 using Ministudio.Prompt.Apis;
 using Ministudio.Prompt.Artifacts;
 using Ministudio.Prompt.Batches;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
+using Ministudio.Prompt.Networking;
 using Ministudio.Prompt.Tenants;
 using Ministudio.Prompt.Webhooks;
 using Ministudio.ServiceDefaults;
 using Npgsql;
-using Ministudio.Prompt.Networking;
 
 namespace Ministudio.Prompt.Extensions;
 
@@ -59,6 +59,7 @@ public static class Extensions
         builder.Services.AddSingleton<BatchStore>();
         builder.Services.AddSingleton<BatchAdmission>();
         builder.Services.AddHostedService<BatchScheduler>();
+        builder.Services.AddApiDocument();
         return builder;
     }
 

@@ -1,0 +1,51 @@
+namespace Ministudio.Client;
+
+/// <summary>The operator's API (<c>/admin/v1</c>) with the admin key: tenants, their keys, plans.</summary>
+public sealed class MinistudioAdminClient : IDisposable
+{
+    private readonly ApiTransport _api;
+    private readonly HttpClient? _owned;
+
+    public MinistudioAdminClient(HttpClient http, MinistudioClientOptions options)
+    {
+        http.BaseAddress = MinistudioClient.WithTrailingSlash(options.BaseAddress);
+        _api = new ApiTransport(http, options);
+    }
+
+    public MinistudioAdminClient(MinistudioClientOptions options) : this(new HttpClient(), options) => _owned = _api.Http;
+
+    public void Dispose() => _owned?.Dispose();
+
+    public Task<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken ct = default) =>
+        _api.SendAsync<IReadOnlyList<Tenant>>(() => ApiTransport.Request(HttpMethod.Get, "admin/v1/tenants"), ct);
+
+    public Task<Tenant> GetTenantAsync(Guid id, CancellationToken ct = default) =>
+        _api.SendAsync<Tenant>(() => ApiTransport.Request(HttpMethod.Get, $"admin/v1/tenants/{id}"), ct);
+
+    public Task<Tenant> CreateTenantAsync(string name, string? plan = null, CancellationToken ct = default) =>
+        _api.SendAsync<Tenant>(() => ApiTransport.Request(HttpMethod.Post, "admin/v1/tenants", ApiTransport.JsonContent(new { name, plan })), ct);
+
+    public Task<Tenant> AssignPlanAsync(Guid tenant, string plan, CancellationToken ct = default) =>
+        _api.SendAsync<Tenant>(() => ApiTransport.Request(HttpMethod.Put, $"admin/v1/tenants/{tenant}/plan", ApiTransport.JsonContent(new { plan })), ct);
+
+    /// <summary>A new key for the tenant (type <c>live</c> or <c>test</c>); its secret is in the answer only.</summary>
+    public Task<CreatedApiKey> CreateKeyAsync(Guid tenant, string? name = null, string? type = null, DateTimeOffset? expiresAt = null, CancellationToken ct = default) =>
+        _api.SendAsync<CreatedApiKey>(() => ApiTransport.Request(HttpMethod.Post, $"admin/v1/tenants/{tenant}/keys", ApiTransport.JsonContent(new { name, type, expiresAt })), ct);
+
+    public Task<IReadOnlyList<ApiKey>> ListKeysAsync(Guid tenant, CancellationToken ct = default) =>
+        _api.SendAsync<IReadOnlyList<ApiKey>>(() => ApiTransport.Request(HttpMethod.Get, $"admin/v1/tenants/{tenant}/keys"), ct);
+
+    public async Task RevokeKeyAsync(Guid tenant, Guid key, CancellationToken ct = default)
+    {
+        using var _ = await _api.SendAsync(() => ApiTransport.Request(HttpMethod.Delete, $"admin/v1/tenants/{tenant}/keys/{key}"), ct).ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<Plan>> ListPlansAsync(CancellationToken ct = default) =>
+        _api.SendAsync<IReadOnlyList<Plan>>(() => ApiTransport.Request(HttpMethod.Get, "admin/v1/plans"), ct);
+
+    /// <summary>Creates or replaces a plan; null limits mean none.</summary>
+    public Task<Plan> UpsertPlanAsync(string name, int? rateLimitPerMinute = null, int? concurrentJobs = null, decimal? monthlyBudgetUsd = null,
+        IReadOnlyList<string>? allowedProviders = null, CancellationToken ct = default) =>
+        _api.SendAsync<Plan>(() => ApiTransport.Request(HttpMethod.Put, $"admin/v1/plans/{Uri.EscapeDataString(name)}",
+            ApiTransport.JsonContent(new { rateLimitPerMinute, concurrentJobs, monthlyBudgetUsd, allowedProviders })), ct);
+}

@@ -1,0 +1,97 @@
+using System.Text.Json;
+
+namespace Ministudio.Client;
+
+/// <summary>Job states as the API spells them.</summary>
+public static class JobStatuses
+{
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Canceled = "canceled";
+
+    public static bool IsFinal(string status) => status is Succeeded or Failed or Canceled;
+}
+
+/// <summary>A job: a film being made or a timeline being composed (<c>GET /v1/jobs/{id}</c>).</summary>
+public sealed record Job(
+    Guid Id,
+    string Title,
+    string Status,
+    string Stage,
+    double Progress,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<Shot> Shots,
+    IReadOnlyList<CompileWarning> Warnings,
+    Video? Video,
+    JobError? Error)
+{
+    public bool IsFinal => JobStatuses.IsFinal(Status);
+}
+
+public sealed record Shot(int Index, string Status, double Progress, bool FromCache, string? Provider, double? DurationSeconds, string Prompt, JobError? Error, int Chain, string? ClipSha256);
+
+public sealed record Video(string Url, string Sha256, double DurationSeconds);
+
+/// <summary>Why a job or shot failed; <paramref name="Retryable"/>: submitting the same film again may succeed.</summary>
+public sealed record JobError(string Code, string Message, bool Retryable);
+
+public sealed record CompileWarning(int Shot, string Code, string Message);
+
+public sealed record JobSummary(Guid Id, string Title, string Status, string Stage, double Progress, int ShotCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, JobError? Error);
+
+/// <summary>One page of a list, newest first; pass <see cref="NextPageToken"/> for the next (null: the last page).</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextPageToken);
+
+/// <summary>The dry run of a film: each shot's prompt and provider request (kept as JSON), and what was adapted.</summary>
+public sealed record CompileResult(IReadOnlyList<CompiledShot> Shots, IReadOnlyList<CompileWarning> Warnings);
+
+public sealed record CompiledShot(int Index, int Chain, string Prompt, JsonElement Request);
+
+public sealed record Batch(Guid Id, string Status, string OnInvalid, BatchCounts Counts, double Progress, DateTimeOffset CreatedAt, DateTimeOffset? CanceledAt);
+
+public sealed record BatchCounts(int Total, int Queued, int Running, int Succeeded, int Failed, int Canceled, int Invalid);
+
+public sealed record LineErrors(int Line, IReadOnlyList<FieldError> Errors);
+
+public sealed record BatchAccepted(Batch Batch, IReadOnlyList<LineErrors> Skipped);
+
+/// <summary>A library item (character, environment, style): its id, name and the item itself as JSON.</summary>
+public sealed record LibraryItem(Guid Id, string Name, JsonElement Item, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>The three kinds of library item, as their routes name them.</summary>
+public static class LibraryKinds
+{
+    public const string Characters = "characters";
+    public const string Environments = "environments";
+    public const string Styles = "styles";
+
+    public static readonly IReadOnlyList<string> All = [Characters, Environments, Styles];
+}
+
+public sealed record ReferenceImage(string Sha256, string ContentType, long Bytes);
+
+public sealed record UsageReport(DateTimeOffset From, DateTimeOffset To, string GroupBy, IReadOnlyList<UsageGroup> Groups, UsageTotals Totals, UsageBudget Budget);
+
+public sealed record UsageGroup(string Key, decimal ReservedUsd, decimal CommittedUsd, int Attempts, int CacheHits);
+
+public sealed record UsageTotals(decimal ReservedUsd, decimal CommittedUsd, int Attempts, int CacheHits);
+
+public sealed record UsageBudget(decimal? MonthlyBudgetUsd, decimal SpentThisMonthUsd, decimal? RemainingUsd);
+
+public sealed record EstimateReport(IReadOnlyList<ShotEstimate> Shots, decimal TotalUsd, bool Complete);
+
+public sealed record ShotEstimate(int Index, string? Vendor, string? Model, double? BilledSeconds, decimal? Usd, string? Code, string? Reason);
+
+// Operator API (/admin/v1, the admin key).
+
+public sealed record Tenant(Guid Id, string Name, string? Plan, DateTimeOffset CreatedAt);
+
+public sealed record Plan(string Name, int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders);
+
+public sealed record ApiKey(Guid Id, string Prefix, string? Name, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
+
+/// <summary>A new key: <see cref="Key"/> is shown this once.</summary>
+public sealed record CreatedApiKey(Guid Id, string Key, string Prefix, string? Name, DateTimeOffset? ExpiresAt);
