@@ -15,6 +15,7 @@ public static class Extensions
         builder.AddRabbitMqBus(bus => bus.AddConsumer<ComposeFilmConsumer, ComposeFilmConsumerDefinition>());
         builder.Services.AddSingleton(ComposeOptions.From(builder.Configuration));
         builder.Services.AddSingleton<TimelineRenderer>();
+        builder.Services.AddSingleton<FilmTimeline>();
         builder.AddAudio();
         return builder;
     }

@@ -18,6 +18,9 @@ public static class JobsApi
         jobs.MapGet("/{id:guid}", GetJobAsync).WithName(GetJobRoute);
         jobs.MapGet("/{id:guid}/video", GetVideoAsync);
         jobs.MapGet("/{id:guid}/events", StreamEventsAsync);
+        jobs.MapGet("/{id:guid}/shots/{index:int}/video", GetShotVideoAsync);
+        // Literal routes above win over this one: poster.jpg, captions.vtt, hls/master.m3u8, … as listed on the job.
+        jobs.MapGet("/{id:guid}/{**name}", GetDeliverableAsync);
         jobs.MapPost("/{id:guid}:cancel", CancelAsync);
         return app;
     }
@@ -89,10 +92,42 @@ public static class JobsApi
                 ? ApiProblems.Problem(StatusCodes.Status409Conflict, "job.video_not_ready", "The film is not ready.", $"The job is {job.Status}.")
                 : NotFound(id);
         }
-        if (!artifacts.Contains(hash))
-            return ApiProblems.Problem(StatusCodes.Status410Gone, "job.video_missing", "The film's file is no longer in the artifact store.");
-        return TypedResults.PhysicalFile(artifacts.PathOf(hash), "video/mp4", fileDownloadName: $"{id}.mp4", enableRangeProcessing: true);
+        return Download(artifacts, hash, "video/mp4", $"{id}.mp4");
     }
+
+    /// <summary>One of the files compose delivered with the film (see the job's <c>deliverables</c>), with range requests.</summary>
+    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetDeliverableAsync(
+        Guid id, string name, HttpContext context, JobDeliverables deliverables, ArtifactStore artifacts, CancellationToken ct)
+    {
+        var (outcome, file) = await deliverables.FindAsync(TenantFilter.TenantOf(context), id, name, ct);
+        return outcome switch
+        {
+            JobDeliverables.Lookup.Found => Download(artifacts, file!.Sha256, file.MediaType, $"{id}-{name.Replace('/', '-')}"),
+            JobDeliverables.Lookup.NotReady => ApiProblems.Problem(StatusCodes.Status409Conflict, "job.video_not_ready", "The film is not ready."),
+            JobDeliverables.Lookup.NoSuchFile => ApiProblems.Problem(StatusCodes.Status404NotFound, "job.deliverable_not_found", "No such file.",
+                "The job's deliverables list the files it has."),
+            _ => NotFound(id),
+        };
+    }
+
+    /// <summary>One shot's own clip, as soon as the shot has rendered.</summary>
+    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetShotVideoAsync(
+        Guid id, int index, HttpContext context, JobDeliverables deliverables, ArtifactStore artifacts, CancellationToken ct)
+    {
+        var (outcome, hash) = await deliverables.FindShotClipAsync(TenantFilter.TenantOf(context), id, index, ct);
+        return outcome switch
+        {
+            JobDeliverables.Lookup.Found => Download(artifacts, hash!, "video/mp4", $"{id}-shot-{index}.mp4"),
+            JobDeliverables.Lookup.NotReady => ApiProblems.Problem(StatusCodes.Status409Conflict, "job.shot_not_ready", "The shot has not rendered yet."),
+            JobDeliverables.Lookup.NoSuchFile => ApiProblems.Problem(StatusCodes.Status404NotFound, "job.shot_not_found", "No such shot.", $"The job has no shot {index}."),
+            _ => NotFound(id),
+        };
+    }
+
+    private static Results<PhysicalFileHttpResult, ProblemHttpResult> Download(ArtifactStore artifacts, string hash, string mediaType, string fileName) =>
+        artifacts.Contains(hash)
+            ? TypedResults.PhysicalFile(artifacts.PathOf(hash), mediaType, fileDownloadName: fileName, enableRangeProcessing: true)
+            : ApiProblems.Problem(StatusCodes.Status410Gone, "job.video_missing", "The file is no longer in the artifact store.");
 
     private static ProblemHttpResult NotFound(Guid id) =>
         ApiProblems.Problem(StatusCodes.Status404NotFound, "job.not_found", "No such job.", $"There is no job {id}.");

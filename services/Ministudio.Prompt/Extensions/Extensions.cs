@@ -31,10 +31,12 @@ public static class Extensions
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<JobStateMachine>();
+        builder.Services.AddSingleton<JobDeliverables>();
         builder.Services.AddSingleton<TimelineJobs>();
         builder.Services.AddSingleton<LibraryStore>();
         builder.Services.AddSingleton<FilmResolver>();
         builder.Services.AddSingleton<ReferenceImages>();
+        builder.Services.AddSingleton<TenantAssets>();
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddHostedService<TenantSeeder>();
         // After the initializer: Data Protection loads its key ring at start-up, from the table the schema creates.

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ministudio.Contracts;
+using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Webhooks;
 using Npgsql;
@@ -78,7 +79,11 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
         var nextStage = allDone ? JobStage.Composing : JobStage.Rendering;
         await UpdateJobAsync(connection, transaction, rendered.JobId, JobStatus.Running, nextStage, ct);
         if (allDone)
-            await Outbox.EnqueueAsync(connection, transaction, new ComposeFilm(rendered.JobId, clips, JobStore.Transition, JobStore.TransitionSeconds, aspect!), ct);
+        {
+            var score = FilmScores.ScoreOf(await JobRows.SpecAsync(connection, transaction, rendered.JobId, ct));
+            await Outbox.EnqueueAsync(connection, transaction,
+                new ComposeFilm(rendered.JobId, clips, JobStore.Transition, JobStore.TransitionSeconds, aspect!, Score: score), ct);
+        }
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
     }
@@ -144,7 +149,7 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
         await using var command = new NpgsqlCommand(
             """
             UPDATE jobs SET status = @succeeded, stage = @done, compose_progress = 1, artifact_hash = @hash,
-                            duration_seconds = @duration, updated_at = now()
+                            duration_seconds = @duration, deliverables = @deliverables, updated_at = now()
             WHERE id = @job AND status = @running
             RETURNING tenant_id
             """, connection, transaction);
@@ -152,6 +157,7 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
         command.Parameters.AddWithValue("done", JobStage.Done);
         command.Parameters.AddWithValue("hash", composed.ArtifactHash);
         command.Parameters.AddWithValue("duration", composed.DurationSeconds);
+        command.Parameters.Add(JobRows.Json("deliverables", composed.Deliverables ?? []));
         command.Parameters.AddWithValue("job", composed.JobId);
         command.Parameters.AddWithValue("running", JobStatus.Running);
         // The job's slot frees for the tenant's next throttled job, in the same transaction.
