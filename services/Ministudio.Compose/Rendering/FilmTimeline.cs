@@ -13,7 +13,7 @@ namespace Ministudio.Compose.Rendering;
 /// speech timings), the music bed ducked under them, normalised to the score's loudness. Also made: poster, sprite
 /// sheet and HLS.
 /// </summary>
-public sealed class FilmTimeline(ISpeechSynthesizer? speech)
+public sealed class FilmTimeline(ISpeechSynthesizer? speech = null)
 {
     /// <summary>Silence before a shot's first line, so speech does not start on the cut.</summary>
     public const double LeadSeconds = 0.2;
