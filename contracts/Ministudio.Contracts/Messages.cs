@@ -58,13 +58,29 @@ public sealed record ComposeFilm(
 /// What a film adds to its clips: per shot (in ClipHashes order) its spoken lines and the transition into it, an
 /// optional music bed (ducked under speech), the loudness target and whether captions are burned into the picture.
 /// </summary>
-public sealed record FilmScore(IReadOnlyList<ScoredShot> Shots, Soundtrack? Music, double LoudnessLufs, bool BurnCaptions = false);
+public sealed record FilmScore(IReadOnlyList<ScoredShot> Shots, Soundtrack? Music, double LoudnessLufs, bool BurnCaptions = false)
+{
+    /// <summary>Silence before a shot's first line, so speech does not start on the cut.</summary>
+    public const double LeadSeconds = 0.2;
+
+    /// <summary>Silence between two lines of one shot.</summary>
+    public const double GapSeconds = 0.3;
+}
 
 /// <summary>One shot's sound: its lines in the order spoken, and how it blends in from the shot before (null: a cut).</summary>
 public sealed record ScoredShot(IReadOnlyList<SpokenLine> Lines, ClipTransition? Transition);
 
 /// <summary>A line spoken in a shot: narration (Speaker null) or a character's dialogue, in an engine:voice (null: the default).</summary>
 public sealed record SpokenLine(string Text, string? Voice, string? Speaker = null);
+
+/// <summary>prompt → compose (request): how long each line lasts when spoken. Answered by SpeechMeasured or SpeechRefused.</summary>
+public sealed record MeasureSpeech(IReadOnlyList<SpokenLine> Lines);
+
+/// <summary>compose → prompt (response): each line's spoken length in seconds, in order (the speech is now cached).</summary>
+public sealed record SpeechMeasured(IReadOnlyList<double> Seconds);
+
+/// <summary>compose → prompt (response): the line at index Line cannot be spoken (tts.invalid_voice, …); Retryable for vendor outages.</summary>
+public sealed record SpeechRefused(int Line, string Code, string Message, bool Retryable);
 
 /// <summary>A file compose made next to the film: its name under /v1/jobs/{id}/ (poster.jpg, hls/master.m3u8, …), hash and media type.</summary>
 public sealed record FilmDeliverable(string Name, string Sha256, string MediaType);

@@ -88,7 +88,7 @@ public sealed class FilmScoreTests : IAsyncLifetime
         // Speech where each shot's lines were placed: after the lead in shot 0, after the transition in shot 1.
         var narration = await SpeechAsync(Narration, null);
         var dialogue = await SpeechAsync(Dialogue, "espeak:en+f3");
-        var dialogueStart = Math.Max(3.5 + FilmTimeline.LeadSeconds, FilmTimeline.LeadSeconds + narration.DurationSeconds + FilmTimeline.GapSeconds);
+        var dialogueStart = Math.Max(3.5 + FilmScore.LeadSeconds, FilmScore.LeadSeconds + narration.DurationSeconds + FilmScore.GapSeconds);
         var silences = await SoundMeter.SilencesAsync(film, composed.DurationSeconds);
         Assert.True(SoundMeter.Heard(silences, 0, 4), $"no speech in shot 0: {string.Join(", ", silences)}");
         Assert.True(SoundMeter.Heard(silences, 3.5, 7.5), $"no speech in shot 1: {string.Join(", ", silences)}");
@@ -96,7 +96,7 @@ public sealed class FilmScoreTests : IAsyncLifetime
 
         // Every caption cue starts with its first word and ends with its last, as synthesized, to within 100 ms, in both files.
         var files = composed.Deliverables!.ToDictionary(d => d.Name);
-        var words = narration.Words.Select(w => (Start: FilmTimeline.LeadSeconds + w.StartSeconds, End: FilmTimeline.LeadSeconds + w.EndSeconds))
+        var words = narration.Words.Select(w => (Start: FilmScore.LeadSeconds + w.StartSeconds, End: FilmScore.LeadSeconds + w.EndSeconds))
             .Concat(dialogue.Words.Select(w => (Start: dialogueStart + w.StartSeconds, End: dialogueStart + w.EndSeconds))).ToList();
         foreach (var name in new[] { "captions.vtt", "captions.srt" })
         {

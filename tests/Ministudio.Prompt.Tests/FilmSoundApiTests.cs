@@ -202,4 +202,72 @@ public sealed class FilmSoundApiTests : IAsyncLifetime
         var noShot = await client.GetAsync($"/v1/jobs/{job.Id}/shots/7/video", Ct);
         Assert.Equal((HttpStatusCode.NotFound, "job.shot_not_found"), (noShot.StatusCode, await Problems.CodeOf(noShot)));
     }
+
+    private const string LongLine = "The storm came over the cliffs and every light in the harbour went out at once tonight";
+
+    /// <summary>Two shots of 2 s; the first narrates a 17-word line (3.4 s spoken), the second blends in with a 0.5 s fade.</summary>
+    private static FilmSpec Talkative(string? timing, string? shotTiming = null, string? provider = null) => FilmSamples.ThreeShots() with
+    {
+        Timing = timing,
+        Provider = provider ?? "local",
+        Shots =
+        [
+            FilmSamples.Shot("The storm reaches the cliffs", 2, LongLine) with { Timing = shotTiming },
+            FilmSamples.Shot("The harbour goes dark", 2),
+        ],
+    };
+
+    private async Task<List<double>> CompiledDurationsAsync(FilmSpec film)
+    {
+        var response = await _app.ClientFor(_app.Acme).PostAsJsonAsync("/v1/films:compile", film, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var compiled = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        return compiled.RootElement.GetProperty("shots").EnumerateArray().Select(s => s.GetProperty("request").GetProperty("durationSeconds").GetDouble()).ToList();
+    }
+
+    [Fact]
+    public async Task Timing_narration_makes_a_shot_at_least_its_speech_plus_the_pad_snapped_to_its_vendor()
+    {
+        // Lead, speech, and the fade out of the shot, plus the default 0.5 s pad.
+        var needed = FilmScore.LeadSeconds + SpeechLengths.Of(LongLine) + 0.5 + new SpeechTimingOptions().PadSeconds;
+        Assert.Equal([needed, 2], await CompiledDurationsAsync(Talkative(SpeechTiming.Narration)), new ToleranceComparer(0.001));
+        // The shot's own timing is enough; a vendor with fixed lengths gets the shortest one that holds the speech.
+        Assert.Equal([needed, 2], await CompiledDurationsAsync(Talkative(null, shotTiming: SpeechTiming.Narration)), new ToleranceComparer(0.001));
+        Assert.Equal([5, 5], await CompiledDurationsAsync(Talkative(SpeechTiming.Narration, provider: "runway")));
+
+        // The job stores the lengthened shot, and compose gets the lines for it.
+        var response = await _app.ClientFor(_app.Acme).PostAsJsonAsync("/v1/films", Talkative(SpeechTiming.Narration), Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = (await response.Content.ReadFromJsonAsync<JobView>(JsonSerializerOptions.Web, Ct))!;
+        var first = await Harness.PublishedAsync<RenderShot>(m => m.JobId == job.Id && m.ShotIndex == 0);
+        Assert.True(first.Request.DurationSeconds >= needed - 0.001, $"shot 0 is {first.Request.DurationSeconds} s for {needed} s of speech");
+    }
+
+    [Fact]
+    public async Task Speech_that_does_not_fit_a_fixed_shot_is_a_400_naming_the_shot()
+    {
+        await AssertRefusedAsync(_app.Acme, JsonSerializer.SerializeToNode(Talkative(null), JsonSerializerOptions.Web)!.AsObject(), "shots[0]", "film.speech_too_long");
+        await AssertRefusedAsync(_app.Acme, JsonSerializer.SerializeToNode(Talkative(SpeechTiming.Fixed), JsonSerializerOptions.Web)!.AsObject(), "shots[0]", "film.speech_too_long");
+        // Longer than any clip the vendor makes, even when asked to follow the narration.
+        var endless = Talkative(SpeechTiming.Narration, provider: "replicate") with { };
+        await AssertRefusedAsync(_app.Acme, JsonSerializer.SerializeToNode(endless with { Shots = [endless.Shots![0] with { Narration = string.Join(' ', Enumerable.Repeat("word", 60)) }, endless.Shots[1]] },
+            JsonSerializerOptions.Web)!.AsObject(), "shots[0]", "film.speech_too_long");
+    }
+
+    [Fact]
+    public async Task A_voice_compose_cannot_speak_is_a_400_on_that_voice()
+    {
+        var film = VoicedFilm() with { Narrator = new VoiceSpec(SpeechLengths.MuteVoice, null) };
+        await AssertRefusedAsync(_app.Acme, JsonSerializer.SerializeToNode(film, JsonSerializerOptions.Web)!.AsObject(), "narrator.voiceId", "film.voice_unknown");
+        var dialogue = VoicedFilm() with { Characters = [FilmSamples.Mira, FilmSamples.Theo with { Voice = new VoiceSpec(SpeechLengths.MuteVoice, null) }] };
+        await AssertRefusedAsync(_app.Acme, JsonSerializer.SerializeToNode(dialogue, JsonSerializerOptions.Web)!.AsObject(), "characters[1].voice.voiceId", "film.voice_unknown");
+        var timing = VoicedFilm() with { Timing = "slow" };
+        await AssertRefusedAsync(_app.Acme, JsonSerializer.SerializeToNode(timing, JsonSerializerOptions.Web)!.AsObject(), "timing", "film.timing_unknown");
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+        public int GetHashCode(double obj) => 0;
+    }
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MassTransit;
+using Ministudio.Compose.Audio;
 using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
@@ -33,6 +34,14 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, FilmTimeline 
         try
         {
             composed = await ComposeAsync(context, activity);
+        }
+        catch (SpeechException ex)
+        {
+            // A voice that cannot speak, or a speech vendor that keeps failing: the job fails with the speech code.
+            logger.LogWarning(ex, "Speech for job {JobId} failed: {Code}", message.JobId, ex.Code);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Code);
+            await context.Publish(new FilmComposeFailed(message.JobId, ex.Code, ex.Message));
+            return;
         }
         catch (CompositionException ex)
         {

@@ -12,7 +12,11 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddArtifactStore();
-        builder.AddRabbitMqBus(bus => bus.AddConsumer<ComposeFilmConsumer, ComposeFilmConsumerDefinition>());
+        builder.AddRabbitMqBus(bus =>
+        {
+            bus.AddConsumer<ComposeFilmConsumer, ComposeFilmConsumerDefinition>();
+            bus.AddConsumer<MeasureSpeechConsumer>();
+        });
         builder.Services.AddSingleton(ComposeOptions.From(builder.Configuration));
         builder.Services.AddSingleton<TimelineRenderer>();
         builder.Services.AddSingleton<FilmTimeline>();

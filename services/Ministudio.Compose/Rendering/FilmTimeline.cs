@@ -15,12 +15,6 @@ namespace Ministudio.Compose.Rendering;
 /// </summary>
 public sealed class FilmTimeline(ISpeechSynthesizer? speech = null)
 {
-    /// <summary>Silence before a shot's first line, so speech does not start on the cut.</summary>
-    public const double LeadSeconds = 0.2;
-
-    /// <summary>Silence between two lines of one shot.</summary>
-    public const double GapSeconds = 0.3;
-
     public async Task<Timeline> BuildAsync(ComposeFilm message, FilmScore score, ArtifactStore artifacts, string folder, CancellationToken ct)
     {
         if (score.Shots.Count != message.ClipHashes.Count)
@@ -39,7 +33,7 @@ public sealed class FilmTimeline(ISpeechSynthesizer? speech = null)
             pictures.Add(new TimelineClip(TimelineVocabulary.Video, start, length, message.ClipHashes[i], Transition: transition));
 
             // Speech of the shot before may run into this shot's transition: lines never overlap.
-            var at = Math.Max(start + LeadSeconds, speechEnds);
+            var at = Math.Max(start + FilmScore.LeadSeconds, speechEnds);
             foreach (var line in score.Shots[i].Lines)
             {
                 var spoken = await (speech ?? throw FilmSound.SpeechUnavailable()).SynthesizeAsync(new SpeechRequest(line.Text, line.Voice), folder, ct);
@@ -47,7 +41,7 @@ public sealed class FilmTimeline(ISpeechSynthesizer? speech = null)
                     throw new CompositionException("compose.speech_too_long",
                         $"Shot {i}'s speech needs {at - start + spoken.DurationSeconds:0.##} s; its clip is {length:0.##} s (ask for timing \"narration\").");
                 lines.Add(new TimelineClip(TimelineVocabulary.Narration, Math.Round(at, 3), Text: line.Text, Voice: line.Voice));
-                speechEnds = at + spoken.DurationSeconds + GapSeconds;
+                speechEnds = at + spoken.DurationSeconds + FilmScore.GapSeconds;
                 at = speechEnds;
             }
             start += length;

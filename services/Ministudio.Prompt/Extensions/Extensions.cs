@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ministudio.Prompt.Apis;
 using Ministudio.Prompt.Artifacts;
 using Ministudio.Prompt.Batches;
+using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
@@ -35,6 +36,10 @@ public static class Extensions
         builder.Services.AddSingleton<TimelineJobs>();
         builder.Services.AddSingleton<LibraryStore>();
         builder.Services.AddSingleton<FilmResolver>();
+        builder.Services.AddOptions<SpeechTimingOptions>().BindConfiguration(SpeechTimingOptions.Section)
+            .Validate(o => o.PadSeconds >= 0 && o.MeasureTimeoutSeconds > 0, $"{SpeechTimingOptions.Section}:PadSeconds must be 0 or more and MeasureTimeoutSeconds positive.")
+            .ValidateOnStart();
+        builder.Services.AddScoped<SpeechTiming>();
         builder.Services.AddSingleton<ReferenceImages>();
         builder.Services.AddSingleton<TenantAssets>();
         builder.Services.AddHostedService<DatabaseInitializer>();

@@ -32,6 +32,7 @@ public static class FilmScores
             if (music.Volume is { } volume && !(volume is >= 0 and <= 4)) Fail("music.volume", "film.music_volume_out_of_range", "Volume runs from 0 to 4.");
         }
         CheckTransitionSpec(spec.Transition, "transition", errors);
+        CheckTiming(spec.Timing, "timing", errors);
 
         var shots = spec.Shots ?? [];
         for (var i = 0; i < shots.Count; i++)
@@ -40,6 +41,7 @@ public static class FilmScores
             CheckSpoken(shot.Narration, $"shots[{i}].narration", errors);
             for (var d = 0; d < (shot.Dialogue?.Count ?? 0); d++) CheckSpoken(shot.Dialogue![d]?.Line, $"shots[{i}].dialogue[{d}].line", errors);
             CheckTransitionSpec(shot.Transition, $"shots[{i}].transition", errors);
+            CheckTiming(shot.Timing, $"shots[{i}].timing", errors);
             if (i == 0)
             {
                 if (shot.Transition is { Type: not Cut }) Fail("shots[0].transition", "film.transition_without_previous", "The first shot has no shot before it to blend from.");
@@ -86,6 +88,12 @@ public static class FilmScores
             errors.Add(new($"{at}.type", "film.transition_unknown", $"'{transition.Type}' is not a transition; use cut or an ffmpeg xfade name ({string.Join(", ", TimelineVocabulary.Transitions.Take(8))}, …)."));
         if (transition.Seconds is { } seconds && !(seconds is > 0 and <= 60))
             errors.Add(new($"{at}.seconds", "film.transition_seconds_out_of_range", "A transition lasts more than 0 and at most 60 seconds."));
+    }
+
+    private static void CheckTiming(string? timing, string field, List<FieldError> errors)
+    {
+        if (timing is not (null or SpeechTiming.Narration or SpeechTiming.Fixed))
+            errors.Add(new(field, "film.timing_unknown", $"Timing is {SpeechTiming.Narration} (shots last at least their speech) or {SpeechTiming.Fixed} (the default)."));
     }
 
     private static void CheckVoice(string? voice, string field, List<FieldError> errors)

@@ -4,6 +4,7 @@ namespace Ministudio.Prompt.Films;
 /// A film as a client submits it to <c>POST /v1/films</c> (and <c>POST /v1/films:compile</c>). Its sound: narration in
 /// the <c>Narrator</c>'s voice, dialogue in each character's, an optional <c>Music</c> bed, normalised to
 /// <c>LoudnessLufs</c> (default -14); <c>Transition</c> is the default blend between shots (default fade 0.5 s).
+/// <c>Timing</c> <c>narration</c> makes every shot at least as long as its speech (a shot may set its own).
 /// </summary>
 public sealed record FilmSpec(
     string? Title,
@@ -18,7 +19,8 @@ public sealed record FilmSpec(
     VoiceSpec? Narrator = null,
     MusicSpec? Music = null,
     TransitionSpec? Transition = null,
-    double? LoudnessLufs = null);
+    double? LoudnessLufs = null,
+    string? Timing = null);
 
 /// <summary>A music bed under the whole film, ducked under speech: one of the tenant's artifacts (SHA-256) and its gain (0–4, default 0.8).</summary>
 public sealed record MusicSpec(string? Asset, double? Volume);
@@ -112,4 +114,5 @@ public sealed record ShotSpec(
     bool? Continuity,
     long? Seed,
     string? Provider,
-    TransitionSpec? Transition = null);
+    TransitionSpec? Transition = null,
+    string? Timing = null);
