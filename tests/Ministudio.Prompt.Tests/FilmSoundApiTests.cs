@@ -228,8 +228,8 @@ public sealed class FilmSoundApiTests : IAsyncLifetime
     [Fact]
     public async Task Timing_narration_makes_a_shot_at_least_its_speech_plus_the_pad_snapped_to_its_vendor()
     {
-        // Lead, speech, and the fade out of the shot, plus the default 0.5 s pad.
-        var needed = FilmScore.LeadSeconds + SpeechLengths.Of(LongLine) + 0.5 + new SpeechTimingOptions().PadSeconds;
+        // The lead and the speech, plus the default 0.5 s pad.
+        var needed = FilmScore.LeadSeconds + SpeechLengths.Of(LongLine) + new SpeechTimingOptions().PadSeconds;
         Assert.Equal([needed, 2], await CompiledDurationsAsync(Talkative(SpeechTiming.Narration)), new ToleranceComparer(0.001));
         // The shot's own timing is enough; a vendor with fixed lengths gets the shortest one that holds the speech.
         Assert.Equal([needed, 2], await CompiledDurationsAsync(Talkative(null, shotTiming: SpeechTiming.Narration)), new ToleranceComparer(0.001));

@@ -62,6 +62,37 @@ public static partial class SoundMeter
     public static bool Heard(IReadOnlyList<Silence> silences, double from, double to) =>
         !silences.Any(s => s.Start <= from + 0.01 && s.End >= to - 0.01);
 
+    /// <summary>How long a file's first audio stream lasts, by ffprobe.</summary>
+    public static async Task<double> AudioSecondsAsync(string path)
+    {
+        using var document = JsonDocument.Parse(await RunAsync("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=duration", "-of", "json", path], stdout: true));
+        return double.Parse(document.RootElement.GetProperty("streams")[0].GetProperty("duration").GetString()!, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Where captions part from the spoken words (film seconds, in order): every cue must start with its first word and
+    /// end with its last, within <paramref name="tolerance"/>, and the cues must use up every word. Empty when they agree.
+    /// </summary>
+    public static IReadOnlyList<string> CueMismatches(IReadOnlyList<Cue> cues, IReadOnlyList<(double Start, double End)> words, double tolerance = 0.1)
+    {
+        var mismatches = new List<string>();
+        var next = 0;
+        foreach (var cue in cues)
+        {
+            var count = cue.Text.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Length;
+            if (next + count > words.Count)
+            {
+                mismatches.Add($"cue '{cue.Text}' has more words than were spoken");
+                return mismatches;
+            }
+            if (Math.Abs(cue.Start - words[next].Start) > tolerance) mismatches.Add($"cue '{cue.Text}' starts at {cue.Start:0.###}, its first word at {words[next].Start:0.###}");
+            if (Math.Abs(cue.End - words[next + count - 1].End) > tolerance) mismatches.Add($"cue '{cue.Text}' ends at {cue.End:0.###}, its last word at {words[next + count - 1].End:0.###}");
+            next += count;
+        }
+        if (next != words.Count) mismatches.Add($"{words.Count - next} spoken words have no cue");
+        return mismatches;
+    }
+
     /// <summary>The cues of a WebVTT or SRT file.</summary>
     public static IReadOnlyList<Cue> Cues(string captions) =>
         CueBlock().Matches(captions.Replace("\r\n", "\n"))

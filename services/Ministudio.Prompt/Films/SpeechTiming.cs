@@ -18,10 +18,10 @@ public sealed class SpeechTimingOptions
 }
 
 /// <summary>
-/// Sizes shots to their speech before anything is made. Compose speaks every line (and caches it for the film); a shot
-/// needs the lead, its lines, the gaps between them and the transition out of it. With timing <c>narration</c> a
-/// shorter shot grows to that plus the pad, snapped to a length its vendor makes; otherwise speech that does not fit
-/// the length the vendor will make is refused, naming the shot.
+/// Sizes shots to their speech before anything is made. Compose speaks every line (and caches it for the film), and
+/// the lines are laid out as compose will place them. With timing <c>narration</c> a shot too short for its speech
+/// grows to it plus the pad, snapped to a length its vendor makes; otherwise speech that does not fit the length the
+/// vendor will make is refused, naming the shot.
 /// </summary>
 public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions<SpeechTimingOptions> options)
 {
@@ -55,34 +55,42 @@ public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions
         response.Is(out Response<SpeechMeasured>? measured);
         var seconds = measured!.Message.Seconds;
 
+        // The layout compose will make (FilmTimeline): each shot starts where the one before ends, less the transition
+        // into it; its first line a lead after its start, and never before the line before ended plus a gap.
         var errors = new List<FieldError>();
         var shots = spec.Shots!.ToList();
         var line = 0;
+        double start = 0, previousLength = 0, speechEnds = 0;
         for (var i = 0; i < shots.Count; i++)
         {
-            var spoken = score.Shots[i].Lines.Count;
-            if (spoken == 0) continue;
-            var speech = seconds.Skip(line).Take(spoken).Sum() + FilmScore.GapSeconds * (spoken - 1);
-            line += spoken;
-            // Speech must end before the next shot blends in, so it never runs under the next shot's lines.
-            var needed = FilmScore.LeadSeconds + speech + (i + 1 < shots.Count ? score.Shots[i + 1].Transition?.Duration ?? 0 : 0);
+            if (i > 0) start += previousLength - (score.Shots[i].Transition?.Duration ?? 0);
             var shot = shots[i];
             var provider = shot.Provider ?? spec.Provider;
             var profile = VendorProfiles.For(provider);
+            var length = profile.SnapDuration(shot.DurationSeconds);
+            previousLength = length;
+            var spoken = score.Shots[i].Lines.Count;
+            if (spoken == 0) continue;
+
+            var at = Math.Max(start + FilmScore.LeadSeconds, speechEnds);
+            var ends = at + seconds.Skip(line).Take(spoken).Sum() + FilmScore.GapSeconds * (spoken - 1);
+            line += spoken;
+            speechEnds = ends + FilmScore.GapSeconds;
+            var needed = ends - start;
             if ((shot.Timing ?? spec.Timing) == Narration)
             {
                 var wanted = needed + options.Value.PadSeconds;
-                if (shot.DurationSeconds >= wanted) continue;
+                if (length >= wanted) continue;
                 var snapped = SnapUp(profile, wanted);
                 if (snapped is null)
                     errors.Add(new($"shots[{i}]", "film.speech_too_long",
                         $"Shot {i}'s speech needs {wanted:0.##} s; {provider ?? "local"} makes no clip that long (at most {VideoFormats.MaxShotSeconds} s). Split the lines over more shots."));
-                else shots[i] = shot with { DurationSeconds = snapped.Value };
+                else (shots[i], previousLength) = (shot with { DurationSeconds = snapped.Value }, snapped.Value);
             }
-            else if (profile.SnapDuration(shot.DurationSeconds) is var made && needed > made + 0.001)
+            else if (needed > length + 0.001)
             {
                 errors.Add(new($"shots[{i}]", "film.speech_too_long",
-                    $"Shot {i}'s speech needs {needed:0.##} s; the shot is {made:0.##} s. Lengthen it or set \"timing\": \"narration\"."));
+                    $"Shot {i}'s speech needs {needed:0.##} s; the shot is {length:0.##} s. Lengthen it or set \"timing\": \"narration\"."));
             }
         }
         var total = shots.Sum(s => s.DurationSeconds);
