@@ -33,6 +33,10 @@ public static class Extensions
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<JobStateMachine>();
         builder.Services.AddSingleton<JobDeliverables>();
+        builder.Services.AddOptions<ProvenanceOptions>().BindConfiguration(ProvenanceOptions.Section)
+            .Validate(o => o.Key is null || o.Key.Length >= ProvenanceOptions.MinKeyLength, $"{ProvenanceOptions.Section}:Key must be at least {ProvenanceOptions.MinKeyLength} characters.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ProvenanceManifests>();
         builder.Services.AddSingleton<TimelineJobs>();
         builder.Services.AddSingleton<LibraryStore>();
         builder.Services.AddSingleton<FilmResolver>();

@@ -12,7 +12,7 @@ namespace Ministudio.Prompt.Jobs;
 /// failed or canceled). Each step locks the job row, is idempotent, and writes its outbox rows and webhook events in
 /// the same transaction.
 /// </summary>
-public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal outboxSignal)
+public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal outboxSignal, ProvenanceManifests provenance)
 {
     public async Task RecordShotProgressAsync(ShotProgressed progressed, CancellationToken ct)
     {
@@ -157,7 +157,9 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
         command.Parameters.AddWithValue("done", JobStage.Done);
         command.Parameters.AddWithValue("hash", composed.ArtifactHash);
         command.Parameters.AddWithValue("duration", composed.DurationSeconds);
-        command.Parameters.Add(JobRows.Json("deliverables", composed.Deliverables ?? []));
+        // The provenance manifest names the film and its shots: written before the job points at the film.
+        var manifest = await provenance.WriteAsync(connection, transaction, composed.JobId, composed.ArtifactHash, ct);
+        command.Parameters.Add(JobRows.Json("deliverables", (composed.Deliverables ?? []).Concat(manifest).ToList()));
         command.Parameters.AddWithValue("job", composed.JobId);
         command.Parameters.AddWithValue("running", JobStatus.Running);
         // The job's slot frees for the tenant's next throttled job, in the same transaction.
