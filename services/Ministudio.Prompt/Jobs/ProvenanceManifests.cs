@@ -46,7 +46,8 @@ public sealed class ProvenanceManifests(ArtifactStore artifacts, IOptions<Proven
     public async Task<IReadOnlyList<FilmDeliverable>> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string filmSha256, CancellationToken ct)
     {
         if (options.Value.Key is not { Length: > 0 } key) return [];
-        var manifest = await ReadAsync(connection, transaction, jobId, filmSha256, ct);
+        // A report about a job that is gone (or was never ours) gets no manifest.
+        if (await ReadAsync(connection, transaction, jobId, filmSha256, ct) is not { } manifest) return [];
         var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(manifest, Indented) + "\n");
         var folder = artifacts.CreateScratchFolder();
         try
@@ -66,7 +67,7 @@ public sealed class ProvenanceManifests(ArtifactStore artifacts, IOptions<Proven
 
     public static string Sign(string key, byte[] manifest) => Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), manifest));
 
-    private async Task<ProvenanceManifest> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string filmSha256, CancellationToken ct)
+    private async Task<ProvenanceManifest?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string filmSha256, CancellationToken ct)
     {
         string title;
         DateTimeOffset createdAt;
@@ -74,7 +75,7 @@ public sealed class ProvenanceManifests(ArtifactStore artifacts, IOptions<Proven
         {
             job.Parameters.AddWithValue("id", jobId);
             await using var reader = await job.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
+            if (!await reader.ReadAsync(ct)) return null;
             (title, createdAt) = (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1));
         }
         var shots = new List<ShotProvenance>();
