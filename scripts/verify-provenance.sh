@@ -4,7 +4,7 @@
 # Usage: PROVENANCE_KEY=... scripts/verify-provenance.sh film.mp4 manifest.json manifest.sig
 set -euo pipefail
 film=$1 manifest=$2 signature=$3
-: "${PROVENANCE_KEY:?set PROVENANCE_KEY to the platform's Provenance:Key}"
+: "${PROVENANCE_KEY:?set PROVENANCE_KEY to the Provenance:Key of the platform}"
 expected=$(openssl dgst -sha256 -hmac "$PROVENANCE_KEY" -r "$manifest" | cut -d' ' -f1)
 if [ "$expected" != "$(tr -d '[:space:]' < "$signature")" ]; then echo "manifest signature does not verify" >&2; exit 1; fi
 named=$(grep -o '"filmSha256": *"[0-9a-f]*"' "$manifest" | grep -o '[0-9a-f]\{64\}')

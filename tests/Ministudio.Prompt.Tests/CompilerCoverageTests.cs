@@ -116,7 +116,7 @@ public sealed class CompilerCoverageTests
         }
         var constructor = type.GetConstructors().Single();
         return constructor.Invoke(constructor.GetParameters()
-            .Select(p => Build(p.ParameterType, IsRecordType(p.ParameterType) || ListElement(p.ParameterType) is { } e && IsRecordType(e)
+            .Select(p => NotText.ContainsKey($"{type.Name}.{Pascal(p.Name!)}") ? ValidValue($"{type.Name}.{Pascal(p.Name!)}", p.ParameterType) : Build(p.ParameterType, IsRecordType(p.ParameterType) || ListElement(p.ParameterType) is { } e && IsRecordType(e)
                 ? (ListElement(p.ParameterType) ?? p.ParameterType).Name
                 : $"{type.Name}.{Pascal(p.Name!)}", markers))
             .ToArray());
