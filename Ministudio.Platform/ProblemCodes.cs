@@ -65,6 +65,10 @@ public static class ProblemCodes
     public static readonly ProblemCode JobNotCancelable = new("job.not_cancelable", StatusCodes.Status409Conflict, "The job has finished.");
     public static readonly ProblemCode JobVideoNotReady = new("job.video_not_ready", StatusCodes.Status409Conflict, "The film is not ready.");
     public static readonly ProblemCode JobVideoMissing = new("job.video_missing", StatusCodes.Status410Gone, "The film's file is no longer in the artifact store.");
+    public static readonly ProblemCode JobDeliverableNotFound = new("job.deliverable_not_found", StatusCodes.Status404NotFound, "No such file.");
+    public static readonly ProblemCode JobShotNotReady = new("job.shot_not_ready", StatusCodes.Status409Conflict, "The shot has not rendered yet.");
+    public static readonly ProblemCode JobShotNotFound = new("job.shot_not_found", StatusCodes.Status404NotFound, "No such shot.");
+    public static readonly ProblemCode SpeechUnavailable = new("speech.unavailable", StatusCodes.Status503ServiceUnavailable, "Speech cannot be synthesized right now.");
     public static readonly ProblemCode JobLimitOutOfRange = new("job.limit_out_of_range", StatusCodes.Status400BadRequest, "limit is 1 to 100.");
     public static readonly ProblemCode JobPageTokenInvalid = new("job.page_token_invalid", StatusCodes.Status400BadRequest, "pageToken is the nextPageToken of a previous page.");
 

@@ -31,6 +31,10 @@ public static class ProblemCodes
     public const string IdempotencyInFlight = "idempotency.in_flight";
     public const string IdempotencyKeyReused = "idempotency.key_reused";
     public const string JobNotFound = "job.not_found";
+    public const string JobDeliverableNotFound = "job.deliverable_not_found";
+    public const string JobShotNotReady = "job.shot_not_ready";
+    public const string JobShotNotFound = "job.shot_not_found";
+    public const string SpeechUnavailable = "speech.unavailable";
     public const string JobNotCancelable = "job.not_cancelable";
     public const string JobVideoNotReady = "job.video_not_ready";
     public const string JobVideoMissing = "job.video_missing";

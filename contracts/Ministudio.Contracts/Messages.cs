@@ -41,17 +41,57 @@ public sealed record ShotRendered(Guid JobId, int ShotIndex, string ArtifactHash
 public sealed record ShotFailed(Guid JobId, int ShotIndex, string ErrorCode, string Message, bool Retryable);
 
 /// <summary>
-/// prompt → compose: make the job's film. With a Timeline, the timeline is rendered; without one, the clips are
-/// joined in order with the transition between each pair, at the film's Aspect (compose builds that timeline itself).
+/// prompt → compose: make the job's film. With a Timeline, the timeline is rendered; with a Score, compose speaks its
+/// lines and builds the film's timeline from the clips and the score (FilmTimeline); with neither, the clips are
+/// joined in order with the transition between each pair, at the film's Aspect.
 /// </summary>
-public sealed record ComposeFilm(Guid JobId, IReadOnlyList<string> ClipHashes, string Transition, double TransitionSeconds, string Aspect, Timeline? Timeline = null);
+public sealed record ComposeFilm(
+    Guid JobId,
+    IReadOnlyList<string> ClipHashes,
+    string Transition,
+    double TransitionSeconds,
+    string Aspect,
+    Timeline? Timeline = null,
+    FilmScore? Score = null);
+
+/// <summary>
+/// What a film adds to its clips: per shot (in ClipHashes order) its spoken lines and the transition into it, an
+/// optional music bed (ducked under speech), the loudness target and whether captions are burned into the picture.
+/// </summary>
+public sealed record FilmScore(IReadOnlyList<ScoredShot> Shots, Soundtrack? Music, double LoudnessLufs, bool BurnCaptions = false)
+{
+    /// <summary>Silence before a shot's first line, so speech does not start on the cut.</summary>
+    public const double LeadSeconds = 0.2;
+
+    /// <summary>Silence between two lines of one shot.</summary>
+    public const double GapSeconds = 0.3;
+}
+
+/// <summary>One shot's sound: its lines in the order spoken, and how it blends in from the shot before (null: a cut).</summary>
+public sealed record ScoredShot(IReadOnlyList<SpokenLine> Lines, ClipTransition? Transition);
+
+/// <summary>A line spoken in a shot: narration (Speaker null) or a character's dialogue, in an engine:voice (null: the default).</summary>
+public sealed record SpokenLine(string Text, string? Voice, string? Speaker = null);
+
+/// <summary>prompt → compose (request): how long each line lasts when spoken. Answered by SpeechMeasured or SpeechRefused.</summary>
+public sealed record MeasureSpeech(IReadOnlyList<SpokenLine> Lines);
+
+/// <summary>compose → prompt (response): each line's spoken length in seconds, in order (the speech is now cached).</summary>
+public sealed record SpeechMeasured(IReadOnlyList<double> Seconds);
+
+/// <summary>compose → prompt (response): the line at index Line cannot be spoken (tts.invalid_voice, …); Retryable for vendor outages.</summary>
+public sealed record SpeechRefused(int Line, string Code, string Message, bool Retryable);
+
+/// <summary>A file compose made next to the film: its name under /v1/jobs/{id}/ (poster.jpg, hls/master.m3u8, …), hash and media type.</summary>
+public sealed record FilmDeliverable(string Name, string Sha256, string MediaType);
 
 /// <summary>compose → prompt: progress of the final encode (fraction 0..1).</summary>
 public sealed record FilmComposeProgressed(Guid JobId, double Fraction);
 
 /// <summary>
 /// compose → prompt: the film is in the artifact store, with the poster (JPEG), sprite sheet (JPEG) and captions
-/// (SRT, WebVTT) its timeline asked for.
+/// (SRT, WebVTT) its timeline asked for; Deliverables lists every file made next to it (those and the sprite's
+/// thumbnail track, the audio-only track, the HLS playlists and segments).
 /// </summary>
 public sealed record FilmComposed(
     Guid JobId,
@@ -60,7 +100,8 @@ public sealed record FilmComposed(
     string? PosterHash = null,
     string? SpriteHash = null,
     string? SrtHash = null,
-    string? VttHash = null);
+    string? VttHash = null,
+    IReadOnlyList<FilmDeliverable>? Deliverables = null);
 
 /// <summary>compose → prompt: the film could not be composed.</summary>
 public sealed record FilmComposeFailed(Guid JobId, string ErrorCode, string Message);

@@ -4,13 +4,18 @@ namespace Ministudio.Contracts;
 
 /// <summary>
 /// A film described as tracks of timed clips (JSON, camelCase). Track 0 is the bottom layer; each later track is
-/// drawn over the ones before it. Times are seconds from the start of the film. Documented in docs/timeline.md.
+/// drawn over the ones before it. Times are seconds from the start of the film. LoudnessLufs is the integrated
+/// loudness the sound is normalised to (null: -14). Documented in docs/timeline.md.
 /// </summary>
 public sealed record Timeline(
     TimelineOutput Output,
     IReadOnlyList<TimelineTrack> Tracks,
     Soundtrack? Soundtrack = null,
-    CaptionStyle? Captions = null);
+    CaptionStyle? Captions = null,
+    double? LoudnessLufs = null)
+{
+    public const double DefaultLoudnessLufs = -14, MinLoudnessLufs = -31, MaxLoudnessLufs = -9;
+}
 
 /// <summary>
 /// What to write: an aspect preset (16:9, 9:16, 1:1, 4:5) at 720 or 1080 on its short side, a frame rate, a
@@ -121,6 +126,9 @@ public static class TimelineVocabulary
         "hblur", "fadegrays", "wipetl", "wipetr", "wipebl", "wipebr", "squeezeh", "squeezev", "zoomin",
         "fadefast", "fadeslow",
     };
+
+    /// <summary>The speech engines a voice may name (engine:voice); compose's engines answer to these names.</summary>
+    public static readonly IReadOnlySet<string> SpeechEngines = new HashSet<string>(StringComparer.Ordinal) { "espeak", "openai", "google", "elevenlabs" };
 
     public static readonly IReadOnlySet<string> Aspects = new HashSet<string>(StringComparer.Ordinal) { "16:9", "9:16", "1:1", "4:5" };
     public static readonly IReadOnlySet<int> Resolutions = new HashSet<int> { 720, 1080 };

@@ -31,6 +31,8 @@ public static class TimelineValidator
             if (!(music.FadeInSeconds is >= 0 and <= 60) || !(music.FadeOutSeconds is >= 0 and <= 60))
                 Add("timeline.negative_time", "$.soundtrack", "Fades last 0 to 60 seconds.");
         }
+        if (timeline.LoudnessLufs is { } lufs && !(lufs is >= Timeline.MinLoudnessLufs and <= Timeline.MaxLoudnessLufs))
+            Add("timeline.invalid_loudness", "$.loudnessLufs", $"Loudness targets run from {Timeline.MinLoudnessLufs} to {Timeline.MaxLoudnessLufs} LUFS.");
         if (timeline.Captions is { } captions)
         {
             foreach (var (name, colour) in new[] { ("colour", captions.Colour), ("highlightColour", captions.HighlightColour), ("outlineColour", captions.OutlineColour) })
@@ -120,7 +122,7 @@ public static class TimelineValidator
         }
         if (type is TimelineVocabulary.Audio or TimelineVocabulary.Video && !(clip.Volume is >= 0 and <= 4)) add("timeline.invalid_volume", $"{path}.volume", "Volume runs from 0 to 4.");
         if (type is TimelineVocabulary.Narration && clip.Voice is { } voice && !IsVoice(voice))
-            add("timeline.invalid_voice", $"{path}.voice", "A voice is engine:voice in letters, digits, '-', '_' and '.'.");
+            add("timeline.invalid_voice", $"{path}.voice", "A voice is engine:voice in letters, digits, '-', '_', '.' and '+'.");
         if (clip.Transition is { } transition)
         {
             if (!TimelineVocabulary.IsVisual(type)) add("timeline.transition_not_visual", $"{path}.transition", "Only video and image clips transition.");
@@ -178,7 +180,12 @@ public static class TimelineValidator
         value is { Length: 7 or 9 } && value[0] == '#' && value.Skip(1).All(char.IsAsciiHexDigit);
 
     public static bool IsVoice(string value) =>
-        value.Length is > 0 and <= 100 && value.Count(c => c == ':') <= 1 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '-' or '_' or '.');
+        value.Length is > 0 and <= 100 && value.Count(c => c == ':') <= 1 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '-' or '_' or '.' or '+');
+
+    /// <summary>A voice a film may name: engine:voice with an engine compose has (espeak:en-us, openai:alloy, …).</summary>
+    public static bool IsEngineVoice(string? value) =>
+        value is not null && IsVoice(value) && value.IndexOf(':') is var colon and > 0 && colon < value.Length - 1
+        && TimelineVocabulary.SpeechEngines.Contains(value[..colon]);
 
     private static string Shorten(string? value) => value is null ? "" : new string(value.Take(40).Where(c => !char.IsControl(c)).ToArray());
 }

@@ -28,6 +28,7 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
             // No speech synthesizer registered: silent timelines still render.
             .AddSingleton<IAudioMixer, AudioMixer>()
             .AddSingleton<TimelineRenderer>()
+            .AddSingleton<FilmTimeline>()
             .AddMassTransitTestHarness(bus => bus.AddConsumer<ComposeFilmConsumer>())
             .BuildServiceProvider(true);
         _harness = _services.GetTestHarness();
@@ -122,7 +123,9 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
     private sealed class DurationTolerant : IEqualityComparer<FilmComposed>
     {
         public bool Equals(FilmComposed? x, FilmComposed? y) =>
-            x is not null && y is not null && Math.Abs(x.DurationSeconds - y.DurationSeconds) < 0.001 && x with { DurationSeconds = 0 } == y with { DurationSeconds = 0 };
+            x is not null && y is not null && Math.Abs(x.DurationSeconds - y.DurationSeconds) < 0.001
+            && x with { DurationSeconds = 0, Deliverables = null } == y with { DurationSeconds = 0, Deliverables = null }
+            && (x.Deliverables ?? []).SequenceEqual(y.Deliverables ?? []);
 
         public int GetHashCode(FilmComposed obj) => obj.JobId.GetHashCode();
     }

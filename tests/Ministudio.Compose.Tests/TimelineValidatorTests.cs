@@ -38,6 +38,7 @@ public sealed partial class TimelineValidatorTests
         { "timeline.invalid_poster", Valid with { Output = new TimelineOutput(PosterSeconds: -2) } },
         { "timeline.invalid_sprite", Valid with { Output = new TimelineOutput(Sprite: new SpriteSheet(100, 100)) } },
         { "timeline.invalid_hls", Valid with { Output = new TimelineOutput(Hls: new HlsOutput(0)) } },
+        { "timeline.invalid_loudness", Valid with { LoudnessLufs = -40 } },
         { "timeline.unknown_clip_type", WithClip(Title with { Type = "hologram" }) },
         { "timeline.invalid_length", WithClip(Title with { Length = 0 }) },
         { "timeline.too_long", WithClip(Title with { Start = 3500, Length = 200 }) },

@@ -230,9 +230,9 @@ public sealed class FilmApiTests(PlatformFixture platform)
         Assert.InRange(info.DurationSeconds, 2.0 - 0.2, 2.0 + 0.2);
     }
 
-    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+    internal static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static async Task<(JsonObject Job, List<double> ProgressSeen)> WaitForTerminalAsync(HttpClient client, Guid jobId)
+    internal static async Task<(JsonObject Job, List<double> ProgressSeen)> WaitForTerminalAsync(HttpClient client, Guid jobId)
     {
         var progress = new List<double>();
         var deadline = DateTime.UtcNow + FilmTimeout;

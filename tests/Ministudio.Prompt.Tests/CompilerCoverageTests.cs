@@ -31,6 +31,14 @@ public sealed class CompilerCoverageTests
         ["ShotSpec.Seed"] = "request.Seed",
         ["ShotSpec.Provider"] = "request.Provider",
         ["DialogueLine.Speaker"] = "DIALOGUE speaker",
+        // Sound and cuts: compose's score (FilmScores.ScoreOf), and shot lengths (SpeechTiming).
+        ["FilmSpec.Narrator"] = "score: the voice of every narration line",
+        ["FilmSpec.Music"] = "score.Music",
+        ["FilmSpec.Transition"] = "score: the transition into every shot without its own",
+        ["FilmSpec.LoudnessLufs"] = "score.LoudnessLufs",
+        ["FilmSpec.Timing"] = "shot lengths sized to speech (SpeechTiming)",
+        ["ShotSpec.Transition"] = "score: the transition into the shot",
+        ["ShotSpec.Timing"] = "the shot's length sized to its speech (SpeechTiming)",
     };
 
     private int _next;
@@ -74,9 +82,24 @@ public sealed class CompilerCoverageTests
     }
 
     [Fact]
+    public void Every_sound_field_reaches_the_score()
+    {
+        var film = (FilmSpec)Build(typeof(FilmSpec), nameof(FilmSpec), [])!;
+        film = film with { Shots = [film.Shots![0], film.Shots[0] with { Transition = null }, film.Shots[0]] };
+        var score = FilmScores.ScoreOf(film);
+
+        Assert.Equal(film.Narrator!.VoiceId, score.Shots[0].Lines[0].Voice);
+        Assert.Equal(new Ministudio.Contracts.Soundtrack(film.Music!.Asset!, film.Music.Volume!.Value), score.Music);
+        Assert.Equal(film.LoudnessLufs, score.LoudnessLufs);
+        Assert.Equal([null, new("dissolve", 0.25), new("wipeleft", 0.75)], score.Shots.Select(s => s.Transition));
+        // Timing is checked where it acts: FilmSoundApiTests (shots sized to their speech).
+        Assert.Equal((SpeechTiming.Narration, SpeechTiming.Narration), (film.Timing, film.Shots[0].Timing));
+    }
+
+    [Fact]
     public void The_list_of_non_text_fields_matches_the_spec()
     {
-        var properties = SpecTypes().SelectMany(t => t.GetProperties().Where(p => !IsRecordType(p.PropertyType)).Select(p => $"{t.Name}.{p.Name}")).ToHashSet();
+        var properties = SpecTypes().SelectMany(t => t.GetProperties().Select(p => $"{t.Name}.{p.Name}")).ToHashSet();
         Assert.All(NotText.Keys, key => Assert.Contains(key, properties));
     }
 
@@ -93,7 +116,7 @@ public sealed class CompilerCoverageTests
         }
         var constructor = type.GetConstructors().Single();
         return constructor.Invoke(constructor.GetParameters()
-            .Select(p => Build(p.ParameterType, IsRecordType(p.ParameterType) || ListElement(p.ParameterType) is { } e && IsRecordType(e)
+            .Select(p => NotText.ContainsKey($"{type.Name}.{Pascal(p.Name!)}") ? ValidValue($"{type.Name}.{Pascal(p.Name!)}", p.ParameterType) : Build(p.ParameterType, IsRecordType(p.ParameterType) || ListElement(p.ParameterType) is { } e && IsRecordType(e)
                 ? (ListElement(p.ParameterType) ?? p.ParameterType).Name
                 : $"{type.Name}.{Pascal(p.Name!)}", markers))
             .ToArray());
@@ -115,6 +138,12 @@ public sealed class CompilerCoverageTests
         "CharacterSpec.Name" => "m-character",
         "ShotSpec.Characters" or "DialogueLine.Speaker" => type == typeof(string) ? "m-character" : new[] { "m-character" },
         "CharacterSpec.Id" or "EnvironmentSpec.Id" or "StyleSpec.Id" or "FilmSpec.Title" => null,
+        "FilmSpec.Narrator" => new VoiceSpec("espeak:en-gb", null),
+        "FilmSpec.Music" => new MusicSpec(new string('a', 64), 0.3),
+        "FilmSpec.Transition" => new TransitionSpec("dissolve", 0.25),
+        "ShotSpec.Transition" => new TransitionSpec("wipeleft", 0.75),
+        "FilmSpec.LoudnessLufs" => -23.0,
+        "FilmSpec.Timing" or "ShotSpec.Timing" => SpeechTiming.Narration,
         _ => throw new InvalidOperationException($"No valid value for {path}"),
     };
 

@@ -42,7 +42,11 @@ public sealed class PromptApp : IAsyncDisposable
             web.UseSetting("Seed:Tenants:globex:ApiKey", GlobexKey);
             web.UseSetting("Admin:ApiKey", AdminKey);
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) web.UseSetting(key, value);
-            web.ConfigureTestServices(services => services.AddMassTransitTestHarness(bus => bus.AddConsumer<JobEventsConsumer>()));
+            web.ConfigureTestServices(services => services.AddMassTransitTestHarness(bus =>
+            {
+                bus.AddConsumer<JobEventsConsumer>();
+                bus.AddConsumer<SpeechLengths>();
+            }));
         });
         var tenants = app.Factory.Services.GetRequiredService<TenantDirectory>();
         app.Acme = (await tenants.FindByKeyAsync(AcmeKey, CancellationToken.None))!.Id;

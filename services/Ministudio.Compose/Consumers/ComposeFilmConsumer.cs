@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MassTransit;
+using Ministudio.Compose.Audio;
 using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
@@ -13,10 +14,11 @@ using Ministudio.ServiceDefaults;
 namespace Ministudio.Compose.Consumers;
 
 /// <summary>
-/// Renders a job's timeline (its own, or one made from its clips and transition) and reports the outcome. A film
+/// Renders a job's timeline (its own, one made from its clips and score, or from its clips and transition) and
+/// reports the outcome with every file delivered next to the film. A film
 /// that cannot be made is reported as FilmComposeFailed, never thrown: redelivering it would only fail again.
 /// </summary>
-public sealed class ComposeFilmConsumer(TimelineRenderer renderer, ArtifactStore artifacts, ILogger<ComposeFilmConsumer> logger) : IConsumer<ComposeFilm>
+public sealed class ComposeFilmConsumer(TimelineRenderer renderer, FilmTimeline films, ArtifactStore artifacts, ILogger<ComposeFilmConsumer> logger) : IConsumer<ComposeFilm>
 {
     /// <summary>At most about four progress events a second.</summary>
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
@@ -32,6 +34,14 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, ArtifactStore
         try
         {
             composed = await ComposeAsync(context, activity);
+        }
+        catch (SpeechException ex)
+        {
+            // A voice that cannot speak, or a speech vendor that keeps failing: the job fails with the speech code.
+            logger.LogWarning(ex, "Speech for job {JobId} failed: {Code}", message.JobId, ex.Code);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Code);
+            await context.Publish(new FilmComposeFailed(message.JobId, ex.Code, ex.Message));
+            return;
         }
         catch (CompositionException ex)
         {
@@ -55,21 +65,22 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, ArtifactStore
     {
         var message = context.Message;
         var ct = context.CancellationToken;
-        // The same timeline makes the same film: reuse it (and its poster, sprite and captions) instead of encoding again.
-        var recipe = RecipeOf(message);
-        if (await artifacts.RecallAsync(recipe, ct) is { } existing)
-        {
-            activity?.SetTag("ministudio.cache_hit", true);
-            var duration = (await Ffmpeg.ProbeAsync(artifacts.PathOf(existing), artifacts.Root, ct)).DurationSeconds;
-            return new FilmComposed(message.JobId, existing, duration,
-                await artifacts.RecallAsync(PartOf(recipe, "poster"), ct), await artifacts.RecallAsync(PartOf(recipe, "sprite"), ct),
-                await artifacts.RecallAsync(PartOf(recipe, "srt"), ct), await artifacts.RecallAsync(PartOf(recipe, "vtt"), ct));
-        }
-
-        var timeline = message.Timeline ?? await TimelineOfClipsAsync(message, artifacts, ct);
         var scratch = artifacts.CreateScratchFolder();
         try
         {
+            // A film's score is spoken first (speech is cached): its timeline, and so its recipe, depends on the speech.
+            var timeline = message.Timeline
+                ?? (message.Score is { } score ? await films.BuildAsync(message, score, artifacts, scratch, ct) : null);
+            // The same timeline makes the same film: reuse it and its files instead of encoding again.
+            var recipe = RecipeOf(message, timeline);
+            if (await artifacts.RecallAsync(recipe, ct) is { } existing && await RecallFilesAsync(recipe, ct) is { } files)
+            {
+                activity?.SetTag("ministudio.cache_hit", true);
+                var duration = (await Ffmpeg.ProbeAsync(artifacts.PathOf(existing), artifacts.Root, ct)).DurationSeconds;
+                return Composed(message.JobId, existing, duration, files);
+            }
+            timeline ??= await FilmTimeline.OfClipsAsync(message, artifacts, ct);
+
             var progress = new ProgressThrottle<double>(fraction => context.Publish(new FilmComposeProgressed(message.JobId, fraction), ct), fraction => fraction, ProgressInterval);
             RenderedFilm film;
             try
@@ -81,21 +92,16 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, ArtifactStore
                 await progress.FlushAsync();
             }
             activity?.SetTag("ministudio.stream_copy", film.StreamCopied);
-            async Task<string?> StoreAsync(string? path, string part)
-            {
-                if (path is null) return null;
-                var hash = await artifacts.AddFileAsync(path, ct);
-                await artifacts.RememberAsync(PartOf(recipe, part), hash, ct);
-                return hash;
-            }
-            var poster = await StoreAsync(film.PosterPath, "poster");
-            var sprite = await StoreAsync(film.SpritePath, "sprite");
-            var srt = await StoreAsync(film.SrtPath, "srt");
-            var vtt = await StoreAsync(film.VttPath, "vtt");
-            // The film's recipe goes last: a recalled film always finds its parts.
+            var delivered = new List<FilmDeliverable>();
+            foreach (var file in film.Files)
+                delivered.Add(new FilmDeliverable(file.Name, await artifacts.AddFileAsync(file.Path, ct), file.MediaType));
+            var index = Path.Combine(scratch, "deliverables.json");
+            await File.WriteAllTextAsync(index, JsonSerializer.Serialize(delivered), ct);
+            await artifacts.RememberAsync(PartOf(recipe, "deliverables"), await artifacts.AddFileAsync(index, ct), ct);
+            // The film's recipe goes last: a recalled film always finds its files.
             var hash = await artifacts.AddFileAsync(film.Path, ct);
             await artifacts.RememberAsync(recipe, hash, ct);
-            return new FilmComposed(message.JobId, hash, film.DurationSeconds, poster, sprite, srt, vtt);
+            return Composed(message.JobId, hash, film.DurationSeconds, delivered);
         }
         finally
         {
@@ -103,38 +109,24 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, ArtifactStore
         }
     }
 
-    /// <summary>
-    /// The timeline of a message without one: the clips back to back on one track, each after the first blending in
-    /// with the transition, at the film's aspect and the first clip's size and frame rate.
-    /// </summary>
-    public static async Task<Timeline> TimelineOfClipsAsync(ComposeFilm message, ArtifactStore artifacts, CancellationToken ct)
+    /// <summary>The files a recipe's film was delivered with, when the store still has every one of them.</summary>
+    private async Task<IReadOnlyList<FilmDeliverable>?> RecallFilesAsync(string recipe, CancellationToken ct)
     {
-        var sources = new List<MediaInfo>();
-        foreach (var hash in message.ClipHashes)
-        {
-            if (!artifacts.Contains(hash)) throw new CompositionException("compose.clip_missing", $"Clip {hash} is not in the artifact store.");
-            sources.Add(await Ffmpeg.ProbeAsync(artifacts.PathOf(hash), artifacts.Root, ct));
-        }
-        var first = sources.FirstOrDefault();
-        var resolution = first is not null && Math.Min(first.Width, first.Height) >= 1080 ? 1080 : 720;
-        var fps = first is { FramesPerSecond: >= 1 and <= TimelineValidator.MaxFps } ? Math.Round(first.FramesPerSecond, 3) : 24;
+        if (await artifacts.RecallAsync(PartOf(recipe, "deliverables"), ct) is not { } index || !artifacts.Contains(index)) return null;
+        var files = JsonSerializer.Deserialize<List<FilmDeliverable>>(await File.ReadAllTextAsync(artifacts.PathOf(index), ct));
+        return files is not null && files.All(f => artifacts.Contains(f.Sha256)) ? files : null;
+    }
 
-        var clips = new List<TimelineClip>();
-        var start = 0.0;
-        for (var i = 0; i < sources.Count; i++)
-        {
-            var transition = i > 0 ? new ClipTransition(message.Transition, message.TransitionSeconds) : null;
-            if (i > 0) start -= message.TransitionSeconds;
-            clips.Add(new TimelineClip(TimelineVocabulary.Video, start, sources[i].DurationSeconds, message.ClipHashes[i], Transition: transition));
-            start += sources[i].DurationSeconds;
-        }
-        return new Timeline(new TimelineOutput(message.Aspect, resolution, fps), [new TimelineTrack(clips)]);
+    private static FilmComposed Composed(Guid jobId, string film, double duration, IReadOnlyList<FilmDeliverable> files)
+    {
+        string? Find(string name) => files.FirstOrDefault(f => f.Name == name)?.Sha256;
+        return new FilmComposed(jobId, film, duration, Find("poster.jpg"), Find("sprite.jpg"), Find("captions.srt"), Find("captions.vtt"), files);
     }
 
     /// <summary>SHA-256 over everything that shapes the film; bump the version when the renderer's output changes.</summary>
-    public static string RecipeOf(ComposeFilm message) => Sha256(message.Timeline is { } timeline
-        ? $"compose/v2\ntimeline\n{JsonSerializer.Serialize(timeline)}"
-        : $"compose/v3\n{message.Aspect}\n{message.Transition}\n{message.TransitionSeconds.ToString(CultureInfo.InvariantCulture)}\n{string.Join("\n", message.ClipHashes)}");
+    public static string RecipeOf(ComposeFilm message, Timeline? timeline) => Sha256(timeline is not null
+        ? $"compose/v3\ntimeline\n{JsonSerializer.Serialize(timeline)}"
+        : $"compose/v4\n{message.Aspect}\n{message.Transition}\n{message.TransitionSeconds.ToString(CultureInfo.InvariantCulture)}\n{string.Join("\n", message.ClipHashes)}");
 
     private static string PartOf(string recipe, string part) => Sha256($"{recipe}\n{part}");
 

@@ -14,9 +14,14 @@ public static class Extensions
     {
         builder.AddProblemAnswers();
         builder.AddArtifactStore();
-        builder.AddRabbitMqBus(bus => bus.AddConsumer<ComposeFilmConsumer, ComposeFilmConsumerDefinition>());
+        builder.AddRabbitMqBus(bus =>
+        {
+            bus.AddConsumer<ComposeFilmConsumer, ComposeFilmConsumerDefinition>();
+            bus.AddConsumer<MeasureSpeechConsumer>();
+        });
         builder.Services.AddSingleton(ComposeOptions.From(builder.Configuration));
         builder.Services.AddSingleton<TimelineRenderer>();
+        builder.Services.AddSingleton<FilmTimeline>();
         builder.AddAudio();
         return builder;
     }

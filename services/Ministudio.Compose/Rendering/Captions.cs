@@ -83,6 +83,21 @@ public static class Captions
     }
 
     /// <summary>
+    /// The sprite sheet's WebVTT thumbnail track: one cue per thumbnail, in film order (row by row), pointing at its
+    /// tile with a media fragment (sprite.jpg#xywh=x,y,w,h), as players' seek previews read it.
+    /// </summary>
+    public static string ThumbnailTrack(string sprite, SpriteSheet sheet, int tileWidth, int tileHeight, double filmDuration)
+    {
+        var vtt = new StringBuilder("WEBVTT\n\n");
+        var count = sheet.Columns * sheet.Rows;
+        var each = filmDuration / count;
+        for (var i = 0; i < count; i++)
+            vtt.Append(CultureInfo.InvariantCulture,
+                $"{Time(i * each, '.')} --> {Time((i + 1) * each, '.')}\n{sprite}#xywh={i % sheet.Columns * tileWidth},{i / sheet.Columns * tileHeight},{tileWidth},{tileHeight}\n\n");
+        return vtt.ToString();
+    }
+
+    /// <summary>
     /// An ASS script for libass. With word timings and WordHighlight, each word gets its own event in which it alone
     /// wears the highlight colour, so the highlight follows the voice.
     /// </summary>

@@ -42,7 +42,8 @@ public sealed class FilmSound(ComposeOptions options, IAudioMixer mixer)
         var music = timeline.Soundtrack is { } bed
             ? new MusicBed(Path.Combine(folder, plan.Assets[bed.Asset].Input), bed.Volume, bed.FadeInSeconds, bed.FadeOutSeconds, bed.Duck)
             : null;
-        var mix = new AudioMix(plan.Duration, plan.Narrations.Select(n => new PlacedAudio(n.Speech.Path, n.Clip.Start)).ToList(), placedSounds, music);
+        var mix = new AudioMix(plan.Duration, plan.Narrations.Select(n => new PlacedAudio(n.Speech.Path, n.Clip.Start)).ToList(), placedSounds, music,
+            timeline.LoudnessLufs ?? Timeline.DefaultLoudnessLufs);
         var mixed = await mixer.MixAsync(mix, folder, null, ct);
         var relative = Path.GetRelativePath(folder, Path.GetFullPath(mixed.Path));
         if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))

@@ -51,7 +51,7 @@ public static class FilterGraph
             "-maxrate", $"{quality.MaxrateKbps}k", "-bufsize", $"{quality.MaxrateKbps * 2}k", "-pix_fmt", "yuv420p", "-r", fps]);
         // HLS segments can only start on key frames: put one at every segment boundary.
         if (output.Hls is { } hls) arguments.AddRange(["-force_key_frames", $"expr:gte(t,n_forced*{Ffmpeg.Number(hls.SegmentSeconds)})"]);
-        arguments.AddRange(["-t", Ffmpeg.Number(duration), "-movflags", "+faststart", "-fs", options.MaxBytesArgument, "film.mp4"]);
+        arguments.AddRange(["-t", Ffmpeg.Number(duration), .. Deliverables.ProvenanceArguments, "-movflags", "+faststart", "-fs", options.MaxBytesArgument, "film.mp4"]);
         return arguments;
     }
 

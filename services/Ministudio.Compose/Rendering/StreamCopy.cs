@@ -55,7 +55,7 @@ public static class StreamCopy
         arguments.AddRange(["-map", "0:v:0", "-c:v", "copy"]);
         if (audio is not null) arguments.AddRange(["-map", "1:a:0", "-c:a", "aac", "-b:a", "192k"]);
         else if (copyClipAudio) arguments.AddRange(["-map", "0:a:0", "-c:a", "copy"]);
-        arguments.AddRange(["-movflags", "+faststart", "-fs", options.MaxBytesArgument, "film.mp4"]);
+        arguments.AddRange([.. Deliverables.ProvenanceArguments, "-movflags", "+faststart", "-fs", options.MaxBytesArgument, "film.mp4"]);
         return arguments;
     }
 }

@@ -15,7 +15,8 @@ public sealed record RenderedFilm(
     string? SpritePath,
     string? SrtPath,
     string? VttPath,
-    string? HlsPlaylistPath);
+    string? HlsPlaylistPath,
+    IReadOnlyList<FilmFile> Files);
 
 /// <summary>
 /// Renders a timeline in the job folder. Assets are linked in under generated names (asset-000, …) and ffmpeg runs
@@ -64,10 +65,11 @@ public sealed class TimelineRenderer(ComposeOptions options, IAudioMixer mixer, 
             ? await StreamCopy.ArgumentsAsync(plan.Visuals, audio, copyClipAudio, options, folder, ct)
             : FilterGraph.EncodeArguments(timeline, plan.Visuals, plan.Titles, burn, audio, plan.Duration, options);
         await Ffmpeg.RunAsync(arguments, folder, plan.Duration, progress, ct);
-        var filmDuration = (await Ffmpeg.ProbeAsync("film.mp4", folder, ct)).DurationSeconds;
+        var film = await Ffmpeg.ProbeAsync("film.mp4", folder, ct);
 
-        var (poster, sprite, playlist) = await _deliverables.WriteOutputsAsync(timeline.Output, filmDuration, folder, ct);
+        var outputs = await _deliverables.WriteOutputsAsync(timeline.Output, film, srt, vtt, folder, ct);
         progress?.Report(1);
-        return new RenderedFilm(Path.Combine(folder, "film.mp4"), filmDuration, streamCopy, arguments, poster, sprite, srt, vtt, playlist);
+        return new RenderedFilm(Path.Combine(folder, "film.mp4"), film.DurationSeconds, streamCopy, arguments, outputs.Poster, outputs.Sprite, srt, vtt,
+            outputs.Playlist, outputs.Files);
     }
 }

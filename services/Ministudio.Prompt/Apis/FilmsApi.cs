@@ -23,15 +23,15 @@ public static class FilmsApi
         return app;
     }
 
-    private static readonly ProblemCode[] FilmProblems = [ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge];
+    private static readonly ProblemCode[] FilmProblems = [ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge, ProblemCodes.SpeechUnavailable];
 
     /// <summary>Validates and compiles a film, stores it as a job and queues its shots; answers 202 with the job.</summary>
     public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> SubmitFilmAsync(
-        HttpContext context, FilmResolver resolver, JobStore jobs, CancellationToken ct)
+        HttpContext context, FilmResolver resolver, SpeechTiming timing, JobStore jobs, CancellationToken ct)
     {
         var (idempotency, invalidKey) = await Idempotency.ReadAsync(context, ct);
         if (invalidKey is not null) return invalidKey;
-        var (film, problem) = await ReadFilmAsync(context, resolver, ct);
+        var (film, problem) = await ReadFilmAsync(context, resolver, timing, ct);
         if (problem is not null) return problem;
         var compiled = PromptCompiler.Compile(film!.Value.Film);
         var (outcome, jobId) = await jobs.CreateAsync(film.Value.Tenant, film.Value.Film, compiled, idempotency, ct);
@@ -41,21 +41,33 @@ public static class FilmsApi
     }
 
     /// <summary>Dry run: the compiled prompts and provider requests of a film, without creating a job or spending anything.</summary>
-    public static async Task<Results<Ok<CompileResult>, ProblemHttpResult>> CompileFilmAsync(HttpContext context, FilmResolver resolver, CancellationToken ct)
+    public static async Task<Results<Ok<CompileResult>, ProblemHttpResult>> CompileFilmAsync(
+        HttpContext context, FilmResolver resolver, SpeechTiming timing, CancellationToken ct)
     {
-        var (film, problem) = await ReadFilmAsync(context, resolver, ct);
+        var (film, problem) = await ReadFilmAsync(context, resolver, timing, ct);
         if (problem is not null) return problem;
         var compiled = PromptCompiler.Compile(film!.Value.Film);
         return TypedResults.Ok(new CompileResult(compiled.Shots.Select(s => new CompiledShotView(s.Index, s.Chain, s.Prompt, s.Request)).ToList(), compiled.Warnings));
     }
 
     private static async Task<((Guid Tenant, FilmSpec Film)? Film, ProblemHttpResult? Problem)> ReadFilmAsync(
-        HttpContext context, FilmResolver resolver, CancellationToken ct)
+        HttpContext context, FilmResolver resolver, SpeechTiming timing, CancellationToken ct)
     {
         var tenant = TenantFilter.TenantOf(context);
         var (body, problem) = await JsonBody.ReadAsync<JsonObject>(context, "a film", ct);
         if (problem is not null) return (null, problem);
         var (resolved, errors) = await resolver.ValidateAsync(tenant, body!, ct);
-        return errors.Count > 0 ? (null, ApiProblems.Validation(errors)) : ((tenant, resolved!), null);
+        if (errors.Count > 0) return (null, ApiProblems.Validation(errors));
+        // Speech is measured only for a valid film: its shots are sized to it (timing "narration") or checked against it.
+        try
+        {
+            var (timed, unfit) = await timing.ApplyAsync(resolved!, ct);
+            return unfit.Count > 0 ? (null, ApiProblems.Validation(unfit)) : ((tenant, timed), null);
+        }
+        catch (SpeechTiming.UnavailableException)
+        {
+            // The engine's own reason stays in compose's log; the client learns that a retry may work.
+            return (null, ApiProblems.Problem(ProblemCodes.SpeechUnavailable, "Try again shortly."));
+        }
     }
 }

@@ -22,6 +22,9 @@ public static class JobsApi
         jobs.MapGet("/{id:guid}", GetJobAsync).WithName(GetJobRoute).ProducesProblems(ProblemCodes.JobNotFound);
         jobs.MapGet("/{id:guid}/video", GetVideoAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobVideoNotReady, ProblemCodes.JobVideoMissing);
         jobs.MapGet("/{id:guid}/events", StreamEventsAsync).ProducesProblems(ProblemCodes.JobNotFound);
+        jobs.MapGet("/{id:guid}/shots/{index:int}/video", GetShotVideoAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobShotNotFound, ProblemCodes.JobShotNotReady, ProblemCodes.JobVideoMissing);
+        // Literal routes above win over this one: poster.jpg, captions.vtt, hls/master.m3u8, … as listed on the job.
+        jobs.MapGet("/{id:guid}/{**name}", GetDeliverableAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobDeliverableNotFound, ProblemCodes.JobVideoNotReady, ProblemCodes.JobVideoMissing);
         jobs.MapPost("/{id:guid}:cancel", CancelAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobNotCancelable);
         return app;
     }
@@ -93,10 +96,42 @@ public static class JobsApi
                 ? ApiProblems.Problem(ProblemCodes.JobVideoNotReady, $"The job is {job.Status}.")
                 : NotFound(id);
         }
-        if (!artifacts.Contains(hash))
-            return ApiProblems.Problem(ProblemCodes.JobVideoMissing);
-        return TypedResults.PhysicalFile(artifacts.PathOf(hash), "video/mp4", fileDownloadName: $"{id}.mp4", enableRangeProcessing: true);
+        return Download(artifacts, hash, "video/mp4", $"{id}.mp4");
     }
+
+    /// <summary>One of the files compose delivered with the film (see the job's <c>deliverables</c>), with range requests.</summary>
+    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetDeliverableAsync(
+        Guid id, string name, HttpContext context, JobDeliverables deliverables, ArtifactStore artifacts, CancellationToken ct)
+    {
+        var (outcome, file) = await deliverables.FindAsync(TenantFilter.TenantOf(context), id, name, ct);
+        return outcome switch
+        {
+            JobDeliverables.Lookup.Found => Download(artifacts, file!.Sha256, file.MediaType, $"{id}-{name.Replace('/', '-')}"),
+            JobDeliverables.Lookup.NotReady => ApiProblems.Problem(ProblemCodes.JobVideoNotReady),
+            JobDeliverables.Lookup.NoSuchFile => ApiProblems.Problem(ProblemCodes.JobDeliverableNotFound,
+                "The job's deliverables list the files it has."),
+            _ => NotFound(id),
+        };
+    }
+
+    /// <summary>One shot's own clip, as soon as the shot has rendered.</summary>
+    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetShotVideoAsync(
+        Guid id, int index, HttpContext context, JobDeliverables deliverables, ArtifactStore artifacts, CancellationToken ct)
+    {
+        var (outcome, hash) = await deliverables.FindShotClipAsync(TenantFilter.TenantOf(context), id, index, ct);
+        return outcome switch
+        {
+            JobDeliverables.Lookup.Found => Download(artifacts, hash!, "video/mp4", $"{id}-shot-{index}.mp4"),
+            JobDeliverables.Lookup.NotReady => ApiProblems.Problem(ProblemCodes.JobShotNotReady),
+            JobDeliverables.Lookup.NoSuchFile => ApiProblems.Problem(ProblemCodes.JobShotNotFound, $"The job has no shot {index}."),
+            _ => NotFound(id),
+        };
+    }
+
+    private static Results<PhysicalFileHttpResult, ProblemHttpResult> Download(ArtifactStore artifacts, string hash, string mediaType, string fileName) =>
+        artifacts.Contains(hash)
+            ? TypedResults.PhysicalFile(artifacts.PathOf(hash), mediaType, fileDownloadName: fileName, enableRangeProcessing: true)
+            : ApiProblems.Problem(ProblemCodes.JobVideoMissing, title: "The file is no longer in the artifact store.");
 
     private static ProblemHttpResult NotFound(Guid id) =>
         ApiProblems.Problem(ProblemCodes.JobNotFound, $"There is no job {id}.");

@@ -5,6 +5,7 @@ using Ministudio.Platform;
 using Ministudio.Prompt.Apis;
 using Ministudio.Prompt.Artifacts;
 using Ministudio.Prompt.Batches;
+using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
@@ -33,10 +34,20 @@ public static class Extensions
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<JobStateMachine>();
+        builder.Services.AddSingleton<JobDeliverables>();
+        builder.Services.AddOptions<ProvenanceOptions>().BindConfiguration(ProvenanceOptions.Section)
+            .Validate(o => o.Key is null || o.Key.Length >= ProvenanceOptions.MinKeyLength, $"{ProvenanceOptions.Section}:Key must be at least {ProvenanceOptions.MinKeyLength} characters.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ProvenanceManifests>();
         builder.Services.AddSingleton<TimelineJobs>();
         builder.Services.AddSingleton<LibraryStore>();
         builder.Services.AddSingleton<FilmResolver>();
+        builder.Services.AddOptions<SpeechTimingOptions>().BindConfiguration(SpeechTimingOptions.Section)
+            .Validate(o => o.PadSeconds >= 0 && o.MeasureTimeoutSeconds > 0, $"{SpeechTimingOptions.Section}:PadSeconds must be 0 or more and MeasureTimeoutSeconds positive.")
+            .ValidateOnStart();
+        builder.Services.AddScoped<SpeechTiming>();
         builder.Services.AddSingleton<ReferenceImages>();
+        builder.Services.AddSingleton<TenantAssets>();
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddHostedService<TenantSeeder>();
         // After the initializer: Data Protection loads its key ring at start-up, from the table the schema creates.

@@ -1,6 +1,11 @@
 namespace Ministudio.Prompt.Films;
 
-/// <summary>A film as a client submits it to <c>POST /v1/films</c> (and <c>POST /v1/films:compile</c>).</summary>
+/// <summary>
+/// A film as a client submits it to <c>POST /v1/films</c> (and <c>POST /v1/films:compile</c>). Its sound: narration in
+/// the <c>Narrator</c>'s voice, dialogue in each character's, an optional <c>Music</c> bed, normalised to
+/// <c>LoudnessLufs</c> (default -14); <c>Transition</c> is the default blend between shots (default fade 0.5 s).
+/// <c>Timing</c> <c>narration</c> makes every shot at least as long as its speech (a shot may set its own).
+/// </summary>
 public sealed record FilmSpec(
     string? Title,
     string? AspectRatio,
@@ -10,7 +15,18 @@ public sealed record FilmSpec(
     IReadOnlyList<CharacterSpec>? Characters,
     EnvironmentSpec? Environment,
     IReadOnlyList<ShotSpec>? Shots,
-    IReadOnlyList<SceneSpec>? Scenes = null);
+    IReadOnlyList<SceneSpec>? Scenes = null,
+    VoiceSpec? Narrator = null,
+    MusicSpec? Music = null,
+    TransitionSpec? Transition = null,
+    double? LoudnessLufs = null,
+    string? Timing = null);
+
+/// <summary>A music bed under the whole film, ducked under speech: one of the tenant's artifacts (SHA-256) and its gain (0–4, default 0.8).</summary>
+public sealed record MusicSpec(string? Asset, double? Volume);
+
+/// <summary>How a shot blends in from the one before: an ffmpeg xfade name (fade, wipeleft, …) or <c>cut</c>, over <c>Seconds</c> (default 0.5).</summary>
+public sealed record TransitionSpec(string? Type, double? Seconds);
 
 /// <summary>A scene: shots that share an environment. A film gives either <c>shots</c> or <c>scenes</c>.</summary>
 public sealed record SceneSpec(EnvironmentSpec? Environment, IReadOnlyList<ShotSpec>? Shots);
@@ -56,7 +72,10 @@ public sealed record CharacterState(
     string? Emotion,
     string? Posture);
 
-/// <summary>The voice a character's dialogue is spoken with (TTS voice id and a free-text profile).</summary>
+/// <summary>
+/// The voice a character's dialogue (or the narration) is spoken with: <c>VoiceId</c> is engine:voice
+/// (espeak:en-us, openai:alloy, google:en-US-Neural2-F, elevenlabs:&lt;id&gt;; none: the default voice), <c>Profile</c> free text.
+/// </summary>
 public sealed record VoiceSpec(string? VoiceId, string? Profile);
 
 /// <summary>Where a shot happens; referenced by <c>Id</c> from the library or embedded.</summary>
@@ -77,7 +96,8 @@ public sealed record DialogueLine(string? Speaker, string? Line);
 
 /// <summary>
 /// One shot. <c>Characters</c> names who is in it (absent: every character of the film). <c>Environment</c> overrides
-/// the film's. <c>Continuity</c> (default true) chains the shot to the one before.
+/// the film's. <c>Continuity</c> (default true) chains the shot to the one before. <c>Transition</c> is how it blends
+/// in from the shot before (default: the film's).
 /// </summary>
 public sealed record ShotSpec(
     string? Action,
@@ -93,4 +113,6 @@ public sealed record ShotSpec(
     EnvironmentSpec? Environment,
     bool? Continuity,
     long? Seed,
-    string? Provider);
+    string? Provider,
+    TransitionSpec? Transition = null,
+    string? Timing = null);

@@ -97,6 +97,7 @@ public static partial class FilmValidator
                 CheckText(dialogue[d]?.Line, $"{at}.dialogue[{d}].line", errors);
             }
         }
+        errors.AddRange(FilmScores.Validate(spec));
         return errors;
     }
 

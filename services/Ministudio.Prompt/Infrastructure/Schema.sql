@@ -231,3 +231,6 @@ ALTER TABLE shots ADD COLUMN IF NOT EXISTS retryable boolean NOT NULL DEFAULT fa
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS timeline jsonb;
 -- Timeline assets must be the tenant's own clips; this finds a shot by its clip.
 CREATE INDEX IF NOT EXISTS shots_by_artifact ON shots (artifact_hash) WHERE artifact_hash IS NOT NULL;
+
+-- Every file compose delivered next to a finished film (FilmComposed.Deliverables): name, SHA-256, media type.
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS deliverables jsonb;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Infrastructure;
 using Npgsql;
 
@@ -15,6 +16,14 @@ internal static class JobRows
         command.Parameters.AddWithValue("id", jobId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? (reader.GetGuid(0), reader.GetString(1), reader.GetString(2)) : null;
+    }
+
+    /// <summary>The film spec a job was created from (library-resolved, as validated).</summary>
+    public static async Task<FilmSpec> SpecAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT spec::text FROM jobs WHERE id = @id", connection, transaction);
+        command.Parameters.AddWithValue("id", jobId);
+        return JsonSerializer.Deserialize<FilmSpec>((string)(await command.ExecuteScalarAsync(ct))!, JsonSerializerOptions.Web)!;
     }
 
     /// <summary>

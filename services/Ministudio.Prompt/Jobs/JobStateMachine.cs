@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ministudio.Contracts;
+using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Webhooks;
 using Npgsql;
@@ -11,7 +12,7 @@ namespace Ministudio.Prompt.Jobs;
 /// failed or canceled). Each step locks the job row, is idempotent, and writes its outbox rows and webhook events in
 /// the same transaction.
 /// </summary>
-public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal outboxSignal)
+public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal outboxSignal, ProvenanceManifests provenance)
 {
     public async Task RecordShotProgressAsync(ShotProgressed progressed, CancellationToken ct)
     {
@@ -78,7 +79,11 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
         var nextStage = allDone ? JobStage.Composing : JobStage.Rendering;
         await UpdateJobAsync(connection, transaction, rendered.JobId, JobStatus.Running, nextStage, ct);
         if (allDone)
-            await Outbox.EnqueueAsync(connection, transaction, new ComposeFilm(rendered.JobId, clips, JobStore.Transition, JobStore.TransitionSeconds, aspect!), ct);
+        {
+            var score = FilmScores.ScoreOf(await JobRows.SpecAsync(connection, transaction, rendered.JobId, ct));
+            await Outbox.EnqueueAsync(connection, transaction,
+                new ComposeFilm(rendered.JobId, clips, JobStore.Transition, JobStore.TransitionSeconds, aspect!, Score: score), ct);
+        }
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
     }
@@ -144,7 +149,7 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
         await using var command = new NpgsqlCommand(
             """
             UPDATE jobs SET status = @succeeded, stage = @done, compose_progress = 1, artifact_hash = @hash,
-                            duration_seconds = @duration, updated_at = now()
+                            duration_seconds = @duration, deliverables = @deliverables, updated_at = now()
             WHERE id = @job AND status = @running
             RETURNING tenant_id
             """, connection, transaction);
@@ -152,6 +157,9 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
         command.Parameters.AddWithValue("done", JobStage.Done);
         command.Parameters.AddWithValue("hash", composed.ArtifactHash);
         command.Parameters.AddWithValue("duration", composed.DurationSeconds);
+        // The provenance manifest names the film and its shots: written before the job points at the film.
+        var manifest = await provenance.WriteAsync(connection, transaction, composed.JobId, composed.ArtifactHash, ct);
+        command.Parameters.Add(JobRows.Json("deliverables", (composed.Deliverables ?? []).Concat(manifest).ToList()));
         command.Parameters.AddWithValue("job", composed.JobId);
         command.Parameters.AddWithValue("running", JobStatus.Running);
         // The job's slot frees for the tenant's next throttled job, in the same transaction.

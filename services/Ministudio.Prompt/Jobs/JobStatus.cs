@@ -25,7 +25,7 @@ public static class JobFailures
     public const string QueueExpired = "job.queue_expired";
 
     /// <summary>Transient causes: the same request may well succeed later.</summary>
-    private static readonly HashSet<string> Retryable = [QueueExpired, "render.unavailable"];
+    private static readonly HashSet<string> Retryable = [QueueExpired, "render.unavailable", "tts.unavailable", "tts.rate_limited"];
 
     public static bool IsRetryable(string code) => Retryable.Contains(code);
 }

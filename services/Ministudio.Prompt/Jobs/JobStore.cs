@@ -84,7 +84,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         await using var selectJob = new NpgsqlCommand(
             """
             SELECT title, status, stage, compose_progress, artifact_hash, duration_seconds, error_code, error_message, created_at, updated_at,
-                   warnings::text
+                   warnings::text, deliverables::text
             FROM jobs WHERE id = @id AND tenant_id = @tenant
             """, connection, snapshot);
         selectJob.Parameters.AddWithValue("id", jobId);
@@ -95,6 +95,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         double? duration;
         DateTimeOffset createdAt, updatedAt;
         IReadOnlyList<CompileWarning> warnings;
+        IReadOnlyList<FilmDeliverable> files;
         await using (var reader = await selectJob.ExecuteReaderAsync(ct))
         {
             if (!await reader.ReadAsync(ct)) return null;
@@ -109,6 +110,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
             createdAt = reader.GetFieldValue<DateTimeOffset>(8);
             updatedAt = reader.GetFieldValue<DateTimeOffset>(9);
             warnings = JsonSerializer.Deserialize<List<CompileWarning>>(reader.GetString(10), JsonSerializerOptions.Web)!;
+            files = JobDeliverables.Parse(reader.IsDBNull(11) ? null : reader.GetString(11));
         }
 
         var shots = new List<ShotView>();
@@ -140,7 +142,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         return new JobView(
             jobId, title, status, stage, progress, createdAt, updatedAt, shots, warnings,
             artifactHash is null ? null : new VideoView($"/v1/jobs/{jobId}/video", artifactHash, duration ?? 0),
-            errorCode is null ? null : JobError.Of(errorCode, errorMessage ?? ""));
+            errorCode is null ? null : JobError.Of(errorCode, errorMessage ?? ""),
+            JobDeliverables.List(jobId, status == JobStatus.Succeeded ? artifactHash : null, files, shots));
     }
 
     /// <summary>A page of the tenant's jobs, newest first; the token is the last job's id (ids are time-ordered UUIDv7).</summary>

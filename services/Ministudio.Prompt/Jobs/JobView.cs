@@ -3,7 +3,7 @@ using Ministudio.Prompt.Films;
 
 namespace Ministudio.Prompt.Jobs;
 
-/// <summary>A job as <c>GET /v1/jobs/{id}</c> shows it.</summary>
+/// <summary>A job as <c>GET /v1/jobs/{id}</c> shows it; <c>Deliverables</c> lists every file it can be downloaded as.</summary>
 public sealed record JobView(
     Guid Id,
     string Title,
@@ -15,7 +15,8 @@ public sealed record JobView(
     IReadOnlyList<ShotView> Shots,
     IReadOnlyList<CompileWarning> Warnings,
     VideoView? Video,
-    JobError? Error);
+    JobError? Error,
+    IReadOnlyList<DeliverableView>? Deliverables = null);
 
 public sealed record ShotView(
     int Index,

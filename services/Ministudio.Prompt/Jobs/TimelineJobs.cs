@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ministudio.Contracts;
 using Ministudio.Platform;
+using Ministudio.Prompt.Artifacts;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.ServiceDefaults;
 using Npgsql;
@@ -11,33 +12,17 @@ namespace Ministudio.Prompt.Jobs;
 /// Jobs posted as a finished timeline: no shots to render, only the composition. The timeline is stored on the job so
 /// a throttled one can be composed when a slot frees (<see cref="JobQuota"/>).
 /// </summary>
-public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outboxSignal)
+public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outboxSignal, TenantAssets tenantAssets)
 {
     public const string DefaultTitle = "timeline";
 
     /// <summary>
-    /// One error per asset that is not the tenant's own upload, clip or finished film. Another tenant's artifact gets
-    /// the same answer as a hash that exists nowhere, so the check reveals nothing about other tenants.
+    /// One error per asset that is not the tenant's own upload, clip or finished film (<see cref="TenantAssets"/>).
     /// </summary>
     public async Task<IReadOnlyList<FieldError>> FindForeignAssetsAsync(Guid tenantId, Timeline timeline, CancellationToken ct)
     {
         var assets = AssetsOf(timeline).ToList();
-        if (assets.Count == 0) return [];
-        var owned = new HashSet<string>(StringComparer.Ordinal);
-        await using (var command = dataSource.CreateCommand(
-            """
-            SELECT h FROM unnest(@hashes) AS h
-            WHERE EXISTS (SELECT 1 FROM tenant_artifacts a WHERE a.tenant_id = @tenant AND a.sha256 = h)
-               OR EXISTS (SELECT 1 FROM jobs j WHERE j.tenant_id = @tenant AND j.artifact_hash = h AND j.status = @succeeded)
-               OR EXISTS (SELECT 1 FROM shots s JOIN jobs j ON j.id = s.job_id WHERE j.tenant_id = @tenant AND s.artifact_hash = h)
-            """))
-        {
-            command.Parameters.AddWithValue("hashes", assets.Select(a => a.Hash).Distinct().ToArray());
-            command.Parameters.AddWithValue("tenant", tenantId);
-            command.Parameters.AddWithValue("succeeded", JobStatus.Succeeded);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) owned.Add(reader.GetString(0));
-        }
+        var owned = await tenantAssets.OwnedAsync(tenantId, assets.Select(a => a.Hash), ct);
         return assets.Where(a => !owned.Contains(a.Hash))
             .Select(a => new FieldError(a.Path, "timeline.asset_not_found", "No uploaded image, clip or film of yours has this hash."))
             .ToList();

@@ -11,7 +11,7 @@ namespace Ministudio.Prompt.Library;
 /// Replaces library references in a film (characters, environments and styles given by id, styles by built-in pack
 /// name) with their definitions; fields written in the film itself win over the library's.
 /// </summary>
-public sealed class FilmResolver(LibraryStore library, ReferenceImages images)
+public sealed class FilmResolver(LibraryStore library, ReferenceImages images, TenantAssets assets)
 {
     /// <summary>
     /// A film body (written out or a template) made into a library-resolved, validated spec, or the errors that stop
@@ -90,6 +90,9 @@ public sealed class FilmResolver(LibraryStore library, ReferenceImages images)
         await CheckImagesAsync(tenant, characters.Select((c, i) => ($"characters[{i}].referenceImages", c?.ReferenceImages)), errors, ct);
         await CheckImagesAsync(tenant, [("environment.referenceImages", environment?.ReferenceImages)], errors, ct);
         await CheckImagesAsync(tenant, shots.Select((s, i) => ($"shots[{i}].environment.referenceImages", s?.Environment?.ReferenceImages)), errors, ct);
+        // Another tenant's music gets the same answer as a hash that exists nowhere.
+        if (spec.Music?.Asset is { } music && ArtifactStore.IsHash(music) && !(await assets.OwnedAsync(tenant, [music], ct)).Contains(music))
+            errors.Add(new("music.asset", "film.music_asset_not_found", "No upload, clip or film of yours has this hash."));
 
         return (spec with { Style = style, Characters = spec.Characters is null ? null : characters, Environment = environment, Shots = spec.Shots is null ? null : shots }, errors);
     }
