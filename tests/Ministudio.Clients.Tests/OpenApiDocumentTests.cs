@@ -46,10 +46,10 @@ public sealed partial class OpenApiDocumentTests(PlatformHosts platform)
             .ToHashSet();
     }
 
-    /// <summary>Route constraints and a trailing slash say nothing about which operation it is.</summary>
+    /// <summary>Route constraints, a catch-all's ** and a trailing slash say nothing about which operation it is.</summary>
     private static string Normalize(string path) => Constraint().Replace(path, "{$1}").TrimEnd('/');
 
-    [GeneratedRegex(@"\{([A-Za-z0-9_]+)(:[^}]*)?\}")]
+    [GeneratedRegex(@"\{(?:\*\*)?([A-Za-z0-9_]+)(:[^}]*)?\}")]
     private static partial Regex Constraint();
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed partial class OpenApiDocumentTests(PlatformHosts platform)
     {
         var document = await DocumentAsync();
         var cancel = document["paths"]!["/v1/jobs/{id}:cancel"]!["post"]!["responses"]!.AsObject();
-        Assert.Equal([ProblemCodes.JobNotFound.Code], Codes(cancel["404"]));
+        Assert.Equal([ProblemCodes.JobNotFound.Code, ProblemCodes.RequestNotFound.Code], Codes(cancel["404"]));
         Assert.Equal([ProblemCodes.JobNotCancelable.Code], Codes(cancel["409"]));
         Assert.Equal([ProblemCodes.AuthKeyMissing.Code, ProblemCodes.AuthKeyInvalid.Code], Codes(cancel["401"]));
         Assert.Equal([ProblemCodes.RateLimitExceeded.Code], Codes(cancel["429"]));

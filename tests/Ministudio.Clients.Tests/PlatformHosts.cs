@@ -59,6 +59,7 @@ public sealed class PlatformHosts : IAsyncLifetime
                 bus.AddConsumer<prompt::Ministudio.Prompt.Jobs.JobEventsConsumer>();
                 bus.AddConsumer<StandInStudio.Shots>();
                 bus.AddConsumer<StandInStudio.Compositions>();
+                bus.AddConsumer<SpeechLengths>(); // films with narration are measured before they are accepted
             }));
         });
         Prompt.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));

@@ -233,7 +233,9 @@ public sealed class FilmSoundApiTests : IAsyncLifetime
         Assert.Equal([needed, 2], await CompiledDurationsAsync(Talkative(SpeechTiming.Narration)), new ToleranceComparer(0.001));
         // The shot's own timing is enough; a vendor with fixed lengths gets the shortest one that holds the speech.
         Assert.Equal([needed, 2], await CompiledDurationsAsync(Talkative(null, shotTiming: SpeechTiming.Narration)), new ToleranceComparer(0.001));
-        Assert.Equal([5, 5], await CompiledDurationsAsync(Talkative(SpeechTiming.Narration, provider: "runway")));
+        // Runway from text (veo3.1_fast: 4, 6 or 8 s) takes 6 s for 4.1 s of need; the next shot starts from the
+        // previous frame on gen4_turbo (2 to 10 s) and keeps its 2 s.
+        Assert.Equal([6, 2], await CompiledDurationsAsync(Talkative(SpeechTiming.Narration, provider: "runway")));
 
         // The job stores the lengthened shot, and compose gets the lines for it.
         var response = await _app.ClientFor(_app.Acme).PostAsJsonAsync("/v1/films", Talkative(SpeechTiming.Narration), Ct);

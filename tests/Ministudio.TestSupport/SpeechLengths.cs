@@ -1,13 +1,13 @@
 using MassTransit;
 using Ministudio.Contracts;
 
-namespace Ministudio.Prompt.Tests;
+namespace Ministudio.TestSupport;
 
 /// <summary>
-/// Compose's side of MeasureSpeech for prompt's own tests (compose's tests and the end-to-end tests speak for real):
+/// Compose's side of MeasureSpeech for tests that host prompt without compose (compose's tests and the end-to-end tests speak for real):
 /// each word lasts <see cref="SecondsPerWord"/>, and the voice <see cref="MuteVoice"/> cannot speak.
 /// </summary>
-internal sealed class SpeechLengths : IConsumer<MeasureSpeech>
+public sealed class SpeechLengths : IConsumer<MeasureSpeech>
 {
     public const double SecondsPerWord = 0.2;
     public const string MuteVoice = "espeak:xx-mute";
