@@ -12,7 +12,7 @@ public static class Media
 {
     public static async Task<VideoInfo> ProbeAsync(string path)
     {
-        var json = await RunAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries",
+        var json = await ToolRun.StdoutAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries",
             "stream=codec_name,width,height,avg_frame_rate:format=duration", "-of", "json", path]);
         using var document = JsonDocument.Parse(json);
         var stream = document.RootElement.GetProperty("streams")[0];
@@ -31,7 +31,7 @@ public static class Media
         var output = Path.GetTempFileName();
         try
         {
-            await RunAsync("ffmpeg", ["-v", "error", "-y", "-ss", seconds.ToString("0.###", CultureInfo.InvariantCulture), "-i", path,
+            await ToolRun.StdoutAsync("ffmpeg", ["-v", "error", "-y", "-ss", seconds.ToString("0.###", CultureInfo.InvariantCulture), "-i", path,
                 "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", output]);
             return await File.ReadAllBytesAsync(output);
         }
@@ -54,17 +54,5 @@ public static class Media
             }
         }
         return (double)total / (region.Width * region.Height * 3);
-    }
-
-    private static async Task<string> RunAsync(string program, IReadOnlyList<string> arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {await stderr}");
-        return await stdout;
     }
 }

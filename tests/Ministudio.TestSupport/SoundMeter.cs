@@ -17,7 +17,7 @@ public static partial class SoundMeter
     /// <summary>The first audio stream's codec, or null when the file has none.</summary>
     public static async Task<string?> AudioCodecAsync(string path)
     {
-        using var document = JsonDocument.Parse(await RunAsync("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=codec_name", "-of", "json", path], stdout: true));
+        using var document = JsonDocument.Parse(await ToolRun.StdoutAsync("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=codec_name", "-of", "json", path]));
         var streams = document.RootElement.GetProperty("streams");
         return streams.GetArrayLength() == 0 ? null : streams[0].GetProperty("codec_name").GetString();
     }
@@ -25,14 +25,14 @@ public static partial class SoundMeter
     /// <summary>A container tag (format level), such as comment.</summary>
     public static async Task<string?> TagAsync(string path, string tag)
     {
-        using var document = JsonDocument.Parse(await RunAsync("ffprobe", ["-v", "error", "-show_entries", "format_tags", "-of", "json", path], stdout: true));
+        using var document = JsonDocument.Parse(await ToolRun.StdoutAsync("ffprobe", ["-v", "error", "-show_entries", "format_tags", "-of", "json", path]));
         return document.RootElement.GetProperty("format").TryGetProperty("tags", out var tags) && tags.TryGetProperty(tag, out var value) ? value.GetString() : null;
     }
 
     /// <summary>Integrated loudness (LUFS) by ffmpeg's EBU R128 meter.</summary>
     public static async Task<double> IntegratedLoudnessAsync(string path)
     {
-        var stderr = await RunAsync("ffmpeg", ["-hide_banner", "-nostdin", "-i", path, "-vn", "-af", "ebur128", "-f", "null", "-"]);
+        var stderr = await ToolRun.StderrAsync("ffmpeg", ["-hide_banner", "-nostdin", "-i", path, "-vn", "-af", "ebur128", "-f", "null", "-"]);
         var match = Integrated().Matches(stderr).LastOrDefault() ?? throw new InvalidOperationException($"ebur128 printed no integrated loudness: {stderr}");
         return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
@@ -40,7 +40,7 @@ public static partial class SoundMeter
     /// <summary>Silent stretches (below <paramref name="noiseDb"/> for at least <paramref name="minSeconds"/>); one open at the end closes there.</summary>
     public static async Task<IReadOnlyList<Silence>> SilencesAsync(string path, double duration, double noiseDb = -50, double minSeconds = 0.3)
     {
-        var stderr = await RunAsync("ffmpeg", ["-hide_banner", "-nostdin", "-i", path, "-vn",
+        var stderr = await ToolRun.StderrAsync("ffmpeg", ["-hide_banner", "-nostdin", "-i", path, "-vn",
             "-af", $"silencedetect=noise={noiseDb.ToString(CultureInfo.InvariantCulture)}dB:d={minSeconds.ToString(CultureInfo.InvariantCulture)}", "-f", "null", "-"]);
         var silences = new List<Silence>();
         double? start = null;
@@ -65,7 +65,7 @@ public static partial class SoundMeter
     /// <summary>How long a file's first audio stream lasts, by ffprobe.</summary>
     public static async Task<double> AudioSecondsAsync(string path)
     {
-        using var document = JsonDocument.Parse(await RunAsync("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=duration", "-of", "json", path], stdout: true));
+        using var document = JsonDocument.Parse(await ToolRun.StdoutAsync("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=duration", "-of", "json", path]));
         return double.Parse(document.RootElement.GetProperty("streams")[0].GetProperty("duration").GetString()!, CultureInfo.InvariantCulture);
     }
 
@@ -104,18 +104,6 @@ public static partial class SoundMeter
         var parts = time.Replace(',', '.').Split(':');
         return int.Parse(parts[0], CultureInfo.InvariantCulture) * 3600 + int.Parse(parts[1], CultureInfo.InvariantCulture) * 60
             + double.Parse(parts[2], CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<string> RunAsync(string program, IReadOnlyList<string> arguments, bool stdout = false)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{program} failed: {await errors}");
-        return stdout ? await output : await errors;
     }
 
     [GeneratedRegex(@"Integrated loudness:\s+I:\s+(-?[0-9.]+) LUFS")]

@@ -1,3 +1,4 @@
+using Ministudio.TestSupport;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -22,7 +23,7 @@ internal static partial class AudioProbe
     /// <summary>Integrated loudness by ffmpeg's EBU R128 meter (ebur128), run here rather than taken from the mixer.</summary>
     public static async Task<double> IntegratedLoudnessAsync(string path)
     {
-        var stderr = await RunAsync("ffmpeg", ["-hide_banner", "-nostdin", "-i", path, "-af", "ebur128=framelog=verbose", "-f", "null", "-"]);
+        var stderr = await ToolRun.StderrAsync("ffmpeg", ["-hide_banner", "-nostdin", "-i", path, "-af", "ebur128=framelog=verbose", "-f", "null", "-"]);
         var match = Integrated().Matches(stderr).LastOrDefault();
         Assert.NotNull(match);
         return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
@@ -31,7 +32,7 @@ internal static partial class AudioProbe
     /// <summary>Mean level in dBFS of a window of a file, after an optional filter (to isolate a band).</summary>
     public static async Task<double> MeanVolumeAsync(string path, double start, double length, string? filter = null)
     {
-        var stderr = await RunAsync("ffmpeg", ["-hide_banner", "-nostdin", "-ss", Invariant(start), "-t", Invariant(length), "-i", path,
+        var stderr = await ToolRun.StderrAsync("ffmpeg", ["-hide_banner", "-nostdin", "-ss", Invariant(start), "-t", Invariant(length), "-i", path,
             "-af", filter is null ? "volumedetect" : $"{filter},volumedetect", "-f", "null", "-"]);
         var match = MeanVolume().Match(stderr);
         Assert.True(match.Success, stderr);
@@ -41,7 +42,7 @@ internal static partial class AudioProbe
     /// <summary>The loudest sample in dBFS.</summary>
     public static async Task<double> MaxVolumeAsync(string path)
     {
-        var stderr = await RunAsync("ffmpeg", ["-hide_banner", "-nostdin", "-i", path, "-af", "volumedetect", "-f", "null", "-"]);
+        var stderr = await ToolRun.StderrAsync("ffmpeg", ["-hide_banner", "-nostdin", "-i", path, "-af", "volumedetect", "-f", "null", "-"]);
         var match = MaxVolume().Match(stderr);
         Assert.True(match.Success, stderr);
         return match.Groups[1].Value == "-inf" ? double.NegativeInfinity : double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
@@ -49,8 +50,8 @@ internal static partial class AudioProbe
 
     public static async Task<AudioStreamInfo> StreamAsync(string path)
     {
-        var json = await RunAsync("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries",
-            "stream=codec_name,sample_rate,channels,duration_ts", "-of", "json", path], stdout: true);
+        var json = await ToolRun.StdoutAsync("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries",
+            "stream=codec_name,sample_rate,channels,duration_ts", "-of", "json", path]);
         using var document = JsonDocument.Parse(json);
         var stream = document.RootElement.GetProperty("streams")[0];
         return new AudioStreamInfo(stream.GetProperty("codec_name").GetString()!,
@@ -62,7 +63,7 @@ internal static partial class AudioProbe
     /// <summary>How long the first audio stream runs, in seconds; null when the file has none.</summary>
     public static async Task<double?> AudioSecondsAsync(string path)
     {
-        var json = await RunAsync("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=duration", "-of", "json", path], stdout: true);
+        var json = await ToolRun.StdoutAsync("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=duration", "-of", "json", path]);
         using var document = JsonDocument.Parse(json);
         var streams = document.RootElement.GetProperty("streams");
         return streams.GetArrayLength() == 0 ? null : double.Parse(streams[0].GetProperty("duration").GetString()!, CultureInfo.InvariantCulture);
@@ -71,20 +72,8 @@ internal static partial class AudioProbe
     /// <summary>Encodes lavfi audio into a file, returning its path.</summary>
     public static async Task<string> RunToFileAsync(string path, params string[] arguments)
     {
-        await RunAsync("ffmpeg", ["-hide_banner", "-nostdin", "-v", "error", "-y", .. arguments, path]);
+        await ToolRun.StderrAsync("ffmpeg", ["-hide_banner", "-nostdin", "-v", "error", "-y", .. arguments, path]);
         return path;
-    }
-
-    private static async Task<string> RunAsync(string program, IReadOnlyList<string> arguments, bool stdout = false)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{program} failed: {await errors}");
-        return stdout ? await output : await errors;
     }
 
     private static string Invariant(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
