@@ -4,16 +4,16 @@
 # Usage: bash bench/run.sh [--no-micro]      (about 8-10 minutes on 2 cores, every step bounded in count and time)
 # Results: the table on stdout and in $BENCH_OUT (default out/bench/results.md); logs of every process next to it.
 # Not a test: nothing here gates CI. Environment knobs: BENCH_SECONDS (per load run, default 5), BENCH_ROUNDS (2),
-# BENCH_MEASURES (default "P1 P2 P7 P9 P3"), GATEWAY_DLL (another gateway build to measure, e.g. a baseline).
+# BENCH_MEASURES (default "P1 P2 P7 P9 P4 P5 P3"), BENCH_P4_SHOTS (2000), BENCH_P5_SHOTS (96), GATEWAY_DLL (another gateway build to measure, e.g. a baseline).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 micro=1; [ "${1:-}" = "--no-micro" ] && micro=0
 out=${BENCH_OUT:-$root/out/bench}
 seconds=${BENCH_SECONDS:-5}
-measures=" ${BENCH_MEASURES:-P1 P2 P7 P9 P3} "
+measures=" ${BENCH_MEASURES:-P1 P2 P7 P9 P4 P5 P3} "
 rounds=${BENCH_ROUNDS:-2}
-mkdir -p "$out"; rm -f "$out"/*.log "$out/results.jsonl"
+mkdir -p "$out"; rm -f "$out"/*.log "$out/results.jsonl" "$out/results.jsonl.p5"
 results=$out/results.jsonl
 
 source scripts/infra.sh
@@ -94,7 +94,7 @@ measure() { # MEASURES [extra key=value…]
   local only=$1; shift
   timeout 600 dotnet "$bench_dll" measure only="$only" results="$results" seconds="$seconds" rounds="$rounds" \
     gateway="http://127.0.0.1:$gateway_http" prompt="http://127.0.0.1:$prompt_http" bare="http://127.0.0.1:$bare_http" \
-    render="http://127.0.0.1:$render_grpc" admin="$admin_key" "$@" || echo "measure $only did not finish (exit $?)"
+    render="http://127.0.0.1:$render_grpc" rabbitmq="$ConnectionStrings__rabbitmq" admin="$admin_key" "$@" || echo "measure $only did not finish (exit $?)"
 }
 
 if [ "$micro" = 1 ]; then
@@ -108,6 +108,10 @@ wanted P1 && measure P1
 wanted P2 && measure P2                        # dispatch: mock vendor 100 ms
 wanted P7 && measure P7 renderPid="$render_pid"
 wanted P9 && { start_dispatch 00:00:10 8; measure P9 vendorLatency=10; }
+wanted P4 && { start_dispatch 00:00:00 32; measure P4 shots="${BENCH_P4_SHOTS:-2000}"; }
+# P5: the same count of 2 s shots at dispatch concurrency 8, then 32 (1,000 shots would take minutes per half here).
+wanted P5 && { start_dispatch 00:00:02 8; measure P5 concurrency=8 shots="${BENCH_P5_SHOTS:-96}";
+               start_dispatch 00:00:02 32; measure P5 concurrency=32 shots="${BENCH_P5_SHOTS:-96}"; }
 # P3 last, with dispatch stopped: the accept path alone (films pile up in RabbitMQ, nothing renders them meanwhile).
 wanted P3 && { stop_dispatch; measure P3; }
 
