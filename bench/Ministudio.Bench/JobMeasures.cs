@@ -43,11 +43,15 @@ public static class JobMeasures
 
     /// <summary>
     /// P9: a five-shot mock film (independent shots) through the whole platform vs calling the mock vendor directly
-    /// five times side by side: its latency, then a render of the mock's small size.
+    /// five times side by side: its latency, then a render of the mock's small size. The peer makes five clips, not a
+    /// film, so the row compares the film's shots (submitted → last shot rendered, the bench's clock, as for the peer);
+    /// the note gives the whole job with its composition. A one-shot film first warms the freshly started dispatch
+    /// (its first shot otherwise pays JIT and connection set-up) and compose.
     /// </summary>
     public static async Task<IReadOnlyList<ResultRow>> PlatformOverheadAsync(HttpClient api, Uri render, TimeSpan vendorLatency)
     {
-        var (film, job) = await RunJobAsync(api, Films.Small("bench overhead", "mock", 5, Random.Shared.NextInt64(1, long.MaxValue / 2)));
+        await RunJobAsync(api, Films.Small("bench overhead warm-up", "mock", 1, Random.Shared.NextInt64(1, long.MaxValue / 2)));
+        var film = await RunJobAsync(api, Films.Small("bench overhead", "mock", 5, Random.Shared.NextInt64(1, long.MaxValue / 2)));
         // The peer makes the same five vendor calls itself, side by side: the latency, then the mock's small render each.
         var start = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, 5).Select(async _ =>
@@ -56,29 +60,36 @@ public static class JobMeasures
             await RenderAsync(render, 320, 180, 12, 4);
         }));
         var direct = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var overhead = film / direct - 1;
-        Console.WriteLine($"film {film:F3} s ({job["shots"]!.AsArray().Count} shots), direct {direct:F3} s");
+        var overhead = film.ShotsSeconds / direct - 1;
+        Console.WriteLine($"film: shots {film.ShotsSeconds:F3} s, whole job {film.Seconds:F3} s; direct {direct:F3} s");
         return
         [
-            new($"P9 5-shot film vs direct vendor call ({vendorLatency.TotalSeconds:F0} s latency)", $"{film:F2} s", $"{direct:F2} s", $"+{overhead * 100:F1} %", "≤ +2 %",
-                ResultRow.Pass(overhead <= 0.02), "film: job API created → succeeded (includes compose of the 5 clips)"),
+            new($"P9 5-shot film vs direct vendor calls ({vendorLatency.TotalSeconds:F0} s latency)", $"{film.ShotsSeconds:F2} s", $"{direct:F2} s", $"+{overhead * 100:F1} %", "≤ +2 %",
+                ResultRow.Pass(overhead <= 0.02),
+                $"film submitted → last shot rendered; whole job with compose {film.Seconds:F2} s; shots running → done: {film.Shots}"),
         ];
     }
 
     /// <summary>
-    /// Submits a film and follows it to the end; seconds from the job's creation to its last update, by the server's
-    /// clock. While polling it prints when each shot was first seen running (its vendor call began: the mock reports
-    /// "queued" then) and finished, by the bench's clock from the submission, so a film whose shots do not overlap shows it.
+    /// A film followed to the end: <paramref name="Seconds"/> from the job's creation to its last update (server clock);
+    /// <paramref name="ShotsSeconds"/> from the submission to the last shot seen rendered (bench clock, 50 ms polls);
+    /// <paramref name="Shots"/> when each shot was first seen running and done, seconds after the submission.
     /// </summary>
-    private static async Task<(double Seconds, JsonObject Job)> RunJobAsync(HttpClient api, object film)
+    private sealed record FilmTiming(double Seconds, double ShotsSeconds, string Shots, JsonObject Job);
+
+    /// <summary>
+    /// Submits a film and follows it to the end. A shot counts as running when first seen so: its vendor call began
+    /// (the mock reports "queued" then), so a film whose shots do not overlap shows it.
+    /// </summary>
+    private static async Task<FilmTiming> RunJobAsync(HttpClient api, object film)
     {
         var submittedAt = Stopwatch.GetTimestamp();
         using var submitted = await api.PostAsJsonAsync("/v1/films", film);
         if (!submitted.IsSuccessStatusCode)
             throw new InvalidOperationException($"POST /v1/films answered {(int)submitted.StatusCode}: {await submitted.Content.ReadAsStringAsync()}");
         var id = (await submitted.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
-        var started = new Dictionary<int, double>();
-        var finished = new Dictionary<int, double>();
+        var running = new Dictionary<int, double>();
+        var done = new Dictionary<int, double>();
         var deadline = Stopwatch.GetTimestamp() + (long)(JobTimeout.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < deadline)
         {
@@ -88,17 +99,15 @@ public static class JobMeasures
             {
                 var index = shot!["index"]!.GetValue<int>();
                 var shotStatus = shot["status"]!.GetValue<string>();
-                if (shotStatus != "queued") started.TryAdd(index, now);
-                if (shotStatus is "succeeded" or "failed") finished.TryAdd(index, now);
+                if (shotStatus != "queued") running.TryAdd(index, now);
+                if (shotStatus is "succeeded" or "failed") done.TryAdd(index, now);
             }
             var status = job["status"]!.GetValue<string>();
             if (status == "succeeded")
-            {
-                if (started.Count > 1)
-                    Console.WriteLine("  shots (running → finished, s after submit): " + string.Join(", ",
-                        started.OrderBy(s => s.Key).Select(s => $"#{s.Key} {s.Value:F1}→{finished.GetValueOrDefault(s.Key, double.NaN):F1}")));
-                return ((job["updatedAt"]!.GetValue<DateTimeOffset>() - job["createdAt"]!.GetValue<DateTimeOffset>()).TotalSeconds, job);
-            }
+                return new FilmTiming((job["updatedAt"]!.GetValue<DateTimeOffset>() - job["createdAt"]!.GetValue<DateTimeOffset>()).TotalSeconds,
+                    done.Values.Max(),
+                    string.Join(", ", running.OrderBy(s => s.Key).Select(s => $"#{s.Key} {s.Value:F1}→{done.GetValueOrDefault(s.Key, double.NaN):F1}")),
+                    job);
             if (status is "failed" or "canceled") throw new InvalidOperationException($"job {id} {status}: {job["error"]?.ToJsonString()}");
             await Task.Delay(50);
         }
