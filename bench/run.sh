@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite: starts Redis, RabbitMQ and PostgreSQL (scripts/infra.sh) and the five services plus a bare YARP
 # peer as plain processes on loopback, runs every measure side by side with its peer, and prints one table.
-# Usage: bash bench/run.sh [--no-micro]      (about 8-10 minutes on 2 cores, every step bounded in count and time)
+# Usage: bash bench/run.sh [--no-micro]      (about 20-25 minutes on 2 shared cores, every step bounded in count and time)
 # Results: the table on stdout and in $BENCH_OUT (default out/bench/results.md); logs of every process next to it.
 # Not a test: nothing here gates CI. Environment knobs: BENCH_SECONDS (per load run, default 5), BENCH_ROUNDS (2),
 # BENCH_MEASURES (default "P1 P2 P7 P9 P4 P5 P3"), BENCH_P4_SHOTS (2000), BENCH_P5_SHOTS (96), GATEWAY_DLL (another gateway build to measure, e.g. a baseline).
