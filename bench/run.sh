@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # The benchmark suite: starts Redis, RabbitMQ and PostgreSQL (scripts/infra.sh) and the five services plus a bare YARP
 # peer as plain processes on loopback, runs every measure side by side with its peer, and prints one table.
-# Usage: bash bench/run.sh [--no-micro]      (about 8-10 minutes on 2 cores, every step bounded in count and time)
+# Usage: bash bench/run.sh [--no-micro]      (about 20-25 minutes on 2 shared cores, every step bounded in count and time)
 # Results: the table on stdout and in $BENCH_OUT (default out/bench/results.md); logs of every process next to it.
 # Not a test: nothing here gates CI. Environment knobs: BENCH_SECONDS (per load run, default 5), BENCH_ROUNDS (2),
-# BENCH_MEASURES (default "P1 P2 P7 P9 P3"), GATEWAY_DLL (another gateway build to measure, e.g. a baseline).
+# BENCH_MEASURES (default "P1 P2 P7 P9 P4 P5 P3"), BENCH_P4_SHOTS (2000), BENCH_P5_SHOTS (96), GATEWAY_DLL (another gateway build to measure, e.g. a baseline).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 micro=1; [ "${1:-}" = "--no-micro" ] && micro=0
 out=${BENCH_OUT:-$root/out/bench}
 seconds=${BENCH_SECONDS:-5}
-measures=" ${BENCH_MEASURES:-P1 P2 P7 P9 P3} "
+measures=" ${BENCH_MEASURES:-P1 P2 P7 P9 P4 P5 P3} "
 rounds=${BENCH_ROUNDS:-2}
-mkdir -p "$out"; rm -f "$out"/*.log "$out/results.jsonl"
+mkdir -p "$out"; rm -f "$out"/*.log "$out/results.jsonl" "$out/results.jsonl.p5"
 results=$out/results.jsonl
 
 source scripts/infra.sh
@@ -71,12 +71,12 @@ start prompt "$root/services/Ministudio.Prompt" "http://127.0.0.1:$prompt_http/h
 
 # dispatch is restarted per measure: the mock vendor's latency and the shot concurrency are its settings.
 dispatch_pid=
-start_dispatch() { # LATENCY CONCURRENCY
+start_dispatch() { # LATENCY CONCURRENCY [extra settings…]
   stop_dispatch
-  local http=$dispatch_http
-  start dispatch "$root/services/Ministudio.Dispatch" "http://127.0.0.1:$http/health" "${infra_env[@]}" \
+  local http=$dispatch_http latency=$1 concurrency=$2; shift 2
+  start dispatch "$root/services/Ministudio.Dispatch" "http://127.0.0.1:$http/health" "${infra_env[@]}" "$@" \
     services__render__http__0="http://127.0.0.1:$render_http" services__render__grpc__0="http://127.0.0.1:$render_grpc" \
-    Dispatch__Vendors__mock__Latency="$1" Dispatch__MaxConcurrentShots="$2" Dispatch__Vendors__mock__Resilience__MaxConcurrency="$2" \
+    Dispatch__Vendors__mock__Latency="$latency" Dispatch__MaxConcurrentShots="$concurrency" Dispatch__Vendors__mock__Resilience__MaxConcurrency="$concurrency" \
     Kestrel__Endpoints__http__Url="http://127.0.0.1:$http" dotnet "$(dll Dispatch)" || exit 1
   dispatch_pid=${pids[-1]}
 }
@@ -94,7 +94,7 @@ measure() { # MEASURES [extra key=value…]
   local only=$1; shift
   timeout 600 dotnet "$bench_dll" measure only="$only" results="$results" seconds="$seconds" rounds="$rounds" \
     gateway="http://127.0.0.1:$gateway_http" prompt="http://127.0.0.1:$prompt_http" bare="http://127.0.0.1:$bare_http" \
-    render="http://127.0.0.1:$render_grpc" admin="$admin_key" "$@" || echo "measure $only did not finish (exit $?)"
+    render="http://127.0.0.1:$render_grpc" rabbitmq="$ConnectionStrings__rabbitmq" admin="$admin_key" "$@" || echo "measure $only did not finish (exit $?)"
 }
 
 if [ "$micro" = 1 ]; then
@@ -108,6 +108,13 @@ wanted P1 && measure P1
 wanted P2 && measure P2                        # dispatch: mock vendor 100 ms
 wanted P7 && measure P7 renderPid="$render_pid"
 wanted P9 && { start_dispatch 00:00:10 8; measure P9 vendorLatency=10; }
+wanted P4 && { start_dispatch 00:00:00 32; measure P4 shots="${BENCH_P4_SHOTS:-2000}"; }
+# P5: the same count of 2 s shots at dispatch concurrency 8, then 32 (1,000 shots would take minutes per half here).
+# The mock's stand-in render is made minimal (64 px, 4 fps): with its default size, two render slots on two cores
+# take longer per shot than the 2 s vendor latency, and the measure would be of the render service, not of dispatch.
+tiny_mock=(Dispatch__Vendors__mock__LongSide=64 Dispatch__Vendors__mock__Fps=4)
+wanted P5 && { start_dispatch 00:00:02 8 "${tiny_mock[@]}"; measure P5 concurrency=8 shots="${BENCH_P5_SHOTS:-96}";
+               start_dispatch 00:00:02 32 "${tiny_mock[@]}"; measure P5 concurrency=32 shots="${BENCH_P5_SHOTS:-96}"; }
 # P3 last, with dispatch stopped: the accept path alone (films pile up in RabbitMQ, nothing renders them meanwhile).
 wanted P3 && { stop_dispatch; measure P3; }
 

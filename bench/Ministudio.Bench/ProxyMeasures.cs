@@ -14,7 +14,7 @@ public static class ProxyMeasures
         HttpRequestMessage Direct(Uri root)
         {
             var message = LoadGenerator.Get(new Uri(root, Path), null);
-            message.Headers.Add(Ministudio.ServiceDefaults.TenantContext.Header, "00000000-0000-0000-0000-000000000001");
+            message.Headers.Add(Ministudio.Platform.TenantContext.Header, "00000000-0000-0000-0000-000000000001");
             return message;
         }
         var targets = new (string Name, Func<HttpRequestMessage> Request)[]

@@ -67,11 +67,37 @@ public sealed class JobQuotaTests
         Assert.Equal("job.not_cancelable", await Problems.CodeOf(cancel));
     }
 
-    private static async Task PutOnSoloPlanAsync(PromptApp app)
+    [Fact]
+    public async Task Concurrent_submissions_never_start_more_jobs_than_the_plan_allows()
+    {
+        await using var app = await PromptApp.StartAsync();
+        await PutOnPlanAsync(app, "pair", concurrentJobs: 2);
+        var client = app.ClientFor(app.Acme);
+
+        var jobs = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => SubmitAsync(client)));
+
+        Assert.Equal(2, jobs.Count(j => j.Status == JobStatus.Queued));
+        Assert.Equal(10, jobs.Count(j => j.Status == JobStatus.Throttled));
+    }
+
+    [Fact]
+    public async Task Concurrent_submissions_without_a_limit_all_start()
+    {
+        await using var app = await PromptApp.StartAsync();
+        var client = app.ClientFor(app.Globex);
+
+        var jobs = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => SubmitAsync(client)));
+
+        Assert.All(jobs, job => Assert.Equal(JobStatus.Queued, job.Status));
+    }
+
+    private static Task PutOnSoloPlanAsync(PromptApp app) => PutOnPlanAsync(app, "solo", concurrentJobs: 1);
+
+    private static async Task PutOnPlanAsync(PromptApp app, string plan, int concurrentJobs)
     {
         var admin = app.AdminClient();
-        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsJsonAsync("/admin/v1/plans/solo", new { concurrentJobs = 1 }, Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/admin/v1/tenants/{app.Acme}/plan", new { plan = "solo" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsJsonAsync($"/admin/v1/plans/{plan}", new { concurrentJobs }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/admin/v1/tenants/{app.Acme}/plan", new { plan }, Ct)).StatusCode);
     }
 
     private static async Task<JobView> SubmitAsync(HttpClient client)

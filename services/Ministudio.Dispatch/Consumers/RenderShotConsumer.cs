@@ -55,11 +55,7 @@ public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, Cos
             // Bounded labels only: vendor and model, never a tenant or job id (those go on the span).
             TagList tags = new() { { "vendor", vendor }, { "model", model } };
             CacheLookups.Add(1, tags);
-            if (outcome.FromCache)
-            {
-                CacheHits.Add(1, tags);
-                await RecordCacheHitAsync(job, vendor, model, context.CancellationToken);
-            }
+            if (outcome.FromCache) CacheHits.Add(1, tags);
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             activity?.SetTag("ministudio.cache_hit", outcome.FromCache);
             activity?.SetTag("ministudio.vendor", vendor);
@@ -68,6 +64,8 @@ public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, Cos
             ShotLatency.Record(seconds, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
             Shots.Add(1, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
             await context.Publish(new ShotRendered(jobId, shotIndex, clip.ArtifactHash, clip.DurationSeconds, outcome.FromCache, vendor));
+            // After the answer: a hit's zero-cost usage row is bookkeeping, not part of the shot's latency.
+            if (outcome.FromCache) await RecordCacheHitAsync(job, vendor, model, context.CancellationToken);
         }
         catch (OperationCanceledException) when (shot.Token.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {

@@ -34,9 +34,10 @@ public static class FilmsApi
         var (film, problem) = await ReadFilmAsync(context, resolver, timing, ct);
         if (problem is not null) return problem;
         var compiled = PromptCompiler.Compile(film!.Value.Film);
-        var (outcome, jobId) = await jobs.CreateAsync(film.Value.Tenant, film.Value.Film, compiled, idempotency, ct);
+        var (outcome, jobId, created) = await jobs.CreateAsync(film.Value.Tenant, film.Value.Film, compiled, idempotency, ct);
         if (Idempotency.Answer(context, outcome) is { } conflict) return conflict;
-        var job = await jobs.FindAsync(film.Value.Tenant, jobId, ct);
+        // A replayed key answers with the job as it is now; a new job comes back with its view.
+        var job = created ?? await jobs.FindAsync(film.Value.Tenant, jobId, ct);
         return TypedResults.Accepted(JobsApi.JobPath(jobId), job!);
     }
 

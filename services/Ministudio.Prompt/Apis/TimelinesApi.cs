@@ -39,9 +39,10 @@ public static class TimelinesApi
         var foreign = await timelines.FindForeignAssetsAsync(tenant, timeline!, ct);
         if (foreign.Count > 0) return ApiProblems.Validation(foreign);
 
-        var (outcome, jobId) = await timelines.CreateAsync(tenant, title, timeline!, idempotency, ct);
+        var (outcome, jobId, created) = await timelines.CreateAsync(tenant, title, timeline!, idempotency, ct);
         if (Idempotency.Answer(context, outcome) is { } conflict) return conflict;
-        var job = await jobs.FindAsync(tenant, jobId, ct);
+        // A replayed key answers with the job as it is now; a new job comes back with its view.
+        var job = created ?? await jobs.FindAsync(tenant, jobId, ct);
         return TypedResults.Accepted(JobsApi.JobPath(jobId), job!);
     }
 }

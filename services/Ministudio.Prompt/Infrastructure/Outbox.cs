@@ -10,18 +10,35 @@ namespace Ministudio.Prompt.Infrastructure;
 /// <summary>Writes messages into the outbox inside the caller's transaction.</summary>
 public static class Outbox
 {
+    private const string Insert = "INSERT INTO outbox (message_type, body, traceparent, tracestate) VALUES ($1, $2, $3, $4)";
+
     public static async Task EnqueueAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T message, CancellationToken ct)
         where T : class
     {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO outbox (message_type, body, traceparent, tracestate) VALUES (@type, @body, @traceparent, @tracestate)", connection, transaction);
-        command.Parameters.AddWithValue("type", typeof(T).FullName!);
+        await using var command = new NpgsqlCommand(Insert, connection, transaction);
+        command.Parameters.AddRange(Parameters(message));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The same insert as a command of the caller's <see cref="NpgsqlBatch"/>, to go with its other writes in one round trip.</summary>
+    public static NpgsqlBatchCommand Command<T>(T message) where T : class
+    {
+        var command = new NpgsqlBatchCommand(Insert);
+        command.Parameters.AddRange(Parameters(message));
+        return command;
+    }
+
+    private static NpgsqlParameter[] Parameters<T>(T message) where T : class
+    {
         // Only W3C ids travel: they are what the relay can restore.
         var current = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity : null;
-        command.Parameters.AddWithValue("traceparent", (object?)current?.Id ?? DBNull.Value);
-        command.Parameters.AddWithValue("tracestate", (object?)current?.TraceStateString ?? DBNull.Value);
-        command.Parameters.Add(new NpgsqlParameter("body", NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(message, JsonSerializerOptions.Web) });
-        await command.ExecuteNonQueryAsync(ct);
+        return
+        [
+            new() { Value = typeof(T).FullName! },
+            new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(message, JsonSerializerOptions.Web) },
+            new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)current?.Id ?? DBNull.Value },
+            new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)current?.TraceStateString ?? DBNull.Value },
+        ];
     }
 }
 

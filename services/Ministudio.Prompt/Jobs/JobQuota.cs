@@ -6,7 +6,8 @@ namespace Ministudio.Prompt.Jobs;
 
 /// <summary>
 /// The concurrent-job quota of a tenant's plan. Jobs beyond it are stored as throttled and start, oldest first, as
-/// slots free up. All decisions for one tenant are serialised by a transaction-scoped advisory lock.
+/// slots free up. For a plan with a limit, all decisions for one tenant are serialised by a transaction-scoped advisory lock;
+/// a plan without one takes no lock.
 /// </summary>
 public static class JobQuota
 {
@@ -50,20 +51,31 @@ public static class JobQuota
         return started.Count;
     }
 
-    /// <summary>Free slots under the tenant's plan (int.MaxValue: no limit), after taking the tenant's quota lock.</summary>
+    /// <summary>
+    /// Free slots under the tenant's plan (int.MaxValue: no limit). The tenant's quota lock is taken only when the plan
+    /// has a concurrent-job limit: without one every job may start, and locking would serialise all of a tenant's
+    /// submissions for nothing (each waiting request holding a pooled connection). The count is a statement of its own
+    /// after the lock, so under READ COMMITTED it sees every job committed by whoever held the lock before.
+    /// </summary>
     private static async Task<int> FreeSlotsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             """
-            SELECT pg_advisory_xact_lock(hashtextextended('job-quota/' || @tenant::text, 0));
             SELECT p.concurrent_jobs,
-                   (SELECT count(*) FROM jobs WHERE tenant_id = @tenant AND status IN (@queued, @running))
+                   CASE WHEN p.concurrent_jobs IS NOT NULL THEN pg_advisory_xact_lock(hashtextextended('job-quota/' || @tenant::text, 0)) END
+            FROM tenants t LEFT JOIN plans p ON p.name = t.plan WHERE t.id = @tenant;
+            SELECT p.concurrent_jobs,
+                   CASE WHEN p.concurrent_jobs IS NOT NULL
+                        THEN (SELECT count(*) FROM jobs WHERE tenant_id = @tenant AND status IN (@queued, @running)) END
             FROM tenants t LEFT JOIN plans p ON p.name = t.plan WHERE t.id = @tenant
             """, connection, transaction);
         command.Parameters.AddWithValue("tenant", tenantId);
         command.Parameters.AddWithValue("queued", JobStatus.Queued);
         command.Parameters.AddWithValue("running", JobStatus.Running);
         await using var reader = await command.ExecuteReaderAsync(ct);
+        // Unlimited when the lock was not taken, even if the plan gained a limit in between: that job counts as
+        // submitted before the change, as it would have been a moment earlier.
+        if (!await reader.ReadAsync(ct) || reader.IsDBNull(0)) return int.MaxValue;
         await reader.NextResultAsync(ct);
         if (!await reader.ReadAsync(ct) || reader.IsDBNull(0)) return int.MaxValue;
         return (int)Math.Max(0, reader.GetInt32(0) - reader.GetInt64(1));

@@ -29,9 +29,10 @@ internal static class JobRows
     /// <summary>
     /// Creates one job in one transaction: the Idempotency-Key checked (an earlier answer is returned as it was), the
     /// plan's quota read, <paramref name="insert"/> given the new id and whether the job waits (throttled), the key
-    /// remembered; the outbox relay is woken after the commit.
+    /// remembered, and the new job's view read before the commit (the answer needs no second connection); the outbox
+    /// relay is woken after the commit. The view is null when the key answered instead.
     /// </summary>
-    public static async Task<(SubmitOutcome Outcome, Guid JobId)> CreateAsync(
+    public static async Task<(SubmitOutcome Outcome, Guid JobId, JobView? Created)> CreateAsync(
         NpgsqlDataSource dataSource, OutboxSignal outboxSignal, Guid tenantId, IdempotencyKey? idempotency,
         Func<NpgsqlConnection, NpgsqlTransaction, Guid, bool, Task> insert, CancellationToken ct)
     {
@@ -39,13 +40,14 @@ internal static class JobRows
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (idempotency is not null && await IdempotencyKeys.CheckAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Jobs, ct) is { } earlier)
-            return earlier;
+            return (earlier.Item1, earlier.Item2, null);
         var throttled = !await JobQuota.HasFreeSlotAsync(connection, transaction, tenantId, ct);
         await insert(connection, transaction, jobId, throttled);
         if (idempotency is not null) await IdempotencyKeys.RememberAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Jobs, jobId, ct);
+        var created = await JobStore.ReadAsync(connection, transaction, tenantId, jobId, ct);
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
-        return (SubmitOutcome.Created, jobId);
+        return (SubmitOutcome.Created, jobId, created);
     }
 
     public static NpgsqlParameter Json<T>(string name, T value) =>

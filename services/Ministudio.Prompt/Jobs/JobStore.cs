@@ -27,52 +27,58 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
     /// rest of a chain is queued shot by shot as its predecessor finishes (see <see cref="RecordShotRenderedAsync"/>).
     /// A job beyond the plan's concurrent-job quota is stored as throttled and queued later (<see cref="JobQuota"/>).
     /// </summary>
-    public Task<(SubmitOutcome Outcome, Guid JobId)> CreateAsync(
+    public Task<(SubmitOutcome Outcome, Guid JobId, JobView? Created)> CreateAsync(
         Guid tenantId, FilmSpec spec, CompiledFilm film, IdempotencyKey? idempotency, CancellationToken ct) =>
         JobRows.CreateAsync(dataSource, outboxSignal, tenantId, idempotency, (connection, transaction, jobId, throttled) =>
             InsertJobAsync(connection, transaction, jobId, tenantId, spec, film, batchId: null, throttled, ct), ct);
 
     /// <summary>
-    /// Inside the caller's transaction: the job row, its shots, and the RenderShot of every chain's first shot.
-    /// <paramref name="batchId"/> marks jobs a batch created (null for interactive jobs); a throttled job is stored
-    /// without queuing any shot (<see cref="JobQuota"/> starts it when a slot frees).
+    /// Inside the caller's transaction: the job row, its shots, and the RenderShot of every chain's first shot, sent as
+    /// one batch (one round trip, however many shots). <paramref name="batchId"/> marks jobs a batch created (null for
+    /// interactive jobs); a throttled job is stored without queuing any shot (<see cref="JobQuota"/> starts it when a slot frees).
     /// </summary>
     internal static async Task InsertJobAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, Guid tenantId,
         FilmSpec spec, CompiledFilm film, Guid? batchId, bool throttled, CancellationToken ct)
     {
         System.Diagnostics.Activity.Current?.SetTag("ministudio.tenant_id", tenantId).SetTag("ministudio.job_id", jobId)
             .SetTag("ministudio.shots", film.Shots.Count);
-        await using (var insertJob = new NpgsqlCommand(
-            "INSERT INTO jobs (id, tenant_id, title, status, stage, spec, warnings, batch_id) VALUES (@id, @tenant, @title, @status, @stage, @spec, @warnings, @batch)",
-            connection, transaction))
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "INSERT INTO jobs (id, tenant_id, title, status, stage, spec, warnings, batch_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         {
-            insertJob.Parameters.AddWithValue("id", jobId);
-            insertJob.Parameters.AddWithValue("tenant", tenantId);
-            insertJob.Parameters.AddWithValue("title", spec.Title!);
-            insertJob.Parameters.AddWithValue("status", throttled ? JobStatus.Throttled : JobStatus.Queued);
-            insertJob.Parameters.AddWithValue("stage", JobStage.Rendering);
-            insertJob.Parameters.Add(JobRows.Json("spec", spec));
-            insertJob.Parameters.Add(JobRows.Json("warnings", film.Warnings));
-            insertJob.Parameters.AddWithValue("batch", batchId is { } batch ? batch : DBNull.Value);
-            await insertJob.ExecuteNonQueryAsync(ct);
-        }
+            Parameters =
+            {
+                new() { Value = jobId },
+                new() { Value = tenantId },
+                new() { Value = spec.Title! },
+                new() { Value = throttled ? JobStatus.Throttled : JobStatus.Queued },
+                new() { Value = JobStage.Rendering },
+                JobRows.Json("", spec),
+                JobRows.Json("", film.Warnings),
+                new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid, Value = batchId is { } id ? id : DBNull.Value },
+            },
+        });
 
         foreach (var shot in film.Shots)
         {
-            await using var insertShot = new NpgsqlCommand(
-                "INSERT INTO shots (job_id, idx, chain, prompt, request, status, provider) VALUES (@job, @idx, @chain, @prompt, @request, @status, @provider)",
-                connection, transaction);
-            insertShot.Parameters.AddWithValue("job", jobId);
-            insertShot.Parameters.AddWithValue("idx", shot.Index);
-            insertShot.Parameters.AddWithValue("chain", shot.Chain);
-            insertShot.Parameters.AddWithValue("prompt", shot.Prompt);
-            insertShot.Parameters.Add(JobRows.Json("request", shot.Request));
-            insertShot.Parameters.AddWithValue("status", JobStatus.Queued);
-            insertShot.Parameters.AddWithValue("provider", shot.Request.Provider);
-            await insertShot.ExecuteNonQueryAsync(ct);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "INSERT INTO shots (job_id, idx, chain, prompt, request, status, provider) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            {
+                Parameters =
+                {
+                    new() { Value = jobId },
+                    new() { Value = shot.Index },
+                    new() { Value = shot.Chain },
+                    new() { Value = shot.Prompt },
+                    JobRows.Json("", shot.Request),
+                    new() { Value = JobStatus.Queued },
+                    new() { Value = shot.Request.Provider },
+                },
+            });
             var startsChain = shot.Index == 0 || film.Shots[shot.Index - 1].Chain != shot.Chain;
-            if (startsChain && !throttled) await Outbox.EnqueueAsync(connection, transaction, new RenderShot(jobId, tenantId, shot.Index, shot.Request), ct);
+            if (startsChain && !throttled) batch.BatchCommands.Add(Outbox.Command(new RenderShot(jobId, tenantId, shot.Index, shot.Request)));
         }
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>The job as its tenant sees it; another tenant's job is indistinguishable from a missing one.</summary>
@@ -81,6 +87,15 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // One snapshot for the job and its shots, so a reader never sees a shot ahead of its job.
         await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        return await ReadAsync(connection, snapshot, tenantId, jobId, ct);
+    }
+
+    /// <summary>
+    /// The job as its tenant sees it, read in the caller's transaction: a snapshot for <see cref="FindAsync"/>, or the
+    /// transaction that has just created the job (its own rows, locked until it commits).
+    /// </summary>
+    internal static async Task<JobView?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction snapshot, Guid tenantId, Guid jobId, CancellationToken ct)
+    {
         await using var selectJob = new NpgsqlCommand(
             """
             SELECT title, status, stage, compose_progress, artifact_hash, duration_seconds, error_code, error_message, created_at, updated_at,

@@ -48,7 +48,7 @@ public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outbo
     /// Stores a shotless job composing the timeline and, atomically, queues its ComposeFilm — or stores it throttled
     /// when the plan's concurrent-job quota is full. Idempotency-Key semantics are those of films.
     /// </summary>
-    public Task<(SubmitOutcome Outcome, Guid JobId)> CreateAsync(
+    public Task<(SubmitOutcome Outcome, Guid JobId, JobView? Created)> CreateAsync(
         Guid tenantId, string title, Timeline timeline, IdempotencyKey? idempotency, CancellationToken ct) =>
         JobRows.CreateAsync(dataSource, outboxSignal, tenantId, idempotency, async (connection, transaction, jobId, throttled) =>
         {
