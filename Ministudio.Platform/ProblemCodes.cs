@@ -18,6 +18,9 @@ public static class ProblemCodes
     public static readonly ProblemCode AuthKeyInvalid = new("auth.key_invalid", StatusCodes.Status401Unauthorized, "The API key is not valid.");
     public static readonly ProblemCode AuthUnavailable = new("auth.unavailable", StatusCodes.Status503ServiceUnavailable, "Authentication is unavailable; retry shortly.");
     public static readonly ProblemCode AuthTenantMissing = new("auth.tenant_missing", StatusCodes.Status401Unauthorized, "No authenticated tenant.");
+    // Between services: the gateway's (or a peer service's) signed assertion, see Trust/ServiceAssertions.
+    public static readonly ProblemCode AuthAssertionMissing = new("auth.assertion_missing", StatusCodes.Status401Unauthorized, "This service is reached through the gateway: the request carries no signed service assertion.");
+    public static readonly ProblemCode AuthAssertionInvalid = new("auth.assertion_invalid", StatusCodes.Status401Unauthorized, "The signed service assertion is malformed, expired or not signed with a current key.");
     public static readonly ProblemCode DocumentUnavailable = new("openapi.unavailable", StatusCodes.Status503ServiceUnavailable, "The API document is unavailable; retry shortly.");
     public static readonly ProblemCode RateLimitExceeded = new("rate_limit.exceeded", StatusCodes.Status429TooManyRequests, "Too many requests.");
 

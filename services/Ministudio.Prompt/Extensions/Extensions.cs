@@ -14,6 +14,7 @@ using Ministudio.Prompt.Tenants;
 using Ministudio.Prompt.Webhooks;
 using Ministudio.ServiceDefaults;
 using Npgsql;
+using Ministudio.Platform.Trust;
 
 namespace Ministudio.Prompt.Extensions;
 
@@ -22,6 +23,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddProblemAnswers();
+        builder.AddServiceTrust(ResourceNames.Prompt);
         builder.AddPostgresDataSource();
         builder.AddArtifactStore();
         builder.AddRabbitMqBus(bus => bus.AddConsumer<JobEventsConsumer>());
