@@ -112,6 +112,7 @@ public static class ProblemCodes
     public static readonly ProblemCode AdminKeyInvalid = new("admin.key_invalid", StatusCodes.Status401Unauthorized, "The admin key is not valid.");
     public static readonly ProblemCode AdminTenantKey = new("admin.tenant_key", StatusCodes.Status403Forbidden, "Tenant API keys cannot use the admin API.");
     public static readonly ProblemCode TenantNotFound = new("tenant.not_found", StatusCodes.Status404NotFound, "No such tenant.");
+    public static readonly ProblemCode TenantExportUnavailable = new("tenant.export_unavailable", StatusCodes.Status503ServiceUnavailable, "The cost ledger did not answer in time; retry the export.");
     public static readonly ProblemCode TenantNameTaken = new("tenant.name_taken", StatusCodes.Status409Conflict, "A tenant with this name exists.");
     public static readonly ProblemCode PlanNotFound = new("plan.not_found", StatusCodes.Status404NotFound, "No such plan.");
     public static readonly ProblemCode KeyNotFound = new("key.not_found", StatusCodes.Status404NotFound, "No such key.");

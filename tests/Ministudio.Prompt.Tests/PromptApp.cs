@@ -29,7 +29,8 @@ public sealed class PromptApp : IAsyncDisposable
     public Guid Globex { get; private set; }
 
     /// <param name="settings">Extra configuration, applied after the defaults.</param>
-    public static async Task<PromptApp> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="consumers">Stand-ins for other services' consumers that prompt sends requests to.</param>
+    public static async Task<PromptApp> StartAsync(IReadOnlyDictionary<string, string>? settings = null, Action<IBusRegistrationConfigurator>? consumers = null)
     {
         var database = await TestInfrastructure.CreateDatabaseAsync("prompt");
         var app = new PromptApp(null!) { Database = database };
@@ -47,6 +48,7 @@ public sealed class PromptApp : IAsyncDisposable
             {
                 bus.AddConsumer<JobEventsConsumer>();
                 bus.AddConsumer<SpeechLengths>();
+                consumers?.Invoke(bus);
             }));
         });
         var tenants = app.Factory.Services.GetRequiredService<TenantDirectory>();

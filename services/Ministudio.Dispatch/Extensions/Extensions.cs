@@ -27,6 +27,8 @@ public static class Extensions
         {
             bus.AddConsumer<RenderShotConsumer, RenderShotConsumerDefinition>();
             bus.AddConsumer<TenantPlanChangedConsumer>();
+            bus.AddConsumer<TenantErasedConsumer>();
+            bus.AddConsumer<ExportTenantUsageConsumer>();
             // Every instance hears every cancellation: each stops the shots it is working on.
             bus.AddConsumer<JobCanceledConsumer>().Endpoint(endpoint =>
             {

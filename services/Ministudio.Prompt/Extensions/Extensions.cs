@@ -30,6 +30,7 @@ public static class Extensions
 
         builder.Services.AddSingleton<TenantDirectory>();
         builder.Services.AddSingleton<TenantAdministration>();
+        builder.Services.AddSingleton<TenantData>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         if (builder.Configuration[AdminKeyFilter.KeySetting] is { Length: > 0 and < AdminKeyFilter.MinKeyLength })
             throw new InvalidOperationException($"{AdminKeyFilter.KeySetting} must be at least {AdminKeyFilter.MinKeyLength} characters.");
