@@ -72,6 +72,9 @@ public static class ProblemCodes
     public static readonly ProblemCode JobShotNotReady = new("job.shot_not_ready", StatusCodes.Status409Conflict, "The shot has not rendered yet.");
     public static readonly ProblemCode JobShotNotFound = new("job.shot_not_found", StatusCodes.Status404NotFound, "No such shot.");
     public static readonly ProblemCode SpeechUnavailable = new("speech.unavailable", StatusCodes.Status503ServiceUnavailable, "Speech cannot be synthesized right now.");
+    // Moderation of the compiled prompts, before anything is queued (Prompt/Moderation).
+    public static readonly ProblemCode ContentRejected = new("content.rejected", StatusCodes.Status422UnprocessableEntity, "A shot's prompt was refused by content moderation.");
+    public static readonly ProblemCode ModerationUnavailable = new("moderation.unavailable", StatusCodes.Status503ServiceUnavailable, "Content moderation is unavailable; retry shortly.");
     public static readonly ProblemCode JobLimitOutOfRange = new("job.limit_out_of_range", StatusCodes.Status400BadRequest, "limit is 1 to 100.");
     public static readonly ProblemCode JobPageTokenInvalid = new("job.page_token_invalid", StatusCodes.Status400BadRequest, "pageToken is the nextPageToken of a previous page.");
 

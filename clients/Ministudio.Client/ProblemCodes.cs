@@ -37,6 +37,8 @@ public static class ProblemCodes
     public const string JobShotNotReady = "job.shot_not_ready";
     public const string JobShotNotFound = "job.shot_not_found";
     public const string SpeechUnavailable = "speech.unavailable";
+    public const string ContentRejected = "content.rejected";
+    public const string ModerationUnavailable = "moderation.unavailable";
     public const string JobNotCancelable = "job.not_cancelable";
     public const string JobVideoNotReady = "job.video_not_ready";
     public const string JobVideoMissing = "job.video_missing";

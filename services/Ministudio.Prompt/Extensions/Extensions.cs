@@ -10,6 +10,7 @@ using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
 using Ministudio.Prompt.Networking;
+using Ministudio.Prompt.Moderation;
 using Ministudio.Prompt.Tenants;
 using Ministudio.Prompt.Webhooks;
 using Ministudio.ServiceDefaults;
@@ -31,6 +32,11 @@ public static class Extensions
         builder.Services.AddSingleton<TenantDirectory>();
         builder.Services.AddSingleton<TenantAdministration>();
         builder.Services.AddSingleton<TenantData>();
+        builder.Services.AddOptions<ModerationOptions>().BindConfiguration(ModerationOptions.Section)
+            .Validate(o => o.OpenAi.Timeout > TimeSpan.Zero && o.OpenAi.BaseUrl.IsAbsoluteUri, $"{ModerationOptions.Section}:OpenAi needs an absolute BaseUrl and a positive Timeout.")
+            .ValidateOnStart();
+        builder.Services.AddHttpClient<OpenAiModerationClient>(OpenAiModerationClient.ClientName);
+        builder.Services.AddSingleton<ContentModeration>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         if (builder.Configuration[AdminKeyFilter.KeySetting] is { Length: > 0 and < AdminKeyFilter.MinKeyLength })
             throw new InvalidOperationException($"{AdminKeyFilter.KeySetting} must be at least {AdminKeyFilter.MinKeyLength} characters.");
