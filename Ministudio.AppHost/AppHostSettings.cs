@@ -35,6 +35,12 @@ public sealed class AppHostSettings
     /// <summary>The development tenant's key; default: generated once and kept in <c>{DataRoot}/dev-api-key</c>.</summary>
     public string? DevelopmentApiKey { get; set; }
 
+    /// <summary>
+    /// The key the services sign and verify their assertions with (<c>ServiceTrust:SigningKey</c>); default: a new
+    /// random one every run, since every service restarts with the AppHost.
+    /// </summary>
+    public string ServiceTrustKey { get; set; } = "";
+
     public ReplicaSettings Replicas { get; set; } = new();
 
     public sealed class ReplicaSettings
@@ -60,6 +66,10 @@ public sealed class AppHostSettings
         Directory.CreateDirectory(settings.DataRoot);
         Directory.CreateDirectory(settings.ArtifactsRoot);
         settings.DevelopmentApiKey ??= AppHost.DevelopmentApiKey.LoadOrCreate(settings.DataRoot);
+        if (string.IsNullOrEmpty(settings.ServiceTrustKey))
+            settings.ServiceTrustKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        else if (settings.ServiceTrustKey.Length < Platform.Trust.ServiceTrustOptions.MinimumKeyLength)
+            throw new InvalidOperationException($"{Section}:ServiceTrustKey needs at least {Platform.Trust.ServiceTrustOptions.MinimumKeyLength} characters.");
         return settings;
     }
 }

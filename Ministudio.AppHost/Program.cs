@@ -28,6 +28,7 @@ var render = builder.AddProject<Projects.Ministudio_Render>(ResourceNames.Render
     .WithGrpcEndpoint()
     .WithServiceHealthCheck()
     .WithReplicas(settings.Replicas.Render)
+    .WithServiceTrust(settings)
     .WithArtifacts(settings);
 
 var dispatch = builder.AddProject<Projects.Ministudio_Dispatch>(ResourceNames.Dispatch)
@@ -38,12 +39,14 @@ var dispatch = builder.AddProject<Projects.Ministudio_Dispatch>(ResourceNames.Di
     .WithReference(redis).WaitFor(redis)
     .WithReference(render).WaitFor(render)
     .WithReplicas(settings.Replicas.Dispatch)
+    .WithServiceTrust(settings)
     .WithArtifacts(settings);
 
 builder.AddProject<Projects.Ministudio_Compose>(ResourceNames.Compose)
     .WithHttpEndpoint()
     .WithServiceHealthCheck()
     .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithServiceTrust(settings)
     .WithArtifacts(settings);
 
 var prompt = builder.AddProject<Projects.Ministudio_Prompt>(ResourceNames.Prompt)
@@ -51,6 +54,7 @@ var prompt = builder.AddProject<Projects.Ministudio_Prompt>(ResourceNames.Prompt
     .WithServiceHealthCheck()
     .WithReference(postgres).WaitFor(postgres)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithServiceTrust(settings)
     .WithArtifacts(settings)
     .WithTenantSeed(builder.Configuration, settings);
 
@@ -60,6 +64,7 @@ builder.AddProject<Projects.Ministudio_Gateway>(ResourceNames.Gateway)
     .WithReference(prompt).WaitFor(prompt)
     .WithReference(dispatch).WaitFor(dispatch)
     .WithReference(redis).WaitFor(redis)
+    .WithServiceTrust(settings)
     .WithPlatformRun(launch, settings);
 
 builder.Build().Run();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Ministudio.Platform.Trust;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.AppHost;
@@ -33,6 +34,10 @@ public static class ServiceResourceExtensions
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithServiceHealthCheck(this IResourceBuilder<ProjectResource> builder) =>
         builder.WithHttpHealthCheck(Microsoft.Extensions.Hosting.Extensions.HealthEndpointPath);
+
+    /// <summary>The key every service signs and verifies its assertions with (services trust no bare tenant header).</summary>
+    public static IResourceBuilder<ProjectResource> WithServiceTrust(this IResourceBuilder<ProjectResource> builder, AppHostSettings settings) =>
+        builder.WithEnvironment(ConfigurationKey(ServiceTrustOptions.SigningKeyKey), settings.ServiceTrustKey);
 
     /// <summary>The shared content-addressed artifact folder.</summary>
     public static IResourceBuilder<ProjectResource> WithArtifacts(this IResourceBuilder<ProjectResource> builder, AppHostSettings settings) =>

@@ -18,6 +18,9 @@ public static class ProblemCodes
     public static readonly ProblemCode AuthKeyInvalid = new("auth.key_invalid", StatusCodes.Status401Unauthorized, "The API key is not valid.");
     public static readonly ProblemCode AuthUnavailable = new("auth.unavailable", StatusCodes.Status503ServiceUnavailable, "Authentication is unavailable; retry shortly.");
     public static readonly ProblemCode AuthTenantMissing = new("auth.tenant_missing", StatusCodes.Status401Unauthorized, "No authenticated tenant.");
+    // Between services: the gateway's (or a peer service's) signed assertion, see Trust/ServiceAssertions.
+    public static readonly ProblemCode AuthAssertionMissing = new("auth.assertion_missing", StatusCodes.Status401Unauthorized, "This service is reached through the gateway: the request carries no signed service assertion.");
+    public static readonly ProblemCode AuthAssertionInvalid = new("auth.assertion_invalid", StatusCodes.Status401Unauthorized, "The signed service assertion is malformed, expired or not signed with a current key.");
     public static readonly ProblemCode DocumentUnavailable = new("openapi.unavailable", StatusCodes.Status503ServiceUnavailable, "The API document is unavailable; retry shortly.");
     public static readonly ProblemCode RateLimitExceeded = new("rate_limit.exceeded", StatusCodes.Status429TooManyRequests, "Too many requests.");
 
@@ -69,6 +72,9 @@ public static class ProblemCodes
     public static readonly ProblemCode JobShotNotReady = new("job.shot_not_ready", StatusCodes.Status409Conflict, "The shot has not rendered yet.");
     public static readonly ProblemCode JobShotNotFound = new("job.shot_not_found", StatusCodes.Status404NotFound, "No such shot.");
     public static readonly ProblemCode SpeechUnavailable = new("speech.unavailable", StatusCodes.Status503ServiceUnavailable, "Speech cannot be synthesized right now.");
+    // Moderation of the compiled prompts, before anything is queued (Prompt/Moderation).
+    public static readonly ProblemCode ContentRejected = new("content.rejected", StatusCodes.Status422UnprocessableEntity, "A shot's prompt was refused by content moderation.");
+    public static readonly ProblemCode ModerationUnavailable = new("moderation.unavailable", StatusCodes.Status503ServiceUnavailable, "Content moderation is unavailable; retry shortly.");
     public static readonly ProblemCode JobLimitOutOfRange = new("job.limit_out_of_range", StatusCodes.Status400BadRequest, "limit is 1 to 100.");
     public static readonly ProblemCode JobPageTokenInvalid = new("job.page_token_invalid", StatusCodes.Status400BadRequest, "pageToken is the nextPageToken of a previous page.");
 
@@ -109,6 +115,7 @@ public static class ProblemCodes
     public static readonly ProblemCode AdminKeyInvalid = new("admin.key_invalid", StatusCodes.Status401Unauthorized, "The admin key is not valid.");
     public static readonly ProblemCode AdminTenantKey = new("admin.tenant_key", StatusCodes.Status403Forbidden, "Tenant API keys cannot use the admin API.");
     public static readonly ProblemCode TenantNotFound = new("tenant.not_found", StatusCodes.Status404NotFound, "No such tenant.");
+    public static readonly ProblemCode TenantExportUnavailable = new("tenant.export_unavailable", StatusCodes.Status503ServiceUnavailable, "The cost ledger did not answer in time; retry the export.");
     public static readonly ProblemCode TenantNameTaken = new("tenant.name_taken", StatusCodes.Status409Conflict, "A tenant with this name exists.");
     public static readonly ProblemCode PlanNotFound = new("plan.not_found", StatusCodes.Status404NotFound, "No such plan.");
     public static readonly ProblemCode KeyNotFound = new("key.not_found", StatusCodes.Status404NotFound, "No such key.");

@@ -88,6 +88,14 @@ public sealed class ArtifactStore
 
     public bool Contains(string hash) => IsHash(hash) && File.Exists(PathOf(hash));
 
+    /// <summary>Removes a stored file (erasure); false when it was not there.</summary>
+    public bool Delete(string hash)
+    {
+        if (!Contains(hash)) return false;
+        File.Delete(PathOf(hash));
+        return true;
+    }
+
     /// <summary>The file of a hash; throws for anything that is not a 64-digit lower-case hex hash.</summary>
     public string PathOf(string hash)
     {

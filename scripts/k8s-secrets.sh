@@ -23,6 +23,7 @@ ConnectionStrings__rabbitmq=amqp://ministudio:$rabbitmq@rabbitmq:5672/
 ConnectionStrings__redis=redis:6379,password=$redis
 RABBITMQ_MANAGEMENT_URI=http://ministudio:$rabbitmq@rabbitmq.ministudio.svc:15672
 Admin__ApiKey=$(random 48)
+ServiceTrust__SigningKey=$(random 64)
 DASHBOARD_BROWSER_TOKEN=$(random 32)
 DASHBOARD_OTLP_API_KEY=$(random 32)
 ENV

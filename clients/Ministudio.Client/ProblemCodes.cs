@@ -10,6 +10,8 @@ public static class ProblemCodes
     public const string AuthKeyInvalid = "auth.key_invalid";
     public const string AuthUnavailable = "auth.unavailable";
     public const string AuthTenantMissing = "auth.tenant_missing";
+    public const string AuthAssertionMissing = "auth.assertion_missing";
+    public const string AuthAssertionInvalid = "auth.assertion_invalid";
     public const string DocumentUnavailable = "openapi.unavailable";
     public const string RateLimitExceeded = "rate_limit.exceeded";
     public const string RequestMalformedJson = "request.malformed_json";
@@ -35,6 +37,8 @@ public static class ProblemCodes
     public const string JobShotNotReady = "job.shot_not_ready";
     public const string JobShotNotFound = "job.shot_not_found";
     public const string SpeechUnavailable = "speech.unavailable";
+    public const string ContentRejected = "content.rejected";
+    public const string ModerationUnavailable = "moderation.unavailable";
     public const string JobNotCancelable = "job.not_cancelable";
     public const string JobVideoNotReady = "job.video_not_ready";
     public const string JobVideoMissing = "job.video_missing";
@@ -70,6 +74,7 @@ public static class ProblemCodes
     public const string AdminKeyInvalid = "admin.key_invalid";
     public const string AdminTenantKey = "admin.tenant_key";
     public const string TenantNotFound = "tenant.not_found";
+    public const string TenantExportUnavailable = "tenant.export_unavailable";
     public const string TenantNameTaken = "tenant.name_taken";
     public const string PlanNotFound = "plan.not_found";
     public const string KeyNotFound = "key.not_found";

@@ -108,3 +108,15 @@ public sealed record FilmComposeFailed(Guid JobId, string ErrorCode, string Mess
 
 /// <summary>prompt → dispatch (every instance): stop the job's shots in flight and skip the ones not started.</summary>
 public sealed record JobCanceled(Guid JobId);
+
+/// <summary>
+/// prompt → every service (an operator erased the tenant, GDPR): drop everything kept for it — dispatch its ledger rows,
+/// plan copy and cached results. prompt has already deleted its own rows and cancelled the tenant's unfinished jobs.
+/// </summary>
+public sealed record TenantErased(Guid TenantId);
+
+/// <summary>prompt → dispatch, request/response: the tenant's cost-ledger rows for its data export.</summary>
+public sealed record ExportTenantUsage(Guid TenantId);
+
+/// <summary>dispatch → prompt: the answer to <see cref="ExportTenantUsage"/>, the rows as a JSON array.</summary>
+public sealed record TenantUsageExported(Guid TenantId, string LedgerJson);

@@ -54,6 +54,7 @@ public sealed class PlatformHosts : IAsyncLifetime
             web.UseSetting("Seed:Tenants:acme:ApiKey", TenantKey);
             web.UseSetting("Seed:Tenants:globex:ApiKey", OtherTenantKey);
             web.UseSetting("Admin:ApiKey", AdminKey);
+            web.UseSetting(TrustedCalls.Setting, TrustedCalls.SigningKey);
             web.ConfigureTestServices(services => services.AddMassTransitTestHarness(bus =>
             {
                 bus.AddConsumer<prompt::Ministudio.Prompt.Jobs.JobEventsConsumer>();
@@ -72,6 +73,7 @@ public sealed class PlatformHosts : IAsyncLifetime
             web.UseSetting("ConnectionStrings:rabbitmq", "amqp://unused-the-harness-replaces-the-bus/");
             web.UseSetting(ArtifactStore.RootKey, _artifacts);
             web.UseSetting("services:render:grpc:0", "http://127.0.0.1:9");
+            web.UseSetting(TrustedCalls.Setting, TrustedCalls.SigningKey);
             web.ConfigureTestServices(services => services.AddMassTransitTestHarness());
         });
         Dispatch.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
@@ -82,6 +84,7 @@ public sealed class PlatformHosts : IAsyncLifetime
             web.UseSetting("services:prompt:http:0", AddressOf(Prompt.Services).ToString());
             web.UseSetting("services:dispatch:http:0", AddressOf(Dispatch.Services).ToString());
             web.UseSetting("ConnectionStrings:redis", redis);
+            web.UseSetting(TrustedCalls.Setting, TrustedCalls.SigningKey);
         });
         Gateway.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
         Gateway.StartServer();

@@ -20,7 +20,8 @@ public sealed class ConfigurationContractTests
         Assert.Contains("services__render__grpc__0", RequiredConfiguration.Of(ResourceNames.Dispatch));
         Assert.Contains("ConnectionStrings__postgres", RequiredConfiguration.Of(ResourceNames.Prompt));
         Assert.Contains("Artifacts__Root", RequiredConfiguration.Of(ResourceNames.Compose));
-        Assert.Equal(["Artifacts__Root"], RequiredConfiguration.Of(ResourceNames.Render));
+        Assert.Equal(["Artifacts__Root", "ServiceTrust__SigningKey"], RequiredConfiguration.Of(ResourceNames.Render));
+        Assert.All(RequiredConfiguration.Services, service => Assert.Contains("ServiceTrust__SigningKey", RequiredConfiguration.Of(service)));
     }
 
     [Theory]

@@ -49,22 +49,33 @@ public static partial class RequiredConfiguration
         foreach (Match m in RequiredValue().Matches(code)) yield return Constant(code, m.Groups[1].Value).Replace(":", "__", StringComparison.Ordinal);
     }
 
-    /// <summary>Public ServiceDefaults extension methods (AddRedisClient, AddArtifactStore...) → the keys each requires.</summary>
+    /// <summary>
+    /// Public Add* extension methods of the shared libraries (AddRedisClient, AddArtifactStore, AddServiceTrust...) →
+    /// the keys each requires, including those of the helpers it calls in turn.
+    /// </summary>
     private static IReadOnlyDictionary<string, IReadOnlySet<string>> ReadHelperKeys()
     {
-        var helpers = new Dictionary<string, IReadOnlySet<string>>();
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(Repository.Root, "Ministudio.ServiceDefaults"), "*.cs", SearchOption.AllDirectories))
+        var bodies = new Dictionary<string, string>();
+        foreach (var file in SharedLibraryFiles())
         {
             var code = File.ReadAllText(file);
             var methods = PublicStaticMethod().Matches(code);
             for (var i = 0; i < methods.Count; i++)
             {
                 var end = i + 1 < methods.Count ? methods[i + 1].Index : code.Length;
-                var keys = DirectKeys(code[methods[i].Index..end]).ToHashSet();
-                if (keys.Count > 0 && methods[i].Groups[1].Value.StartsWith("Add", StringComparison.Ordinal)) helpers[methods[i].Groups[1].Value] = keys;
+                if (methods[i].Groups[1].Value.StartsWith("Add", StringComparison.Ordinal)) bodies[methods[i].Groups[1].Value] = code[methods[i].Index..end];
             }
         }
-        return helpers;
+
+        var helpers = bodies.ToDictionary(b => b.Key, b => DirectKeys(b.Value).ToHashSet());
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var (name, body) in bodies)
+                foreach (var (called, keys) in helpers.Where(h => h.Key != name && Regex.IsMatch(body, $@"\.{h.Key}\(")).ToList())
+                    changed |= keys.Any(key => helpers[name].Add(key));
+        }
+        return helpers.Where(h => h.Value.Count > 0).ToDictionary(h => h.Key, h => (IReadOnlySet<string>)h.Value);
     }
 
     private static string Resource(string expression)
@@ -74,8 +85,13 @@ public static partial class RequiredConfiguration
         return expression.Trim('"');
     }
 
-    private static readonly Lazy<string> ServiceDefaultsCode = new(() => string.Join('\n',
-        Directory.EnumerateFiles(Path.Combine(Repository.Root, "Ministudio.ServiceDefaults"), "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText)));
+    /// <summary>The libraries every service builds on, whose Add* helpers require configuration on its behalf.</summary>
+    private static IEnumerable<string> SharedLibraryFiles() =>
+        new[] { "Ministudio.ServiceDefaults", "Ministudio.Platform" }.SelectMany(library =>
+            Directory.EnumerateFiles(Path.Combine(Repository.Root, library), "*.cs", SearchOption.AllDirectories)
+                .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)));
+
+    private static readonly Lazy<string> ServiceDefaultsCode = new(() => string.Join('\n', SharedLibraryFiles().Select(File.ReadAllText)));
 
     /// <summary>A string literal, or a constant (const string X = "...") of the same file or of ServiceDefaults.</summary>
     private static string Constant(string code, string expression)

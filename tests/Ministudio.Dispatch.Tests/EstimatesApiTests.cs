@@ -1,3 +1,4 @@
+using Ministudio.Platform.Trust;
 using Ministudio.Platform;
 using System.Net;
 using System.Net.Http.Json;
@@ -33,6 +34,8 @@ public sealed class EstimatesApiTests : IAsyncLifetime
             new RecordingProvider(_artifacts, "short"), new RecordingProvider(_artifacts, "long"), new RecordingProvider(_artifacts, "unpriced"));
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration[TrustedCalls.Setting] = TrustedCalls.SigningKey;
+        builder.AddServiceTrust(ResourceNames.Dispatch);
         builder.Services.AddSingleton(router).AddSingleton(new CostLedger(_database));
         _app = builder.Build();
         _app.MapEstimatesApi();
@@ -51,7 +54,7 @@ public sealed class EstimatesApiTests : IAsyncLifetime
     private Task<HttpResponseMessage> PostAsync(object body, Guid? tenant)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/estimates") { Content = JsonContent.Create(body, options: JsonSerializerOptions.Web) };
-        if (tenant is { } id) request.Headers.Add(TenantContext.Header, id.ToString());
+        TrustedCalls.Sign(request, tenant);
         return _client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
@@ -97,7 +100,7 @@ public sealed class EstimatesApiTests : IAsyncLifetime
         Assert.Equal("estimate.request_missing", await Problems.CodeOf(await PostAsync(new { shots = new[] { new { index = 0 } } }, Guid.NewGuid())));
         Assert.Equal("estimate.too_many_shots", await Problems.CodeOf(await PostAsync(new { shots = Enumerable.Range(0, 51).Select(i => Shot(i, "premium", 2)).ToArray() }, Guid.NewGuid())));
         var malformed = new HttpRequestMessage(HttpMethod.Post, "/v1/estimates") { Content = new StringContent("{", System.Text.Encoding.UTF8, "application/json") };
-        malformed.Headers.Add(TenantContext.Header, Guid.NewGuid().ToString());
+        TrustedCalls.Sign(malformed, Guid.NewGuid());
         Assert.Equal("request.malformed_json", await Problems.CodeOf(await _client.SendAsync(malformed, TestContext.Current.CancellationToken)));
         Assert.Equal("auth.tenant_missing", await Problems.CodeOf(await PostAsync(new { shots = new[] { Shot(0, "premium", 2) } }, tenant: null)));
     }

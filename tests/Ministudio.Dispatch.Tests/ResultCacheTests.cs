@@ -33,7 +33,7 @@ public sealed class ResultCacheTests : IAsyncLifetime
     {
         var request = Requests.Unique();
         Assert.Equal(ResultCache.KeyOf(Tenant, request), ResultCache.KeyOf(Tenant, request with { }));
-        Assert.Matches("^[0-9a-f]{64}$", ResultCache.KeyOf(Tenant, request));
+        Assert.Matches("^[0-9a-f]{32}:[0-9a-f]{64}$", ResultCache.KeyOf(Tenant, request));
         Assert.NotEqual(ResultCache.KeyOf(Tenant, request), ResultCache.KeyOf(Tenant, request with { Seed = request.Seed + 1 }));
         Assert.NotEqual(ResultCache.KeyOf(Tenant, request), ResultCache.KeyOf(Tenant, request with { Width = 720, Height = 1280 }));
         Assert.NotEqual(ResultCache.KeyOf(Tenant, request), ResultCache.KeyOf(Tenant, request with { Characters = [] }));

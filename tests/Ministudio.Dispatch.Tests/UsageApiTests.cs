@@ -1,3 +1,4 @@
+using Ministudio.Platform.Trust;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -27,6 +28,8 @@ public sealed class UsageApiTests : IAsyncLifetime
         _database = await LedgerDatabase.CreateAsync();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration[TrustedCalls.Setting] = TrustedCalls.SigningKey;
+        builder.AddServiceTrust(ResourceNames.Dispatch);
         builder.Services.AddSingleton(new CostLedger(_database)).AddSingleton(TimeProvider.System);
         _app = builder.Build();
         _app.MapUsageApi();
@@ -44,7 +47,7 @@ public sealed class UsageApiTests : IAsyncLifetime
     private Task<HttpResponseMessage> GetAsync(string query, Guid? tenant)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/v1/usage" + query);
-        if (tenant is { } id) request.Headers.Add(TenantContext.Header, id.ToString());
+        TrustedCalls.Sign(request, tenant);
         return _client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 

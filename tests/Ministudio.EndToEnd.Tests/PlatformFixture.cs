@@ -47,7 +47,8 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public Uri GatewayUrl => _app.GetEndpoint(ResourceNames.Gateway);
 
-    /// <summary>A service's own address, behind the gateway: what someone inside the network could call.</summary>
+    /// <summary>A service's own address, behind the gateway: what someone inside the network could call (without
+    /// the gateway's signed assertion it answers 401 to everything but its health probes).</summary>
     public Uri ServiceUrl(string resource) => _app.GetEndpoint(resource);
 
     public async ValueTask InitializeAsync()
@@ -62,6 +63,8 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--Ministudio:ArtifactsRoot={Artifacts}",
             $"--Ministudio:DevelopmentApiKey={DevelopmentKey}",
             $"--Ministudio:Replicas:Dispatch={DispatchReplicas}",
+            // The key the services trust, so tests can reach one directly the way the gateway does (TrustedCalls).
+            $"--Ministudio:ServiceTrustKey={TrustedCalls.SigningKey}",
             $"--Admin:ApiKey={AdminKey}",
             $"--Seed:Tenants:other:ApiKey={OtherTenantKey}",
         ], starting.Token);
@@ -109,7 +112,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>Shots the render service has drawn since it started (its own /stats, not routed by the gateway).</summary>
     public async Task<long> RenderedShotsAsync()
     {
-        using var client = new HttpClient { BaseAddress = _app.GetEndpoint(ResourceNames.Render) };
+        using var client = TrustedCalls.Client(_app.GetEndpoint(ResourceNames.Render));
         var stats = await client.GetFromJsonAsync<JsonObject>("/stats");
         return stats!["shotsRendered"]!.GetValue<long>();
     }

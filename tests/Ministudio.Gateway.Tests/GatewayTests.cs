@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
+using Ministudio.Platform;
+using Ministudio.Platform.Trust;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 
@@ -30,6 +32,9 @@ public sealed class GatewayTests : IAsyncLifetime
         _prompt = builder.Build();
         _prompt.MapPost("/internal/keys/resolve", async (HttpContext context) =>
         {
+            // The gateway's own call: signed, acting for no tenant.
+            if (!TrustedCalls.Assertions.TryVerify(context.Request.Headers[ServiceAssertion.Header], out var caller) || caller!.TenantId is not null)
+                return Results.Unauthorized();
             Interlocked.Increment(ref _keyLookups);
             using var body = await JsonDocument.ParseAsync(context.Request.Body);
             return body.RootElement.GetProperty("key").GetString() == ValidKey && !_validKeyRevoked
@@ -38,12 +43,14 @@ public sealed class GatewayTests : IAsyncLifetime
         });
         _prompt.MapGet("/v1/echo", (HttpContext context) => Results.Json(new
         {
-            tenant = context.Request.Headers["X-Tenant-Id"].ToString(),
+            tenant = AssertedTenant(context),
+            tenantHeader = context.Request.Headers[TenantContext.Header].ToString(),
             authorization = context.Request.Headers.Authorization.ToString(),
         }));
         _prompt.MapGet("/admin/v1/echo", (HttpContext context) => Results.Json(new
         {
-            tenant = context.Request.Headers["X-Tenant-Id"].ToString(),
+            tenant = AssertedTenant(context),
+            tenantHeader = context.Request.Headers[TenantContext.Header].ToString(),
             authorization = context.Request.Headers.Authorization.ToString(),
         }));
         await _prompt.StartAsync();
@@ -54,7 +61,8 @@ public sealed class GatewayTests : IAsyncLifetime
         _dispatch.MapGet("/v1/usage", (HttpContext context) => Results.Json(new
         {
             service = "dispatch",
-            tenant = context.Request.Headers["X-Tenant-Id"].ToString(),
+            tenant = AssertedTenant(context),
+            tenantHeader = context.Request.Headers[TenantContext.Header].ToString(),
             query = context.Request.QueryString.Value,
         }));
         await _dispatch.StartAsync();
@@ -65,8 +73,15 @@ public sealed class GatewayTests : IAsyncLifetime
             web.UseSetting("services:prompt:http:0", _prompt.Urls.Single());
             web.UseSetting("services:dispatch:http:0", _dispatch.Urls.Single());
             web.UseSetting("ConnectionStrings:redis", redis);
+            web.UseSetting(TrustedCalls.Setting, TrustedCalls.SigningKey);
         });
     }
+
+    /// <summary>What a service behind the gateway learns: the tenant of a valid assertion, "" for none, "refused" otherwise.</summary>
+    private static string AssertedTenant(HttpContext context) =>
+        TrustedCalls.Assertions.TryVerify(context.Request.Headers[ServiceAssertion.Header], out var assertion)
+            ? assertion!.TenantId?.ToString() ?? ""
+            : "refused";
 
     public async ValueTask DisposeAsync()
     {
@@ -173,7 +188,20 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var echo = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal(TenantId.ToString(), echo.RootElement.GetProperty("tenant").GetString());
+        Assert.Equal("", echo.RootElement.GetProperty("tenantHeader").GetString());
         Assert.Equal("", echo.RootElement.GetProperty("authorization").GetString());
+    }
+
+    [Fact]
+    public async Task An_assertion_sent_by_a_client_is_replaced_by_the_gateways_own()
+    {
+        // Even a correctly signed assertion (a leaked one) for another tenant: the key decides the tenant.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/echo");
+        request.Headers.Authorization = new("Bearer", ValidKey);
+        request.Headers.Add(ServiceAssertion.Header, TrustedCalls.Mint(Guid.NewGuid()));
+        var response = await _gateway.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
+        using var echo = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(TenantId.ToString(), echo.RootElement.GetProperty("tenant").GetString());
     }
 
     [Fact]

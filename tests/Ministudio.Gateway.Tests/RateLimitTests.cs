@@ -67,6 +67,7 @@ public sealed class RateLimitTests : IAsyncLifetime
             // No usage route is exercised here; the gateway only needs an address for its dispatch cluster.
             web.UseSetting("services:dispatch:http:0", _prompt.Urls.Single());
             web.UseSetting("ConnectionStrings:redis", redis ?? _redis);
+            web.UseSetting(TrustedCalls.Setting, TrustedCalls.SigningKey);
             web.UseSetting("Gateway:RateLimit:RequestsPerMinute", defaultLimit.ToString());
         });
         _gateways.Add(gateway);

@@ -29,7 +29,7 @@ public sealed class AdminApiTests : IAsyncLifetime
     [InlineData("tenant", HttpStatusCode.Forbidden, "admin.tenant_key")]
     public async Task Admin_routes_refuse_anything_but_the_admin_key(string? key, HttpStatusCode status, string code)
     {
-        var client = _app.Factory.CreateClient();
+        var client = _app.ServiceClient();
         if (key is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", key == "tenant" ? PromptApp.AcmeKey : key);
         foreach (var path in new[] { "/admin/v1/tenants", "/admin/v1/plans", "/admin/v1/audit" })
         {
@@ -112,7 +112,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal("pro", announced.Plan);
         Assert.Equal(["local", "veo"], announced.AllowedProviders);
 
-        var resolved = await _app.Factory.CreateClient().PostAsJsonAsync("/internal/keys/resolve", new { key = PromptApp.AcmeKey }, Ct);
+        var resolved = await _app.ServiceClient().PostAsJsonAsync("/internal/keys/resolve", new { key = PromptApp.AcmeKey }, Ct);
         var tenant = JsonNode.Parse(await resolved.Content.ReadAsStringAsync(Ct))!;
         Assert.Equal(120, tenant["rateLimitPerMinute"]!.GetValue<int>());
         Assert.Equal(_app.Acme, tenant["id"]!.GetValue<Guid>());
@@ -178,8 +178,8 @@ public sealed class AdminApiTests : IAsyncLifetime
             expire.Parameters.AddWithValue("id", key.Id);
             await expire.ExecuteNonQueryAsync(Ct);
         }
-        var expired = await _app.Factory.CreateClient().PostAsJsonAsync("/internal/keys/resolve", new { key = key.Key }, Ct);
-        var unknown = await _app.Factory.CreateClient().PostAsJsonAsync("/internal/keys/resolve", new { key = ApiKeys.Generate(ApiKeys.Test) }, Ct);
+        var expired = await _app.ServiceClient().PostAsJsonAsync("/internal/keys/resolve", new { key = key.Key }, Ct);
+        var unknown = await _app.ServiceClient().PostAsJsonAsync("/internal/keys/resolve", new { key = ApiKeys.Generate(ApiKeys.Test) }, Ct);
         Assert.Equal(HttpStatusCode.NotFound, expired.StatusCode);
         // The same answer but for the trace id, which is each request's own.
         static async Task<string> WithoutTrace(HttpResponseMessage response)
@@ -282,7 +282,7 @@ public sealed class AdminApiTests : IAsyncLifetime
 
     private async Task<Tenant?> ResolveAsync(string key)
     {
-        var response = await _app.Factory.CreateClient().PostAsJsonAsync("/internal/keys/resolve", new { key }, Ct);
+        var response = await _app.ServiceClient().PostAsJsonAsync("/internal/keys/resolve", new { key }, Ct);
         return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<Tenant>(JsonSerializerOptions.Web, Ct);
     }
 

@@ -29,7 +29,8 @@ public sealed class PromptApp : IAsyncDisposable
     public Guid Globex { get; private set; }
 
     /// <param name="settings">Extra configuration, applied after the defaults.</param>
-    public static async Task<PromptApp> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="consumers">Stand-ins for other services' consumers that prompt sends requests to.</param>
+    public static async Task<PromptApp> StartAsync(IReadOnlyDictionary<string, string>? settings = null, Action<IBusRegistrationConfigurator>? consumers = null)
     {
         var database = await TestInfrastructure.CreateDatabaseAsync("prompt");
         var app = new PromptApp(null!) { Database = database };
@@ -41,11 +42,13 @@ public sealed class PromptApp : IAsyncDisposable
             web.UseSetting("Seed:Tenants:acme:ApiKey", AcmeKey);
             web.UseSetting("Seed:Tenants:globex:ApiKey", GlobexKey);
             web.UseSetting("Admin:ApiKey", AdminKey);
+            web.UseSetting(TrustedCalls.Setting, TrustedCalls.SigningKey);
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) web.UseSetting(key, value);
             web.ConfigureTestServices(services => services.AddMassTransitTestHarness(bus =>
             {
                 bus.AddConsumer<JobEventsConsumer>();
                 bus.AddConsumer<SpeechLengths>();
+                consumers?.Invoke(bus);
             }));
         });
         var tenants = app.Factory.Services.GetRequiredService<TenantDirectory>();
@@ -54,18 +57,16 @@ public sealed class PromptApp : IAsyncDisposable
         return app;
     }
 
-    /// <summary>A client speaking as a tenant, the way the gateway forwards requests.</summary>
-    public HttpClient ClientFor(Guid tenant)
-    {
-        var client = Factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Tenant-Id", tenant.ToString());
-        return client;
-    }
+    /// <summary>A client speaking as a tenant, the way the gateway forwards requests (a signed assertion).</summary>
+    public HttpClient ClientFor(Guid tenant) => Factory.CreateDefaultClient(TrustedCalls.Handler(tenant));
+
+    /// <summary>A client as the gateway calls without a tenant: /internal routes, or /admin with a key added.</summary>
+    public HttpClient ServiceClient() => Factory.CreateDefaultClient(TrustedCalls.Handler());
 
     /// <summary>A client holding the admin key, the way the gateway forwards /admin requests.</summary>
     public HttpClient AdminClient()
     {
-        var client = Factory.CreateClient();
+        var client = ServiceClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
         return client;
     }

@@ -19,8 +19,10 @@ public sealed class RendererServiceTests : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.UseSetting(ArtifactStore.RootKey, _artifactRoot));
-        var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
+            .UseSetting(ArtifactStore.RootKey, _artifactRoot)
+            .UseSetting(TrustedCalls.Setting, TrustedCalls.SigningKey));
+        var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = TrustedCalls.Handler(inner: _factory.Server.CreateHandler()) });
         _client = new Renderer.RendererClient(channel);
         return ValueTask.CompletedTask;
     }
@@ -29,6 +31,18 @@ public sealed class RendererServiceTests : IAsyncLifetime
     {
         await _factory.DisposeAsync();
         Directory.Delete(_artifactRoot, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_call_without_the_signed_assertion_is_refused_before_anything_is_drawn()
+    {
+        var bare = new Renderer.RendererClient(GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() }));
+        var request = FigureTests.Request(seed: 3, action: "Mira waves at the sea", camera: "push-in", FigureTests.Mira);
+        using var call = bare.RenderShot(request, cancellationToken: TestContext.Current.CancellationToken);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(TestContext.Current.CancellationToken));
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        var stats = await _factory.CreateDefaultClient(TrustedCalls.Handler()).GetFromJsonAsync<RenderStatsBody>("/stats", TestContext.Current.CancellationToken);
+        Assert.Equal(0, stats!.ShotsRendered);
     }
 
     [Theory]
@@ -62,7 +76,7 @@ public sealed class RendererServiceTests : IAsyncLifetime
         Assert.Equal(24, info.FramesPerSecond, 0.01);
         Assert.Equal(1.0, info.DurationSeconds, 0.05);
 
-        var stats = await _factory.CreateClient().GetFromJsonAsync<RenderStatsBody>("/stats", TestContext.Current.CancellationToken);
+        var stats = await _factory.CreateDefaultClient(TrustedCalls.Handler()).GetFromJsonAsync<RenderStatsBody>("/stats", TestContext.Current.CancellationToken);
         Assert.Equal((1, 24), (stats!.ShotsRendered, stats.FramesRendered));
     }
 

@@ -5,6 +5,7 @@ using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
+using Ministudio.Platform.Trust;
 
 namespace Ministudio.Compose.Extensions;
 
@@ -13,6 +14,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddProblemAnswers();
+        builder.AddServiceTrust(ResourceNames.Compose);
         builder.AddArtifactStore();
         builder.AddRabbitMqBus(bus =>
         {

@@ -15,7 +15,7 @@ namespace Ministudio.Dispatch.Caching;
 /// </summary>
 public sealed class ResultCache(IConnectionMultiplexer redis, ArtifactStore artifacts, ILogger<ResultCache> logger)
 {
-    private const string KeyPrefix = "ministudio:result:v2:";
+    private const string KeyPrefix = "ministudio:result:v3:";
     private static readonly TimeSpan EntryLifetime = TimeSpan.FromDays(30);
     private static readonly TimeSpan LockLifetime = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan WaitPoll = TimeSpan.FromMilliseconds(100);
@@ -26,12 +26,32 @@ public sealed class ResultCache(IConnectionMultiplexer redis, ArtifactStore arti
     public sealed record Outcome(RoutedClip Routed, bool FromCache);
 
     /// <summary>
-    /// The cache key of a tenant's request: SHA-256 of the tenant id and the request's canonical JSON (records
+    /// The cache key of a tenant's request: the tenant id, then the SHA-256 of the request's canonical JSON (records
     /// serialize in declaration order). Per tenant: a shared entry would give one tenant's paid work to another for free
-    /// and tell it, through <c>fromCache</c>, what someone else asked for.
+    /// and tell it, through <c>fromCache</c>, what someone else asked for; the tenant first, so an erasure finds them all.
     /// </summary>
     public static string KeyOf(Guid tenantId, ShotRequest request) =>
-        Convert.ToHexStringLower(SHA256.HashData([.. tenantId.ToByteArray(), .. JsonSerializer.SerializeToUtf8Bytes(request, JsonSerializerOptions.Web)]));
+        $"{tenantId:N}:{Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, JsonSerializerOptions.Web)))}";
+
+    /// <summary>Forgets every result cached for a tenant (entries and any single-flight locks); returns how many keys went.</summary>
+    public async Task<long> EraseTenantAsync(Guid tenantId, CancellationToken ct)
+    {
+        var database = redis.GetDatabase();
+        var erased = 0L;
+        foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+        {
+            var batch = new List<RedisKey>(256);
+            await foreach (var key in server.KeysAsync(database.Database, $"{KeyPrefix}{tenantId:N}:*", pageSize: 256).WithCancellation(ct))
+            {
+                batch.Add(key);
+                if (batch.Count < 256) continue;
+                erased += await database.KeyDeleteAsync([.. batch]);
+                batch.Clear();
+            }
+            if (batch.Count > 0) erased += await database.KeyDeleteAsync([.. batch]);
+        }
+        return erased;
+    }
 
     public async Task<Outcome> GetOrGenerateAsync(Guid tenantId, ShotRequest request, Func<CancellationToken, Task<RoutedClip>> generate, CancellationToken ct)
     {

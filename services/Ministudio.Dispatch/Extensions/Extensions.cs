@@ -8,6 +8,7 @@ using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Routing;
 using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
+using Ministudio.Platform.Trust;
 
 namespace Ministudio.Dispatch.Extensions;
 
@@ -16,6 +17,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddProblemAnswers();
+        builder.AddServiceTrust(ResourceNames.Dispatch);
         builder.AddRedisClient();
         builder.AddPostgresDataSource();
         // Registered before the bus so the ledger's schema exists before the first shot is consumed.
@@ -25,6 +27,8 @@ public static class Extensions
         {
             bus.AddConsumer<RenderShotConsumer, RenderShotConsumerDefinition>();
             bus.AddConsumer<TenantPlanChangedConsumer>();
+            bus.AddConsumer<TenantErasedConsumer>();
+            bus.AddConsumer<ExportTenantUsageConsumer>();
             // Every instance hears every cancellation: each stops the shots it is working on.
             bus.AddConsumer<JobCanceledConsumer>().Endpoint(endpoint =>
             {
@@ -35,7 +39,8 @@ public static class Extensions
 
         // A render streams for as long as it takes; the default HTTP timeouts and retries would cut it off.
         builder.Services.AddGrpcClient<Renderer.RendererClient>(options => options.Address = new Uri($"http://_grpc.{ResourceNames.Render}"))
-            .WithoutStandardResilience();
+            .WithoutStandardResilience()
+            .AddServiceCredential();
         builder.Services.AddSingleton<IVideoProvider, LocalRenderProvider>();
         builder.Services.AddSingleton<ClipDownloader>();
         builder.Services.AddSingleton<ShotInputs>();

@@ -55,6 +55,30 @@ public sealed class CostLedger(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Every ledger row of a tenant, oldest first, as a JSON array (its data export).</summary>
+    public async Task<string> ExportTenantAsync(Guid tenantId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT coalesce(jsonb_agg(to_jsonb(l) - 'tenant_id' ORDER BY l.created_at, l.id), '[]')::text
+            FROM dispatch.cost_ledger l WHERE l.tenant_id = $1
+            """);
+        command.Parameters.Add(new() { Value = tenantId });
+        return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Deletes the tenant's ledger rows and plan copy (erasure); returns how many ledger rows went.</summary>
+    public async Task<int> EraseTenantAsync(Guid tenantId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var ledger = new NpgsqlCommand("DELETE FROM dispatch.cost_ledger WHERE tenant_id = $1", connection, transaction) { Parameters = { new() { Value = tenantId } } };
+        var rows = await ledger.ExecuteNonQueryAsync(ct);
+        await using var plan = new NpgsqlCommand("DELETE FROM dispatch.tenant_plans WHERE tenant_id = $1", connection, transaction) { Parameters = { new() { Value = tenantId } } };
+        await plan.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
+        return rows;
+    }
+
     public async Task<TenantPlan?> PlanOfAsync(Guid tenantId, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("SELECT plan, monthly_budget_usd, allowed_providers FROM dispatch.tenant_plans WHERE tenant_id = $1");

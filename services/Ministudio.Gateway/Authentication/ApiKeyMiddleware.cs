@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Ministudio.Platform;
+using Ministudio.Platform.Trust;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Gateway.Authentication;
 
 /// <summary>
-/// Every /v1 request needs <c>Authorization: Bearer &lt;key&gt;</c>. The key's tenant replaces whatever
-/// X-Tenant-Id the client sent, so a client can never speak for another tenant.
+/// Every /v1 request needs <c>Authorization: Bearer &lt;key&gt;</c>. Its tenant goes upstream only inside the signed
+/// assertion the forwarder adds (<see cref="Forwarding.ServiceAssertionTransform"/>); whatever X-Tenant-Id or assertion
+/// the client sent is dropped, so a client can never speak for another tenant.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ILogger<ApiKeyMiddleware> logger)
 {
@@ -15,6 +17,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ILogger<ApiKeyMiddlew
     public async Task InvokeAsync(HttpContext context, ApiKeyResolver resolver)
     {
         context.Request.Headers.Remove(TenantContext.Header);
+        context.Request.Headers.Remove(ServiceAssertion.Header);
         if (!context.Request.Path.StartsWithSegments("/v1"))
         {
             await next(context);
@@ -55,7 +58,6 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ILogger<ApiKeyMiddlew
         }
 
         context.Items[TenantItem] = tenant;
-        context.Request.Headers[TenantContext.Header] = tenant.HeaderValue;
         await next(context);
     }
 

@@ -2,15 +2,16 @@ using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Gateway.Authentication;
 
 /// <summary>A key's tenant; RateLimitPerMinute comes from the tenant's plan when it has one.</summary>
 public sealed record TenantIdentity(Guid Id, string Name, int? RateLimitPerMinute = null)
 {
-    /// <summary>The id as the X-Tenant-Id header carries it, formatted once per cached identity, not per request.</summary>
+    /// <summary>The key's display prefix (never the key), named in the signed assertion for audit.</summary>
     [JsonIgnore]
-    public string HeaderValue { get; } = Id.ToString();
+    public string KeyPrefix { get; init; } = "";
 }
 
 /// <summary>How long key lookups are remembered; a revoked or expired key keeps working at most this long.</summary>
@@ -64,7 +65,9 @@ public sealed class ApiKeyResolver(IHttpClientFactory clients, IMemoryCache cach
         using var response = await prompt.PostAsJsonAsync("/internal/keys/resolve", new ResolveKeyRequest(key), timeout.Token);
         TenantIdentity? tenant = null;
         if (response.IsSuccessStatusCode)
-            tenant = await response.Content.ReadFromJsonAsync<TenantIdentity>(timeout.Token);
+            tenant = await response.Content.ReadFromJsonAsync<TenantIdentity>(timeout.Token) is { } found
+                ? found with { KeyPrefix = ApiKeys.DisplayPrefixOf(key) }
+                : null;
         else if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
             response.EnsureSuccessStatusCode();
 

@@ -4,6 +4,7 @@ using Ministudio.Gateway.Documentation;
 using Ministudio.Gateway.Forwarding;
 using Ministudio.Gateway.RateLimiting;
 using Ministudio.Platform;
+using Ministudio.Platform.Trust;
 using Ministudio.ServiceDefaults;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Transforms;
@@ -17,6 +18,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddProblemAnswers();
+        builder.AddServiceAssertions(ResourceNames.Gateway);
         var prompt = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Prompt);
         var dispatch = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Dispatch);
 
@@ -33,9 +35,11 @@ public static class Extensions
         builder.Services.AddSingleton(builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TenantRateLimiter>();
-        builder.Services.AddHttpClient(ApiKeyResolver.PromptClient, client => client.BaseAddress = new Uri($"http://{ResourceNames.Prompt}"));
+        builder.Services.AddHttpClient(ApiKeyResolver.PromptClient, client => client.BaseAddress = new Uri($"http://{ResourceNames.Prompt}"))
+            .AddServiceCredential();
         builder.Services.AddSingleton<ApiKeyResolver>();
-        builder.Services.AddHttpClient(PublicApiDocument.ClientName);
+        builder.Services.AddHttpClient(PublicApiDocument.ClientName).AddServiceCredential();
+        builder.Services.AddSingleton<ServiceAssertionTransform>();
         builder.Services.AddSingleton<PublicApiDocument>();
         builder.Services.AddReverseProxy().LoadFromMemory(
             [
@@ -87,10 +91,11 @@ public static class Extensions
                     },
                 },
             ])
-            // Tenant keys stay at the edge: prompt learns the tenant from X-Tenant-Id only.
+            // Tenant keys stay at the edge: services learn the tenant from the signed assertion only.
             .AddTransforms(transforms =>
             {
                 if (transforms.Route.RouteId != AdminRouteId) transforms.AddRequestHeaderRemove("Authorization");
+                transforms.RequestTransforms.Add(transforms.Services.GetRequiredService<ServiceAssertionTransform>());
             });
         return builder;
     }

@@ -35,6 +35,9 @@ public static partial class AdminApi
             .ProducesProblems(ProblemCodes.PlanNotFound, ProblemCodes.TenantNameTaken, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         admin.MapGet("/tenants", async (TenantAdministration tenants, CancellationToken ct) => TypedResults.Ok(await tenants.ListTenantsAsync(ct)));
         admin.MapGet("/tenants/{id:guid}", GetTenantAsync).ProducesProblems(ProblemCodes.TenantNotFound);
+        admin.MapGet("/tenants/{id:guid}/export", ExportTenantAsync).Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .ProducesProblems(ProblemCodes.TenantNotFound, ProblemCodes.TenantExportUnavailable);
+        admin.MapDelete("/tenants/{id:guid}", EraseTenantAsync).ProducesProblems(ProblemCodes.TenantNotFound);
         admin.MapPut("/tenants/{id:guid}/plan", AssignPlanAsync).DescribesBody<AssignPlanRequest>()
             .ProducesProblems(ProblemCodes.TenantNotFound, ProblemCodes.PlanNotFound, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         admin.MapPost("/tenants/{id:guid}/keys", CreateKeyAsync).DescribesBody<CreateKeyRequest>()
@@ -71,6 +74,33 @@ public static partial class AdminApi
 
     public static async Task<Results<Ok<TenantView>, ProblemHttpResult>> GetTenantAsync(Guid id, TenantAdministration tenants, CancellationToken ct) =>
         await tenants.FindTenantAsync(id, ct) is { } tenant ? TypedResults.Ok(tenant) : TenantNotFound(id);
+
+    /// <summary>GDPR export: a zip of every row and file stored for the tenant (see <see cref="TenantData"/>).</summary>
+    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> ExportTenantAsync(
+        Guid id, HttpContext context, TenantData data, ArtifactStore artifacts, CancellationToken ct)
+    {
+        if (!await data.ExistsAsync(id, ct)) return TenantNotFound(id);
+        var scratch = artifacts.CreateScratchFolder();
+        context.Response.OnCompleted(() =>
+        {
+            Directory.Delete(scratch, recursive: true);
+            return Task.CompletedTask;
+        });
+        var path = Path.Combine(scratch, "export.zip");
+        try
+        {
+            await data.ExportAsync(id, path, ct);
+        }
+        catch (MassTransit.RequestTimeoutException)
+        {
+            return ApiProblems.Problem(ProblemCodes.TenantExportUnavailable, $"dispatch did not send the cost ledger within {TenantData.UsageTimeout.TotalSeconds} s.");
+        }
+        return TypedResults.PhysicalFile(path, "application/zip", $"tenant-{id}.zip");
+    }
+
+    /// <summary>GDPR erasure: every row, key, cached result and unshared file of the tenant; the audit keeps counts only.</summary>
+    public static async Task<Results<Ok<TenantErasure>, ProblemHttpResult>> EraseTenantAsync(Guid id, HttpContext context, TenantData data, CancellationToken ct) =>
+        await data.EraseAsync(id, AdminKeyFilter.ActorOf(context), ct) is { } erasure ? TypedResults.Ok(erasure) : TenantNotFound(id);
 
     public static async Task<Results<Ok<TenantView>, ProblemHttpResult>> AssignPlanAsync(Guid id, HttpContext context, TenantAdministration tenants, CancellationToken ct)
     {

@@ -8,6 +8,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Ministudio.Platform;
 using Ministudio.Prompt.Batches;
+using Ministudio.Prompt.Films;
+using Ministudio.Prompt.Moderation;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
 
@@ -29,7 +31,7 @@ public static class BatchesApi
         batches.MapPost("", SubmitBatchAsync).WithMetadata(new DisableRequestSizeLimitAttribute())
             .DescribesBody<string>(MediaTypes).AcceptsIdempotencyKey()
             .ProducesProblems(ProblemCodes.BatchOnInvalidUnsupported, ProblemCodes.BatchContentTypeUnsupported, ProblemCodes.BatchTooManyLines,
-                ProblemCodes.BatchTooLarge, ProblemCodes.BatchEmpty, ProblemCodes.BatchLinesInvalid);
+                ProblemCodes.BatchTooLarge, ProblemCodes.BatchEmpty, ProblemCodes.BatchLinesInvalid, ProblemCodes.ModerationUnavailable);
         batches.MapGet("", ListBatchesAsync).ProducesProblems(ProblemCodes.BatchLimitOutOfRange, ProblemCodes.BatchPageTokenInvalid);
         batches.MapGet("/{id:guid}", GetBatchAsync).WithName(GetBatchRoute).ProducesProblems(ProblemCodes.BatchNotFound);
         batches.MapPost("/{id:guid}:cancel", CancelBatchAsync).ProducesProblems(ProblemCodes.BatchNotFound, ProblemCodes.BatchNotCancelable);
@@ -43,7 +45,7 @@ public static class BatchesApi
     /// with <c>?onInvalid=skip</c> the valid lines run and the invalid ones are reported. 202 with the batch.
     /// </summary>
     public static async Task<Results<Accepted<BatchAccepted>, ProblemHttpResult>> SubmitBatchAsync(
-        HttpContext context, FilmResolver resolver, BatchStore batches, IOptions<BatchOptions> options, CancellationToken ct)
+        HttpContext context, FilmResolver resolver, ContentModeration moderation, BatchStore batches, IOptions<BatchOptions> options, CancellationToken ct)
     {
         var tenant = TenantFilter.TenantOf(context);
         var onInvalid = context.Request.Query["onInvalid"].ToString() is { Length: > 0 } given ? given : OnInvalid.Reject;
@@ -69,12 +71,16 @@ public static class BatchesApi
                     if (lines.Count == BatchOptions.MaxLines)
                         return ApiProblems.Problem(ProblemCodes.BatchTooManyLines,
                             $"Line {reader.LineNumber} is film {BatchOptions.MaxLines + 1}.", $"A batch has at most {BatchOptions.MaxLines} lines.");
-                    lines.Add(await ValidateLineAsync(tenant, reader.LineNumber, text, resolver, ct));
+                    lines.Add(await ValidateLineAsync(tenant, reader.LineNumber, text, resolver, moderation, ct));
                 }
             }
             catch (BatchBodyTooLargeException ex)
             {
                 return ApiProblems.Problem(ProblemCodes.BatchTooLarge, title: $"A batch body has at most {ex.MaxBytes} bytes.");
+            }
+            catch (ModerationUnavailableException)
+            {
+                return ContentModeration.Unavailable();
             }
             hash = reader.Hash($"onInvalid={onInvalid}");
         }
@@ -92,12 +98,16 @@ public static class BatchesApi
         return TypedResults.Accepted(BatchPath(batchId), new BatchAccepted(batch!, await batches.SkippedLinesAsync(batchId, ct)));
     }
 
-    private static async Task<BatchLine> ValidateLineAsync(Guid tenant, int line, string text, FilmResolver resolver, CancellationToken ct)
+    /// <summary>A line is a valid film whose compiled prompts pass moderation; a refused one is invalid, like any other.</summary>
+    private static async Task<BatchLine> ValidateLineAsync(Guid tenant, int line, string text, FilmResolver resolver, ContentModeration moderation, CancellationToken ct)
     {
         var (body, invalid) = JsonBody.Parse<JsonObject>(Encoding.UTF8.GetBytes(text), "a film");
         if (body is null) return new BatchLine(line, null, invalid!);
         var (film, errors) = await resolver.ValidateAsync(tenant, body, ct);
-        return new BatchLine(line, film, errors);
+        if (film is null || errors.Count > 0) return new BatchLine(line, film, errors);
+        return await moderation.CheckAsync(tenant, PromptCompiler.Compile(film), ct) is { } refusal
+            ? new BatchLine(line, null, [new($"shots[{refusal.Shot}]", ProblemCodes.ContentRejected.Code, $"Refused by content moderation ({refusal.Category}).")])
+            : new BatchLine(line, film, errors);
     }
 
     /// <summary>400 listing every invalid line with its field errors (the validator's codes).</summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Ministudio.Contracts;
 using Ministudio.Platform;
 using Ministudio.Prompt.Films;
+using Ministudio.Prompt.Moderation;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
 
@@ -23,17 +24,19 @@ public static class FilmsApi
         return app;
     }
 
-    private static readonly ProblemCode[] FilmProblems = [ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge, ProblemCodes.SpeechUnavailable];
+    private static readonly ProblemCode[] FilmProblems =
+        [ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge, ProblemCodes.SpeechUnavailable, ProblemCodes.ContentRejected, ProblemCodes.ModerationUnavailable];
 
     /// <summary>Validates and compiles a film, stores it as a job and queues its shots; answers 202 with the job.</summary>
     public static async Task<Results<Accepted<JobView>, ProblemHttpResult>> SubmitFilmAsync(
-        HttpContext context, FilmResolver resolver, SpeechTiming timing, JobStore jobs, CancellationToken ct)
+        HttpContext context, FilmResolver resolver, SpeechTiming timing, ContentModeration moderation, JobStore jobs, CancellationToken ct)
     {
         var (idempotency, invalidKey) = await Idempotency.ReadAsync(context, ct);
         if (invalidKey is not null) return invalidKey;
         var (film, problem) = await ReadFilmAsync(context, resolver, timing, ct);
         if (problem is not null) return problem;
         var compiled = PromptCompiler.Compile(film!.Value.Film);
+        if (await ModerateAsync(moderation, film.Value.Tenant, compiled, ct) is { } refused) return refused;
         var (outcome, jobId, created) = await jobs.CreateAsync(film.Value.Tenant, film.Value.Film, compiled, idempotency, ct);
         if (Idempotency.Answer(context, outcome) is { } conflict) return conflict;
         // A replayed key answers with the job as it is now; a new job comes back with its view.
@@ -43,12 +46,26 @@ public static class FilmsApi
 
     /// <summary>Dry run: the compiled prompts and provider requests of a film, without creating a job or spending anything.</summary>
     public static async Task<Results<Ok<CompileResult>, ProblemHttpResult>> CompileFilmAsync(
-        HttpContext context, FilmResolver resolver, SpeechTiming timing, CancellationToken ct)
+        HttpContext context, FilmResolver resolver, SpeechTiming timing, ContentModeration moderation, CancellationToken ct)
     {
         var (film, problem) = await ReadFilmAsync(context, resolver, timing, ct);
         if (problem is not null) return problem;
         var compiled = PromptCompiler.Compile(film!.Value.Film);
+        // The dry run refuses what the submission would refuse, so a studio user learns it before spending anything.
+        if (await ModerateAsync(moderation, film.Value.Tenant, compiled, ct) is { } refused) return refused;
         return TypedResults.Ok(new CompileResult(compiled.Shots.Select(s => new CompiledShotView(s.Index, s.Chain, s.Prompt, s.Request)).ToList(), compiled.Warnings));
+    }
+
+    private static async Task<ProblemHttpResult?> ModerateAsync(ContentModeration moderation, Guid tenant, CompiledFilm compiled, CancellationToken ct)
+    {
+        try
+        {
+            return await moderation.CheckAsync(tenant, compiled, ct) is { } refusal ? ContentModeration.Refused(refusal) : null;
+        }
+        catch (ModerationUnavailableException)
+        {
+            return ContentModeration.Unavailable();
+        }
     }
 
     private static async Task<((Guid Tenant, FilmSpec Film)? Film, ProblemHttpResult? Problem)> ReadFilmAsync(

@@ -10,10 +10,12 @@ using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
 using Ministudio.Prompt.Networking;
+using Ministudio.Prompt.Moderation;
 using Ministudio.Prompt.Tenants;
 using Ministudio.Prompt.Webhooks;
 using Ministudio.ServiceDefaults;
 using Npgsql;
+using Ministudio.Platform.Trust;
 
 namespace Ministudio.Prompt.Extensions;
 
@@ -22,12 +24,19 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddProblemAnswers();
+        builder.AddServiceTrust(ResourceNames.Prompt);
         builder.AddPostgresDataSource();
         builder.AddArtifactStore();
         builder.AddRabbitMqBus(bus => bus.AddConsumer<JobEventsConsumer>());
 
         builder.Services.AddSingleton<TenantDirectory>();
         builder.Services.AddSingleton<TenantAdministration>();
+        builder.Services.AddSingleton<TenantData>();
+        builder.Services.AddOptions<ModerationOptions>().BindConfiguration(ModerationOptions.Section)
+            .Validate(o => o.OpenAi.Timeout > TimeSpan.Zero && o.OpenAi.BaseUrl.IsAbsoluteUri, $"{ModerationOptions.Section}:OpenAi needs an absolute BaseUrl and a positive Timeout.")
+            .ValidateOnStart();
+        builder.Services.AddHttpClient<OpenAiModerationClient>(OpenAiModerationClient.ClientName);
+        builder.Services.AddSingleton<ContentModeration>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         if (builder.Configuration[AdminKeyFilter.KeySetting] is { Length: > 0 and < AdminKeyFilter.MinKeyLength })
             throw new InvalidOperationException($"{AdminKeyFilter.KeySetting} must be at least {AdminKeyFilter.MinKeyLength} characters.");

@@ -217,7 +217,7 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, SecretProt
     /// <summary>Binds a provider secret's ciphertext to its tenant and vendor.</summary>
     public static string ProviderSecretOwner(Guid tenantId, string vendor) => $"{tenantId}/{vendor}";
 
-    private static string Target(Guid tenantId) => $"tenant/{tenantId}";
+    public static string Target(Guid tenantId) => $"tenant/{tenantId}";
 
     private static async Task AnnouncePlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, Plan plan, CancellationToken ct) =>
         await Outbox.EnqueueAsync(connection, transaction, new TenantPlanChanged(tenantId, plan.Name, plan.MonthlyBudgetUsd, plan.AllowedProviders), ct);

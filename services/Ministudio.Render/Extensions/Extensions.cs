@@ -1,6 +1,7 @@
 using Ministudio.Platform;
 using Ministudio.Render.Rendering;
 using Ministudio.ServiceDefaults;
+using Ministudio.Platform.Trust;
 
 namespace Ministudio.Render.Extensions;
 
@@ -9,6 +10,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddProblemAnswers();
+        builder.AddServiceTrust(ResourceNames.Render);
         builder.AddArtifactStore();
         builder.Services.AddGrpc();
         builder.Services.AddSingleton<RenderStats>();

@@ -135,17 +135,25 @@ public static class HostileCorpus
         yield return new("a film using another tenant's character", Sender.OtherTenant, HttpMethod.Post, "/v1/films:compile",
             () => Json("""{"title":"Borrowed","aspectRatio":"16:9","characters":[{"ref":"{character}"}],"shots":[{"action":"x"}]}"""), 400);
 
-        foreach (var (sender, path) in new (Sender, string)[]
+        // Behind the gateway: a service answers nothing (not even 404) without the gateway's signed assertion, whatever
+        // X-Tenant-Id or key a caller inside the network sends, and refuses a forged or foreign assertion alike.
+        var forgedTenant = new Dictionary<string, string> { ["X-Tenant-Id"] = "00000000-0000-0000-0000-000000000001" };
+        var forgedAssertion = new Dictionary<string, string> { ["X-Ministudio-Assertion"] = "v1.AAAAAAAA.eyJzIjoiZ2F0ZXdheSJ9.AAAA" };
+        foreach (var (sender, method, path) in new (Sender, HttpMethod, string)[]
                  {
-                     (Sender.DirectPrompt, "/v1/jobs"), (Sender.DirectPrompt, "/v1/characters"), (Sender.DirectDispatch, "/v1/usage"), (Sender.DirectDispatch, "/v1/estimates"),
+                     (Sender.DirectPrompt, HttpMethod.Get, "/v1/jobs"), (Sender.DirectPrompt, HttpMethod.Get, "/v1/characters"),
+                     (Sender.DirectPrompt, HttpMethod.Get, "/v1/jobs/not-a-guid"), (Sender.DirectPrompt, HttpMethod.Post, "/internal/keys/resolve"),
+                     (Sender.DirectPrompt, HttpMethod.Get, "/admin/v1/tenants"), (Sender.DirectPrompt, HttpMethod.Get, "/nothing"),
+                     (Sender.DirectDispatch, HttpMethod.Get, "/v1/usage"), (Sender.DirectDispatch, HttpMethod.Post, "/v1/estimates"),
+                     (Sender.DirectDispatch, HttpMethod.Get, "/nothing"), (Sender.DirectCompose, HttpMethod.Get, "/v1/jobs"),
+                     (Sender.DirectCompose, HttpMethod.Get, "/nothing"), (Sender.DirectRender, HttpMethod.Get, "/stats"),
+                     (Sender.DirectRender, HttpMethod.Get, "/nothing"),
                  })
-            yield return new($"{path} on {sender} without the gateway", sender, path == "/v1/estimates" ? HttpMethod.Post : HttpMethod.Get, path,
-                path == "/v1/estimates" ? () => Json("""{"shots":[]}""") : null, 401, "auth.tenant_missing");
-        foreach (var (sender, path) in new (Sender, string)[]
-                 {
-                     (Sender.DirectPrompt, "/nothing"), (Sender.DirectDispatch, "/nothing"), (Sender.DirectCompose, "/nothing"), (Sender.DirectRender, "/nothing"),
-                     (Sender.DirectPrompt, "/v1/jobs/not-a-guid"), (Sender.DirectCompose, "/v1/jobs"),
-                 })
-            yield return new($"GET {path} on {sender}", sender, HttpMethod.Get, path, Status: 404);
+        {
+            Func<HttpContent?>? body = method == HttpMethod.Post ? () => Json("""{"key":"ms_test_x","shots":[]}""") : null;
+            yield return new($"{method} {path} on {sender} without the gateway", sender, method, path, body, 401, "auth.assertion_missing");
+            yield return new($"{method} {path} on {sender} with a forged X-Tenant-Id", sender, method, path, body, 401, "auth.assertion_missing", forgedTenant);
+            yield return new($"{method} {path} on {sender} with a forged assertion", sender, method, path, body, 401, "auth.assertion_invalid", forgedAssertion);
+        }
     }
 }

@@ -23,8 +23,10 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        _render = new WebApplicationFactory<render::Program>().WithWebHostBuilder(web => web.UseSetting(ArtifactStore.RootKey, _artifactRoot));
-        var channel = GrpcChannel.ForAddress(_render.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _render.Server.CreateHandler() });
+        _render = new WebApplicationFactory<render::Program>().WithWebHostBuilder(web => web
+            .UseSetting(ArtifactStore.RootKey, _artifactRoot)
+            .UseSetting(TrustedCalls.Setting, TrustedCalls.SigningKey));
+        var channel = GrpcChannel.ForAddress(_render.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = TrustedCalls.Handler(inner: _render.Server.CreateHandler()) });
         _renderer = new Renderer.RendererClient(channel);
         return ValueTask.CompletedTask;
     }
