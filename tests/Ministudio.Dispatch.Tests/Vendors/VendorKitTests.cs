@@ -6,6 +6,8 @@ using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.ServiceDefaults;
 
+using Ministudio.TestSupport;
+
 namespace Ministudio.Dispatch.Tests.Vendors;
 
 /// <summary>The shared vendor kit on its own: task polling, create/poll/download call rules and the clip downloader.</summary>

@@ -3,6 +3,8 @@ using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Gemini;
 using Ministudio.Dispatch.Tests.Vendors.Veo;
 
+using Ministudio.TestSupport;
+
 namespace Ministudio.Dispatch.Tests.Vendors.Gemini;
 
 public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServer>

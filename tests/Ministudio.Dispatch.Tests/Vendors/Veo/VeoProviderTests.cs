@@ -3,6 +3,8 @@ using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Veo;
 
+using Ministudio.TestSupport;
+
 namespace Ministudio.Dispatch.Tests.Vendors.Veo;
 
 public sealed class VeoProviderTests : VendorContractTests<FakeVertexServer>

@@ -67,7 +67,7 @@ public sealed class FalProvider(
         progress.Report(new ProviderProgress(0.97, "downloading"));
         var hash = await downloader.DownloadAsync(client, VendorRequests.Download(videoUrl, client.BaseAddress!, Authorize), ProviderName, ct);
         progress.Report(new ProviderProgress(1, "stored"));
-        return new GeneratedClip(hash, request.DurationSeconds, model);
+        return new GeneratedClip(hash, seconds, model);
     }
 
     private async Task<TaskState> PollAsync(HttpClient client, string statusUrl, string responseUrl, CancellationToken ct)
