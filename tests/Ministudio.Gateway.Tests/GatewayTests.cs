@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 

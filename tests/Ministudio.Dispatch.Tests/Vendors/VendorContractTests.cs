@@ -32,6 +32,9 @@ public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : 
     /// <summary>Whether a call carried the vendor's credentials (by default: exactly <see cref="ExpectedAuth"/>).</summary>
     protected virtual bool IsAuthorized(RecordedRequest request) => request.Header(ExpectedAuth.Header) == ExpectedAuth.Value;
 
+    /// <summary>Where the finished video is fetched from (the start of its path), for injecting download failures.</summary>
+    protected virtual string DownloadPath => "/_files/";
+
     /// <summary>A call that turns a finished task into its download link (MiniMax's files/retrieve, fal's result).</summary>
     protected virtual bool IsResolve(RecordedRequest request) => false;
 
@@ -142,6 +145,19 @@ public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : 
         Assert.True(download.Sequence > lastPoll);
         Assert.All(requests.Where(r => r.Sequence > lastPoll && r.Sequence < download.Sequence), r => Assert.True(IsResolve(r), $"{r} between the last poll and the download"));
         Assert.Equal(200, download.Status);
+    }
+
+    [Fact]
+    public async Task A_failed_download_is_tried_again()
+    {
+        // The download is a read: a 5xx there must not lose a clip the vendor already made (and billed).
+        Fake.Inject("GET", DownloadPath, 503, ErrorBody(503, "The service is currently unavailable."));
+
+        var clip = await GenerateAsync();
+
+        Assert.Equal(Fake.Video, Harness.Read(clip.ArtifactHash));
+        Assert.Equal([503, 200], Fake.Requests.Where(IsDownload).Select(r => r.Status));
+        Assert.Single(Fake.Requests, IsCreate);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Ministudio.Contracts;
 using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 

@@ -8,6 +8,7 @@ using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Mock;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 

@@ -68,7 +68,7 @@ public sealed class MiniMaxProvider(
         var downloadUrl = await DownloadUrlAsync(client, fileId, ct);
 
         progress.Report(new ProviderProgress(0.97, "downloading"));
-        var hash = await downloader.DownloadAsync(client, VendorRequests.Download(downloadUrl, client.BaseAddress!, Authorize), ProviderName, ct);
+        var hash = await VendorCalls.DownloadAsync(downloader, client, () => VendorRequests.Download(downloadUrl, client.BaseAddress!, Authorize), ProviderName, time, ct);
         progress.Report(new ProviderProgress(1, "stored"));
         return new GeneratedClip(hash, seconds, model);
     }
