@@ -1,3 +1,4 @@
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.AppHost;

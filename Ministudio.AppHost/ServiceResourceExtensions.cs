@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Ministudio.Platform;
 using Ministudio.Platform.Trust;
 using Ministudio.ServiceDefaults;
 

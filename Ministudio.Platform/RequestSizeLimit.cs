@@ -71,28 +71,11 @@ public sealed class RequestSizeLimit(RequestDelegate next, IConfiguration config
         ApiProblems.Problem(ProblemCodes.RequestTooLarge, $"At most {limit} bytes.");
 
     /// <summary>Throws the server's own 413 once more than the limit has been read.</summary>
-    private sealed class CountedBody(Stream inner, long limit) : Stream
+    private sealed class CountedBody(Stream inner, long limit) : ObservedReadStream(inner)
     {
-        private long _read;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => Count(await inner.ReadAsync(buffer, ct));
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-        private int Count(int read)
+        protected override void OnRead(ReadOnlySpan<byte> bytes)
         {
-            _read += read;
-            if (_read > limit) throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
-            return read;
+            if (BytesRead > limit) throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
         }
     }
 }

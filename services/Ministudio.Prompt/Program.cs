@@ -21,6 +21,7 @@ app.MapAdminApi();
 // Every tenant route, behind one tenant check.
 var v1 = app.MapGroup("/v1").AddEndpointFilter<TenantFilter>();
 v1.MapFilmsApi();
+v1.MapProvidersApi();
 v1.MapJobsApi();
 v1.MapLibraryApi();
 v1.MapArtifactsApi();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Clients.Tests;

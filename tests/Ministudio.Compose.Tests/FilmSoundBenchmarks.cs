@@ -8,6 +8,7 @@ using Ministudio.Compose.Consumers;
 using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 

@@ -1,5 +1,6 @@
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Providers;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Tests;

@@ -9,6 +9,7 @@ using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Routing;
 using Microsoft.Extensions.Configuration;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 using StackExchange.Redis;

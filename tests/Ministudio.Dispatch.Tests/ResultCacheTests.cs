@@ -3,6 +3,7 @@ using Ministudio.Dispatch.Caching;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Routing;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 using StackExchange.Redis;

@@ -3,6 +3,7 @@ using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Routing;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Npgsql;
 

@@ -6,6 +6,7 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Ministudio.EndToEnd.Tests.Telemetry;
+using Ministudio.Platform;
 using Ministudio.Render.Rendering;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Tenants;
 using Ministudio.ServiceDefaults;

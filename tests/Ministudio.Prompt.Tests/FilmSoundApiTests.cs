@@ -5,6 +5,7 @@ using System.Text.Json;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Jobs;
 using Ministudio.ServiceDefaults;

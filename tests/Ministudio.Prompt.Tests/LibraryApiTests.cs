@@ -122,6 +122,35 @@ public sealed class LibraryApiTests : IAsyncLifetime
         Assert.True(packs!.ContainsKey("watercolor"));
     }
 
+    [Fact]
+    public async Task The_provider_choices_come_from_the_catalogue_and_every_one_compiles()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var client = _app.ClientFor(_app.Acme);
+
+        var choices = await client.GetFromJsonAsync<JsonObject>("/v1/providers", ct);
+
+        var chains = choices!["chains"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        var vendors = choices["vendors"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+        Assert.Equal(Contracts.Vendors.VendorCatalogue.Shipped.Chains.Keys.Order(), chains.Order());
+        Assert.Contains("veo", vendors);
+        Assert.Contains("mock", vendors);
+        foreach (var provider in chains.Concat(vendors))
+        {
+            using var compiled = await client.PostAsJsonAsync("/v1/films:compile", FilmSamples.ThreeShots() with { Provider = provider }, ct);
+            Assert.True(compiled.IsSuccessStatusCode, $"{provider}: {await compiled.Content.ReadAsStringAsync(ct)}");
+        }
+        // What the list leaves out is exactly what a film may not name: the retired vendors.
+        var unlisted = Contracts.Vendors.VendorCatalogue.Shipped.Vendors.Keys.Except(vendors).ToList();
+        Assert.Contains("sora", unlisted);
+        foreach (var provider in unlisted)
+        {
+            using var compiled = await client.PostAsJsonAsync("/v1/films:compile", FilmSamples.ThreeShots() with { Provider = provider }, ct);
+            Assert.Equal(HttpStatusCode.BadRequest, compiled.StatusCode);
+            Assert.Contains("provider.retired", await compiled.Content.ReadAsStringAsync(ct));
+        }
+    }
+
     private static async Task<Guid> IdOfAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

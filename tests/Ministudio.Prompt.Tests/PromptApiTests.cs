@@ -6,6 +6,7 @@ using MassTransit.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.Prompt.Jobs;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Ministudio.Platform;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Tenants;
 using Ministudio.ServiceDefaults;

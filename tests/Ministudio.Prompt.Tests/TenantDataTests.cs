@@ -8,6 +8,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.Prompt.Jobs;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;

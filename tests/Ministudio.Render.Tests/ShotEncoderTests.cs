@@ -1,3 +1,4 @@
+using Ministudio.Platform;
 using Ministudio.Render.Rendering;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;

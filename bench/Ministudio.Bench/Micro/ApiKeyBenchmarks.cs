@@ -4,6 +4,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Ministudio.Gateway.Authentication;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Bench.Micro;

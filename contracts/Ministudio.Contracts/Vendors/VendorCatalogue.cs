@@ -36,6 +36,9 @@ public sealed class VendorModel
     /// <summary>The aspect ratios reference images may be used with (Veo: 16:9 only); empty: every one in <see cref="AspectRatios"/>.</summary>
     public List<string> ReferenceAspectRatios { get; set; } = [];
 
+    /// <summary>The aspect ratios a shot without a first frame may have (MiniMax makes landscape only from text); empty: every one in <see cref="AspectRatios"/>.</summary>
+    public List<string> TextAspectRatios { get; set; } = [];
+
     /// <summary>The largest short side in pixels (720 for 1280×720); 0: any.</summary>
     public int MaxShortSide { get; set; }
 
@@ -115,6 +118,8 @@ public sealed class VendorModel
         if (references > MaxReferenceImages) return $"at most {MaxReferenceImages} reference images";
         if (references > 0 && ReferenceAspectRatios.Count > 0 && !ReferenceAspectRatios.Contains(request.AspectRatio))
             return $"reference images with {string.Join(", ", ReferenceAspectRatios)} only";
+        if (request.FirstFrameClip is null && TextAspectRatios.Count > 0 && !TextAspectRatios.Contains(request.AspectRatio))
+            return $"{string.Join(", ", TextAspectRatios)} only without a first frame";
         if (MaxShortSide > 0 && Math.Min(request.Width, request.Height) > MaxShortSide) return $"at most {MaxShortSide}p";
         if (MaxFps > 0 && request.Fps > MaxFps) return $"at most {MaxFps} fps";
         if (request.FirstFrameClip is not null && !FirstFrame) return "no first-frame (image-to-video) input";

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Ministudio.Compose.MediaTools;
+using Ministudio.Platform;
 
 namespace Ministudio.Compose.Audio;
 

@@ -1,6 +1,7 @@
 using MassTransit;
 using Ministudio.Compose.Audio;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Consumers;

@@ -1,6 +1,7 @@
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.MediaTools;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Rendering;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Routing;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using StackExchange.Redis;
 

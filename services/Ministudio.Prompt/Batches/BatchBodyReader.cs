@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Ministudio.Platform;
 
 namespace Ministudio.Prompt.Batches;
 
@@ -51,39 +52,14 @@ public sealed class BatchBodyReader : IDisposable
         _body.Hash.Dispose();
     }
 
-    private sealed class CappedHashingStream(Stream inner, long maxBytes) : Stream
+    private sealed class CappedHashingStream(Stream inner, long maxBytes) : ObservedReadStream(inner)
     {
-        private long _read;
-
         public IncrementalHash Hash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        protected override void OnRead(ReadOnlySpan<byte> bytes)
         {
-            var count = await inner.ReadAsync(buffer, cancellationToken);
-            return Account(buffer.Span[..count]);
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => Account(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
-
-        private int Account(ReadOnlySpan<byte> bytes)
-        {
-            _read += bytes.Length;
-            if (_read > maxBytes) throw new BatchBodyTooLargeException(maxBytes);
+            if (BytesRead > maxBytes) throw new BatchBodyTooLargeException(maxBytes);
             Hash.AppendData(bytes);
-            return bytes.Length;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Npgsql;
 

@@ -1,4 +1,5 @@
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.ServiceDefaults;
 using Npgsql;

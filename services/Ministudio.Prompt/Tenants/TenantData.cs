@@ -3,6 +3,7 @@ using System.Text;
 using MassTransit;
 using Ministudio.Contracts;
 using Ministudio.Prompt.Infrastructure;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Npgsql;
 

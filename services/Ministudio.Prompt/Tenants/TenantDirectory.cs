@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Npgsql;
 

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Grpc.Core;
 using Ministudio.Contracts.Render;
+using Ministudio.Platform;
 using Ministudio.Render.Rendering;
 using Ministudio.ServiceDefaults;
 

@@ -4,6 +4,7 @@ using FFMpegCore;
 using FFMpegCore.Enums;
 using FFMpegCore.Pipes;
 using Ministudio.Contracts.Render;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using SkiaSharp;
 

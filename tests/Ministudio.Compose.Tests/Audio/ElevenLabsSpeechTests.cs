@@ -19,7 +19,7 @@ public sealed class ElevenLabsSpeechTests(FakeElevenLabs fake) : IClassFixture<F
     [Fact]
     public async Task Mp3_and_character_alignment_become_a_wav_with_word_timings()
     {
-        fake.Requests.Clear();
+        fake.Reset();
         var services = Services();
         const string text = "Hello there, brave new world.";
         var clip = await services.Synthesizer.SynthesizeAsync(new SpeechRequest(text, Voice), services.Folder, TestContext.Current.CancellationToken);
@@ -32,20 +32,20 @@ public sealed class ElevenLabsSpeechTests(FakeElevenLabs fake) : IClassFixture<F
         Assert.Equal(0.1 + text.Length * slot, clip.Words[^1].EndSeconds, 2);
 
         var request = Assert.Single(fake.Requests);
-        Assert.Equal(("POST", $"/v1/text-to-speech/{FakeElevenLabs.Voice}/with-timestamps", FakeElevenLabs.ApiKey), (request.Method, request.Path, request.Headers["xi-api-key"]));
+        Assert.Equal(("POST", $"/v1/text-to-speech/{FakeElevenLabs.Voice}/with-timestamps", FakeElevenLabs.ApiKey), (request.Method, request.Path, request.Header("xi-api-key")));
         Assert.Equal("?output_format=mp3_44100_128", request.Query);
-        Assert.Equal(text, request.Body!["text"]!.GetValue<string>());
-        Assert.Equal("eleven_test_model", request.Body["model_id"]!.GetValue<string>());
-        Assert.Null(request.Body["voice_settings"]);
+        Assert.Equal(text, request.Node()!["text"]!.GetValue<string>());
+        Assert.Equal("eleven_test_model", request.Node()!["model_id"]!.GetValue<string>());
+        Assert.Null(request.Node()!["voice_settings"]);
     }
 
     [Fact]
     public async Task A_rate_is_sent_as_the_voice_speed()
     {
-        fake.Requests.Clear();
+        fake.Reset();
         var services = Services();
         await services.Synthesizer.SynthesizeAsync(new SpeechRequest("Slowly now.", Voice, 0.8), services.Folder, TestContext.Current.CancellationToken);
-        Assert.Equal(0.8, Assert.Single(fake.Requests).Body!["voice_settings"]!["speed"]!.GetValue<double>());
+        Assert.Equal(0.8, Assert.Single(fake.Requests).Node()!["voice_settings"]!["speed"]!.GetValue<double>());
     }
 
     [Fact]

@@ -1,38 +1,23 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Ministudio.TestSupport;
 
 namespace Ministudio.Compose.Tests.Audio;
 
 /// <summary>A failure the fake answers its next request with, in its vendor's format.</summary>
 public enum VendorFailure { None, RateLimited, ServerError, Rejected, QuotaExhausted }
 
-/// <summary>One request the fake received: what the adapter actually sent.</summary>
-public sealed record RecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, JsonNode? Body);
-
 /// <summary>
-/// A vendor's speech API on Kestrel at 127.0.0.1 on a free port. It checks the path, the auth header and the body's
-/// shape the way the vendor does, answers real audio made by ffmpeg, and on request fails the next call with the
-/// vendor's own error status, headers and body.
+/// A vendor's speech API on the shared fake vendor server (Kestrel at 127.0.0.1 on a free port, every request
+/// recorded). It checks the path, the auth header and the body's shape the way the vendor does, answers real audio
+/// made by ffmpeg, and on request fails the next call with the vendor's own error status, headers and body.
 /// </summary>
-public abstract class FakeSpeechVendor : IAsyncLifetime
+public abstract class FakeSpeechVendor : FakeVendorServer
 {
     public const double AudioSeconds = 1.5;
     public const int RetryAfterSeconds = 7;
-
-    private WebApplication? _app;
-    private string? _audioFolder;
-
-    public Uri BaseUrl { get; private set; } = null!;
-
-    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
     /// <summary>Answers the next request with this failure, then goes back to normal.</summary>
     public VendorFailure Next { get; set; }
@@ -44,38 +29,17 @@ public abstract class FakeSpeechVendor : IAsyncLifetime
 
     protected abstract string[] AudioEncoding { get; }
 
-    public async ValueTask InitializeAsync()
-    {
-        _audioFolder = Directory.CreateTempSubdirectory("ministudio-fake-vendor").FullName;
-        var audio = await AudioProbe.RunToFileAsync(Path.Combine(_audioFolder, AudioFileName),
-            ["-f", "lavfi", "-i", $"sine=f=440:d={AudioSeconds}", .. AudioEncoding]);
-        Audio = await File.ReadAllBytesAsync(audio);
+    protected override async Task PrepareAsync() =>
+        Audio = await TestMedia.RenderAsync(AudioFileName, ["-f", "lavfi", "-i", $"sine=f=440:d={AudioSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}", .. AudioEncoding]);
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.Run(async context =>
-        {
-            var body = context.Request.ContentLength > 0 || context.Request.Headers.ContentType.Count > 0
-                ? await JsonNode.ParseAsync(context.Request.Body) : null;
-            Requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "",
-                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
-            var failure = Next;
-            Next = VendorFailure.None;
-            await HandleAsync(context, body, failure);
-        });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseUrl = new Uri(address + "/");
-    }
-
-    public async ValueTask DisposeAsync()
+    protected override void MapRoutes(WebApplication app) => app.Run(async context =>
     {
-        if (_app is not null) await _app.DisposeAsync();
-        if (_audioFolder is not null) Directory.Delete(_audioFolder, recursive: true);
-        GC.SuppressFinalize(this);
-    }
+        var body = context.Request.ContentLength > 0 || context.Request.Headers.ContentType.Count > 0
+            ? await JsonNode.ParseAsync(context.Request.Body) : null;
+        var failure = Next;
+        Next = VendorFailure.None;
+        await HandleAsync(context, body, failure);
+    });
 
     /// <summary>Checks one request and answers it (or fails it as told).</summary>
     protected abstract Task HandleAsync(HttpContext context, JsonNode? body, VendorFailure failure);

@@ -19,7 +19,7 @@ public sealed class GoogleSpeechTests(FakeGoogle fake) : IClassFixture<FakeGoogl
     [Fact]
     public async Task Marked_ssml_gives_the_words_their_vendor_timepoints()
     {
-        fake.Requests.Clear();
+        fake.Reset();
         var services = Services();
         const string text = "Tom & Jerry say \"<hi>\" fast.";
         var clip = await services.Synthesizer.SynthesizeAsync(new SpeechRequest(text, "google:en-US-Neural2-F", 0.9), services.Folder, TestContext.Current.CancellationToken);
@@ -29,56 +29,56 @@ public sealed class GoogleSpeechTests(FakeGoogle fake) : IClassFixture<FakeGoogl
         for (var i = 0; i < clip.Words.Count; i++) Assert.Equal(FakeGoogle.TimeOfMark(i, clip.Words.Count), clip.Words[i].StartSeconds, 6);
 
         var request = Assert.Single(fake.Requests);
-        Assert.Equal(("POST", "/v1beta1/text:synthesize", FakeGoogle.ApiKey), (request.Method, request.Path, request.Headers["X-Goog-Api-Key"]));
-        Assert.False(request.Headers.ContainsKey("Authorization"));
+        Assert.Equal(("POST", "/v1beta1/text:synthesize", FakeGoogle.ApiKey), (request.Method, request.Path, request.Header("X-Goog-Api-Key")));
+        Assert.Null(request.Header("Authorization"));
         // The text survives SSML escaping word for word.
-        var ssml = XDocument.Parse(request.Body!["input"]!["ssml"]!.GetValue<string>());
+        var ssml = XDocument.Parse(request.Node()!["input"]!["ssml"]!.GetValue<string>());
         Assert.Equal(text.Replace(" ", ""), ssml.Root!.Value.Replace(" ", ""));
-        Assert.Equal("en-US", request.Body["voice"]!["languageCode"]!.GetValue<string>());
-        Assert.Equal("en-US-Neural2-F", request.Body["voice"]!["name"]!.GetValue<string>());
-        Assert.Equal("LINEAR16", request.Body["audioConfig"]!["audioEncoding"]!.GetValue<string>());
-        Assert.Equal(0.9, request.Body["audioConfig"]!["speakingRate"]!.GetValue<double>());
-        Assert.Equal("SSML_MARK", request.Body["enableTimePointing"]![0]!.GetValue<string>());
+        Assert.Equal("en-US", request.Node()!["voice"]!["languageCode"]!.GetValue<string>());
+        Assert.Equal("en-US-Neural2-F", request.Node()!["voice"]!["name"]!.GetValue<string>());
+        Assert.Equal("LINEAR16", request.Node()!["audioConfig"]!["audioEncoding"]!.GetValue<string>());
+        Assert.Equal(0.9, request.Node()!["audioConfig"]!["speakingRate"]!.GetValue<double>());
+        Assert.Equal("SSML_MARK", request.Node()!["enableTimePointing"]![0]!.GetValue<string>());
     }
 
     [Fact]
     public async Task An_access_token_is_sent_as_a_bearer_token()
     {
-        fake.Requests.Clear();
+        fake.Reset();
         var services = Services(apiKey: null, accessToken: FakeGoogle.AccessToken);
         await services.Synthesizer.SynthesizeAsync(new SpeechRequest("Token please.", "google:en-GB-Wavenet-B"), services.Folder, TestContext.Current.CancellationToken);
 
         var request = Assert.Single(fake.Requests);
-        Assert.Equal($"Bearer {FakeGoogle.AccessToken}", request.Headers["Authorization"]);
-        Assert.False(request.Headers.ContainsKey("X-Goog-Api-Key"));
+        Assert.Equal($"Bearer {FakeGoogle.AccessToken}", request.Header("Authorization"));
+        Assert.Null(request.Header("X-Goog-Api-Key"));
     }
 
     [Fact]
     public async Task A_voice_without_ssml_gets_plain_text_and_estimated_timings()
     {
-        fake.Requests.Clear();
+        fake.Reset();
         var services = Services();
         var clip = await services.Synthesizer.SynthesizeAsync(new SpeechRequest("Plain words only.", "google:en-US-Chirp3-HD-Charon"), services.Folder, TestContext.Current.CancellationToken);
 
         await CloudSpeech.AssertVendorAudioAsync(clip, services.Folder);
         Assert.Equal(["Plain", "words", "only"], clip.Words.Select(w => w.Word));
         var request = Assert.Single(fake.Requests);
-        Assert.Equal("Plain words only.", request.Body!["input"]!["text"]!.GetValue<string>());
-        Assert.Null(request.Body["enableTimePointing"]);
+        Assert.Equal("Plain words only.", request.Node()!["input"]!["text"]!.GetValue<string>());
+        Assert.Null(request.Node()!["enableTimePointing"]);
     }
 
     [Fact]
     public async Task Text_whose_marked_ssml_would_pass_googles_limit_goes_as_plain_text()
     {
-        fake.Requests.Clear();
+        fake.Reset();
         var services = Services();
         var text = string.Join(' ', Enumerable.Repeat("go", 1000));
         var clip = await services.Synthesizer.SynthesizeAsync(new SpeechRequest(text, "google:en-US-Neural2-F"), services.Folder, TestContext.Current.CancellationToken);
 
         Assert.Equal(1000, clip.Words.Count);
         var request = Assert.Single(fake.Requests);
-        Assert.Equal(text, request.Body!["input"]!["text"]!.GetValue<string>());
-        Assert.Null(request.Body["input"]!["ssml"]);
+        Assert.Equal(text, request.Node()!["input"]!["text"]!.GetValue<string>());
+        Assert.Null(request.Node()!["input"]!["ssml"]);
     }
 
     [Fact]

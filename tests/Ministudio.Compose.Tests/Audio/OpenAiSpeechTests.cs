@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Tests.Audio;
@@ -24,7 +25,7 @@ public sealed class OpenAiSpeechTests(FakeOpenAi fake) : IClassFixture<FakeOpenA
     [Fact]
     public async Task Speech_comes_back_as_a_wav_from_the_documented_request()
     {
-        fake.Requests.Clear();
+        fake.Reset();
         var services = Services();
         var clip = await services.Synthesizer.SynthesizeAsync(new SpeechRequest("Hello from the fake vendor.", "openai:nova", 1.25), services.Folder, TestContext.Current.CancellationToken);
 
@@ -33,18 +34,18 @@ public sealed class OpenAiSpeechTests(FakeOpenAi fake) : IClassFixture<FakeOpenA
         Assert.Equal(["Hello", "from", "the", "fake", "vendor"], clip.Words.Select(w => w.Word));
 
         var request = Assert.Single(fake.Requests);
-        Assert.Equal(("POST", "/v1/audio/speech", $"Bearer {FakeOpenAi.ApiKey}"), (request.Method, request.Path, request.Headers["Authorization"]));
-        Assert.Equal("tts-test-model", request.Body!["model"]!.GetValue<string>());
-        Assert.Equal("Hello from the fake vendor.", request.Body["input"]!.GetValue<string>());
-        Assert.Equal("nova", request.Body["voice"]!.GetValue<string>());
-        Assert.Equal("wav", request.Body["response_format"]!.GetValue<string>());
-        Assert.Equal(1.25, request.Body["speed"]!.GetValue<double>());
+        Assert.Equal(("POST", "/v1/audio/speech", $"Bearer {FakeOpenAi.ApiKey}"), (request.Method, request.Path, request.Header("Authorization")));
+        Assert.Equal("tts-test-model", request.Node()!["model"]!.GetValue<string>());
+        Assert.Equal("Hello from the fake vendor.", request.Node()!["input"]!.GetValue<string>());
+        Assert.Equal("nova", request.Node()!["voice"]!.GetValue<string>());
+        Assert.Equal("wav", request.Node()!["response_format"]!.GetValue<string>());
+        Assert.Equal(1.25, request.Node()!["speed"]!.GetValue<double>());
     }
 
     [Fact]
     public async Task A_repeated_request_is_answered_from_the_cache_without_a_second_call()
     {
-        fake.Requests.Clear();
+        fake.Reset();
         var services = Services();
         var request = new SpeechRequest("Only paid for once.", "openai:alloy");
         await services.Synthesizer.SynthesizeAsync(request, services.Folder, TestContext.Current.CancellationToken);
@@ -87,7 +88,7 @@ public sealed class OpenAiSpeechTests(FakeOpenAi fake) : IClassFixture<FakeOpenA
             builder.Services.AddSingleton(new ArtifactStore(Path.Combine(root, "store"))).AddSingleton(new ComposeOptions(TimeSpan.FromMinutes(1), 1));
             builder.AddAudio();
             using var host = builder.Build();
-            fake.Requests.Clear();
+            fake.Reset();
 
             foreach (var failure in new[] { VendorFailure.RateLimited, VendorFailure.ServerError })
             {

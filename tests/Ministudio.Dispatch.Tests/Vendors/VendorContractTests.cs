@@ -1,5 +1,6 @@
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
+using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors;
 
@@ -9,7 +10,7 @@ namespace Ministudio.Dispatch.Tests.Vendors;
 /// no second create after an ambiguous 5xx, tolerated 5xx while polling, safety refusals never retried, 400 as
 /// invalid_request, cancellation and timeouts reaching the vendor's cancel call where it has one.
 /// </summary>
-public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : FakeVendorServer, new()
+public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : FakeVideoServer, new()
 {
     protected TFake Fake { get; private set; } = null!;
     protected VendorHarness Harness { get; private set; } = null!;
@@ -27,6 +28,15 @@ public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : 
     protected abstract bool IsPoll(RecordedRequest request);
     protected abstract bool IsDownload(RecordedRequest request);
     protected abstract bool IsCancel(RecordedRequest request);
+
+    /// <summary>Whether a call carried the vendor's credentials (by default: exactly <see cref="ExpectedAuth"/>).</summary>
+    protected virtual bool IsAuthorized(RecordedRequest request) => request.Header(ExpectedAuth.Header) == ExpectedAuth.Value;
+
+    /// <summary>Where the finished video is fetched from (the start of its path), for injecting download failures.</summary>
+    protected virtual string DownloadPath => "/_files/";
+
+    /// <summary>A call that turns a finished task into its download link (MiniMax's files/retrieve, fal's result).</summary>
+    protected virtual bool IsResolve(RecordedRequest request) => false;
 
     /// <summary>The model and clip length a create request asks for, read the way the vendor reads them.</summary>
     protected abstract (string Model, double Seconds) Sent(RecordedRequest create);
@@ -64,7 +74,7 @@ public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : 
         var requests = Fake.Requests;
         Assert.Single(requests, IsCreate);
         Assert.Equal(Fake.Script.Count, requests.Count(IsPoll));
-        Assert.All(requests.Where(r => IsCreate(r) || IsPoll(r)), r => Assert.Equal(ExpectedAuth.Value, r.Header(ExpectedAuth.Header)));
+        Assert.All(requests.Where(r => IsCreate(r) || IsPoll(r)), r => Assert.True(IsAuthorized(r), $"{r} without the vendor's credentials"));
         var fractions = progress.Reports.Select(p => p.Fraction).ToList();
         Assert.True(fractions.Count >= Fake.Script.Count - 1, $"only {fractions.Count} progress reports");
         Assert.Equal(fractions.Order(), fractions);
@@ -131,8 +141,23 @@ public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : 
 
         var requests = Fake.Requests;
         var download = Assert.Single(requests, IsDownload);
-        Assert.Equal(requests.Last(IsPoll).Sequence + 1, download.Sequence);
+        var lastPoll = requests.Last(IsPoll).Sequence;
+        Assert.True(download.Sequence > lastPoll);
+        Assert.All(requests.Where(r => r.Sequence > lastPoll && r.Sequence < download.Sequence), r => Assert.True(IsResolve(r), $"{r} between the last poll and the download"));
         Assert.Equal(200, download.Status);
+    }
+
+    [Fact]
+    public async Task A_failed_download_is_tried_again()
+    {
+        // The download is a read: a 5xx there must not lose a clip the vendor already made (and billed).
+        Fake.Inject("GET", DownloadPath, 503, ErrorBody(503, "The service is currently unavailable."));
+
+        var clip = await GenerateAsync();
+
+        Assert.Equal(Fake.Video, Harness.Read(clip.ArtifactHash));
+        Assert.Equal([503, 200], Fake.Requests.Where(IsDownload).Select(r => r.Status));
+        Assert.Single(Fake.Requests, IsCreate);
     }
 
     [Fact]

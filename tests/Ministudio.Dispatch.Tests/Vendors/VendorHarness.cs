@@ -6,7 +6,9 @@ using Ministudio.Contracts;
 using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
+using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors;
 
@@ -14,10 +16,12 @@ namespace Ministudio.Dispatch.Tests.Vendors;
 public sealed class VendorHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
+    private readonly bool _ownsArtifacts;
 
-    private VendorHarness(IReadOnlyDictionary<string, string?> settings)
+    private VendorHarness(IReadOnlyDictionary<string, string?> settings, Renderer.RendererClient? renderer, string? artifactRoot)
     {
-        Artifacts = new ArtifactStore(Directory.CreateTempSubdirectory("ministudio-vendor-tests").FullName);
+        _ownsArtifacts = artifactRoot is null;
+        Artifacts = new ArtifactStore(artifactRoot ?? Directory.CreateTempSubdirectory("ministudio-vendor-tests").FullName);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         _services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
@@ -26,15 +30,20 @@ public sealed class VendorHarness : IAsyncDisposable
             .AddSingleton<ClipDownloader>()
             .AddSingleton<ShotInputs>()
             .AddSingleton(TimeProvider.System)
-            // The mock vendor is registered with the rest; it is never called here, so its render client goes nowhere.
-            .AddSingleton(new Renderer.RendererClient(GrpcChannel.ForAddress("http://127.0.0.1:9")))
+            // The mock vendor renders through the render service; the HTTP vendors never call it, so by default it goes nowhere.
+            .AddSingleton(renderer ?? new Renderer.RendererClient(GrpcChannel.ForAddress("http://127.0.0.1:9")))
             .AddVideoVendors()
             .BuildServiceProvider(validateScopes: true);
     }
 
     public ArtifactStore Artifacts { get; }
 
-    public static VendorHarness Create(IReadOnlyDictionary<string, string?> settings) => new(settings);
+    /// <summary>
+    /// A harness on these settings; <paramref name="renderer"/> is the render service the mock vendor uses and
+    /// <paramref name="artifactRoot"/> a store shared with it (by default a fresh one, deleted with the harness).
+    /// </summary>
+    public static VendorHarness Create(IReadOnlyDictionary<string, string?> settings, Renderer.RendererClient? renderer = null, string? artifactRoot = null) =>
+        new(settings, renderer, artifactRoot);
 
     /// <summary>Settings every vendor test uses: the fake's address, a key, and polling fast enough for tests.</summary>
     public static Dictionary<string, string?> VendorSettings(string vendor, Uri baseUrl, string? apiKey = "test-key") => new()
@@ -69,17 +78,17 @@ public sealed class VendorHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        Directory.Delete(Artifacts.Root, recursive: true);
+        if (_ownsArtifacts && Directory.Exists(Artifacts.Root)) Directory.Delete(Artifacts.Root, recursive: true);
     }
 }
 
 public static class Shots
 {
     public static ShotJob For(string provider, string aspectRatio = "16:9", int width = 1280, int height = 720, double duration = 8,
-        string? negativePrompt = "blurry, text", string? firstFrameClip = null, IReadOnlyList<string>? references = null, string? prompt = null) =>
+        string? negativePrompt = "blurry, text", string? firstFrameClip = null, IReadOnlyList<string>? references = null, string? prompt = null, long seed = 4242) =>
         new(Guid.NewGuid(), 3, new ShotRequest(
             provider, prompt ?? "ACTION: Mira walks through a neon market at night.", "Mira walks", aspectRatio, width, height, 24, duration,
-            Seed: 4242, CameraMove: "dolly-in", NegativePrompt: negativePrompt, new ShotStyle("cinematic", ["#112233"]),
+            Seed: seed, CameraMove: "dolly-in", NegativePrompt: negativePrompt, new ShotStyle("cinematic", ["#112233"]),
             [new ShotCharacter("Mira", 0, [new("hair", "silver")])], firstFrameClip, references), Guid.NewGuid());
 }
 

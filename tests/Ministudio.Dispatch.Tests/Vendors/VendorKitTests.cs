@@ -4,7 +4,10 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
+
+using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors;
 

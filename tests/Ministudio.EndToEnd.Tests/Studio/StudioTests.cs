@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
+using Ministudio.Platform;
 using static Microsoft.Playwright.Assertions;
 
 namespace Ministudio.EndToEnd.Tests.Studio;
@@ -162,7 +163,7 @@ public sealed class StudioTests(PlatformFixture platform) : IAsyncLifetime
     {
         var studio = await _browser.OpenAsync(platform.GatewayUrl);
         var page = studio.Page;
-        var wrong = Ministudio.ServiceDefaults.ApiKeys.Generate(Ministudio.ServiceDefaults.ApiKeys.Test);
+        var wrong = Ministudio.Platform.ApiKeys.Generate(Ministudio.Platform.ApiKeys.Test);
 
         await studio.SignInAsync(wrong);
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The API key is not valid.");

@@ -11,12 +11,12 @@ namespace Ministudio.Dispatch.Tests.Vendors.Gemini;
 /// answering {done, response.generateVideoResponse.generatedSamples[].video.uri} or an error, and the video file
 /// downloadable from that URI with the same key. The Gemini API has no seed parameter: a request with one is refused.
 /// </summary>
-public sealed class FakeGeminiServer : FakeVendorServer
+public sealed class FakeGeminiServer : FakeVideoServer
 {
     public const string ApiKey = "test-key";
     private readonly ConcurrentDictionary<string, bool> _files = new();
 
-    protected override void MapRoutes(WebApplication app)
+    protected override void MapVendorRoutes(WebApplication app)
     {
         var api = app.MapGroup("/v1beta").AddEndpointFilter(async (context, next) =>
             context.HttpContext.Request.Headers["x-goog-api-key"] == ApiKey

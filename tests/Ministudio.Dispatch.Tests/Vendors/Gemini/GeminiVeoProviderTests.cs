@@ -3,6 +3,8 @@ using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Gemini;
 using Ministudio.Dispatch.Tests.Vendors.Veo;
 
+using Ministudio.TestSupport;
+
 namespace Ministudio.Dispatch.Tests.Vendors.Gemini;
 
 public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServer>
@@ -20,6 +22,7 @@ public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServe
 
     protected override bool IsCreate(RecordedRequest r) => r.Method == "POST" && r.Path.EndsWith(":predictLongRunning", StringComparison.Ordinal);
     protected override bool IsPoll(RecordedRequest r) => r.Method == "GET" && r.Path.Contains("/operations/", StringComparison.Ordinal);
+    protected override string DownloadPath => "/v1beta/files/";
     protected override bool IsDownload(RecordedRequest r) => r.Path.StartsWith("/v1beta/files/", StringComparison.Ordinal);
     protected override bool IsCancel(RecordedRequest r) => r.Path.EndsWith(":cancel", StringComparison.Ordinal) || r.Method == "DELETE";
     /// <summary>

@@ -5,131 +5,93 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Ministudio.Dispatch.Tests.Vendors.HostedFakes;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Kling;
 
 /// <summary>
 /// Kling's video API as its general-information and video pages describe it: a bearer JWT (HS256, iss = access key,
 /// nbf/exp) checked here for signature and time, the {code, message, request_id, data} envelope with Kling's service
-/// codes and matching HTTP statuses, text2video/image2video create and query, submitted → processing → succeed/failed
-/// with task_status_msg, and task_result.videos[].url to download.
+/// codes and matching HTTP statuses, text2video/image2video/multi-image2video create and query, submitted →
+/// processing → succeed/failed with task_status_msg, and task_result.videos[].url to download.
 /// </summary>
-public sealed class FakeKlingServer
+public sealed class FakeKlingServer : FakeVideoServer
 {
-    public const string AccessKey = "kling-access-key";
+    public const string AccessKey = "test-key";
     public const string SecretKey = "kling-secret-key-0123456789";
 
-    private readonly ConcurrentDictionary<string, KlingTask> _tasks = new();
-
-    private FakeKlingServer(VendorFakeHost host) => Host = host;
-
-    public VendorFakeHost Host { get; private set; }
-
-    /// <summary>A Kling error to answer the create call with (HTTP status, service code, message), e.g. 1102 for no balance.</summary>
-    public (int Http, int Code, string Message)? CreateError { get; set; }
+    private readonly ConcurrentDictionary<string, string> _kinds = new();
 
     /// <summary>The claims of the last valid token, for checking what the client signed.</summary>
     public JsonObject? LastClaims { get; private set; }
 
-    public static async Task<FakeKlingServer> StartAsync()
+    /// <summary>Kling's error envelope as its HTTP answer carries it.</summary>
+    public static string Error(int code, string message) =>
+        JsonSerializer.Serialize(new { code, message, request_id = Guid.NewGuid().ToString(), data = (object?)null });
+
+    protected override void MapVendorRoutes(WebApplication app)
     {
-        FakeKlingServer fake = null!;
-        var host = await VendorFakeHost.StartAsync((app, host) =>
-        {
-            fake = new FakeKlingServer(host);
-            app.MapPost("/v1/videos/{kind}", (HttpContext context, string kind) => fake.Create(context, kind));
-            app.MapGet("/v1/videos/{kind}/{taskId}", (HttpContext context, string kind, string taskId) => fake.Query(context, kind, taskId));
-            app.MapGet("/cdn/{id}.mp4", async (string id) => Results.Bytes(await SampleClip.BytesAsync(), "video/mp4"));
-        });
-        fake.Host = host;
-        return fake;
+        app.MapPost("/v1/videos/{kind}", (HttpContext context, string kind, JsonObject body) => Create(context, kind, body));
+        app.MapGet("/v1/videos/{kind}/{taskId}", (HttpContext context, string kind, string taskId) => Query(context, kind, taskId));
     }
 
-    private async Task<IResult> Create(HttpContext context, string kind)
+    /// <summary>
+    /// What Kling refuses: durations other than "5" or "10", a missing model_name, cfg_scale on v2.x models,
+    /// multi-image-to-video on anything but kling-v1-6, aspect ratios other than 16:9, 9:16 and 1:1, images with a
+    /// data: prefix, more than four images, a text-to-video request without a prompt, prompts over 2500 characters.
+    /// </summary>
+    public static string? Violation(string kind, JsonObject body)
+    {
+        if (body["duration"] is not JsonValue duration || !duration.TryGetValue<string>(out var seconds) || seconds is not ("5" or "10")) return "duration must be \"5\" or \"10\"";
+        var model = (string?)body["model_name"];
+        if (string.IsNullOrEmpty(model)) return "model_name is required";
+        if (body["cfg_scale"] is not null && model.StartsWith("kling-v2", StringComparison.Ordinal)) return $"cfg_scale is not supported by {model}";
+        if (kind == "multi-image2video" && model != "kling-v1-6") return $"model_name {model} is not supported for multi-image2video";
+        if (body["aspect_ratio"] is { } aspect && (string?)aspect is not ("16:9" or "9:16" or "1:1")) return "aspect_ratio must be 16:9, 9:16 or 1:1";
+        if (((string?)body["prompt"])?.Length > 2500 || ((string?)body["negative_prompt"])?.Length > 2500) return "prompt and negative_prompt take at most 2500 characters";
+        return kind switch
+        {
+            // Kling takes bare base64; a data: prefix is refused.
+            "image2video" when (string?)body["image"] is not { } image || image.StartsWith("data:", StringComparison.Ordinal) => "image must be base64 without a data: prefix",
+            "multi-image2video" when body["image_list"] is not JsonArray { Count: >= 1 and <= 4 } images
+                || images.Any(i => ((string?)i?["image"])?.StartsWith("data:", StringComparison.Ordinal) != false) => "image_list must hold 1 to 4 images as base64 without a data: prefix",
+            "text2video" when string.IsNullOrEmpty((string?)body["prompt"]) => "prompt is required",
+            _ => null,
+        };
+    }
+
+    private IResult Create(HttpContext context, string kind, JsonObject body)
     {
         if (Authenticate(context) is { } denied) return denied;
         if (kind is not ("text2video" or "image2video" or "multi-image2video")) return Envelope(404, 1203, "Requested resource does not exist", null);
-        if (CreateError is { } error) return Envelope(error.Http, error.Code, error.Message, null);
-        switch (Host.Create)
-        {
-            case CreateAnswer.RateLimited:
-                context.Response.Headers.RetryAfter = "5";
-                return Envelope(429, 1302, "API request rate exceeds the limit", null);
-            case CreateAnswer.BadRequest:
-                return Envelope(400, 1201, "Invalid request parameters: duration", null);
-            case CreateAnswer.Unsafe:
-                return Envelope(400, 1301, "Trigger the content security policy of the platform", null);
-            case CreateAnswer.ServerError:
-                return Envelope(500, 5000, "Server internal error", null);
-        }
-
-        var body = (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))!.AsObject();
-        if (body["duration"]?.GetValue<string>() is not ("5" or "10")) return Envelope(400, 1201, "duration must be \"5\" or \"10\"", null);
-        var model = (string?)body["model_name"];
-        if (string.IsNullOrEmpty(model)) return Envelope(400, 1201, "model_name is required", null);
-        // Kling documents cfg_scale as unsupported on v2.x models, and multi-image-to-video only on kling-v1-6.
-        if (body["cfg_scale"] is not null && model.StartsWith("kling-v2", StringComparison.Ordinal))
-            return Envelope(400, 1201, $"cfg_scale is not supported by {model}", null);
-        if (kind == "multi-image2video" && model != "kling-v1-6") return Envelope(400, 1201, $"model_name {model} is not supported for multi-image2video", null);
-        if (body["aspect_ratio"] is { } aspect && (string?)aspect is not ("16:9" or "9:16" or "1:1")) return Envelope(400, 1201, "aspect_ratio must be 16:9, 9:16 or 1:1", null);
-        if (kind == "image2video")
-        {
-            // Kling takes bare base64 here; a data: prefix is refused.
-            var image = (string?)body["image"];
-            if (image is null || image.StartsWith("data:", StringComparison.Ordinal)) return Envelope(400, 1201, "image must be base64 without a data: prefix", null);
-        }
-        else if (kind == "multi-image2video")
-        {
-            if (body["image_list"] is not JsonArray { Count: >= 1 and <= 4 } images || images.Any(i => ((string?)i?["image"])?.StartsWith("data:", StringComparison.Ordinal) != false))
-                return Envelope(400, 1201, "image_list must hold 1 to 4 images as base64 without a data: prefix", null);
-        }
-        else if (string.IsNullOrEmpty((string?)body["prompt"]))
-        {
-            return Envelope(400, 1201, "prompt is required", null);
-        }
-
-        var task = new KlingTask { Id = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture), Kind = kind };
-        _tasks[task.Id] = task;
-        return Envelope(200, 0, "SUCCEED", Data(task));
+        if (Violation(kind, body) is { } violation) return Envelope(400, 1201, $"Invalid request parameters: {violation}", null);
+        var id = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _kinds[id] = kind;
+        return Envelope(200, 0, "SUCCEED", Data(id, "submitted", "", null));
     }
 
     private IResult Query(HttpContext context, string kind, string taskId)
     {
         if (Authenticate(context) is { } denied) return denied;
-        if (!_tasks.TryGetValue(taskId, out var task) || task.Kind != kind) return Envelope(404, 1203, "Requested task does not exist", null);
-        if (task.Status is "submitted" or "processing")
+        if (!_kinds.TryGetValue(taskId, out var created) || created != kind) return Envelope(404, 1203, "Requested task does not exist", null);
+        ExpireDownload(taskId);
+        return Advance(taskId) switch
         {
-            switch (Host.NextPoll(ref task.Polls))
-            {
-                case PollStep.ServerError:
-                    return Envelope(503, 5001, "Server temporarily unavailable", null);
-                case PollStep.Working:
-                    task.Status = task.Polls == Host.FailingPolls + 1 ? "submitted" : "processing";
-                    break;
-                default:
-                    (task.Status, task.Message) = Host.Ending switch
-                    {
-                        TaskEnding.Succeed => ("succeed", ""),
-                        TaskEnding.Unsafe => ("failed", "Failure to pass the risk control system"),
-                        _ => ("failed", "Internal error, please try again later"),
-                    };
-                    break;
-            }
-        }
-        return Envelope(200, 0, "SUCCEED", Data(task));
+            FakeState.Queued => Envelope(200, 0, "SUCCEED", Data(taskId, "submitted", "", null)),
+            FakeState.Running => Envelope(200, 0, "SUCCEED", Data(taskId, "processing", "", null)),
+            FakeState.Succeeded => Envelope(200, 0, "SUCCEED", Data(taskId, "succeed", "", DownloadUrl(taskId))),
+            FakeState.Failed { Kind: FakeFailure.Safety } => Envelope(200, 0, "SUCCEED", Data(taskId, "failed", "Failure to pass the risk control system", null)),
+            _ => Envelope(200, 0, "SUCCEED", Data(taskId, "failed", "Internal error, please try again later", null)),
+        };
     }
 
-    private object Data(KlingTask task) => new Dictionary<string, object?>
+    private static Dictionary<string, object?> Data(string id, string status, string message, string? video) => new()
     {
-        ["task_id"] = task.Id,
-        ["task_status"] = task.Status,
-        ["task_status_msg"] = task.Message,
+        ["task_id"] = id,
+        ["task_status"] = status,
+        ["task_status_msg"] = message,
         ["created_at"] = 1722769557708,
         ["updated_at"] = 1722769557708,
-        ["task_result"] = task.Status == "succeed"
-            ? new { videos = new[] { new { id = $"video-{task.Id}", url = Host.Url($"cdn/{task.Id}.mp4"), duration = "5.1" } } }
-            : null,
+        ["task_result"] = video is null ? null : new { videos = new[] { new { id = $"video-{id}", url = video, duration = "5.1" } } },
     };
 
     private static IResult Envelope(int http, int code, string message, object? data) =>
@@ -168,14 +130,5 @@ public sealed class FakeKlingServer
     {
         var base64 = value.Replace('-', '+').Replace('_', '/');
         return Convert.FromBase64String(base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '='));
-    }
-
-    private sealed class KlingTask
-    {
-        public required string Id;
-        public required string Kind;
-        public string Status = "submitted";
-        public string Message = "";
-        public int Polls;
     }
 }

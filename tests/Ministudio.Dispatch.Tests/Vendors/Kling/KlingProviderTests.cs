@@ -1,87 +1,77 @@
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Kling;
-using Ministudio.Dispatch.Tests.Vendors.HostedFakes;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Kling;
 
 /// <summary>The Kling adapter against a faithful fake of Kling's API that checks every JWT.</summary>
-public sealed class KlingProviderTests : IAsyncLifetime
+public sealed class KlingProviderTests : VendorContractTests<FakeKlingServer>
 {
-    private FakeKlingServer _fake = null!;
-    private VendorTestHost _harness = null!;
+    protected override string Vendor => KlingProvider.ProviderName;
 
-    public async ValueTask InitializeAsync()
+    // Every call carries a fresh HS256 token the fake verifies (signature, issuer, nbf, exp); it answers 401 otherwise.
+    protected override (string Header, string Value) ExpectedAuth => ("Authorization", "Bearer <JWT signed with the secret key>");
+    protected override bool IsAuthorized(RecordedRequest r) => r.Header("Authorization")?.StartsWith("Bearer ", StringComparison.Ordinal) == true && r.Status != 401;
+
+    protected override bool HasCancel => false;
+    protected override string CreatePath => "/v1/videos/";
+    protected override (string Method, string Path) PollRoute => ("GET", "/v1/videos/");
+
+    protected override (string Model, double Seconds) Sent(RecordedRequest create)
     {
-        _fake = await FakeKlingServer.StartAsync();
-        _harness = Harness();
+        var body = create.Json();
+        return (body.GetProperty("model_name").GetString()!, double.Parse(body.GetProperty("duration").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    public async ValueTask DisposeAsync()
+    protected override bool IsCreate(RecordedRequest r) => r.Method == "POST" && r.Path.StartsWith("/v1/videos/", StringComparison.Ordinal);
+    protected override bool IsPoll(RecordedRequest r) => r.Method == "GET" && r.Path.StartsWith("/v1/videos/", StringComparison.Ordinal);
+    protected override bool IsDownload(RecordedRequest r) => r.Path.StartsWith("/_files/", StringComparison.Ordinal);
+    protected override bool IsCancel(RecordedRequest r) => false;
+
+    protected override string ErrorBody(int status, string message) =>
+        FakeKlingServer.Error(status switch { 429 => 1302, 400 => 1201, 503 => 5001, _ => 5000 }, message);
+
+    protected override Dictionary<string, string?> Settings(Uri baseUrl)
     {
-        await _harness.DisposeAsync();
-        await _fake.Host.DisposeAsync();
+        var settings = base.Settings(baseUrl);
+        settings[$"Dispatch:Vendors:{Vendor}:SecretKey"] = FakeKlingServer.SecretKey;
+        settings[$"Dispatch:Vendors:{Vendor}:Mode"] = "pro";
+        return settings;
     }
-
-    private VendorTestHost Harness(string timeout = "00:01:00", string secret = FakeKlingServer.SecretKey) => VendorTestHost.Create(KlingProvider.ProviderName, new Dictionary<string, string?>
-    {
-        ["BaseUrl"] = _fake.Host.BaseUrl.ToString(),
-        ["ApiKey"] = FakeKlingServer.AccessKey,
-        ["SecretKey"] = secret,
-        ["Model"] = "kling-v2-1",
-        ["Mode"] = "pro",
-        ["PollInterval"] = "00:00:00.010",
-        ["TaskTimeout"] = timeout,
-    });
-
-    private IVideoProvider Provider => _harness.Provider(KlingProvider.ProviderName);
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_text_to_video_task_is_created_with_a_signed_token_polled_and_its_video_stored()
+    public async Task A_text_to_video_task_carries_kling_fields_and_a_token_with_klings_claims()
     {
-        var progress = new RecordedProgress();
-        var clip = await Provider.GenerateAsync(ShotJobs.Job(seconds: 8), progress, Ct);
+        await GenerateAsync(Shots.For(Vendor, duration: 8));
 
-        var calls = _fake.Host.Calls;
-        Assert.Equal(("POST", "/v1/videos/text2video"), (calls[0].Method, calls[0].Path));
-        var body = calls[0].Json!;
+        var create = Assert.Single(Fake.Requests, IsCreate);
+        Assert.Equal("/v1/videos/text2video", create.Path);
+        var body = create.Node()!;
         Assert.Equal(("kling-v2-1", "pro", "10", "16:9"), ((string?)body["model_name"], (string?)body["mode"], (string?)body["duration"], (string?)body["aspect_ratio"]));
-        Assert.Equal("ACTION: Mira walks along the harbour at dawn", (string?)body["prompt"]);
+        Assert.Equal(Shots.For(Vendor).Request.Prompt, (string?)body["prompt"]);
         Assert.Equal("blurry, text", (string?)body["negative_prompt"]);
         // Kling documents cfg_scale as unsupported on v2.x models: it is not sent to them.
         Assert.Null(body["cfg_scale"]);
         Assert.Null(body["image"]);
 
-        // The fake accepted every token (it checks signature, nbf and exp); the claims are Kling's.
-        var claims = _fake.LastClaims!;
+        var claims = Fake.LastClaims!;
         Assert.Equal(FakeKlingServer.AccessKey, (string?)claims["iss"]);
         Assert.InRange((long)claims["exp"]! - (long)claims["nbf"]!, 1800, 1810);
-
-        // submitted → processing → succeed, then the video link is used at once.
-        var polls = calls.Where(c => c.Method == "GET" && c.Path.StartsWith("/v1/videos/text2video/", StringComparison.Ordinal)).ToList();
-        Assert.Equal(3, polls.Count);
-        Assert.StartsWith("/cdn/", calls[^1].Path);
-        Assert.Equal(calls[^2], polls[^1]);
-        Assert.Contains(progress.Reports, p => p.Stage == "queued");
-        Assert.Contains(progress.Reports, p => p.Stage == "generating");
-        Assert.Equal(await SampleClip.BytesAsync(), await File.ReadAllBytesAsync(_harness.Artifacts.PathOf(clip.ArtifactHash), Ct));
+        Assert.All(Fake.Requests.Where(IsPoll), poll => Assert.StartsWith("/v1/videos/text2video/", poll.Path));
     }
 
     [Fact]
     public async Task A_continuing_shot_is_image_to_video_with_its_first_frame_as_bare_base64()
     {
-        var previous = await _harness.AddPreviousClipAsync();
-        await Provider.GenerateAsync(ShotJobs.Job(firstFrameClip: previous), new RecordedProgress(), Ct);
+        var previous = await Harness.AddPreviousClipAsync();
+        await GenerateAsync(Shots.For(Vendor, firstFrameClip: previous));
 
-        var create = _fake.Host.Calls[0];
+        var create = Assert.Single(Fake.Requests, IsCreate);
         Assert.Equal("/v1/videos/image2video", create.Path);
-        var image = Convert.FromBase64String((string)create.Json!["image"]!);
-        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, image[..4]);
-        Assert.Null(create.Json!["aspect_ratio"]);
-        Assert.Contains(_fake.Host.Calls, c => c.Method == "GET" && c.Path.StartsWith("/v1/videos/image2video/", StringComparison.Ordinal));
+        Assert.Equal([0x89, 0x50, 0x4E, 0x47], Convert.FromBase64String((string)create.Node()!["image"]!)[..4]);
+        Assert.Null(create.Node()!["aspect_ratio"]);
+        Assert.All(Fake.Requests.Where(IsPoll), poll => Assert.StartsWith("/v1/videos/image2video/", poll.Path));
     }
 
     [Fact]
@@ -90,107 +80,63 @@ public sealed class KlingProviderTests : IAsyncLifetime
         var references = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            var path = Path.Combine(_harness.Artifacts.CreateScratchFolder(), "reference.png");
-            await File.WriteAllBytesAsync(path, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, (byte)i], Ct);
-            references.Add(await _harness.Artifacts.AddFileAsync(path, Ct));
+            var path = Path.Combine(Harness.Artifacts.CreateScratchFolder(), "reference.png");
+            await File.WriteAllBytesAsync(path, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, (byte)i], TestContext.Current.CancellationToken);
+            references.Add(await Harness.Artifacts.AddFileAsync(path, TestContext.Current.CancellationToken));
         }
-        await Provider.GenerateAsync(ShotJobs.Job(aspect: "9:16", width: 720, height: 1280, references: references), new RecordedProgress(), Ct);
+        await GenerateAsync(Shots.For(Vendor, aspectRatio: "9:16", width: 720, height: 1280, references: references));
 
-        var create = _fake.Host.Calls[0];
+        var create = Assert.Single(Fake.Requests, IsCreate);
         Assert.Equal("/v1/videos/multi-image2video", create.Path);
-        Assert.Equal(("kling-v1-6", "9:16"), ((string?)create.Json!["model_name"], (string?)create.Json!["aspect_ratio"]));
-        var images = create.Json!["image_list"]!.AsArray().Select(i => Convert.FromBase64String((string)i!["image"]!)[^1]).ToList();
-        Assert.Equal(new byte[] { 0, 1, 2, 3 }, images);
-        Assert.Contains(_fake.Host.Calls, c => c.Method == "GET" && c.Path.StartsWith("/v1/videos/multi-image2video/", StringComparison.Ordinal));
+        Assert.Equal(("kling-v1-6", "9:16"), ((string?)create.Node()!["model_name"], (string?)create.Node()!["aspect_ratio"]));
+        var images = create.Node()!["image_list"]!.AsArray().Select(i => Convert.FromBase64String((string)i!["image"]!)[^1]).ToList();
+        Assert.Equal([0, 1, 2, 3], images);
     }
 
     [Fact]
     public async Task A_token_signed_with_the_wrong_secret_is_refused_as_unauthorized()
     {
-        await using var harness = Harness(secret: "not-the-secret");
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(KlingProvider.ProviderName).GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
+        var settings = Settings(Fake.BaseUrl);
+        settings[$"Dispatch:Vendors:{Vendor}:SecretKey"] = "not-the-secret";
+        await using var harness = VendorHarness.Create(settings);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync(harness: harness));
+
         Assert.Equal((ProviderErrors.Unauthorized, false), (error.Code, error.Retryable));
         Assert.Contains("1002", error.Message);
     }
 
     [Fact]
-    public async Task A_rate_limited_create_is_retryable_after_the_vendors_delay()
-    {
-        _fake.Host.Create = CreateAnswer.RateLimited;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
-        Assert.Equal((ProviderErrors.RateLimited, true, TimeSpan.FromSeconds(5)), (error.Code, error.Retryable, error.RetryAfter));
-        Assert.Single(_fake.Host.Calls);
-    }
-
-    [Fact]
     public async Task An_exhausted_resource_pack_is_quota_exceeded_not_a_rate_limit()
     {
-        _fake.CreateError = (429, 1102, "Resource pack depleted or expired");
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
+        Fake.Inject("POST", CreatePath, 429, FakeKlingServer.Error(1102, "Resource pack depleted or expired"));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync());
         Assert.Equal((ProviderErrors.QuotaExceeded, false), (error.Code, error.Retryable));
-    }
-
-    [Fact]
-    public async Task Server_errors_while_polling_are_tolerated()
-    {
-        _fake.Host.FailingPolls = 2;
-        var clip = await Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct);
-        Assert.True(_harness.Artifacts.Contains(clip.ArtifactHash));
-    }
-
-    [Fact]
-    public async Task A_risk_control_failure_is_a_content_rejection_that_is_never_retried()
-    {
-        _fake.Host.Ending = TaskEnding.Unsafe;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
-        Assert.Equal((ProviderErrors.ContentRejected, false), (error.Code, error.Retryable));
     }
 
     [Fact]
     public async Task The_content_security_code_at_create_is_a_content_rejection()
     {
-        _fake.Host.Create = CreateAnswer.Unsafe;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
+        Fake.Inject("POST", CreatePath, 400, FakeKlingServer.Error(1301, "Trigger the content security policy of the platform"));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync());
         Assert.Equal((ProviderErrors.ContentRejected, false), (error.Code, error.Retryable));
-    }
-
-    [Fact]
-    public async Task Invalid_parameters_are_an_invalid_request()
-    {
-        _fake.Host.Create = CreateAnswer.BadRequest;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
-        Assert.Equal((ProviderErrors.InvalidRequest, false), (error.Code, error.Retryable));
     }
 
     [Fact]
     public async Task An_aspect_ratio_kling_does_not_make_fails_before_any_call()
     {
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Provider.GenerateAsync(ShotJobs.Job(aspect: "21:9", width: 1680, height: 720), new RecordedProgress(), Ct));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync(Shots.For(Vendor, aspectRatio: "21:9", width: 1680, height: 720)));
         Assert.Equal(ProviderErrors.InvalidRequest, error.Code);
-        Assert.Empty(_fake.Host.Calls);
+        Assert.Empty(Fake.Requests);
     }
 
-    [Fact]
-    public async Task Canceling_the_shot_stops_polling()
-    {
-        _fake.Host.Ending = TaskEnding.Never;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var generation = Provider.GenerateAsync(ShotJobs.Job(), new RecordedProgress(), cts.Token);
-        await Eventually.TrueAsync(() => _fake.Host.Calls.Count(c => c.Method == "GET") >= 2);
-        await cts.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => generation);
-        var callsAfterCancel = _fake.Host.Calls.Count;
-        await Task.Delay(100, Ct);
-        Assert.Equal(callsAfterCancel, _fake.Host.Calls.Count);
-    }
-
-    [Fact]
-    public async Task A_task_that_outlives_the_task_timeout_times_out()
-    {
-        await using var harness = Harness(timeout: "00:00:00.300");
-        _fake.Host.Ending = TaskEnding.Never;
-        var error = await Assert.ThrowsAsync<ProviderException>(() => harness.Provider(KlingProvider.ProviderName).GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
-        Assert.Equal((ProviderErrors.Timeout, true), (error.Code, error.Retryable));
-    }
+    [Theory]
+    [InlineData("text2video", """{"model_name":"kling-v2-1","prompt":"p","duration":"8"}""")]
+    [InlineData("text2video", """{"model_name":"kling-v2-1","prompt":"p","duration":5}""")]
+    [InlineData("text2video", """{"model_name":"kling-v2-1","prompt":"p","duration":"5","cfg_scale":0.5}""")]
+    [InlineData("text2video", """{"model_name":"kling-v2-1","prompt":"p","duration":"5","aspect_ratio":"4:3"}""")]
+    [InlineData("image2video", """{"model_name":"kling-v2-1","duration":"5","image":"data:image/png;base64,aGk="}""")]
+    [InlineData("multi-image2video", """{"model_name":"kling-v2-1","prompt":"p","duration":"5","image_list":[{"image":"aGk="}]}""")]
+    public void The_fake_refuses_what_kling_refuses(string kind, string body) =>
+        Assert.NotNull(FakeKlingServer.Violation(kind, System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject()));
 }

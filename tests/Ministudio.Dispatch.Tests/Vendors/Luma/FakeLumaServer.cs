@@ -10,7 +10,7 @@ namespace Ministudio.Dispatch.Tests.Vendors.Luma;
 /// generation, states queued → dreaming → completed (assets.video) or failed (failure_reason), DELETE removing a
 /// generation, errors as {"detail": "..."}. Keyframe images must be URLs: a bytes payload is refused.
 /// </summary>
-public sealed class FakeLumaServer : FakeVendorServer
+public sealed class FakeLumaServer : FakeVideoServer
 {
     public const string ApiKey = "test-key";
 
@@ -38,7 +38,7 @@ public sealed class FakeLumaServer : FakeVendorServer
     }
     private readonly ConcurrentDictionary<string, bool> _deleted = new();
 
-    protected override void MapRoutes(WebApplication app)
+    protected override void MapVendorRoutes(WebApplication app)
     {
         var api = app.MapGroup("/dream-machine/v1").AddEndpointFilter(async (context, next) =>
             context.HttpContext.Request.Headers.Authorization == $"Bearer {ApiKey}"

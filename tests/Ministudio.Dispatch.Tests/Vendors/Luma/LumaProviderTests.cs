@@ -2,6 +2,8 @@ using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Luma;
 
+using Ministudio.TestSupport;
+
 namespace Ministudio.Dispatch.Tests.Vendors.Luma;
 
 public sealed class LumaProviderTests : VendorContractTests<FakeLumaServer>

@@ -8,7 +8,7 @@ using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Mock;
-using Ministudio.Dispatch.Tests.Vendors.HostedFakes;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 
@@ -37,8 +37,8 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
         if (Directory.Exists(_artifactRoot)) Directory.Delete(_artifactRoot, recursive: true);
     }
 
-    private VendorTestHost Harness(params (string Key, string? Value)[] settings) =>
-        VendorTestHost.Create(MockVideoProvider.ProviderName, settings.ToDictionary(s => s.Key, s => s.Value), _renderer, _artifactRoot);
+    private VendorHarness Harness(params (string Key, string? Value)[] settings) => VendorHarness.Create(
+        settings.ToDictionary(s => $"Dispatch:Vendors:{MockVideoProvider.ProviderName}:{s.Key}", s => s.Value), _renderer, _artifactRoot);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -47,12 +47,12 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
     {
         await using var harness = Harness();
         var provider = harness.Provider(MockVideoProvider.ProviderName);
-        var shot = ShotJobs.Job(seconds: 1, seed: 7);
+        var shot = Shots.For(MockVideoProvider.ProviderName, duration: 1, seed: 7);
 
-        var progress = new RecordedProgress();
+        var progress = new RecordingProgress();
         var first = await provider.GenerateAsync(shot, progress, Ct);
-        var second = await provider.GenerateAsync(shot with { JobId = Guid.NewGuid() }, new RecordedProgress(), Ct);
-        var otherSeed = await provider.GenerateAsync(ShotJobs.Job(seconds: 1, seed: 8), new RecordedProgress(), Ct);
+        var second = await provider.GenerateAsync(shot with { JobId = Guid.NewGuid() }, new RecordingProgress(), Ct);
+        var otherSeed = await provider.GenerateAsync(Shots.For(MockVideoProvider.ProviderName, duration: 1, seed: 8), new RecordingProgress(), Ct);
 
         Assert.Equal(first.ArtifactHash, second.ArtifactHash);
         Assert.Equal(await File.ReadAllBytesAsync(harness.Artifacts.PathOf(first.ArtifactHash), Ct), await File.ReadAllBytesAsync(harness.Artifacts.PathOf(second.ArtifactHash), Ct));
@@ -93,7 +93,7 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
     {
         await using var harness = Harness(("FailureRate", "1"), ("FailureKinds:0", kind), ("RetryAfter", "00:00:07"));
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            harness.Provider(MockVideoProvider.ProviderName).GenerateAsync(ShotJobs.Job(), new RecordedProgress(), Ct));
+            harness.Provider(MockVideoProvider.ProviderName).GenerateAsync(Shots.For(MockVideoProvider.ProviderName), new RecordingProgress(), Ct));
         Assert.Equal((code, retryable), (error.Code, error.Retryable));
         Assert.Equal(kind == "rate_limited" ? TimeSpan.FromSeconds(7) : (TimeSpan?)null, error.RetryAfter);
     }
@@ -103,14 +103,14 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
     {
         await using var harness = Harness(("FailFirstAttempts", "2"), ("FailureKinds:0", "unavailable"));
         var provider = harness.Provider(MockVideoProvider.ProviderName);
-        var shot = ShotJobs.Job(seconds: 1);
+        var shot = Shots.For(MockVideoProvider.ProviderName, duration: 1);
 
         for (var attempt = 1; attempt <= 2; attempt++)
         {
-            var error = await Assert.ThrowsAsync<ProviderException>(() => provider.GenerateAsync(shot, new RecordedProgress(), Ct));
+            var error = await Assert.ThrowsAsync<ProviderException>(() => provider.GenerateAsync(shot, new RecordingProgress(), Ct));
             Assert.Equal(ProviderErrors.Unavailable, error.Code);
         }
-        var clip = await provider.GenerateAsync(shot, new RecordedProgress(), Ct);
+        var clip = await provider.GenerateAsync(shot, new RecordingProgress(), Ct);
         Assert.True(harness.Artifacts.Contains(clip.ArtifactHash));
     }
 

@@ -1,107 +1,105 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Ministudio.Dispatch.Tests.Vendors.HostedFakes;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Replicate;
 
 /// <summary>
 /// Replicate's predictions API as its HTTP reference describes it: bearer token, create per model or per version,
 /// <c>Prefer: wait</c>, starting → processing (tqdm-style logs) → succeeded/failed/canceled, problem bodies with
-/// title/detail/status, 429 with Retry-After, cancel, and an output file to download.
+/// title/detail/status, 422 when an input breaks the model's schema, cancel, and an output file to download.
 /// </summary>
-public sealed class FakeReplicateServer
+public sealed class FakeReplicateServer : FakeVideoServer
 {
-    public const string Token = "r8_test_token";
+    public const string Token = "test-key";
 
     private readonly ConcurrentDictionary<string, Prediction> _predictions = new();
-
-    private FakeReplicateServer(VendorFakeHost host) => Host = host;
-
-    public VendorFakeHost Host { get; private set; }
 
     /// <summary>The model finishes while the create call waits (a quick model with <c>Prefer: wait</c>).</summary>
     public bool FinishesWithinWait { get; set; }
 
-    public static async Task<FakeReplicateServer> StartAsync()
+    /// <summary>Replicate's problem body.</summary>
+    public static string Problem(int status, string title, string detail) => JsonSerializer.Serialize(new { title, detail, status });
+
+    /// <summary>
+    /// The input schemas of the models the catalogue lists (replicate.com/{model}/api): google/veo-3 takes duration
+    /// 4, 6 or 8, its first frame as "image", aspect 16:9 or 9:16; kwaivgi/kling-v2.1 duration 5 or 10 and
+    /// "start_image"; minimax/video-01 a prompt, "first_frame_image" and "subject_reference" only. Any other property is
+    /// refused, as Replicate refuses additional properties.
+    /// </summary>
+    public static string? Violation(string model, JsonObject input)
     {
-        FakeReplicateServer fake = null!;
-        var host = await VendorFakeHost.StartAsync((app, host) =>
+        if (string.IsNullOrEmpty((string?)input["prompt"])) return "- input: prompt is required";
+        var (fields, durations, aspects) = model switch
         {
-            fake = new FakeReplicateServer(host);
-            app.MapPost("/v1/models/{owner}/{name}/predictions", (HttpContext context, string owner, string name) => fake.Create(context, $"{owner}/{name}"));
-            app.MapPost("/v1/predictions", (HttpContext context) => fake.Create(context, null));
-            app.MapGet("/v1/predictions/{id}", (HttpContext context, string id) => fake.Get(context, id));
-            app.MapPost("/v1/predictions/{id}/cancel", (HttpContext context, string id) => fake.Cancel(context, id));
-            app.MapGet("/files/{id}/output.mp4", async (string id) => Results.Bytes(await SampleClip.BytesAsync(), "video/mp4"));
-        });
-        fake.Host = host;
-        return fake;
+            "google/veo-3" => (new[] { "prompt", "negative_prompt", "seed", "aspect_ratio", "duration", "image", "resolution", "generate_audio" }, new[] { 4, 6, 8 }, new[] { "16:9", "9:16" }),
+            "kwaivgi/kling-v2.1" => (new[] { "prompt", "negative_prompt", "seed", "aspect_ratio", "duration", "start_image", "mode" }, new[] { 5, 10 }, new[] { "16:9", "9:16", "1:1" }),
+            "minimax/video-01" => (new[] { "prompt", "prompt_optimizer", "first_frame_image", "subject_reference" }, Array.Empty<int>(), Array.Empty<string>()),
+            _ => ((string[]?)null, (int[]?)null, (string[]?)null),
+        };
+        if (fields is null) return null; // a model whose schema the fake does not know
+        if (input.Select(p => p.Key).FirstOrDefault(k => !fields.Contains(k)) is { } extra) return $"- input: Additional property {extra} is not allowed";
+        if (input["duration"] is { } duration && (duration is not JsonValue value || !value.TryGetValue<int>(out var seconds) || !durations!.Contains(seconds)))
+            return $"- input.duration: duration must be one of the following: {string.Join(", ", durations!)}";
+        if (input["aspect_ratio"] is { } aspect && !aspects!.Contains((string?)aspect)) return $"- input.aspect_ratio: aspect_ratio must be one of the following: {string.Join(", ", aspects!)}";
+        return null;
     }
 
-    private IResult Create(HttpContext context, string? model)
+    protected override void MapVendorRoutes(WebApplication app)
     {
-        if (Unauthorized(context) is { } denied) return denied;
-        switch (Host.Create)
+        var api = app.MapGroup("/v1").AddEndpointFilter(async (context, next) =>
+            context.HttpContext.Request.Headers.Authorization == $"Bearer {Token}"
+                ? await next(context)
+                : ProblemResult(401, "Unauthenticated", "You did not pass a valid authentication token"));
+        api.MapPost("/models/{owner}/{name}/predictions", (HttpContext context, string owner, string name, JsonObject body) => Create(context, $"{owner}/{name}", body));
+        api.MapPost("/predictions", (HttpContext context, JsonObject body) => Create(context, null, body));
+        api.MapGet("/predictions/{id}", (string id) =>
         {
-            case CreateAnswer.RateLimited:
-                context.Response.Headers.RetryAfter = "3";
-                return Problem(429, "Request was throttled", "Request was throttled. Expected available in 3 seconds.");
-            case CreateAnswer.BadRequest:
-                return Problem(422, "Input validation failed", "- input.duration: duration must be one of the following: 5, 10");
-            case CreateAnswer.Unsafe:
-                return Problem(422, "Input validation failed", "The input was flagged as sensitive (E005). Please try a different prompt.");
-            case CreateAnswer.ServerError:
-                return Problem(500, "Internal Server Error", "Something went wrong.");
-        }
-        // google/veo-3's schema (issue 20): duration 4, 6 or 8; the first frame is "image".
-        if (model == "google/veo-3" && Host.Calls.Last(c => c.Method == "POST").Json?["input"] is JsonObject input)
+            if (!_predictions.TryGetValue(id, out var prediction)) return ProblemResult(404, "Not found", "Not found.");
+            if (prediction.Status is "starting" or "processing")
+            {
+                ExpireDownload(id);
+                switch (Advance(id))
+                {
+                    case FakeState.Queued:
+                        break;
+                    case FakeState.Running running:
+                        prediction.Status = "processing";
+                        var percent = (int)(running.Progress * 100);
+                        prediction.Logs += $"{percent}%|{new string('#', percent / 10)}| {percent / 10}/10\n";
+                        break;
+                    case FakeState.Succeeded:
+                        prediction.Status = "succeeded";
+                        break;
+                    case FakeState.Failed { Kind: FakeFailure.Safety }:
+                        (prediction.Status, prediction.Error) = ("failed", "NSFW content detected. Try running it again, or try a different prompt.");
+                        break;
+                    default:
+                        (prediction.Status, prediction.Error) = ("failed", "CUDA out of memory.");
+                        break;
+                }
+            }
+            return Json(Body(prediction));
+        });
+        api.MapPost("/predictions/{id}/cancel", (string id) =>
         {
-            if (input["duration"] is { } duration && (int)duration is not (4 or 6 or 8))
-                return Problem(422, "Input validation failed", "- input.duration: duration must be one of the following: 4, 6, 8");
-            if (input.ContainsKey("first_frame_image")) return Problem(422, "Input validation failed", "- input: Additional property first_frame_image is not allowed");
-        }
+            if (!_predictions.TryGetValue(id, out var prediction)) return ProblemResult(404, "Not found", "Not found.");
+            if (prediction.Status is "starting" or "processing") prediction.Status = "canceled";
+            return Json(Body(prediction));
+        });
+    }
+
+    private IResult Create(HttpContext context, string? model, JsonObject body)
+    {
+        if (body["input"] is not JsonObject input) return ProblemResult(422, "Input validation failed", "- input is required");
+        if (model is not null && Violation(model, input) is { } violation) return ProblemResult(422, "Input validation failed", violation);
         var id = Guid.NewGuid().ToString("N")[..26];
         var prediction = new Prediction { Id = id, Model = model };
         _predictions[id] = prediction;
         if (FinishesWithinWait && context.Request.Headers["Prefer"].ToString().StartsWith("wait", StringComparison.Ordinal)) prediction.Status = "succeeded";
-        return Results.Json(Body(prediction), statusCode: 201);
-    }
-
-    private IResult Get(HttpContext context, string id)
-    {
-        if (Unauthorized(context) is { } denied) return denied;
-        if (!_predictions.TryGetValue(id, out var prediction)) return Problem(404, "Not found", "Not found.");
-        if (prediction.Status is "starting" or "processing")
-        {
-            switch (Host.NextPoll(ref prediction.Polls))
-            {
-                case PollStep.ServerError:
-                    return Problem(503, "Service Unavailable", "Replicate is temporarily unavailable.");
-                case PollStep.Working:
-                    prediction.Status = "processing";
-                    prediction.Logs += $"{Math.Min(90, prediction.Polls * 30)}%|{new string('#', prediction.Polls)}| {prediction.Polls}/10\n";
-                    break;
-                default:
-                    (prediction.Status, prediction.Error) = Host.Ending switch
-                    {
-                        TaskEnding.Succeed => ("succeeded", null),
-                        TaskEnding.Unsafe => ("failed", "NSFW content detected. Try running it again, or try a different prompt."),
-                        _ => ("failed", "CUDA out of memory."),
-                    };
-                    break;
-            }
-        }
-        return Results.Json(Body(prediction));
-    }
-
-    private IResult Cancel(HttpContext context, string id)
-    {
-        if (Unauthorized(context) is { } denied) return denied;
-        if (!_predictions.TryGetValue(id, out var prediction)) return Problem(404, "Not found", "Not found.");
-        if (prediction.Status is "starting" or "processing") prediction.Status = "canceled";
-        return Results.Json(Body(prediction));
+        return Json(Body(prediction), 201);
     }
 
     private object Body(Prediction prediction) => new Dictionary<string, object?>
@@ -111,21 +109,16 @@ public sealed class FakeReplicateServer
         ["status"] = prediction.Status,
         ["logs"] = prediction.Logs,
         ["error"] = prediction.Error,
-        ["output"] = prediction.Status == "succeeded" ? Host.Url($"files/{prediction.Id}/output.mp4") : null,
+        ["output"] = prediction.Status == "succeeded" ? DownloadUrl(prediction.Id) : null,
         ["urls"] = new Dictionary<string, string>
         {
-            ["get"] = Host.Url($"v1/predictions/{prediction.Id}"),
-            ["cancel"] = Host.Url($"v1/predictions/{prediction.Id}/cancel"),
+            ["get"] = Url($"v1/predictions/{prediction.Id}"),
+            ["cancel"] = Url($"v1/predictions/{prediction.Id}/cancel"),
         },
     };
 
-    private static IResult? Unauthorized(HttpContext context) =>
-        context.Request.Headers.Authorization == $"Bearer {Token}"
-            ? null
-            : Problem(401, "Unauthenticated", "You did not pass a valid authentication token");
-
-    private static IResult Problem(int status, string title, string detail) =>
-        Results.Json(new { title, detail, status }, statusCode: status, contentType: "application/problem+json");
+    private static IResult ProblemResult(int status, string title, string detail) =>
+        Results.Text(Problem(status, title, detail), "application/problem+json", statusCode: status);
 
     private sealed class Prediction
     {
@@ -134,6 +127,5 @@ public sealed class FakeReplicateServer
         public string Status = "starting";
         public string Logs = "";
         public string? Error;
-        public int Polls;
     }
 }

@@ -10,13 +10,13 @@ namespace Ministudio.Dispatch.Tests.Vendors.Runway;
 /// answering {id}, tasks going PENDING → RUNNING (progress 0–1) → SUCCEEDED (output URLs) or FAILED (failureCode),
 /// DELETE /v1/tasks/{id} cancelling, and errors as {"error": "..."}.
 /// </summary>
-public sealed class FakeRunwayServer : FakeVendorServer
+public sealed class FakeRunwayServer : FakeVideoServer
 {
     public const string ApiKey = "test-key";
     public const string ApiVersion = "2024-11-06";
     private readonly ConcurrentDictionary<string, bool> _cancelled = new();
 
-    protected override void MapRoutes(WebApplication app)
+    protected override void MapVendorRoutes(WebApplication app)
     {
         var api = app.MapGroup("/v1").AddEndpointFilter(async (context, next) =>
         {

@@ -2,6 +2,8 @@ using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Runway;
 
+using Ministudio.TestSupport;
+
 namespace Ministudio.Dispatch.Tests.Vendors.Runway;
 
 public sealed class RunwayProviderTests : VendorContractTests<FakeRunwayServer>

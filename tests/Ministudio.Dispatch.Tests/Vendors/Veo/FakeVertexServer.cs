@@ -14,7 +14,7 @@ namespace Ministudio.Dispatch.Tests.Vendors.Veo;
 /// video as gcsUri when a storageUri was given and inline base64 otherwise, Responsible AI filtering as
 /// raiMediaFilteredCount/Reasons, and the Cloud Storage JSON API's media download for the written objects.
 /// </summary>
-public sealed class FakeVertexServer : FakeVendorServer
+public sealed class FakeVertexServer : FakeVideoServer
 {
     public const string ClientEmail = "dispatch@film-project.iam.gserviceaccount.com";
     public const string KeyId = "0a1b2c3d4e5f";
@@ -40,7 +40,7 @@ public sealed class FakeVertexServer : FakeVendorServer
 
     private string TokenUri => new Uri(BaseUrl, "token").ToString();
 
-    protected override void MapRoutes(WebApplication app)
+    protected override void MapVendorRoutes(WebApplication app)
     {
         app.MapPost("/token", async (HttpRequest request) =>
         {

@@ -3,6 +3,8 @@ using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Veo;
 
+using Ministudio.TestSupport;
+
 namespace Ministudio.Dispatch.Tests.Vendors.Veo;
 
 public sealed class VeoProviderTests : VendorContractTests<FakeVertexServer>
@@ -25,6 +27,7 @@ public sealed class VeoProviderTests : VendorContractTests<FakeVertexServer>
 
     protected override bool IsCreate(RecordedRequest r) => r.Method == "POST" && r.Path.EndsWith(":predictLongRunning", StringComparison.Ordinal);
     protected override bool IsPoll(RecordedRequest r) => r.Method == "POST" && r.Path.EndsWith(":fetchPredictOperation", StringComparison.Ordinal);
+    protected override string DownloadPath => "/storage/v1/b/";
     protected override bool IsDownload(RecordedRequest r) => r.Path.StartsWith("/storage/v1/b/", StringComparison.Ordinal);
     protected override bool IsCancel(RecordedRequest r) => r.Path.EndsWith(":cancel", StringComparison.Ordinal) || r.Method == "DELETE";
     protected override string ErrorBody(int status, string message) =>

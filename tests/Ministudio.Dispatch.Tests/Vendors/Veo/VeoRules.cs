@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using Ministudio.TestSupport;
+
 namespace Ministudio.Dispatch.Tests.Vendors.Veo;
 
 /// <summary>

@@ -65,9 +65,9 @@ public sealed class FalProvider(
 
         var videoUrl = await ResultAsync(client, resultUrl, ct);
         progress.Report(new ProviderProgress(0.97, "downloading"));
-        var hash = await downloader.DownloadAsync(client, VendorRequests.Download(videoUrl, client.BaseAddress!, Authorize), ProviderName, ct);
+        var hash = await VendorCalls.DownloadAsync(downloader, client, () => VendorRequests.Download(videoUrl, client.BaseAddress!, Authorize), ProviderName, time, ct);
         progress.Report(new ProviderProgress(1, "stored"));
-        return new GeneratedClip(hash, request.DurationSeconds, model);
+        return new GeneratedClip(hash, seconds, model);
     }
 
     private async Task<TaskState> PollAsync(HttpClient client, string statusUrl, string responseUrl, CancellationToken ct)

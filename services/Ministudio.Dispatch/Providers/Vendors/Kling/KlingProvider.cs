@@ -74,7 +74,7 @@ public sealed class KlingProvider(
             _options, progress, time, ct);
 
         progress.Report(new ProviderProgress(0.97, "downloading"));
-        var hash = await downloader.DownloadAsync(client, VendorRequests.Download(videoUrl, client.BaseAddress!, Authorize), ProviderName, ct);
+        var hash = await VendorCalls.DownloadAsync(downloader, client, () => VendorRequests.Download(videoUrl, client.BaseAddress!, Authorize), ProviderName, time, ct);
         progress.Report(new ProviderProgress(1, "stored"));
         return new GeneratedClip(hash, duration, model);
     }

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Routing;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Providers.Vendors.Luma;

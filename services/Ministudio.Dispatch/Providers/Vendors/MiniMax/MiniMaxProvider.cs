@@ -27,22 +27,23 @@ public sealed class MiniMaxProvider(
         var (model, limits) = catalogue.Resolve(ProviderName, request, _options.Model);
         var firstFrame = await inputs.FirstFrameAsync(request, ct);
         // Text-to-video has no aspect ratio field and comes out landscape; a first frame sets the shape itself.
-        if (firstFrame is null && request.AspectRatio != "16:9")
-            throw new ProviderException(ProviderErrors.InvalidRequest, $"minimax makes 16:9 clips from text, not {request.AspectRatio}.", retryable: false);
+        if (firstFrame is null && limits.TextAspectRatios.Count > 0 && !limits.TextAspectRatios.Contains(request.AspectRatio))
+            throw new ProviderException(ProviderErrors.InvalidRequest, $"minimax makes {string.Join(", ", limits.TextAspectRatios)} clips from text, not {request.AspectRatio}.", retryable: false);
         var seconds = VendorRequests.SnapDuration(request, limits, ProviderName);
+        var subjectReference = string.Equals(model, _options.SubjectReferenceModel, StringComparison.OrdinalIgnoreCase);
 
         var body = new JsonObject
         {
             ["model"] = model,
             ["prompt"] = request.Prompt,
             ["duration"] = seconds,
-            // 1080P exists only for the short clip length; everything else is made at 768P.
-            ["resolution"] = request.Height >= 1080 && seconds == limits.Durations.Min() ? "1080P" : "768P",
             ["prompt_optimizer"] = _options.PromptOptimizer,
         };
+        // The subject-reference model makes 720P only and takes no resolution; for the others 1080P exists only for
+        // the short clip length, and everything else is made at 768P.
+        if (!subjectReference) body["resolution"] = request.Height >= 1080 && seconds == limits.Durations.Min() ? "1080P" : "768P";
         if (firstFrame is not null) body["first_frame_image"] = firstFrame.ToDataUri();
-        if (string.Equals(model, _options.SubjectReferenceModel, StringComparison.OrdinalIgnoreCase)
-            && await inputs.ReferenceImagesAsync(request, ct) is { Count: > 0 } references)
+        if (subjectReference && await inputs.ReferenceImagesAsync(request, ct) is { Count: > 0 } references)
         {
             body["subject_reference"] = new JsonArray(new JsonObject
             {
@@ -67,7 +68,7 @@ public sealed class MiniMaxProvider(
         var downloadUrl = await DownloadUrlAsync(client, fileId, ct);
 
         progress.Report(new ProviderProgress(0.97, "downloading"));
-        var hash = await downloader.DownloadAsync(client, VendorRequests.Download(downloadUrl, client.BaseAddress!, Authorize), ProviderName, ct);
+        var hash = await VendorCalls.DownloadAsync(downloader, client, () => VendorRequests.Download(downloadUrl, client.BaseAddress!, Authorize), ProviderName, time, ct);
         progress.Report(new ProviderProgress(1, "stored"));
         return new GeneratedClip(hash, seconds, model);
     }

@@ -47,7 +47,7 @@ public sealed class ReplicateProvider(
         };
 
         progress.Report(new ProviderProgress(0.97, "downloading"));
-        var hash = await downloader.DownloadAsync(client, VendorRequests.Download(output, client.BaseAddress!, Authorize), ProviderName, ct);
+        var hash = await VendorCalls.DownloadAsync(downloader, client, () => VendorRequests.Download(output, client.BaseAddress!, Authorize), ProviderName, time, ct);
         progress.Report(new ProviderProgress(1, "stored"));
         return new GeneratedClip(hash, seconds, model);
     }

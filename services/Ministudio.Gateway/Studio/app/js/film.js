@@ -6,14 +6,15 @@ import { draft, blankFilm } from './draft.js';
 const aspects = ['16:9', '9:16', '1:1'];
 const shotTypes = ['WS', 'MS', 'MCU', 'CU', 'ECU', 'OTS', 'POV', 'EWS'];
 const cameras = ['static', 'push-in', 'pan-left', 'pan-right'];
-const providers = ['local', 'mock', 'auto', 'premium', 'standard', 'economy', 'veo', 'runway', 'luma', 'kling', 'minimax', 'replicate', 'fal'];
 
 /** The flat shot index the API's errors use ("shots[3].action") for shot j of scene s. */
 const flatIndex = (film, scene, shot) => film.scenes.slice(0, scene).reduce((n, s) => n + (s.shots?.length ?? 0), 0) + shot;
 
 export async function filmView(main, { signal }) {
-  const [characters, environments, styles, packs, templates] = await Promise.all(
-    ['/v1/characters', '/v1/environments', '/v1/styles', '/v1/style-packs', '/v1/templates'].map((path) => getJson(path, { signal })));
+  const [characters, environments, styles, packs, templates, choices] = await Promise.all(
+    ['/v1/characters', '/v1/environments', '/v1/styles', '/v1/style-packs', '/v1/templates', '/v1/providers'].map((path) => getJson(path, { signal })));
+  // What a film may name as its provider comes from the vendor catalogue (chains first), never from a list here.
+  const providers = [...choices.chains, ...choices.vendors];
   let film = normalise(draft.film);
   const form = h('form', { class: 'film-form', 'aria-labelledby': 'film-title', novalidate: true });
   const json = h('textarea', { id: 'film-json', class: 'json', spellcheck: 'false', rows: 24 });
@@ -60,7 +61,7 @@ export async function filmView(main, { signal }) {
         field('Title', h('input', { type: 'text', name: 'title', value: film.title ?? '', oninput: (e) => change((f) => { f.title = e.target.value; }) }), { path: 'title' }),
         field('Aspect ratio', select('aspectRatio', aspects.map((a) => [a, a]), film.aspectRatio, (e) => change((f) => { f.aspectRatio = e.target.value; })), { path: 'aspectRatio' }),
         field('Provider', h('input', { type: 'text', name: 'provider', list: 'providers', value: film.provider ?? '', oninput: (e) => change((f) => { f.provider = e.target.value || undefined; }) }),
-          { path: 'provider', hint: 'A vendor or a chain (auto, premium, standard, economy).' }),
+          { path: 'provider', hint: `A vendor or a chain (${choices.chains.join(', ')}).` }),
         field('Style', select('style', styleOptions, styleValue, (e) => change((f) => { if (e.target.value) f.style = { id: e.target.value }; else delete f.style; })), { path: 'style' })),
       h('datalist', { id: 'providers' }, providers.map((p) => h('option', { value: p }))),
       h('fieldset', { 'data-field': 'characters' }, h('legend', {}, 'Characters'),

@@ -2,8 +2,9 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Ministudio.ServiceDefaults;
 
-namespace Ministudio.ServiceDefaults;
+namespace Ministudio.Platform;
 
 /// <summary>
 /// Content-addressed file store on a folder every service shares: a file's name is the SHA-256 of its bytes,

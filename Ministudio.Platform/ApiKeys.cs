@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
-namespace Ministudio.ServiceDefaults;
+namespace Ministudio.Platform;
 
 /// <summary>
 /// Ministudio API keys: <c>ms_{type}_{secret}{checksum}</c>. The secret is 24 CSPRNG bytes (192 bits) in base62,
