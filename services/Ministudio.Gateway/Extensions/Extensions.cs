@@ -13,12 +13,14 @@ namespace Ministudio.Gateway.Extensions;
 public static class Extensions
 {
     public const string AdminRouteId = "admin";
+    public const string McpRouteId = "mcp";
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddProblemAnswers();
         var prompt = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Prompt);
         var dispatch = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Dispatch);
+        var mcp = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Mcp);
 
         builder.Services.AddOptions<BodyLimitOptions>().BindConfiguration(BodyLimitOptions.Section)
             .Validate(o => o.MaxRequestBodyBytes > 0, $"{BodyLimitOptions.Section}:MaxRequestBodyBytes must be positive.").ValidateOnStart();
@@ -66,6 +68,13 @@ public static class Extensions
                     ClusterId = ResourceNames.Prompt,
                     Match = new RouteMatch { Path = "/admin/{**rest}" },
                 },
+                // The MCP server (Streamable HTTP) checks the caller's key with this gateway and calls /v1 with it.
+                new RouteConfig
+                {
+                    RouteId = McpRouteId,
+                    ClusterId = ResourceNames.Mcp,
+                    Match = new RouteMatch { Path = "/mcp/{**rest}" },
+                },
             ],
             [
                 new ClusterConfig
@@ -86,11 +95,22 @@ public static class Extensions
                         [ResourceNames.Dispatch] = new() { Address = dispatch.ToString() },
                     },
                 },
+                new ClusterConfig
+                {
+                    ClusterId = ResourceNames.Mcp,
+                    Destinations = new Dictionary<string, DestinationConfig>
+                    {
+                        [ResourceNames.Mcp] = new() { Address = mcp.ToString() },
+                    },
+                    // render_film answers when the film is made; its progress notifications keep the stream busy meanwhile.
+                    HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(10) },
+                },
             ])
-            // Tenant keys stay at the edge: prompt learns the tenant from X-Tenant-Id only.
+            // Tenant keys stay at the edge: prompt learns the tenant from X-Tenant-Id only. The MCP server is the
+            // exception by design: it is a client of this API and calls it back with the caller's own key.
             .AddTransforms(transforms =>
             {
-                if (transforms.Route.RouteId != AdminRouteId) transforms.AddRequestHeaderRemove("Authorization");
+                if (transforms.Route.RouteId is not (AdminRouteId or McpRouteId)) transforms.AddRequestHeaderRemove("Authorization");
             });
         return builder;
     }
