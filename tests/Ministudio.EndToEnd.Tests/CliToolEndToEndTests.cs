@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Ministudio.TestSupport;
@@ -12,11 +11,6 @@ namespace Ministudio.EndToEnd.Tests;
 [Collection(PlatformCollection.Name)]
 public sealed class CliToolEndToEndTests(PlatformFixture platform) : IDisposable
 {
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
     private readonly string _folder = Directory.CreateTempSubdirectory("ministudio-cli-e2e").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -24,13 +18,7 @@ public sealed class CliToolEndToEndTests(PlatformFixture platform) : IDisposable
     [Fact]
     public async Task The_installed_tool_logs_in_and_renders_a_sample_film_to_an_mp4()
     {
-        var packages = Path.Combine(_folder, "packages");
-        var tools = Path.Combine(_folder, "tools");
-        var pack = await RunAsync("dotnet", ["pack", Path.Combine(Repository.Root, "tools", "Ministudio.Cli"), "-c", Configuration, "--no-build", "-o", packages]);
-        Assert.True(pack.Exit == 0, pack.Output + pack.Error);
-        var install = await RunAsync("dotnet", ["tool", "install", "Ministudio.Cli", "--tool-path", tools, "--add-source", packages]);
-        Assert.True(install.Exit == 0, install.Output + install.Error);
-        var ministudio = Path.Combine(tools, "ministudio");
+        var ministudio = await ToolRun.InstallCliAsync(_folder);
 
         // A bad key is refused at login and nothing is saved.
         var config = Path.Combine(_folder, "config", "ministudio.json");
@@ -76,19 +64,12 @@ public sealed class CliToolEndToEndTests(PlatformFixture platform) : IDisposable
         }
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(string file, string[] args, string? config = null)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        // Only the saved login speaks for the user here.
-        start.Environment.Remove("MINISTUDIO_URL");
-        start.Environment.Remove("MINISTUDIO_API_KEY");
-        if (config is not null) start.Environment["MINISTUDIO_CONFIG"] = config;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output, await error);
-    }
+    /// <summary>The tool with only the saved login speaking for the user (no MINISTUDIO_URL or MINISTUDIO_API_KEY).</summary>
+    private static Task<(int Exit, string Output, string Error)> RunAsync(string file, string[] args, string config) =>
+        ToolRun.ExitAsync(file, args, new Dictionary<string, string?>
+        {
+            ["MINISTUDIO_URL"] = null,
+            ["MINISTUDIO_API_KEY"] = null,
+            ["MINISTUDIO_CONFIG"] = config,
+        });
 }
