@@ -30,21 +30,21 @@ public static class BatchCommands
         }));
         batch.Add(submit);
 
-        batch.Add(WithId(cli, "status", "A batch's counts and progress.", async (parse, client, id, ct) =>
+        batch.Add(cli.WithId("The batch's id.", "status", "A batch's counts and progress.", async (parse, client, id, ct) =>
         {
             var found = await client.GetBatchAsync(id, ct);
             if (cli.WantsJson(parse)) await cli.WriteJsonAsync(found);
             else await WriteBatchAsync(cli, found);
             return ExitCodes.Ok;
         }));
-        batch.Add(WithId(cli, "results", "Each line's result (JSON Lines, in the batch's order).", async (parse, client, id, ct) =>
+        batch.Add(cli.WithId("The batch's id.", "results", "Each line's result (JSON Lines, in the batch's order).", async (parse, client, id, ct) =>
         {
             // JSON Lines either way: one object per line is what scripts read.
             await foreach (var line in client.GetBatchResultsAsync(id, ct))
                 await cli.Output.WriteLineAsync(line.GetRawText());
             return ExitCodes.Ok;
         }));
-        batch.Add(WithId(cli, "cancel", "Stop a batch's films that have not finished.", async (parse, client, id, ct) =>
+        batch.Add(cli.WithId("The batch's id.", "cancel", "Stop a batch's films that have not finished.", async (parse, client, id, ct) =>
         {
             var canceled = await client.CancelBatchAsync(id, ct);
             if (cli.WantsJson(parse)) await cli.WriteJsonAsync(canceled);
@@ -52,14 +52,6 @@ public static class BatchCommands
             return ExitCodes.Ok;
         }));
         return batch;
-    }
-
-    private static Command WithId(MinistudioCli cli, string name, string description, Func<ParseResult, MinistudioClient, Guid, CancellationToken, Task<int>> action)
-    {
-        var id = new Argument<Guid>("id") { Description = "The batch's id." };
-        var command = new Command(name, description) { id };
-        command.SetAction(cli.WithClient((parse, client, ct) => action(parse, client, parse.GetValue(id), ct)));
-        return command;
     }
 
     private static Task WriteBatchAsync(MinistudioCli cli, Batch batch)

@@ -68,6 +68,15 @@ public sealed class MinistudioCli
             (settings, http) => new MinistudioClient(http, new MinistudioClientOptions { BaseAddress = settings.Url, ApiKey = settings.ApiKey }),
             client => action(parse, client, ct), ct);
 
+    /// <summary>A command taking one id (a job's, a batch's) that runs with a configured client.</summary>
+    public Command WithId(string idDescription, string name, string description, Func<ParseResult, MinistudioClient, Guid, CancellationToken, Task<int>> action)
+    {
+        var id = new Argument<Guid>("id") { Description = idDescription };
+        var command = new Command(name, description) { id };
+        command.SetAction(WithClient((parse, client, ct) => action(parse, client, parse.GetValue(id), ct)));
+        return command;
+    }
+
     /// <summary>The same for the operator's API, with the admin key (<c>--admin-key</c> or MINISTUDIO_ADMIN_KEY).</summary>
     public Func<ParseResult, CancellationToken, Task<int>> WithAdminClient(Func<ParseResult, MinistudioAdminClient, CancellationToken, Task<int>> action) =>
         (parse, ct) => GuardedAsync(() => CliSettings.ResolveAdmin(parse.GetValue(_url), parse.GetValue(_adminKey), _environment),
