@@ -58,7 +58,7 @@ var prompt = builder.AddProject<Projects.Ministudio_Prompt>(ResourceNames.Prompt
     .WithArtifacts(settings)
     .WithTenantSeed(builder.Configuration, settings);
 
-builder.AddProject<Projects.Ministudio_Gateway>(ResourceNames.Gateway)
+var gateway = builder.AddProject<Projects.Ministudio_Gateway>(ResourceNames.Gateway)
     .WithPublicHttpEndpoint(settings.GatewayPort)
     .WithServiceHealthCheck()
     .WithReference(prompt).WaitFor(prompt)
@@ -66,6 +66,15 @@ builder.AddProject<Projects.Ministudio_Gateway>(ResourceNames.Gateway)
     .WithReference(redis).WaitFor(redis)
     .WithServiceTrust(settings)
     .WithPlatformRun(launch, settings);
+
+// The MCP server sits behind the gateway (/mcp) and is a client of it: each references the other's endpoint. Only
+// the gateway waits, since the MCP server needs the gateway only when a request comes.
+var mcp = builder.AddProject<Projects.Ministudio_Mcp>(ResourceNames.Mcp)
+    .WithHttpEndpoint()
+    .WithServiceHealthCheck()
+    .WithServiceTrust(settings)
+    .WithReference(gateway);
+gateway.WithReference(mcp).WaitFor(mcp);
 
 builder.Build().Run();
 return Environment.ExitCode;

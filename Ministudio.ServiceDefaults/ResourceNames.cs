@@ -8,6 +8,7 @@ public static class ResourceNames
     public const string Dispatch = "dispatch";
     public const string Render = "render";
     public const string Compose = "compose";
+    public const string Mcp = "mcp";
     public const string Redis = "redis";
     public const string RabbitMq = "rabbitmq";
     public const string Postgres = "postgres";

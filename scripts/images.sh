@@ -28,11 +28,11 @@ app_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TZ=UT
 infra_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TZ=UTC HOME=/tmp)
 
 # service -> base image and project; infrastructure images have no project.
-declare -A base_of=([gateway]=runtime [prompt]=runtime [dispatch]=media [render]=media [compose]=media
+declare -A base_of=([gateway]=runtime [mcp]=runtime [prompt]=runtime [dispatch]=media [render]=media [compose]=media
                     [redis]=redis [rabbitmq]=rabbitmq [postgres]=postgres)
-declare -A project_of=([gateway]=Ministudio.Gateway [prompt]=Ministudio.Prompt [dispatch]=Ministudio.Dispatch
+declare -A project_of=([gateway]=Ministudio.Gateway [mcp]=Ministudio.Mcp [prompt]=Ministudio.Prompt [dispatch]=Ministudio.Dispatch
                        [render]=Ministudio.Render [compose]=Ministudio.Compose)
-all=(gateway prompt dispatch render compose redis rabbitmq postgres)
+all=(gateway mcp prompt dispatch render compose redis rabbitmq postgres)
 
 log() { printf '[images %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 die() { echo "images.sh: $*" >&2; exit 1; }

@@ -141,6 +141,20 @@ public sealed partial class MinistudioClient : IDisposable
         return path;
     }
 
+    /// <summary>
+    /// One of a finished job's deliverables (<see cref="Job.Deliverables"/>) by name, in memory, when it is at most
+    /// <paramref name="maxBytes"/> long; a longer one is a <see cref="DeliverableTooLargeException"/>.
+    /// </summary>
+    public async Task<(byte[] Content, string MediaType)> GetDeliverableAsync(Guid id, string name, long maxBytes, CancellationToken ct = default)
+    {
+        var path = string.Join('/', name.Split('/').Select(Uri.EscapeDataString));
+        using var response = await _api.SendAsync(() => ApiTransport.Request(HttpMethod.Get, $"v1/jobs/{id}/{path}"), ct, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        if (response.Content.Headers.ContentLength > maxBytes)
+            throw new DeliverableTooLargeException($"'{name}' is {response.Content.Headers.ContentLength} bytes, more than the {maxBytes} allowed here; download it from v1/jobs/{id}/{path}.");
+        var content = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        return (content, response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream");
+    }
+
     /// <summary>POST with an Idempotency-Key: the caller's, or a new one used for every retry of this call.</summary>
     private Task<T> SubmitAsync<T>(string path, Func<HttpContent> content, string? idempotencyKey, CancellationToken ct)
     {

@@ -26,7 +26,8 @@ public sealed record Job(
     IReadOnlyList<Shot> Shots,
     IReadOnlyList<CompileWarning> Warnings,
     Video? Video,
-    JobError? Error)
+    JobError? Error,
+    IReadOnlyList<Deliverable>? Deliverables = null)
 {
     public bool IsFinal => JobStatuses.IsFinal(Status);
 }
@@ -34,6 +35,9 @@ public sealed record Job(
 public sealed record Shot(int Index, string Status, double Progress, bool FromCache, string? Provider, double? DurationSeconds, string Prompt, JobError? Error, int Chain, string? ClipSha256);
 
 public sealed record Video(string Url, string Sha256, double DurationSeconds);
+
+/// <summary>A file a finished job can be downloaded as: the film (<c>video</c>), compose's files, each shot's clip.</summary>
+public sealed record Deliverable(string Name, string Url, string Sha256, string MediaType);
 
 /// <summary>Why a job or shot failed; <paramref name="Retryable"/>: submitting the same film again may succeed.</summary>
 public sealed record JobError(string Code, string Message, bool Retryable);

@@ -13,13 +13,17 @@ public sealed class CliTests(PlatformHosts platform) : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private async Task<(int Exit, string Output, string Error)> RunWithKeyAsync(string? key, params string[] args)
-    {
-        var environment = new Dictionary<string, string?>
+    private Task<(int Exit, string Output, string Error)> RunWithKeyAsync(string? key, params string[] args) =>
+        RunWithEnvironmentAsync(new Dictionary<string, string?>
         {
             [CliSettings.UrlVariable] = platform.GatewayUrl.ToString(),
             [CliSettings.KeyVariable] = key,
-        };
+        }, args);
+
+    private async Task<(int Exit, string Output, string Error)> RunWithEnvironmentAsync(Dictionary<string, string?> environment, params string[] args)
+    {
+        // Never the user's own saved login.
+        environment.TryAdd(CliSettings.ConfigVariable, Path.Combine(_folder, "no-login.json"));
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exit = await MinistudioCli.RunAsync(args, output, error, name => environment.GetValueOrDefault(name), TestContext.Current.CancellationToken);
@@ -114,5 +118,75 @@ public sealed class CliTests(PlatformHosts platform) : IDisposable
         Assert.Equal(ExitCodes.Rejected, rejected.Exit);
         Assert.Single(rejected.Error.Trim().Split('\n'));
         Assert.DoesNotContain("   at ", rejected.Error);
+    }
+
+    [Fact]
+    public async Task Login_is_saved_for_the_user_alone_and_batch_images_and_admin_commands_answer_json()
+    {
+        var config = Path.Combine(_folder, "config", "ministudio.json");
+        var saved = new Dictionary<string, string?> { [CliSettings.ConfigVariable] = config };
+
+        var refused = await RunWithEnvironmentAsync(new(saved), "login", "--url", platform.GatewayUrl.ToString(), "--api-key", "ms_test_not_a_real_key");
+        Assert.Equal(ExitCodes.Auth, refused.Exit);
+        Assert.False(File.Exists(config));
+        var login = await RunWithEnvironmentAsync(new(saved), "login", "--url", platform.GatewayUrl.ToString(), "--api-key", PlatformHosts.TenantKey, "--json");
+        Assert.True(login.Exit == ExitCodes.Ok, login.Error);
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(config));
+        Assert.Equal(Path.GetFullPath(config), JsonDocument.Parse(login.Output).RootElement.GetProperty("config").GetString());
+
+        // From here on, the saved login alone.
+        var jobs = await RunWithEnvironmentAsync(new(saved), "jobs", "list", "--json");
+        Assert.True(jobs.Exit == ExitCodes.Ok, jobs.Error);
+
+        var png = Path.Combine(_folder, "dot.png");
+        var pngBytes = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+        await File.WriteAllBytesAsync(png, pngBytes, TestContext.Current.CancellationToken);
+        var upload = await RunWithEnvironmentAsync(new(saved), "images", "upload", png, "--json");
+        Assert.True(upload.Exit == ExitCodes.Ok, upload.Error);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pngBytes)), JsonDocument.Parse(upload.Output).RootElement.GetProperty("sha256").GetString());
+        var missing = await RunWithEnvironmentAsync(new(saved), "images", "upload", Path.Combine(_folder, "nope.png"));
+        Assert.Equal(ExitCodes.Usage, missing.Exit);
+        Assert.Equal($"ministudio: {Path.Combine(_folder, "nope.png")}: no such file", missing.Error.Trim());
+
+        var lines = Path.Combine(_folder, "films.jsonl");
+        await File.WriteAllTextAsync(lines, """
+            {"title":"Batch one","aspectRatio":"16:9","provider":"local","shots":[{"action":"A gull lands","durationSeconds":1}]}
+            {"title":"Batch two","aspectRatio":"16:9","provider":"local","shots":[{"action":"A bell rings","durationSeconds":1}]}
+            """, TestContext.Current.CancellationToken);
+        var submitted = await RunWithEnvironmentAsync(new(saved), "batch", "submit", lines, "--json");
+        Assert.True(submitted.Exit == ExitCodes.Ok, submitted.Error);
+        var batchId = JsonDocument.Parse(submitted.Output).RootElement.GetProperty("batch").GetProperty("id").GetString()!;
+        JsonElement status;
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        do
+        {
+            var poll = await RunWithEnvironmentAsync(new(saved), "batch", "status", batchId, "--json");
+            Assert.True(poll.Exit == ExitCodes.Ok, poll.Error);
+            status = JsonDocument.Parse(poll.Output).RootElement;
+            if (status.GetProperty("counts").GetProperty("succeeded").GetInt32() == 2) break;
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        } while (DateTime.UtcNow < deadline);
+        Assert.Equal(2, status.GetProperty("counts").GetProperty("succeeded").GetInt32());
+        var results = await RunWithEnvironmentAsync(new(saved), "batch", "results", batchId);
+        Assert.True(results.Exit == ExitCodes.Ok, results.Error);
+        Assert.Equal(2, results.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l)).Count());
+
+        var badLines = Path.Combine(_folder, "bad.jsonl");
+        await File.WriteAllTextAsync(badLines, "{\"title\":\"ok\"}\n{\"title\": oops}\n", TestContext.Current.CancellationToken);
+        var bad = await RunWithEnvironmentAsync(new(saved), "batch", "submit", badLines);
+        Assert.Equal(ExitCodes.Usage, bad.Exit);
+        Assert.StartsWith($"ministudio: {badLines}:2:", bad.Error, StringComparison.Ordinal);
+
+        var noAdmin = await RunWithEnvironmentAsync(new(saved), "admin", "plans", "list");
+        Assert.Equal(ExitCodes.Usage, noAdmin.Exit);
+        Assert.Contains(CliSettings.AdminKeyVariable, noAdmin.Error);
+        var wrongAdmin = await RunWithEnvironmentAsync(new(saved), "admin", "tenants", "list", "--admin-key", "not-the-admin-key");
+        Assert.Equal(ExitCodes.Auth, wrongAdmin.Exit);
+        var tenants = await RunWithEnvironmentAsync(new(saved) { [CliSettings.AdminKeyVariable] = PlatformHosts.AdminKey }, "admin", "tenants", "list", "--json");
+        Assert.True(tenants.Exit == ExitCodes.Ok, tenants.Error);
+        Assert.Contains(JsonDocument.Parse(tenants.Output).RootElement.EnumerateArray(), t => t.GetProperty("name").GetString() == "acme");
+        var plans = await RunWithEnvironmentAsync(new(saved), "admin", "plans", "list", "--json", "--admin-key", PlatformHosts.AdminKey);
+        Assert.True(plans.Exit == ExitCodes.Ok, plans.Error);
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(plans.Output).RootElement.ValueKind);
     }
 }

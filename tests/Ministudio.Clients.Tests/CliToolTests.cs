@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Ministudio.Cli;
 using Ministudio.TestSupport;
@@ -9,11 +8,6 @@ namespace Ministudio.Clients.Tests;
 [Collection(PlatformCollection.Name)]
 public sealed class CliToolTests(PlatformHosts platform) : IDisposable
 {
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
     private readonly string _folder = Directory.CreateTempSubdirectory("ministudio-cli-tool").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -21,14 +15,7 @@ public sealed class CliToolTests(PlatformHosts platform) : IDisposable
     [Fact]
     public async Task The_packed_tool_installs_and_talks_to_the_platform()
     {
-        var packages = Path.Combine(_folder, "packages");
-        var tools = Path.Combine(_folder, "tools");
-        var pack = await RunAsync("dotnet", ["pack", Path.Combine(Repository.Root, "tools", "Ministudio.Cli"), "-c", Configuration, "--no-build", "-o", packages]);
-        Assert.True(pack.Exit == 0, pack.Output);
-        var install = await RunAsync("dotnet", ["tool", "install", "Ministudio.Cli", "--tool-path", tools, "--add-source", packages]);
-        Assert.True(install.Exit == 0, install.Output);
-
-        var ministudio = Path.Combine(tools, "ministudio");
+        var ministudio = await ToolRun.InstallCliAsync(_folder);
         var list = await RunAsync(ministudio, ["jobs", "list", "--json", "--url", platform.GatewayUrl.ToString(), "--api-key", PlatformHosts.TenantKey]);
         Assert.True(list.Exit == ExitCodes.Ok, list.Output);
         Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(list.Output).RootElement.GetProperty("items").ValueKind);
@@ -40,13 +27,7 @@ public sealed class CliToolTests(PlatformHosts platform) : IDisposable
 
     private static async Task<(int Exit, string Output)> RunAsync(string file, string[] args)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output + await error);
+        var (exit, stdout, stderr) = await ToolRun.ExitAsync(file, args);
+        return (exit, stdout + stderr);
     }
 }

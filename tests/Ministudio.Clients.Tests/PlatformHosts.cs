@@ -84,6 +84,8 @@ public sealed class PlatformHosts : IAsyncLifetime
         {
             web.UseSetting("services:prompt:http:0", AddressOf(Prompt.Services).ToString());
             web.UseSetting("services:dispatch:http:0", AddressOf(Dispatch.Services).ToString());
+            // No MCP server here: its route exists, nothing answers it.
+            web.UseSetting("services:mcp:http:0", "http://127.0.0.1:9");
             web.UseSetting("ConnectionStrings:redis", redis);
             web.UseSetting(TrustedCalls.Setting, TrustedCalls.SigningKey);
         });

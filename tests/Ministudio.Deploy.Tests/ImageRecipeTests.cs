@@ -18,7 +18,7 @@ public sealed partial class ImageRecipeTests
         var dockerfile = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "images", "Dockerfile"), TestContext.Current.CancellationToken);
         var stages = Stages(dockerfile);
 
-        Assert.Equal(8, images.Count);
+        Assert.Equal(9, images.Count);
         Assert.Contains($"ARG DEBIAN_IMAGE=debian:{suite}-slim", dockerfile, StringComparison.Ordinal);
         foreach (var image in images)
         {

@@ -17,10 +17,10 @@ public sealed class ManifestSchemaTests
         var rendered = await Kustomize.RenderAsync(overlay);
 
         Assert.Equal(rendered.Documents.Count(d => !Kustomize.IsCustomResource(d)), rendered.BuiltInObjects.Count);
-        string[] deployments = ["gateway", "prompt", "dispatch", "render", "compose", "postgres", "rabbitmq", "redis", "otel-collector", "aspire-dashboard"];
+        string[] deployments = ["gateway", "mcp", "prompt", "dispatch", "render", "compose", "postgres", "rabbitmq", "redis", "otel-collector", "aspire-dashboard"];
         Assert.Equal(deployments.Order(), rendered.All<V1Deployment>().Select(d => d.Metadata.Name).Order());
         Assert.Equal(["gateway", "prompt"], rendered.All<V2HorizontalPodAutoscaler>().Select(h => h.Metadata.Name).Order());
-        Assert.Equal(5, rendered.All<V1PodDisruptionBudget>().Count());
+        Assert.Equal(6, rendered.All<V1PodDisruptionBudget>().Count());
         Assert.Single(rendered.All<V1Job>(), j => j.Metadata.Name == "bootstrap");
         Assert.Contains(rendered.All<V1NetworkPolicy>(), p => p.Metadata.Name == "default-deny-ingress");
         Assert.All(rendered.BuiltInObjects.Cast<IMetadata<V1ObjectMeta>>().Where(o => o is not V1Namespace),

@@ -16,7 +16,7 @@ namespace Ministudio.Deploy.Tests;
 /// </summary>
 public sealed partial class PodmanSmokeTests
 {
-    private static readonly string[] Images = ["gateway", "prompt", "dispatch", "render", "compose", "postgres", "rabbitmq", "redis"];
+    private static readonly string[] Images = ["gateway", "mcp", "prompt", "dispatch", "render", "compose", "postgres", "rabbitmq", "redis"];
     private const int GatewayPort = 8080;
 
     private const string Film = """
@@ -75,7 +75,7 @@ public sealed partial class PodmanSmokeTests
             output?.WriteLine($"bootstrap printed the first tenant's key: {clock.Elapsed.TotalSeconds:0.0} s");
 
             using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{GatewayPort}"), Timeout = TimeSpan.FromMinutes(2) };
-            Assert.Equal(["compose", "dispatch", "gateway", "prompt", "render"], manifest.HealthPorts.Keys.Order());
+            Assert.Equal(["compose", "dispatch", "gateway", "mcp", "prompt", "render"], manifest.HealthPorts.Keys.Order());
             foreach (var (service, port) in manifest.HealthPorts)
             {
                 var url = $"http://127.0.0.1:{port}/health";

@@ -18,7 +18,7 @@ public static partial class RequiredConfiguration
 
     /// <summary>The services (projects under services/), by resource name.</summary>
     public static IReadOnlyList<string> Services { get; } =
-        [ResourceNames.Gateway, ResourceNames.Prompt, ResourceNames.Dispatch, ResourceNames.Render, ResourceNames.Compose];
+        [ResourceNames.Gateway, ResourceNames.Prompt, ResourceNames.Dispatch, ResourceNames.Render, ResourceNames.Compose, ResourceNames.Mcp];
 
     public static string ProjectFolder(string service) =>
         Path.Combine(Repository.Root, "services", $"Ministudio.{char.ToUpperInvariant(service[0])}{service[1..]}");

@@ -72,6 +72,8 @@ public sealed class GatewayTests : IAsyncLifetime
         {
             web.UseSetting("services:prompt:http:0", _prompt.Urls.Single());
             web.UseSetting("services:dispatch:http:0", _dispatch.Urls.Single());
+            // No MCP server here: its route exists, nothing answers it.
+            web.UseSetting("services:mcp:http:0", "http://127.0.0.1:9");
             web.UseSetting("ConnectionStrings:redis", redis);
             web.UseSetting(TrustedCalls.Setting, TrustedCalls.SigningKey);
         });

@@ -67,6 +67,8 @@ public sealed class RateLimitTests : IAsyncLifetime
             web.UseSetting("services:prompt:http:0", _prompt.Urls.Single());
             // No usage route is exercised here; the gateway only needs an address for its dispatch cluster.
             web.UseSetting("services:dispatch:http:0", _prompt.Urls.Single());
+            // No MCP server here: its route exists, nothing answers it.
+            web.UseSetting("services:mcp:http:0", "http://127.0.0.1:9");
             web.UseSetting("ConnectionStrings:redis", redis ?? _redis);
             web.UseSetting(TrustedCalls.Setting, TrustedCalls.SigningKey);
             web.UseSetting("Gateway:RateLimit:RequestsPerMinute", defaultLimit.ToString());

@@ -8,7 +8,8 @@ public static class FilmCommands
 {
     public static Command Create(MinistudioCli cli)
     {
-        var films = new Command("films", "Submit and compile films.");
+        var films = new Command("films", "Submit, render and compile films (also: ministudio film).");
+        films.Aliases.Add("film");
 
         var file = new Argument<string>("file") { Description = "The film's JSON (as POST /v1/films takes it)." };
         var wait = new Option<bool>("--wait") { Description = "Follow the job with live per-shot progress until it ends, then download the film." };
@@ -28,6 +29,17 @@ public static class FilmCommands
             return await JobCommands.FollowAsync(cli, parse, client, job, parse.GetValue(output) ?? $"{job.Id}.mp4", ct);
         }));
         films.Add(submit);
+
+        var renderFile = new Argument<string>("file") { Description = "The film's JSON (as POST /v1/films takes it)." };
+        var renderOutput = new Option<string?>("--out", "-o") { Description = "Where to save the film (default: <job id>.mp4)." };
+        var renderKey = new Option<string?>("--idempotency-key") { Description = "Repeat a submission safely (default: a new key)." };
+        var render = new Command("render", "Submit a film, follow it with live per-shot progress to the end and download it (exit 1 if it fails).") { renderFile, renderOutput, renderKey };
+        render.SetAction(cli.WithClient(async (parse, client, ct) =>
+        {
+            var job = await client.SubmitFilmAsync(await CliFiles.ReadJsonAsync(parse.GetValue(renderFile)!, ct), parse.GetValue(renderKey), ct);
+            return await JobCommands.FollowAsync(cli, parse, client, job, parse.GetValue(renderOutput) ?? $"{job.Id}.mp4", ct);
+        }));
+        films.Add(render);
 
         var compileFile = new Argument<string>("file") { Description = "The film's JSON." };
         var compile = new Command("compile", "Show each shot's compiled prompt and the warnings, without making anything.") { compileFile };

@@ -27,22 +27,22 @@ public static class JobCommands
         }));
         jobs.Add(list);
 
-        jobs.Add(WithId(cli, "show", "A job with its shots.", async (parse, client, id, ct) =>
+        jobs.Add(cli.WithId("The job's id.", "show", "A job with its shots.", async (parse, client, id, ct) =>
         {
             var job = await client.GetJobAsync(id, ct);
             await WriteJobAsync(cli, parse, job);
             return ExitCodes.Ok;
         }));
-        jobs.Add(WithId(cli, "cancel", "Stop a queued or running job.", async (parse, client, id, ct) =>
+        jobs.Add(cli.WithId("The job's id.", "cancel", "Stop a queued or running job.", async (parse, client, id, ct) =>
         {
             await WriteJobAsync(cli, parse, await client.CancelJobAsync(id, ct));
             return ExitCodes.Ok;
         }));
-        jobs.Add(WithId(cli, "watch", "Follow a job with live progress until it ends.", async (parse, client, id, ct) =>
+        jobs.Add(cli.WithId("The job's id.", "watch", "Follow a job with live progress until it ends.", async (parse, client, id, ct) =>
             await FollowAsync(cli, parse, client, await client.GetJobAsync(id, ct), download: null, ct)));
 
         var output = new Option<string?>("--out", "-o") { Description = "The file (default: <job id>.mp4); a partial one is resumed." };
-        var download = WithId(cli, "download", "Download a finished job's film.", async (parse, client, id, ct) =>
+        var download = cli.WithId("The job's id.", "download", "Download a finished job's film.", async (parse, client, id, ct) =>
         {
             var path = await client.DownloadVideoAsync(id, parse.GetValue(output) ?? $"{id}.mp4", ct: ct);
             if (cli.WantsJson(parse)) await cli.WriteJsonAsync(new { id, path = Path.GetFullPath(path) });
@@ -52,14 +52,6 @@ public static class JobCommands
         download.Add(output);
         jobs.Add(download);
         return jobs;
-    }
-
-    private static Command WithId(MinistudioCli cli, string name, string description, Func<ParseResult, MinistudioClient, Guid, CancellationToken, Task<int>> action)
-    {
-        var id = new Argument<Guid>("id") { Description = "The job's id." };
-        var command = new Command(name, description) { id };
-        command.SetAction(cli.WithClient((parse, client, ct) => action(parse, client, parse.GetValue(id), ct)));
-        return command;
     }
 
     /// <summary>

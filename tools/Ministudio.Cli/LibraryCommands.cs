@@ -48,6 +48,34 @@ public static class LibraryCommands
         return library;
     }
 
+    /// <summary><c>ministudio images upload &lt;file&gt;</c>: a reference image for characters and shots.</summary>
+    public static Command Images(MinistudioCli cli)
+    {
+        var images = new Command("images", "Reference images (PNG, JPEG, WebP) characters and shots can point at by SHA-256.");
+        var file = new Argument<string>("file") { Description = "The image file (.png, .jpg, .jpeg, .webp)." };
+        var type = new Option<string?>("--content-type") { Description = "image/png, image/jpeg or image/webp (default: from the file's extension)." };
+        var upload = new Command("upload", "Upload an image; answers its SHA-256, the id films use.") { file, type };
+        upload.SetAction(cli.WithClient(async (parse, client, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            await CliFiles.ReadBytesAsync(path, ct); // a missing file is one usage line, before any upload
+            ReferenceImage image;
+            try
+            {
+                image = await client.UploadImageAsync(path, parse.GetValue(type), ct);
+            }
+            catch (ArgumentException unknownType)
+            {
+                throw new CliUsageException($"{path}: {unknownType.Message.Split(" (Parameter")[0]}");
+            }
+            if (cli.WantsJson(parse)) await cli.WriteJsonAsync(image);
+            else await cli.Output.WriteLineAsync($"{image.Sha256}  {image.ContentType}  {image.Bytes} bytes");
+            return ExitCodes.Ok;
+        }));
+        images.Add(upload);
+        return images;
+    }
+
     private static Argument<string> Kind()
     {
         var kind = new Argument<string>("kind") { Description = string.Join(", ", LibraryKinds.All) };

@@ -16,6 +16,7 @@ public sealed class MinistudioCli
     private readonly Option<string?> _url = new("--url") { Description = "The gateway (default: $MINISTUDIO_URL).", Recursive = true };
     private readonly Option<string?> _key = new("--api-key") { Description = "The API key (default: $MINISTUDIO_API_KEY).", Recursive = true };
     private readonly Option<bool> _json = new("--json") { Description = "Write JSON for scripts instead of text.", Recursive = true };
+    private readonly Option<string?> _adminKey = new("--admin-key") { Description = "The operator's admin key, for admin commands (default: $MINISTUDIO_ADMIN_KEY).", Recursive = true };
     private readonly Func<string, string?> _environment;
     private readonly HttpMessageHandler? _handler;
 
@@ -35,14 +36,19 @@ public sealed class MinistudioCli
         CancellationToken ct, HttpMessageHandler? handler = null)
     {
         var cli = new MinistudioCli(output, error, environment, handler);
-        var root = new RootCommand("Ministudio from the command line: films, jobs and the library. Exit codes: 0 ok, 1 job failed, " +
+        var root = new RootCommand("Ministudio from the command line: films, jobs, batches, the library and the operator's admin API. Exit codes: 0 ok, 1 job failed, " +
                                    "2 usage, 3 auth, 4 not found, 5 rate limited, 6 rejected, 7 unavailable.");
         root.Add(cli._url);
         root.Add(cli._key);
         root.Add(cli._json);
+        root.Add(cli._adminKey);
+        root.Add(LoginCommand.Create(cli));
         root.Add(FilmCommands.Create(cli));
         root.Add(JobCommands.Create(cli));
         root.Add(LibraryCommands.Create(cli));
+        root.Add(LibraryCommands.Images(cli));
+        root.Add(BatchCommands.Create(cli));
+        root.Add(AdminCommands.Create(cli));
         root.Add(UsageCommand(cli));
 
         var parsed = root.Parse(args);
@@ -58,41 +64,70 @@ public sealed class MinistudioCli
 
     /// <summary>An action that gets a configured client; every failure becomes one line and its exit code.</summary>
     public Func<ParseResult, CancellationToken, Task<int>> WithClient(Func<ParseResult, MinistudioClient, CancellationToken, Task<int>> action) =>
-        async (parse, ct) =>
+        (parse, ct) => GuardedAsync(() => CliSettings.Resolve(parse.GetValue(_url), parse.GetValue(_key), _environment),
+            (settings, http) => new MinistudioClient(http, new MinistudioClientOptions { BaseAddress = settings.Url, ApiKey = settings.ApiKey }),
+            client => action(parse, client, ct), ct);
+
+    /// <summary>A command taking one id (a job's, a batch's) that runs with a configured client.</summary>
+    public Command WithId(string idDescription, string name, string description, Func<ParseResult, MinistudioClient, Guid, CancellationToken, Task<int>> action)
+    {
+        var id = new Argument<Guid>("id") { Description = idDescription };
+        var command = new Command(name, description) { id };
+        command.SetAction(WithClient((parse, client, ct) => action(parse, client, parse.GetValue(id), ct)));
+        return command;
+    }
+
+    /// <summary>The same for the operator's API, with the admin key (<c>--admin-key</c> or MINISTUDIO_ADMIN_KEY).</summary>
+    public Func<ParseResult, CancellationToken, Task<int>> WithAdminClient(Func<ParseResult, MinistudioAdminClient, CancellationToken, Task<int>> action) =>
+        (parse, ct) => GuardedAsync(() => CliSettings.ResolveAdmin(parse.GetValue(_url), parse.GetValue(_adminKey), _environment),
+            (settings, http) => new MinistudioAdminClient(http, new MinistudioClientOptions { BaseAddress = settings.Url, ApiKey = settings.ApiKey }),
+            client => action(parse, client, ct), ct);
+
+    /// <summary>The settings <c>login</c> is given (flags, else environment), without the saved ones it replaces.</summary>
+    public (CliSettings? Settings, string? Error) GivenSettings(ParseResult parse) =>
+        CliSettings.Check(parse.GetValue(_url) ?? _environment(CliSettings.UrlVariable), parse.GetValue(_key) ?? _environment(CliSettings.KeyVariable),
+            $"no API key: pass --api-key or set {CliSettings.KeyVariable}");
+
+    public Func<string, string?> Environment => _environment;
+
+    private async Task<int> GuardedAsync<TClient>(Func<(CliSettings? Settings, string? Error)> resolve, Func<CliSettings, HttpClient, TClient> create,
+        Func<TClient, Task<int>> action, CancellationToken ct) where TClient : IDisposable
+    {
+        Uri? url = null;
+        try
         {
-            var (settings, problem) = CliSettings.Resolve(parse.GetValue(_url), parse.GetValue(_key), _environment);
+            var (settings, problem) = resolve();
             if (settings is null) return await FailAsync(ExitCodes.Usage, problem!);
+            url = settings.Url;
             var http = _handler is null ? new HttpClient() : new HttpClient(_handler, disposeHandler: false);
             http.Timeout = Timeout.InfiniteTimeSpan;
-            using var client = new MinistudioClient(http, new MinistudioClientOptions { BaseAddress = settings.Url, ApiKey = settings.ApiKey });
-            try
-            {
-                return await action(parse, client, ct);
-            }
-            catch (MinistudioProblemException ex)
-            {
-                var fields = ex.Errors.Count > 0 ? " " + string.Join("; ", ex.Errors.Select(e => $"{e.Field}: {e.Message} ({e.Code})")) : "";
-                var detail = ex.Errors.Count == 0 && ex.Detail is { } d ? $" {d}" : "";
-                var wait = ex.RetryAfter is { } after ? $" Retry in {after.TotalSeconds:0} s." : "";
-                return await FailAsync(ExitCodes.Of(ex), $"{ex.Code}: {ex.Title}{detail}{fields}{wait}");
-            }
-            catch (HttpRequestException ex)
-            {
-                return await FailAsync(ExitCodes.Unavailable, $"cannot reach {settings.Url}: {ex.Message}");
-            }
-            catch (CliUsageException ex)
-            {
-                return await FailAsync(ExitCodes.Usage, ex.Message);
-            }
-            catch (IOException ex)
-            {
-                return await FailAsync(ExitCodes.Unavailable, ex.Message);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return await FailAsync(130, "stopped");
-            }
-        };
+            using var client = create(settings, http);
+            return await action(client);
+        }
+        catch (MinistudioProblemException ex)
+        {
+            var fields = ex.Errors.Count > 0 ? " " + string.Join("; ", ex.Errors.Select(e => $"{e.Field}: {e.Message} ({e.Code})")) : "";
+            var detail = ex.Errors.Count == 0 && ex.Detail is { } d ? $" {d}" : "";
+            var wait = ex.RetryAfter is { } after ? $" Retry in {after.TotalSeconds:0} s." : "";
+            return await FailAsync(ExitCodes.Of(ex), $"{ex.Code}: {ex.Title}{detail}{fields}{wait}");
+        }
+        catch (HttpRequestException ex)
+        {
+            return await FailAsync(ExitCodes.Unavailable, $"cannot reach {url}: {ex.Message}");
+        }
+        catch (CliUsageException ex)
+        {
+            return await FailAsync(ExitCodes.Usage, ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return await FailAsync(ExitCodes.Unavailable, ex.Message);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return await FailAsync(130, "stopped");
+        }
+    }
 
     public async Task<int> FailAsync(int code, string message)
     {

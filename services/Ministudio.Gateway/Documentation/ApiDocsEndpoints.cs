@@ -18,9 +18,14 @@ public static class ApiDocsEndpoints
             await document.BuildAsync(ct) is { } merged
                 ? Results.Text(merged.ToJsonString(), "application/json")
                 : ApiProblems.Problem(ProblemCodes.DocumentUnavailable));
+        // Every operation in the sidebar at once, by its path: the page is the route table one can scan.
         app.MapScalarApiReference(DocsPath, options => options
             .WithTitle("Ministudio API")
-            .WithOpenApiRoutePattern(DocumentPath));
+            .WithOpenApiRoutePattern(DocumentPath)
+            .ExpandAllTags()
+            .WithOperationTitleSource(OperationTitleSource.Path)
+            // No font CDN: the page works where the gateway is the only host it can reach.
+            .DisableDefaultFonts());
         return app;
     }
 }

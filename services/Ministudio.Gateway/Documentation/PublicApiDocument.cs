@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ministudio.Platform;
+using Ministudio.ServiceDefaults;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Ministudio.Gateway.Documentation;
@@ -44,7 +45,8 @@ public sealed class PublicApiDocument(IProxyConfigProvider proxy, IHttpClientFac
             ["components"] = new JsonObject { ["schemas"] = new JsonObject() },
             ["tags"] = new JsonArray(),
         };
-        foreach (var cluster in config.Clusters)
+        // MCP speaks JSON-RPC at /mcp and describes itself (tools/list); it has no REST operations to document.
+        foreach (var cluster in config.Clusters.Where(c => c.ClusterId != ResourceNames.Mcp))
         {
             foreach (var destination in cluster.Destinations?.Values ?? [])
             {

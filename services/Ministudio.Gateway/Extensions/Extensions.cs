@@ -14,6 +14,7 @@ namespace Ministudio.Gateway.Extensions;
 public static class Extensions
 {
     public const string AdminRouteId = "admin";
+    public const string McpRouteId = "mcp";
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -21,6 +22,7 @@ public static class Extensions
         builder.AddServiceAssertions(ResourceNames.Gateway);
         var prompt = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Prompt);
         var dispatch = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Dispatch);
+        var mcp = builder.Configuration.GetRequiredServiceEndpoint(ResourceNames.Mcp);
 
         builder.Services.AddOptions<BodyLimitOptions>().BindConfiguration(BodyLimitOptions.Section)
             .Validate(o => o.MaxRequestBodyBytes > 0, $"{BodyLimitOptions.Section}:MaxRequestBodyBytes must be positive.").ValidateOnStart();
@@ -70,6 +72,13 @@ public static class Extensions
                     ClusterId = ResourceNames.Prompt,
                     Match = new RouteMatch { Path = "/admin/{**rest}" },
                 },
+                // The MCP server (Streamable HTTP) checks the caller's key with this gateway and calls /v1 with it.
+                new RouteConfig
+                {
+                    RouteId = McpRouteId,
+                    ClusterId = ResourceNames.Mcp,
+                    Match = new RouteMatch { Path = "/mcp/{**rest}" },
+                },
             ],
             [
                 new ClusterConfig
@@ -90,11 +99,22 @@ public static class Extensions
                         [ResourceNames.Dispatch] = new() { Address = dispatch.ToString() },
                     },
                 },
+                new ClusterConfig
+                {
+                    ClusterId = ResourceNames.Mcp,
+                    Destinations = new Dictionary<string, DestinationConfig>
+                    {
+                        [ResourceNames.Mcp] = new() { Address = mcp.ToString() },
+                    },
+                    // render_film answers when the film is made; its progress notifications keep the stream busy meanwhile.
+                    HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(10) },
+                },
             ])
-            // Tenant keys stay at the edge: services learn the tenant from the signed assertion only.
+            // Tenant keys stay at the edge: services learn the tenant from the signed assertion only. The MCP server is
+            // the exception by design: it is a client of this API and calls it back with the caller's own key.
             .AddTransforms(transforms =>
             {
-                if (transforms.Route.RouteId != AdminRouteId) transforms.AddRequestHeaderRemove("Authorization");
+                if (transforms.Route.RouteId is not (AdminRouteId or McpRouteId)) transforms.AddRequestHeaderRemove("Authorization");
                 transforms.RequestTransforms.Add(transforms.Services.GetRequiredService<ServiceAssertionTransform>());
             });
         return builder;

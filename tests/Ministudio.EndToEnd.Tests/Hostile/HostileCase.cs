@@ -4,7 +4,7 @@ using System.Text;
 namespace Ministudio.EndToEnd.Tests.Hostile;
 
 /// <summary>Who sends a hostile request: a tenant through the gateway, the operator, or someone reaching a service directly.</summary>
-public enum Sender { Tenant, OtherTenant, Admin, Anonymous, DirectPrompt, DirectDispatch, DirectCompose, DirectRender }
+public enum Sender { Tenant, OtherTenant, Admin, Anonymous, DirectPrompt, DirectDispatch, DirectCompose, DirectRender, DirectMcp }
 
 /// <summary>
 /// One request of the hostile-input corpus. <paramref name="Status"/> and <paramref name="Code"/>, when given, are what

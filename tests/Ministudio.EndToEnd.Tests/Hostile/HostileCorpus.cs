@@ -147,7 +147,8 @@ public static class HostileCorpus
                      (Sender.DirectDispatch, HttpMethod.Get, "/v1/usage"), (Sender.DirectDispatch, HttpMethod.Post, "/v1/estimates"),
                      (Sender.DirectDispatch, HttpMethod.Get, "/nothing"), (Sender.DirectCompose, HttpMethod.Get, "/v1/jobs"),
                      (Sender.DirectCompose, HttpMethod.Get, "/nothing"), (Sender.DirectRender, HttpMethod.Get, "/stats"),
-                     (Sender.DirectRender, HttpMethod.Get, "/nothing"),
+                     (Sender.DirectRender, HttpMethod.Get, "/nothing"), (Sender.DirectMcp, HttpMethod.Post, "/mcp"),
+                     (Sender.DirectMcp, HttpMethod.Get, "/nothing"),
                  })
         {
             Func<HttpContent?>? body = method == HttpMethod.Post ? () => Json("""{"key":"ms_test_x","shots":[]}""") : null;

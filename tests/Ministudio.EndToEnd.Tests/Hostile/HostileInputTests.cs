@@ -71,6 +71,7 @@ public sealed class HostileInputTests(PlatformFixture platform)
             Sender.DirectPrompt => (platform.ServiceUrl(ResourceNames.Prompt), null),
             Sender.DirectDispatch => (platform.ServiceUrl(ResourceNames.Dispatch), null),
             Sender.DirectCompose => (platform.ServiceUrl(ResourceNames.Compose), null),
+            Sender.DirectMcp => (platform.ServiceUrl(ResourceNames.Mcp), null),
             _ => (platform.ServiceUrl(ResourceNames.Render), null),
         };
         var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(1) };
