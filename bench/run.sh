@@ -34,6 +34,8 @@ infra_wait || exit 1
 
 artifacts=$(mktemp -d /tmp/ministudio-bench-artifacts.XXXXXX)
 admin_key=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# The key the services trust the gateway's assertions with; the bench signs its direct calls with it too.
+export ServiceTrust__SigningKey=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 port() { infra_free_port; }
 dll() { echo "$root/services/Ministudio.$1/bin/Release/net10.0/Ministudio.$1.dll"; }
 bench_dll=$root/bench/Ministudio.Bench/bin/Release/net10.0/Ministudio.Bench.dll
@@ -57,7 +59,7 @@ start() {
 render_http=$(port); render_grpc=$(port); compose_http=$(port); prompt_http=$(port); gateway_http=$(port); bare_http=$(port)
 dispatch_http=$(port)
 infra_env=(ConnectionStrings__redis="$ConnectionStrings__redis" ConnectionStrings__rabbitmq="$ConnectionStrings__rabbitmq"
-           ConnectionStrings__postgres="$ConnectionStrings__postgres" Artifacts__Root="$artifacts")
+           ConnectionStrings__postgres="$ConnectionStrings__postgres" Artifacts__Root="$artifacts" ServiceTrust__SigningKey="$ServiceTrust__SigningKey")
 
 echo "starting the platform …"
 start render "$root/services/Ministudio.Render" "http://127.0.0.1:$render_http/health" "${infra_env[@]}" \
@@ -87,6 +89,7 @@ stop_dispatch() {
 start_dispatch 00:00:00.100 8
 start gateway "$root/services/Ministudio.Gateway" "http://127.0.0.1:$gateway_http/health" ConnectionStrings__redis="$ConnectionStrings__redis" \
   services__prompt__http__0="http://127.0.0.1:$prompt_http" services__dispatch__http__0="http://127.0.0.1:$dispatch_http" \
+  services__mcp__http__0="http://127.0.0.1:9" ServiceTrust__SigningKey="$ServiceTrust__SigningKey" \
   Kestrel__Endpoints__http__Url="http://127.0.0.1:$gateway_http" dotnet "${GATEWAY_DLL:-$(dll Gateway)}" || exit 1
 start bare-yarp "$root" "http://127.0.0.1:$bare_http/alive" dotnet "$bench_dll" proxy port="$bare_http" to="http://127.0.0.1:$prompt_http" || exit 1
 

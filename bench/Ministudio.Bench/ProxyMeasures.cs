@@ -10,13 +10,9 @@ public static class ProxyMeasures
 
     public static async Task<IReadOnlyList<ResultRow>> GatewayOverheadAsync(Uri gateway, Uri bare, Uri prompt, string key, double seconds, int rounds)
     {
-        // prompt behind no gateway gets the tenant header the gateway would add (built-in packs: any tenant will do).
-        HttpRequestMessage Direct(Uri root)
-        {
-            var message = LoadGenerator.Get(new Uri(root, Path), null);
-            message.Headers.Add(Ministudio.Platform.TenantContext.Header, "00000000-0000-0000-0000-000000000001");
-            return message;
-        }
+        // prompt behind no gateway gets the signed assertion the gateway would add (built-in packs: any tenant will do).
+        HttpRequestMessage Direct(Uri root) =>
+            BenchTrust.Signed(LoadGenerator.Get(new Uri(root, Path), null), new Guid("00000000-0000-0000-0000-000000000001"));
         var targets = new (string Name, Func<HttpRequestMessage> Request)[]
         {
             ("direct (prompt)", () => Direct(prompt)),
