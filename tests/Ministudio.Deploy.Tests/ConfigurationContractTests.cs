@@ -1,6 +1,6 @@
 using System.Text;
-using k8s.Models;
 using Ministudio.ServiceDefaults;
+using k8s.Models;
 
 namespace Ministudio.Deploy.Tests;
 

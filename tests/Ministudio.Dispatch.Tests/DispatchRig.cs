@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Routing;
@@ -54,7 +56,12 @@ internal static class LedgerDatabase
         return dataSource;
     }
 
+    /// <summary>The per-vendor resilience settings as dispatch binds them, from this configuration.</summary>
+    public static IOptionsMonitor<VendorResilienceOptions> ResilienceOf(IConfiguration configuration) =>
+        new ServiceCollection().AddSingleton(configuration).AddVendorResilience().BuildServiceProvider()
+            .GetRequiredService<IOptionsMonitor<VendorResilienceOptions>>();
+
     public static ShotRouter Router(NpgsqlDataSource dataSource, IConfiguration configuration, params IVideoProvider[] providers) =>
-        new(providers, new CapabilityCatalogue(configuration), new VendorPipelines(configuration, TimeProvider.System),
+        new(providers, new CapabilityCatalogue(configuration), new VendorPipelines(ResilienceOf(configuration), TimeProvider.System),
             new CostLedger(dataSource), configuration, NullLogger<ShotRouter>.Instance);
 }

@@ -1,5 +1,3 @@
-using Ministudio.Platform.Trust;
-using Ministudio.Platform;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -9,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Apis;
 using Ministudio.Dispatch.Money;
+using Ministudio.Platform;
+using Ministudio.Platform.Trust;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 using Npgsql;

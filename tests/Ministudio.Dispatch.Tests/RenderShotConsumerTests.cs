@@ -1,5 +1,6 @@
 using MassTransit;
 using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Ministudio.Contracts;
@@ -8,7 +9,6 @@ using Ministudio.Dispatch.Consumers;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Routing;
-using Microsoft.Extensions.Configuration;
 using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;

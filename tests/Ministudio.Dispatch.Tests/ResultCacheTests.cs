@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Ministudio.Dispatch.Caching;
 using Ministudio.Contracts;
+using Ministudio.Dispatch.Caching;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Routing;
 using Ministudio.Platform;

@@ -1,4 +1,3 @@
-using Ministudio.Platform.Trust;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -10,6 +9,7 @@ using Ministudio.Dispatch.Apis;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Platform;
+using Ministudio.Platform.Trust;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 using Npgsql;

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Ministudio.Gateway.RateLimiting;
 using StackExchange.Redis;
 
@@ -24,8 +25,8 @@ public class RateLimitBenchmarks
         var connection = Environment.GetEnvironmentVariable("ConnectionStrings__redis")
                          ?? throw new InvalidOperationException("ConnectionStrings__redis is not set (bench/run.sh starts Redis).");
         _redis = ConnectionMultiplexer.Connect(connection);
-        _roundTrip = new TenantRateLimiter(_redis, new RateLimitOptions { MaxLeaseSize = 1 }, TimeProvider.System, NullLogger<TenantRateLimiter>.Instance);
-        _leased = new TenantRateLimiter(_redis, new RateLimitOptions(), TimeProvider.System, NullLogger<TenantRateLimiter>.Instance);
+        _roundTrip = new TenantRateLimiter(_redis, Options.Create(new RateLimitOptions { MaxLeaseSize = 1 }), TimeProvider.System, NullLogger<TenantRateLimiter>.Instance);
+        _leased = new TenantRateLimiter(_redis, Options.Create(new RateLimitOptions()), TimeProvider.System, NullLogger<TenantRateLimiter>.Instance);
     }
 
     [GlobalCleanup]

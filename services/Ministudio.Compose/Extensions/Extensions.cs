@@ -4,8 +4,8 @@ using Ministudio.Compose.Consumers;
 using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 using Ministudio.Platform.Trust;
+using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Extensions;
 

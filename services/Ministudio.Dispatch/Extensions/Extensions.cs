@@ -3,12 +3,12 @@ using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Caching;
 using Ministudio.Dispatch.Consumers;
 using Ministudio.Dispatch.Money;
-using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers;
+using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Routing;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 using Ministudio.Platform.Trust;
+using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Extensions;
 
@@ -48,6 +48,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ResultCache>();
         builder.Services.AddSingleton<CostLedger>();
+        builder.Services.AddVendorResilience();
         builder.Services.AddSingleton<VendorPipelines>();
         builder.Services.AddSingleton<ShotRouter>();
         builder.Services.AddSingleton<CanceledJobs>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using Ministudio.Dispatch.Providers;
 using Polly;
 using Polly.CircuitBreaker;
@@ -15,6 +16,13 @@ namespace Ministudio.Dispatch.Routing;
 /// </summary>
 public sealed class VendorResilienceOptions
 {
+    /// <summary>The section of one vendor's settings; the options' name is the vendor.</summary>
+    public static string SectionOf(string vendor) => $"Dispatch:Vendors:{vendor}:Resilience";
+
+    public bool IsValid => MaxRetries >= 0 && RetryDelay >= TimeSpan.Zero && MaxRetryAfter >= TimeSpan.Zero && AttemptTimeout > TimeSpan.Zero
+                           && FailureRatio is > 0 and <= 1 && MinimumThroughput >= 2 && SamplingDuration > TimeSpan.Zero && Cooldown > TimeSpan.Zero
+                           && MaxConcurrency >= 1;
+
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>First backoff delay (exponential with jitter) when the vendor gave no Retry-After.</summary>
@@ -39,8 +47,34 @@ public sealed class VendorResilienceOptions
     public int MaxConcurrency { get; set; } = 8;
 }
 
+/// <summary>
+/// Named options, one name per vendor, each bound from <see cref="VendorResilienceOptions.SectionOf"/>: the options
+/// style of every other section, for a section whose name is only known when a vendor is first used.
+/// </summary>
+public static class VendorResilience
+{
+    public static IServiceCollection AddVendorResilience(this IServiceCollection services)
+    {
+        services.AddOptions<VendorResilienceOptions>();
+        services.AddSingleton<IConfigureOptions<VendorResilienceOptions>, Binding>();
+        services.AddSingleton<IValidateOptions<VendorResilienceOptions>>(new ValidateOptions<VendorResilienceOptions>(
+            name: null, o => o.IsValid, "Dispatch:Vendors:{vendor}:Resilience has a negative or zero limit, or a FailureRatio outside (0, 1]."));
+        return services;
+    }
+
+    private sealed class Binding(IConfiguration configuration) : IConfigureNamedOptions<VendorResilienceOptions>
+    {
+        public void Configure(string? name, VendorResilienceOptions options)
+        {
+            if (!string.IsNullOrEmpty(name)) configuration.GetSection(VendorResilienceOptions.SectionOf(name)).Bind(options);
+        }
+
+        public void Configure(VendorResilienceOptions options) => Configure(Options.DefaultName, options);
+    }
+}
+
 /// <summary>Per vendor: retry (retryable failures only, honouring Retry-After), circuit breaker, attempt timeout, concurrency cap.</summary>
-public sealed class VendorPipelines(IConfiguration configuration, TimeProvider timeProvider)
+public sealed class VendorPipelines(IOptionsMonitor<VendorResilienceOptions> settings, TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<string, Lazy<Lane>> _lanes = new(StringComparer.Ordinal);
 
@@ -80,7 +114,7 @@ public sealed class VendorPipelines(IConfiguration configuration, TimeProvider t
 
     private Lane Build(string vendor)
     {
-        var options = configuration.GetSection($"Dispatch:Vendors:{vendor}:Resilience").Get<VendorResilienceOptions>() ?? new();
+        var options = settings.Get(vendor);
         var circuit = new CircuitBreakerStateProvider();
         var pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider, Name = $"vendor-{vendor}" }
             .AddRetry(new RetryStrategyOptions

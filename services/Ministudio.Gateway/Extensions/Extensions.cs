@@ -34,7 +34,9 @@ public static class Extensions
                 $"{ApiKeyCacheOptions.Section} lifetimes must be positive and at most {ApiKeyCacheOptions.MaxKnownKeyLifetime.TotalSeconds} s (revocation must take effect within it).")
             .ValidateOnStart();
         builder.AddRedisClient();
-        builder.Services.AddSingleton(builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions());
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
+            .Validate(o => o.IsValid, $"{RateLimitOptions.Section}: RequestsPerMinute, RedisTimeoutMilliseconds, MaxLeaseSize and LeaseLifetimeMilliseconds are positive; LeaseShare is in (0, 1].")
+            .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TenantRateLimiter>();
         builder.Services.AddHttpClient(ApiKeyResolver.PromptClient, client => client.BaseAddress = new Uri($"http://{ResourceNames.Prompt}"))

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
 using Ministudio.ServiceDefaults;
 using StackExchange.Redis;
 
@@ -27,6 +28,8 @@ public sealed class RateLimitOptions
     /// <summary>Leased requests not spent within this time are dropped (never carried into a later window).</summary>
     public int LeaseLifetimeMilliseconds { get; set; } = 1000;
 
+    public bool IsValid => RequestsPerMinute > 0 && RedisTimeoutMilliseconds > 0 && LeaseShare is > 0 and <= 1 && MaxLeaseSize >= 1 && LeaseLifetimeMilliseconds > 0;
+
     public int LeaseSizeFor(int limit) => (int)Math.Clamp(Math.Floor(limit * LeaseShare), 1, Math.Max(1, MaxLeaseSize));
 }
 
@@ -47,8 +50,10 @@ public sealed record RateLimitDecision(bool Allowed, int Limit, long Remaining, 
 /// minute (a lease of one is the exact algorithm and is never prefetched).
 /// </para>
 /// </summary>
-public sealed class TenantRateLimiter(IConnectionMultiplexer redis, RateLimitOptions options, TimeProvider time, ILogger<TenantRateLimiter> logger)
+public sealed class TenantRateLimiter(IConnectionMultiplexer redis, IOptions<RateLimitOptions> settings, TimeProvider time, ILogger<TenantRateLimiter> logger)
 {
+    private readonly RateLimitOptions options = settings.Value;
+
     private static readonly Counter<long> Rejected = MinistudioTelemetry.Meter.CreateCounter<long>(
         "ministudio.gateway.rate_limit.rejected", description: "Requests refused with 429 because their tenant's budget was spent.");
 

@@ -9,9 +9,9 @@ using Microsoft.Net.Http.Headers;
 using Ministudio.Platform;
 using Ministudio.Prompt.Batches;
 using Ministudio.Prompt.Films;
-using Ministudio.Prompt.Moderation;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
+using Ministudio.Prompt.Moderation;
 
 namespace Ministudio.Prompt.Apis;
 

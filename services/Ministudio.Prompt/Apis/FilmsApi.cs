@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Ministudio.Contracts;
 using Ministudio.Platform;
 using Ministudio.Prompt.Films;
-using Ministudio.Prompt.Moderation;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
+using Ministudio.Prompt.Moderation;
 
 namespace Ministudio.Prompt.Apis;
 

@@ -1,7 +1,8 @@
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ministudio.Platform;
+using Ministudio.Platform.Trust;
 using Ministudio.Prompt.Apis;
 using Ministudio.Prompt.Artifacts;
 using Ministudio.Prompt.Batches;
@@ -9,13 +10,12 @@ using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Jobs;
 using Ministudio.Prompt.Library;
-using Ministudio.Prompt.Networking;
 using Ministudio.Prompt.Moderation;
+using Ministudio.Prompt.Networking;
 using Ministudio.Prompt.Tenants;
 using Ministudio.Prompt.Webhooks;
 using Ministudio.ServiceDefaults;
 using Npgsql;
-using Ministudio.Platform.Trust;
 
 namespace Ministudio.Prompt.Extensions;
 

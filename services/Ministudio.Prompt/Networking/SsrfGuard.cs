@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Ministudio.Prompt.Networking;
 
@@ -338,8 +339,8 @@ public static class SsrfGuardExtensions
     /// <summary>The SSRF guard with settings from Networking:Ssrf and the guarded client for tenant-supplied URLs.</summary>
     public static IHostApplicationBuilder AddSsrfGuard(this IHostApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(SsrfGuardOptions.Section).Get<SsrfGuardOptions>() ?? new SsrfGuardOptions();
-        builder.Services.AddSingleton(options);
+        builder.Services.AddOptions<SsrfGuardOptions>().BindConfiguration(SsrfGuardOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<SsrfGuardOptions>>().Value);
         builder.Services.TryAddSingleton<IHostResolver, DnsHostResolver>();
         builder.Services.AddSingleton<SsrfGuard>();
         builder.Services.AddSingleton<GuardedHttpClient>();

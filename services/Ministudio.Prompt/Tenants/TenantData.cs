@@ -2,8 +2,8 @@ using System.IO.Compression;
 using System.Text;
 using MassTransit;
 using Ministudio.Contracts;
-using Ministudio.Prompt.Infrastructure;
 using Ministudio.Platform;
+using Ministudio.Prompt.Infrastructure;
 using Ministudio.ServiceDefaults;
 using Npgsql;
 

@@ -1,7 +1,7 @@
 using Ministudio.Platform;
+using Ministudio.Platform.Trust;
 using Ministudio.Render.Rendering;
 using Ministudio.ServiceDefaults;
-using Ministudio.Platform.Trust;
 
 namespace Ministudio.Render.Extensions;
 
