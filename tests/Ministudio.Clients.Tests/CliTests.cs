@@ -33,6 +33,33 @@ public sealed class CliTests(PlatformHosts platform) : IDisposable
     private Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => RunWithKeyAsync(PlatformHosts.TenantKey, args);
 
     [Fact]
+    public async Task Timelines_render_composes_a_timeline_and_saves_the_film()
+    {
+        // A timeline needs a picture of the tenant's own: an uploaded image, shown under a title.
+        var png = Path.Combine(_folder, "card.png");
+        await File.WriteAllBytesAsync(png, Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="), TestContext.Current.CancellationToken);
+        var upload = await RunAsync("images", "upload", png, "--json");
+        Assert.True(upload.Exit == ExitCodes.Ok, upload.Error);
+        var image = JsonDocument.Parse(upload.Output).RootElement.GetProperty("sha256").GetString();
+        var timeline = Path.Combine(_folder, "timeline.json");
+        await File.WriteAllTextAsync(timeline, $$"""
+            {"output":{"aspect":"16:9"},"tracks":[{"clips":[{"type":"image","start":0,"length":2,"asset":"{{image}}"}]},
+             {"clips":[{"type":"title","start":0,"length":2,"text":"Tides"}]}]}
+            """, TestContext.Current.CancellationToken);
+        var film = Path.Combine(_folder, "timeline.mp4");
+        var (exit, output, error) = await RunAsync("timeline", "render", timeline, "--out", film);
+        Assert.True(exit == ExitCodes.Ok, error + output);
+        Assert.EndsWith($"succeeded: saved {film}", output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].TrimEnd());
+        Assert.True(new FileInfo(film).Length > 0);
+
+        var invalid = Path.Combine(_folder, "bad-timeline.json");
+        await File.WriteAllTextAsync(invalid, """{"tracks":[]}""", TestContext.Current.CancellationToken);
+        var refused = await RunAsync("timeline", "render", invalid);
+        Assert.Equal(ExitCodes.Rejected, refused.Exit);
+        Assert.Contains("timeline.", refused.Error);
+    }
+
+    [Fact]
     public async Task Films_submit_wait_follows_the_job_and_saves_the_film()
     {
         var film = Path.Combine(_folder, "film.mp4");

@@ -44,6 +44,7 @@ public sealed class MinistudioCli
         root.Add(cli._adminKey);
         root.Add(LoginCommand.Create(cli));
         root.Add(FilmCommands.Create(cli));
+        root.Add(TimelineCommands.Create(cli));
         root.Add(JobCommands.Create(cli));
         root.Add(LibraryCommands.Create(cli));
         root.Add(LibraryCommands.Images(cli));
