@@ -1,6 +1,10 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Ministudio.Cli;
 
 namespace Ministudio.AppHost;
 
@@ -34,21 +38,16 @@ public static class PlatformRun
         var succeeded = true;
         if (launch.FilmPath is not null)
         {
-            try
-            {
-                var video = await new FilmRun(gateway, settings.DevelopmentApiKey!, Console.Out)
-                    .RunAsync(launch.FilmPath, launch.OutputDirectory, lifetime.ApplicationStopping);
-                succeeded = video is not null;
-            }
-            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception failure) when (failure is HttpRequestException or IOException or System.Text.Json.JsonException)
-            {
-                Console.Error.WriteLine($"The film run failed: {failure.Message}");
-                succeeded = false;
-            }
+            // The film is rendered by the ministudio CLI itself (the same code as `ministudio film render`): the
+            // launcher shows what a user runs, with its per-shot progress, rather than a loop of its own.
+            var target = Path.Combine(launch.OutputDirectory, $"{Slug(TitleOf(launch.FilmPath))}.mp4");
+            Directory.CreateDirectory(launch.OutputDirectory);
+            var exit = await MinistudioCli.RunAsync(
+                ["film", "render", launch.FilmPath, "--out", target, "--url", gateway.ToString(), "--api-key", settings.DevelopmentApiKey!],
+                Console.Out, Console.Error, Environment.GetEnvironmentVariable, lifetime.ApplicationStopping);
+            if (lifetime.ApplicationStopping.IsCancellationRequested) return;
+            succeeded = exit == ExitCodes.Ok;
+            if (!succeeded) Console.Error.WriteLine($"The film run failed (ministudio exit code {exit}).");
         }
         if (launch.ExitWhenDone)
         {
@@ -59,6 +58,32 @@ public static class PlatformRun
         {
             Console.WriteLine("Running; press Ctrl+C to stop everything.");
         }
+    }
+
+    private static string TitleOf(string filmPath)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(filmPath))?["title"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(filmPath);
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return Path.GetFileNameWithoutExtension(filmPath); // the CLI reports the file's own problem
+        }
+    }
+
+    /// <summary>"the-lighthouse-keepers" from "The Lighthouse Keepers": safe as a file name everywhere.</summary>
+    public static string Slug(string title)
+    {
+        var slug = new StringBuilder();
+        foreach (var character in title.Normalize(NormalizationForm.FormD).ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(character)) slug.Append(character);
+            else if (CharUnicodeInfo.GetUnicodeCategory(character) != UnicodeCategory.NonSpacingMark && slug.Length > 0 && slug[^1] != '-')
+                slug.Append('-');
+        }
+        var result = slug.ToString().Trim('-');
+        return result.Length > 0 ? result : "film";
     }
 
     /// <summary>The dashboard's address with its one-time login token, when the dashboard runs.</summary>

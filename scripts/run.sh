@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole platform on this machine through the Aspire AppHost (Redis, RabbitMQ and PostgreSQL from the
-# machine's binaries, then every service), with the Aspire dashboard, renders the sample film to out/, and keeps running
+# machine's binaries, then every service), with the Aspire dashboard, renders the sample film to out/ with the ministudio
+# CLI (`ministudio film render`, run in process by the AppHost), and keeps running
 # until Ctrl+C. Extra arguments go to the AppHost, e.g. `--exit` to stop after the film, `--film other.json`,
 # `--Ministudio:GatewayPort=5400`, `--Ministudio:Replicas:Dispatch=2`.
 set -euo pipefail
