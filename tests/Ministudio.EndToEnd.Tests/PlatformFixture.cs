@@ -110,6 +110,18 @@ public sealed class PlatformFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>A key of a tenant made just now through the admin API, for tests that must not share a cache or quota.</summary>
+    public async Task<string> NewTenantKeyAsync(CancellationToken ct)
+    {
+        using var admin = GatewayClient(AdminKey);
+        var tenant = await admin.PostAsJsonAsync("/admin/v1/tenants", new { name = $"e2e-{Guid.NewGuid():N}" }, ct);
+        tenant.EnsureSuccessStatusCode();
+        var tenantId = (await tenant.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<Guid>();
+        var created = await admin.PostAsJsonAsync($"/admin/v1/tenants/{tenantId}/keys", new { name = "e2e" }, ct);
+        created.EnsureSuccessStatusCode();
+        return (await created.Content.ReadFromJsonAsync<JsonObject>(ct))!["key"]!.GetValue<string>();
+    }
+
     /// <summary>Shots the render service has drawn since it started (its own /stats, not routed by the gateway).</summary>
     public async Task<long> RenderedShotsAsync()
     {
