@@ -57,6 +57,8 @@ var prompt = builder.AddProject<Projects.Ministudio_Prompt>(ResourceNames.Prompt
     .WithServiceTrust(settings)
     .WithArtifacts(settings)
     .WithTenantSeed(builder.Configuration, settings);
+// Dispatch reads tenants' own vendor keys (BYOK) from prompt when a shot needs them; no wait, prompt starts after it.
+dispatch.WithReference(prompt);
 
 var gateway = builder.AddProject<Projects.Ministudio_Gateway>(ResourceNames.Gateway)
     .WithPublicHttpEndpoint(settings.GatewayPort)

@@ -21,6 +21,7 @@ public static class ProblemCodes
     // Between services: the gateway's (or a peer service's) signed assertion, see Trust/ServiceAssertions.
     public static readonly ProblemCode AuthAssertionMissing = new("auth.assertion_missing", StatusCodes.Status401Unauthorized, "This service is reached through the gateway: the request carries no signed service assertion.");
     public static readonly ProblemCode AuthAssertionInvalid = new("auth.assertion_invalid", StatusCodes.Status401Unauthorized, "The signed service assertion is malformed, expired or not signed with a current key.");
+    public static readonly ProblemCode AuthServiceForbidden = new("auth.service_forbidden", StatusCodes.Status403Forbidden, "This internal route does not answer the calling service.");
     public static readonly ProblemCode DocumentUnavailable = new("openapi.unavailable", StatusCodes.Status503ServiceUnavailable, "The API document is unavailable; retry shortly.");
     public static readonly ProblemCode RateLimitExceeded = new("rate_limit.exceeded", StatusCodes.Status429TooManyRequests, "Too many requests.");
 
@@ -119,6 +120,7 @@ public static class ProblemCodes
     public static readonly ProblemCode TenantNameTaken = new("tenant.name_taken", StatusCodes.Status409Conflict, "A tenant with this name exists.");
     public static readonly ProblemCode PlanNotFound = new("plan.not_found", StatusCodes.Status404NotFound, "No such plan.");
     public static readonly ProblemCode KeyNotFound = new("key.not_found", StatusCodes.Status404NotFound, "No such key.");
+    public static readonly ProblemCode ProviderSecretNotFound = new("provider_secret.not_found", StatusCodes.Status404NotFound, "The tenant holds no key of its own for this vendor.");
     public static readonly ProblemCode ProviderUnknown = new("provider.unknown", StatusCodes.Status404NotFound, "No such provider.");
 
     /// <summary>Every code above, for documents, clients and tests.</summary>

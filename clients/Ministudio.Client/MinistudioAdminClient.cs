@@ -43,9 +43,27 @@ public sealed class MinistudioAdminClient : IDisposable
     public Task<IReadOnlyList<Plan>> ListPlansAsync(CancellationToken ct = default) =>
         _api.SendAsync<IReadOnlyList<Plan>>(() => ApiTransport.Request(HttpMethod.Get, "admin/v1/plans"), ct);
 
-    /// <summary>Creates or replaces a plan; null limits mean none.</summary>
+    /// <summary>
+    /// Creates or replaces a plan; null limits mean none. <paramref name="platformKeyFallback"/>: a shot whose tenant key
+    /// a vendor refuses is made with the platform's key instead of failing with <c>byok.key_rejected</c>.
+    /// </summary>
     public Task<Plan> UpsertPlanAsync(string name, int? rateLimitPerMinute = null, int? concurrentJobs = null, decimal? monthlyBudgetUsd = null,
-        IReadOnlyList<string>? allowedProviders = null, CancellationToken ct = default) =>
+        IReadOnlyList<string>? allowedProviders = null, bool platformKeyFallback = false, CancellationToken ct = default) =>
         _api.SendAsync<Plan>(() => ApiTransport.Request(HttpMethod.Put, $"admin/v1/plans/{Uri.EscapeDataString(name)}",
-            ApiTransport.JsonContent(new { rateLimitPerMinute, concurrentJobs, monthlyBudgetUsd, allowedProviders })), ct);
+            ApiTransport.JsonContent(new { rateLimitPerMinute, concurrentJobs, monthlyBudgetUsd, allowedProviders, platformKeyFallback })), ct);
+
+    /// <summary>Stores the tenant's own key for a vendor (BYOK): its shots there are paid with it, outside the platform budget.</summary>
+    public async Task SetProviderSecretAsync(Guid tenant, string vendor, string secret, CancellationToken ct = default)
+    {
+        using var _ = await _api.SendAsync(() => ApiTransport.Request(HttpMethod.Put, $"admin/v1/tenants/{tenant}/provider-secrets/{Uri.EscapeDataString(vendor)}",
+            ApiTransport.JsonContent(new { secret })), ct).ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<ProviderSecret>> ListProviderSecretsAsync(Guid tenant, CancellationToken ct = default) =>
+        _api.SendAsync<IReadOnlyList<ProviderSecret>>(() => ApiTransport.Request(HttpMethod.Get, $"admin/v1/tenants/{tenant}/provider-secrets"), ct);
+
+    public async Task RemoveProviderSecretAsync(Guid tenant, string vendor, CancellationToken ct = default)
+    {
+        using var _ = await _api.SendAsync(() => ApiTransport.Request(HttpMethod.Delete, $"admin/v1/tenants/{tenant}/provider-secrets/{Uri.EscapeDataString(vendor)}"), ct).ConfigureAwait(false);
+    }
 }

@@ -79,9 +79,9 @@ public sealed record ReferenceImage(string Sha256, string ContentType, long Byte
 
 public sealed record UsageReport(DateTimeOffset From, DateTimeOffset To, string GroupBy, IReadOnlyList<UsageGroup> Groups, UsageTotals Totals, UsageBudget Budget);
 
-public sealed record UsageGroup(string Key, decimal ReservedUsd, decimal CommittedUsd, int Attempts, int CacheHits);
+public sealed record UsageGroup(string Key, decimal ReservedUsd, decimal CommittedUsd, int Attempts, int CacheHits, decimal ByokUsd = 0);
 
-public sealed record UsageTotals(decimal ReservedUsd, decimal CommittedUsd, int Attempts, int CacheHits);
+public sealed record UsageTotals(decimal ReservedUsd, decimal CommittedUsd, int Attempts, int CacheHits, decimal ByokUsd = 0);
 
 public sealed record UsageBudget(decimal? MonthlyBudgetUsd, decimal SpentThisMonthUsd, decimal? RemainingUsd);
 
@@ -93,7 +93,10 @@ public sealed record ShotEstimate(int Index, string? Vendor, string? Model, doub
 
 public sealed record Tenant(Guid Id, string Name, string? Plan, DateTimeOffset CreatedAt);
 
-public sealed record Plan(string Name, int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders);
+public sealed record Plan(string Name, int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders, bool PlatformKeyFallback = false);
+
+/// <summary>A vendor the tenant pays with its own key, and when the key was set; the key itself is never returned.</summary>
+public sealed record ProviderSecret(string Vendor, DateTimeOffset UpdatedAt);
 
 public sealed record ApiKey(Guid Id, string Prefix, string? Name, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
 

@@ -12,6 +12,7 @@ public static class ProblemCodes
     public const string AuthTenantMissing = "auth.tenant_missing";
     public const string AuthAssertionMissing = "auth.assertion_missing";
     public const string AuthAssertionInvalid = "auth.assertion_invalid";
+    public const string AuthServiceForbidden = "auth.service_forbidden";
     public const string DocumentUnavailable = "openapi.unavailable";
     public const string RateLimitExceeded = "rate_limit.exceeded";
     public const string RequestMalformedJson = "request.malformed_json";
@@ -78,5 +79,6 @@ public static class ProblemCodes
     public const string TenantNameTaken = "tenant.name_taken";
     public const string PlanNotFound = "plan.not_found";
     public const string KeyNotFound = "key.not_found";
+    public const string ProviderSecretNotFound = "provider_secret.not_found";
     public const string ProviderUnknown = "provider.unknown";
 }

@@ -16,6 +16,7 @@ app.MapDefaultEndpoints();
 app.MapApiDocument();
 app.UseMiddleware<RequestSizeLimit>();
 app.MapKeysApi();
+app.MapProviderSecretsApi();
 app.MapAdminApi();
 
 // Every tenant route, behind one tenant check.

@@ -100,7 +100,7 @@ public sealed partial class OpenApiDocumentTests(PlatformHosts platform)
         var unreachable = new[]
         {
             ProblemCodes.AuthTenantMissing.Code, ProblemCodes.DocumentUnavailable.Code, ProblemCodes.Validation.Code,
-            ProblemCodes.AuthAssertionMissing.Code, ProblemCodes.AuthAssertionInvalid.Code, // between services, never at the edge
+            ProblemCodes.AuthAssertionMissing.Code, ProblemCodes.AuthAssertionInvalid.Code, ProblemCodes.AuthServiceForbidden.Code, // between services, never at the edge
             ProblemCodes.RequestRejected.Code, ProblemCodes.RequestCanceled.Code, // a fallback no route answers; a client that left
         };
         Assert.Empty(ProblemCodes.All.Select(p => p.Code).Except(unreachable).Except(documentedCodes));

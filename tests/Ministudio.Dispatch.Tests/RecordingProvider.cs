@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Platform;
@@ -23,10 +24,18 @@ internal sealed class RecordingProvider(ArtifactStore artifacts, string name = "
     public TimeSpan Latency { get; init; } = TimeSpan.FromMilliseconds(50);
     public Func<int, ProviderException?> FailOnCall { get; init; } = _ => null;
 
+    /// <summary>Refuses a shot by what it carries (e.g. a tenant's own key the vendor no longer accepts).</summary>
+    public Func<ShotJob, ProviderException?> Refuse { get; init; } = _ => null;
+
+    /// <summary>The tenant's own key each call carried (null: the platform's).</summary>
+    public ConcurrentQueue<string?> KeysSeen { get; } = new();
+
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
         var request = shot.Request;
         var call = Interlocked.Increment(ref _calls);
+        KeysSeen.Enqueue(shot.TenantSecret?.Value);
+        if (Refuse(shot) is { } refusal) throw refusal;
         var inFlight = Interlocked.Increment(ref _inFlight);
         InterlockedMax(ref _maxInFlight, inFlight);
         progress.Report(new ProviderProgress(0.5, "drawing"));

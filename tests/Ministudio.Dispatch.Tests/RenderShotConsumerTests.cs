@@ -42,6 +42,7 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
             .AddSingleton<CostLedger>()
             .AddSingleton<CapabilityCatalogue>()
             .AddSingleton<VendorPipelines>()
+            .AddSingleton(new PromptSecrets().Reader())
             .AddSingleton<ShotRouter>()
             .AddSingleton<IVideoProvider>(provider)
             .AddMassTransitTestHarness(bus =>

@@ -201,7 +201,7 @@ public sealed class RoutingTests : IAsyncLifetime
 
         var usage = await new CostLedger(_database).UsageAsync(tenant, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1), UsageGrouping.Vendor, TestContext.Current.CancellationToken);
         Assert.Equal(
-            [new UsageGroup("fallback", 0m, 1.00m, 1, 0), new UsageGroup("primary", 0m, 0m, 1, 0)],
+            [new UsageGroup("fallback", 0m, 1.00m, 1, 0, 0m), new UsageGroup("primary", 0m, 0m, 1, 0, 0m)],
             usage);
     }
 

@@ -194,6 +194,45 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_dispatch_reads_a_tenants_own_vendor_keys_and_every_change_is_announced()
+    {
+        var admin = _app.AdminClient();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync($"/admin/v1/tenants/{_app.Acme}/provider-secrets/runway", new { secret = "sk-acme-runway" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync($"/admin/v1/tenants/{_app.Acme}/provider-secrets/kling", new { secret = "ak-acme:sk-acme" }, Ct)).StatusCode);
+        await _app.Harness.PublishedAsync<TenantProviderSecretChanged>(m => m.TenantId == _app.Acme && m.Vendor == "runway");
+
+        var dispatch = _app.ServiceClient(ResourceNames.Dispatch);
+        var revealed = await dispatch.GetFromJsonAsync<TenantProviderSecrets>($"/internal/tenants/{_app.Acme}/provider-secrets", Ct);
+        Assert.Equal(new Dictionary<string, string> { ["kling"] = "ak-acme:sk-acme", ["runway"] = "sk-acme-runway" }, revealed!.Secrets);
+        Assert.Empty((await dispatch.GetFromJsonAsync<TenantProviderSecrets>($"/internal/tenants/{_app.Globex}/provider-secrets", Ct))!.Secrets);
+        foreach (var caller in new[] { ResourceNames.Gateway, ResourceNames.Mcp, ResourceNames.Compose })
+        {
+            var refused = await _app.ServiceClient(caller).GetAsync($"/internal/tenants/{_app.Acme}/provider-secrets", Ct);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("auth.service_forbidden", await Problems.CodeOf(refused));
+            Assert.DoesNotContain("sk-acme", await refused.Content.ReadAsStringAsync(Ct));
+        }
+
+        var listed = await admin.GetStringAsync($"/admin/v1/tenants/{_app.Acme}/provider-secrets", Ct);
+        Assert.Equal(["kling", "runway"], JsonNode.Parse(listed)!.AsArray().Select(v => v!["vendor"]!.GetValue<string>()));
+        Assert.DoesNotContain("sk-acme", listed);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/admin/v1/tenants/{_app.Acme}/provider-secrets/runway", Ct)).StatusCode);
+        await _app.Harness.PublishedAsync<TenantProviderSecretChanged>(m => m.TenantId == _app.Acme && m.Vendor == "runway");
+        var again = await admin.DeleteAsync($"/admin/v1/tenants/{_app.Acme}/provider-secrets/runway", Ct);
+        Assert.Equal((HttpStatusCode.NotFound, "provider_secret.not_found"), (again.StatusCode, await Problems.CodeOf(again)));
+        var nobody = await admin.DeleteAsync($"/admin/v1/tenants/{Guid.NewGuid()}/provider-secrets/runway", Ct);
+        Assert.Equal("tenant.not_found", await Problems.CodeOf(nobody));
+        Assert.Equal(["kling"], (await dispatch.GetFromJsonAsync<TenantProviderSecrets>($"/internal/tenants/{_app.Acme}/provider-secrets", Ct))!.Secrets.Keys);
+        Assert.Contains("provider_secret.remove", await admin.GetStringAsync("/admin/v1/audit", Ct));
+
+        // A plan may let a refused tenant key fall back to the platform's; dispatch hears it with the plan.
+        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsJsonAsync("/admin/v1/plans/forgiving", new { platformKeyFallback = true }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/admin/v1/tenants/{_app.Acme}/plan", new { plan = "forgiving" }, Ct)).StatusCode);
+        await _app.Harness.PublishedAsync<TenantPlanChanged>(m => m.TenantId == _app.Acme && m.Plan == "forgiving" && m.PlatformKeyFallback);
+    }
+
+    [Fact]
     public async Task Provider_secrets_are_stored_as_ciphertext_and_never_returned()
     {
         const string Secret = "sk-vendor-secret-value-1234567890";
@@ -212,10 +251,10 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.DoesNotContain(Secret, ciphertext);
         Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Secret)), ciphertext);
         var protector = _app.Factory.Services.GetRequiredService<SecretProtector>();
-        Assert.Equal(Secret, protector.Unprotect(SecretProtector.Kinds.ProviderSecret, TenantAdministration.ProviderSecretOwner(_app.Acme, "runway"), ciphertext));
+        Assert.Equal(Secret, protector.Unprotect(SecretProtector.Kinds.ProviderSecret, ProviderSecrets.OwnerOf(_app.Acme, "runway"), ciphertext));
         // Bound to its owner: the same ciphertext does not open as another tenant's secret.
         Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() =>
-            protector.Unprotect(SecretProtector.Kinds.ProviderSecret, TenantAdministration.ProviderSecretOwner(_app.Globex, "runway"), ciphertext));
+            protector.Unprotect(SecretProtector.Kinds.ProviderSecret, ProviderSecrets.OwnerOf(_app.Globex, "runway"), ciphertext));
 
         var audit = await admin.GetStringAsync("/admin/v1/audit", Ct);
         Assert.Contains("provider_secret.set", audit);

@@ -61,8 +61,8 @@ public sealed class PromptApp : IAsyncDisposable
     /// <summary>A client speaking as a tenant, the way the gateway forwards requests (a signed assertion).</summary>
     public HttpClient ClientFor(Guid tenant) => Factory.CreateDefaultClient(TrustedCalls.Handler(tenant));
 
-    /// <summary>A client as the gateway calls without a tenant: /internal routes, or /admin with a key added.</summary>
-    public HttpClient ServiceClient() => Factory.CreateDefaultClient(TrustedCalls.Handler());
+    /// <summary>A client as the gateway (or the named service) calls without a tenant: /internal routes, or /admin with a key added.</summary>
+    public HttpClient ServiceClient(string service = ResourceNames.Gateway) => Factory.CreateDefaultClient(TrustedCalls.Handler(service: service));
 
     /// <summary>A client holding the admin key, the way the gateway forwards /admin requests.</summary>
     public HttpClient AdminClient()

@@ -23,16 +23,19 @@ public static class TrustedCalls
     public static string Mint(Guid? tenant = null, string service = ResourceNames.Gateway) =>
         Assertions.Mint(service, tenant, tenant is null ? null : "ms_test_tests0");
 
-    public static void Sign(HttpRequestMessage request, Guid? tenant = null)
+    public static void Sign(HttpRequestMessage request, Guid? tenant = null, string service = ResourceNames.Gateway)
     {
         request.Headers.Remove(ServiceAssertion.Header);
-        request.Headers.Add(ServiceAssertion.Header, Mint(tenant));
+        request.Headers.Add(ServiceAssertion.Header, Mint(tenant, service));
     }
 
-    /// <summary>For <c>WebApplicationFactory.CreateDefaultClient</c> or <c>new HttpClient(...)</c>: signs every request.</summary>
-    public static DelegatingHandler Handler(Guid? tenant = null, HttpMessageHandler? inner = null)
+    /// <summary>
+    /// For <c>WebApplicationFactory.CreateDefaultClient</c> or <c>new HttpClient(...)</c>: signs every request, as the
+    /// gateway or as the named <paramref name="service"/>.
+    /// </summary>
+    public static DelegatingHandler Handler(Guid? tenant = null, HttpMessageHandler? inner = null, string service = ResourceNames.Gateway)
     {
-        var handler = new SigningHandler(tenant);
+        var handler = new SigningHandler(tenant, service);
         if (inner is not null) handler.InnerHandler = inner;
         return handler;
     }
@@ -41,11 +44,11 @@ public static class TrustedCalls
     public static HttpClient Client(Uri address, Guid? tenant = null) =>
         new(Handler(tenant, new SocketsHttpHandler())) { BaseAddress = address };
 
-    private sealed class SigningHandler(Guid? tenant) : DelegatingHandler
+    private sealed class SigningHandler(Guid? tenant, string service) : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Sign(request, tenant);
+            Sign(request, tenant, service);
             return base.SendAsync(request, cancellationToken);
         }
     }

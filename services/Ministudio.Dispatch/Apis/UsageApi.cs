@@ -5,7 +5,7 @@ using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Apis;
 
-public sealed record UsageTotals(decimal ReservedUsd, decimal CommittedUsd, int Attempts, int CacheHits);
+public sealed record UsageTotals(decimal ReservedUsd, decimal CommittedUsd, int Attempts, int CacheHits, decimal ByokUsd);
 
 public sealed record UsageBudget(decimal? MonthlyBudgetUsd, decimal SpentThisMonthUsd, decimal? RemainingUsd);
 
@@ -38,7 +38,7 @@ public static class UsageApi
 
         var groups = await ledger.UsageAsync(tenantId, start, end, grouping, ct);
         var budget = await ledger.BudgetAsync(tenantId, ct);
-        var totals = new UsageTotals(groups.Sum(g => g.ReservedUsd), groups.Sum(g => g.CommittedUsd), groups.Sum(g => g.Attempts), groups.Sum(g => g.CacheHits));
+        var totals = new UsageTotals(groups.Sum(g => g.ReservedUsd), groups.Sum(g => g.CommittedUsd), groups.Sum(g => g.Attempts), groups.Sum(g => g.CacheHits), groups.Sum(g => g.ByokUsd));
         return TypedResults.Ok(new UsageReport(start, end, grouping.ToString().ToLowerInvariant(), groups, totals,
             new UsageBudget(budget.MonthlyBudgetUsd, budget.SpentThisMonthUsd, budget.RemainingUsd)));
     }

@@ -30,11 +30,8 @@ public static class Extensions
             bus.AddConsumer<TenantErasedConsumer>();
             bus.AddConsumer<ExportTenantUsageConsumer>();
             // Every instance hears every cancellation: each stops the shots it is working on.
-            bus.AddConsumer<JobCanceledConsumer>().Endpoint(endpoint =>
-            {
-                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
-                endpoint.Temporary = true;
-            });
+            bus.AddConsumer<JobCanceledConsumer>().Endpoint(EveryInstance);
+            bus.AddConsumer<TenantProviderSecretChangedConsumer>().Endpoint(EveryInstance);
         });
 
         // A render streams for as long as it takes; the default HTTP timeouts and retries would cut it off.
@@ -50,9 +47,23 @@ public static class Extensions
         builder.Services.AddSingleton<CostLedger>();
         builder.Services.AddVendorResilience();
         builder.Services.AddSingleton<VendorPipelines>();
+        // Tenants' own vendor keys (BYOK) are read from prompt, which alone can decrypt them, over a signed call.
+        builder.Services.AddOptions<TenantSecretsOptions>().BindConfiguration(TenantSecretsOptions.Section)
+            .Validate(options => options.CacheFor > TimeSpan.Zero && options.CacheFor <= TimeSpan.FromMinutes(10), "CacheFor must be above zero and at most 10 minutes.")
+            .ValidateOnStart();
+        builder.Services.AddHttpClient(TenantVendorSecrets.ClientName, client => client.BaseAddress = new Uri($"http://_http.{ResourceNames.Prompt}"))
+            .AddServiceCredential();
+        builder.Services.AddSingleton<TenantVendorSecrets>();
         builder.Services.AddSingleton<ShotRouter>();
         builder.Services.AddSingleton<CanceledJobs>();
         builder.Services.AddApiDocument();
         return builder;
+    }
+
+    /// <summary>A temporary queue per instance, so every dispatch instance hears the message, not just one.</summary>
+    private static void EveryInstance(IEndpointRegistrationConfigurator endpoint)
+    {
+        endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
+        endpoint.Temporary = true;
     }
 }

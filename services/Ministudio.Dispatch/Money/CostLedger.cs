@@ -6,7 +6,7 @@ using NpgsqlTypes;
 namespace Ministudio.Dispatch.Money;
 
 /// <summary>A tenant's plan as dispatch last heard it.</summary>
-public sealed record TenantPlan(string Plan, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders)
+public sealed record TenantPlan(string Plan, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders, bool PlatformKeyFallback = false)
 {
     public bool Allows(string vendor, string requested) =>
         AllowedProviders.Count == 0 || AllowedProviders.Contains(vendor) || AllowedProviders.Contains(requested);
@@ -18,7 +18,8 @@ public sealed class BudgetExceededException(decimal budget, decimal spent, decim
 
 public enum UsageGrouping { Vendor, Day, Job }
 
-public sealed record UsageGroup(string Key, decimal ReservedUsd, decimal CommittedUsd, int Attempts, int CacheHits);
+/// <summary>Usage of one group; <paramref name="ByokUsd"/> is what attempts on the tenant's own vendor keys cost at list price, outside <paramref name="CommittedUsd"/>.</summary>
+public sealed record UsageGroup(string Key, decimal ReservedUsd, decimal CommittedUsd, int Attempts, int CacheHits, decimal ByokUsd);
 
 public sealed record BudgetStatus(decimal? MonthlyBudgetUsd, decimal SpentThisMonthUsd)
 {
@@ -33,25 +34,27 @@ public sealed record BudgetStatus(decimal? MonthlyBudgetUsd, decimal SpentThisMo
 /// </summary>
 public sealed class CostLedger(NpgsqlDataSource dataSource)
 {
-    // Calendar month in UTC; reserved rows count at their estimate, committed ones at their actual cost.
+    // Calendar month in UTC; reserved rows count at their estimate, committed ones at their actual cost; attempts the
+    // tenant paid with its own key (BYOK) are not the platform's spend.
     private const string SpentThisMonth = """
         SELECT coalesce(sum(CASE state WHEN 'reserved' THEN estimate_usd WHEN 'committed' THEN actual_usd ELSE 0 END), 0)
         FROM dispatch.cost_ledger
-        WHERE tenant_id = $1 AND created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+        WHERE tenant_id = $1 AND NOT byok AND created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
         """;
 
     public async Task SetPlanAsync(TenantPlanChanged plan, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO dispatch.tenant_plans (tenant_id, plan, monthly_budget_usd, allowed_providers, updated_at)
-            VALUES ($1, $2, $3, $4, now())
+            INSERT INTO dispatch.tenant_plans (tenant_id, plan, monthly_budget_usd, allowed_providers, platform_key_fallback, updated_at)
+            VALUES ($1, $2, $3, $4, $5, now())
             ON CONFLICT (tenant_id) DO UPDATE SET plan = excluded.plan, monthly_budget_usd = excluded.monthly_budget_usd,
-                allowed_providers = excluded.allowed_providers, updated_at = now()
+                allowed_providers = excluded.allowed_providers, platform_key_fallback = excluded.platform_key_fallback, updated_at = now()
             """);
         command.Parameters.Add(new() { Value = plan.TenantId });
         command.Parameters.Add(new() { Value = plan.Plan });
         command.Parameters.Add(new() { Value = (object?)plan.MonthlyBudgetUsd ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
         command.Parameters.Add(new() { Value = plan.AllowedProviders.ToArray() });
+        command.Parameters.Add(new() { Value = plan.PlatformKeyFallback });
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -81,22 +84,28 @@ public sealed class CostLedger(NpgsqlDataSource dataSource)
 
     public async Task<TenantPlan?> PlanOfAsync(Guid tenantId, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("SELECT plan, monthly_budget_usd, allowed_providers FROM dispatch.tenant_plans WHERE tenant_id = $1");
+        await using var command = dataSource.CreateCommand("SELECT plan, monthly_budget_usd, allowed_providers, platform_key_fallback FROM dispatch.tenant_plans WHERE tenant_id = $1");
         command.Parameters.Add(new() { Value = tenantId });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
-        return new TenantPlan(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetDecimal(1), reader.GetFieldValue<string[]>(2));
+        return new TenantPlan(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetDecimal(1), reader.GetFieldValue<string[]>(2), reader.GetBoolean(3));
     }
 
-    /// <summary>Reserves <paramref name="estimateUsd"/> for one attempt; throws <see cref="BudgetExceededException"/> when it does not fit.</summary>
+    /// <summary>
+    /// Reserves <paramref name="estimateUsd"/> for one attempt; throws <see cref="BudgetExceededException"/> when it does
+    /// not fit. An attempt on the tenant's own key (the shot carries a <see cref="TenantSecret"/>) is recorded as BYOK and
+    /// never checked against the platform budget.
+    /// </summary>
     public async Task<Guid> ReserveAsync(ShotJob shot, string vendor, string model, decimal estimateUsd, CancellationToken ct)
     {
         var id = Guid.CreateVersion7();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        decimal? budget;
-        await using (var lockPlan = new NpgsqlCommand("SELECT monthly_budget_usd FROM dispatch.tenant_plans WHERE tenant_id = $1 FOR UPDATE", connection, transaction))
+        var byok = shot.TenantSecret is not null;
+        decimal? budget = null;
+        if (!byok)
         {
+            await using var lockPlan = new NpgsqlCommand("SELECT monthly_budget_usd FROM dispatch.tenant_plans WHERE tenant_id = $1 FOR UPDATE", connection, transaction);
             lockPlan.Parameters.Add(new() { Value = shot.TenantId });
             budget = await lockPlan.ExecuteScalarAsync(ct) is decimal value ? value : null;
         }
@@ -108,11 +117,12 @@ public sealed class CostLedger(NpgsqlDataSource dataSource)
             if (spent + estimateUsd > limit) throw new BudgetExceededException(limit, spent, estimateUsd);
         }
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO dispatch.cost_ledger (id, tenant_id, job_id, shot_index, vendor, model, estimate_usd, state)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, 'reserved')
+            INSERT INTO dispatch.cost_ledger (id, tenant_id, job_id, shot_index, vendor, model, estimate_usd, state, byok)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, 'reserved', $8)
             """, connection, transaction))
         {
             AddShot(insert, id, shot, vendor, model, estimateUsd);
+            insert.Parameters.Add(new() { Value = byok });
             await insert.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
@@ -168,10 +178,11 @@ public sealed class CostLedger(NpgsqlDataSource dataSource)
         };
         await using var command = dataSource.CreateCommand($"""
             SELECT {key},
-                   coalesce(sum(estimate_usd) FILTER (WHERE state = 'reserved'), 0),
-                   coalesce(sum(actual_usd) FILTER (WHERE state = 'committed'), 0),
+                   coalesce(sum(estimate_usd) FILTER (WHERE state = 'reserved' AND NOT byok), 0),
+                   coalesce(sum(actual_usd) FILTER (WHERE state = 'committed' AND NOT byok), 0),
                    count(*) FILTER (WHERE NOT cache_hit)::int,
-                   count(*) FILTER (WHERE cache_hit)::int
+                   count(*) FILTER (WHERE cache_hit)::int,
+                   coalesce(sum(actual_usd) FILTER (WHERE state = 'committed' AND byok), 0)
             FROM dispatch.cost_ledger
             WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3
             GROUP BY 1 ORDER BY 1
@@ -182,7 +193,7 @@ public sealed class CostLedger(NpgsqlDataSource dataSource)
         var groups = new List<UsageGroup>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            groups.Add(new UsageGroup(reader.GetString(0), reader.GetDecimal(1), reader.GetDecimal(2), reader.GetInt32(3), reader.GetInt32(4)));
+            groups.Add(new UsageGroup(reader.GetString(0), reader.GetDecimal(1), reader.GetDecimal(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetDecimal(5)));
         return groups;
     }
 

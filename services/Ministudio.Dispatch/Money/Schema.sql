@@ -27,4 +27,9 @@ CREATE TABLE IF NOT EXISTS dispatch.cost_ledger (
     settled_at timestamptz
 );
 
+-- BYOK: a plan may let a refused tenant key fall back to the platform's; an attempt paid with the tenant's own key is
+-- counted in usage but never against the platform budget.
+ALTER TABLE dispatch.tenant_plans ADD COLUMN IF NOT EXISTS platform_key_fallback boolean NOT NULL DEFAULT false;
+ALTER TABLE dispatch.cost_ledger ADD COLUMN IF NOT EXISTS byok boolean NOT NULL DEFAULT false;
+
 CREATE INDEX IF NOT EXISTS cost_ledger_tenant_created ON dispatch.cost_ledger (tenant_id, created_at);

@@ -5,8 +5,19 @@ namespace Ministudio.Dispatch.Providers;
 /// <summary>A clip a provider produced, already copied into our artifact store, and the vendor model that made it.</summary>
 public sealed record GeneratedClip(string ArtifactHash, double DurationSeconds, string? Model = null);
 
-/// <summary>One shot of one job: the request plus where it belongs, for logs, traces and vendor metadata.</summary>
-public sealed record ShotJob(Guid JobId, int ShotIndex, ShotRequest Request, Guid TenantId = default);
+/// <summary>
+/// One shot of one job: the request plus where it belongs, for logs, traces and vendor metadata. With
+/// <paramref name="TenantSecret"/> (BYOK) the vendor is paid with the tenant's own credential instead of the platform's.
+/// </summary>
+public sealed record ShotJob(Guid JobId, int ShotIndex, ShotRequest Request, Guid TenantId = default, TenantSecret? TenantSecret = null);
+
+/// <summary>A tenant's own vendor credential; never printed, so a logged <see cref="ShotJob"/> cannot leak it.</summary>
+public sealed class TenantSecret(string value)
+{
+    public string Value { get; } = value;
+
+    public override string ToString() => "***";
+}
 
 /// <summary>How far a provider is with a shot.</summary>
 public sealed record ProviderProgress(double Fraction, string Stage);

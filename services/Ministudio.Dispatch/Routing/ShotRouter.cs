@@ -31,6 +31,7 @@ public static class RoutingErrors
     public const string PricingUnknown = "pricing.unknown";
     public const string BudgetExceeded = "budget.exceeded";
     public const string LedgerUnavailable = "ledger.unavailable";
+    public const string ByokKeyRejected = "byok.key_rejected";
 }
 
 /// <summary>
@@ -41,13 +42,16 @@ public static class RoutingErrors
 /// circuit) or over budget; it is left for the next after retryable failures outlast its retries, when it lacks
 /// credentials (not_configured), or when it refuses our account (unauthorized, out of quota). Content refusals, invalid
 /// requests and anything the vendor may have accepted end the shot: another vendor would not do better, or we might
-/// pay twice.
+/// pay twice. A vendor the tenant holds its own key for (BYOK) is paid with that key, outside the platform budget; when
+/// the vendor refuses that key the shot fails with <c>byok.key_rejected</c>, unless the plan lets it fall back to the
+/// platform's key.
 /// </summary>
 public sealed class ShotRouter(
     IEnumerable<IVideoProvider> providers,
     CapabilityCatalogue catalogue,
     VendorPipelines pipelines,
     CostLedger ledger,
+    TenantVendorSecrets tenantSecrets,
     IConfiguration configuration,
     ILogger<ShotRouter> logger)
 {
@@ -72,10 +76,11 @@ public sealed class ShotRouter(
             throw new ProviderException(RoutingErrors.UnknownProvider, $"No provider or chain named '{requested}' is configured.", retryable: false);
 
         var plan = await PlanOfAsync(shot, ct);
+        var ownKeys = await tenantSecrets.OfAsync(shot.TenantId, ct);
         ProviderException? last = null;
         foreach (var vendor in vendors)
         {
-            var refusal = await TryVendorAsync(vendor, shot, plan, progress, ct);
+            var refusal = await TryVendorWithKeyAsync(vendor, shot, ownKeys.GetValueOrDefault(vendor), plan, progress, ct);
             if (refusal.Clip is { } clip) return clip;
             last = refusal.Failure!;
             if (!refusal.Skipped && !PassesOn(last)) throw last;
@@ -148,6 +153,22 @@ public sealed class ShotRouter(
         return ShotEstimate.None(index, last.Failure!.Code, last.Failure.Message);
     }
 
+    /// <summary>Tries the vendor with the tenant's own key when it has one; a refused key ends the shot unless the plan allows the platform's.</summary>
+    private async Task<Attempt> TryVendorWithKeyAsync(
+        string vendor, ShotJob shot, TenantSecret? ownKey, TenantPlan? plan, IProgress<ProviderProgress> progress, CancellationToken ct)
+    {
+        if (ownKey is null) return await TryVendorAsync(vendor, shot, plan, progress, ct);
+        var attempt = await TryVendorAsync(vendor, shot with { TenantSecret = ownKey }, plan, progress, ct);
+        if (attempt.Failure?.Code != ProviderErrors.Unauthorized) return attempt;
+        if (plan?.PlatformKeyFallback == true)
+        {
+            logger.LogWarning("{Vendor} refused tenant {TenantId}'s own key; the {Plan} plan falls back to the platform's", vendor, shot.TenantId, plan.Plan);
+            return await TryVendorAsync(vendor, shot, plan, progress, ct);
+        }
+        return new Attempt(null, new ProviderException(RoutingErrors.ByokKeyRejected,
+            $"{vendor} refused the tenant's own key ({attempt.Failure.Message}); replace it, or remove it to use the platform's.", retryable: false), false);
+    }
+
     private async Task<Attempt> TryVendorAsync(string vendor, ShotJob shot, TenantPlan? plan, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
         var request = shot.Request;
@@ -202,7 +223,7 @@ public sealed class ShotRouter(
             logger.LogError(ex, "Could not commit the cost of shot {ShotIndex} of job {JobId} on {Vendor}", shot.ShotIndex, shot.JobId, vendor);
         }
         // Bounded labels only: a plan name, never a tenant id.
-        TagList tags = new() { { "vendor", vendor }, { "model", usedModel }, { "plan", plan?.Plan ?? "none" } };
+        TagList tags = new() { { "vendor", vendor }, { "model", usedModel }, { "plan", plan?.Plan ?? "none" }, { "byok", shot.TenantSecret is not null } };
         Cost.Add((double)actual, tags);
         Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
         Activity.Current?.SetTag("ministudio.vendor", vendor).SetTag("ministudio.model", usedModel)

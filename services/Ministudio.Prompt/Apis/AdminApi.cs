@@ -18,7 +18,7 @@ namespace Ministudio.Prompt.Apis;
 public static partial class AdminApi
 {
     public sealed record CreateTenantRequest(string? Name, string? Plan);
-    public sealed record PlanRequest(int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string>? AllowedProviders);
+    public sealed record PlanRequest(int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string>? AllowedProviders, bool? PlatformKeyFallback);
     public sealed record AssignPlanRequest(string? Plan);
     public sealed record CreateKeyRequest(string? Name, string? Type, DateTimeOffset? ExpiresAt);
     public sealed record ProviderSecretRequest(string? Secret);
@@ -46,6 +46,9 @@ public static partial class AdminApi
         admin.MapDelete("/tenants/{id:guid}/keys/{keyId:guid}", RevokeKeyAsync).ProducesProblems(ProblemCodes.KeyNotFound);
         admin.MapPut("/tenants/{id:guid}/provider-secrets/{vendor}", SetProviderSecretAsync).DescribesBody<ProviderSecretRequest>()
             .ProducesProblems(ProblemCodes.ProviderUnknown, ProblemCodes.TenantNotFound, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
+        admin.MapGet("/tenants/{id:guid}/provider-secrets", ListProviderSecretsAsync).ProducesProblems(ProblemCodes.TenantNotFound);
+        admin.MapDelete("/tenants/{id:guid}/provider-secrets/{vendor}", RemoveProviderSecretAsync)
+            .ProducesProblems(ProblemCodes.TenantNotFound, ProblemCodes.ProviderSecretNotFound);
         admin.MapGet("/plans", async (TenantAdministration tenants, CancellationToken ct) => TypedResults.Ok(await tenants.ListPlansAsync(ct)));
         admin.MapPut("/plans/{name}", UpsertPlanAsync).DescribesBody<PlanRequest>().ProducesProblems(ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         admin.MapGet("/audit", ListAuditAsync).ProducesProblems(ProblemCodes.Validation);
@@ -136,7 +139,7 @@ public static partial class AdminApi
                 errors.Add(new($"allowedProviders[{i}]", "plan.provider_unknown", $"'{providers[i]}' is not a provider; use one of {string.Join(", ", VendorProfiles.All.Keys)}."));
         }
         if (errors.Count > 0) return ApiProblems.Validation(errors);
-        var plan = new Plan(name, request.RateLimitPerMinute, request.ConcurrentJobs, request.MonthlyBudgetUsd, providers.Distinct().Order().ToList());
+        var plan = new Plan(name, request.RateLimitPerMinute, request.ConcurrentJobs, request.MonthlyBudgetUsd, providers.Distinct().Order().ToList(), request.PlatformKeyFallback ?? false);
         return await tenants.UpsertPlanAsync(plan, AdminKeyFilter.ActorOf(context), ct) == AdminOutcome.Created
             ? TypedResults.Created($"/admin/v1/plans/{name}", plan)
             : TypedResults.Ok(plan);
@@ -171,7 +174,7 @@ public static partial class AdminApi
             : TypedResults.NoContent();
 
     public static async Task<Results<NoContent, ProblemHttpResult>> SetProviderSecretAsync(
-        Guid id, string vendor, HttpContext context, TenantAdministration tenants, CancellationToken ct)
+        Guid id, string vendor, HttpContext context, ProviderSecrets secrets, CancellationToken ct)
     {
         if (!VendorProfiles.All.ContainsKey(vendor))
             return ApiProblems.Problem(ProblemCodes.ProviderUnknown,
@@ -180,9 +183,24 @@ public static partial class AdminApi
         if (problem is not null) return problem;
         if (string.IsNullOrWhiteSpace(request!.Secret) || request.Secret.Length > MaxSecretLength)
             return ApiProblems.Validation([new("secret", "provider_secret.invalid", $"A secret is 1 to {MaxSecretLength} characters.")]);
-        return await tenants.SetProviderSecretAsync(id, vendor, request.Secret, AdminKeyFilter.ActorOf(context), ct) == AdminOutcome.TenantNotFound
+        return await secrets.SetAsync(id, vendor, request.Secret, AdminKeyFilter.ActorOf(context), ct) == AdminOutcome.TenantNotFound
             ? TenantNotFound(id)
             : TypedResults.NoContent();
+    }
+
+    /// <summary>The vendors the tenant pays with its own key (BYOK) and when each key was set; never the keys.</summary>
+    public static async Task<Results<Ok<IReadOnlyList<ProviderSecretView>>, ProblemHttpResult>> ListProviderSecretsAsync(Guid id, ProviderSecrets secrets, CancellationToken ct) =>
+        await secrets.ListAsync(id, ct) is { } views ? TypedResults.Ok(views) : TenantNotFound(id);
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> RemoveProviderSecretAsync(
+        Guid id, string vendor, HttpContext context, ProviderSecrets secrets, CancellationToken ct)
+    {
+        return await secrets.RemoveAsync(id, vendor, AdminKeyFilter.ActorOf(context), ct) switch
+        {
+            AdminOutcome.TenantNotFound => TenantNotFound(id),
+            AdminOutcome.KeyNotFound => ApiProblems.Problem(ProblemCodes.ProviderSecretNotFound, $"The tenant holds no key of its own for '{vendor}'."),
+            _ => TypedResults.NoContent(),
+        };
     }
 
     public static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ProblemHttpResult>> ListAuditAsync(int? limit, NpgsqlDataSource dataSource, CancellationToken ct)

@@ -31,6 +31,7 @@ public static class Extensions
 
         builder.Services.AddSingleton<TenantDirectory>();
         builder.Services.AddSingleton<TenantAdministration>();
+        builder.Services.AddSingleton<ProviderSecrets>();
         builder.Services.AddSingleton<TenantData>();
         builder.Services.AddOptions<ModerationOptions>().BindConfiguration(ModerationOptions.Section)
             .Validate(o => o.OpenAi.Timeout > TimeSpan.Zero && o.OpenAi.BaseUrl.IsAbsoluteUri, $"{ModerationOptions.Section}:OpenAi needs an absolute BaseUrl and a positive Timeout.")

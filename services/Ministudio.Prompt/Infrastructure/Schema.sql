@@ -108,6 +108,7 @@ CREATE TABLE IF NOT EXISTS plans (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now()
 );
+ALTER TABLE plans ADD COLUMN IF NOT EXISTS platform_key_fallback boolean NOT NULL DEFAULT false;
 ALTER TABLE tenants ADD COLUMN IF NOT EXISTS plan text REFERENCES plans (name);
 ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS expires_at timestamptz;
 ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS name text;

@@ -7,7 +7,8 @@ using Npgsql;
 namespace Ministudio.Prompt.Tenants;
 
 /// <summary>A plan: limits a tenant runs under. Null limits are unlimited; no allowed providers means all of them.</summary>
-public sealed record Plan(string Name, int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders);
+/// <summary>A plan; <paramref name="PlatformKeyFallback"/>: a shot whose tenant key (BYOK) a vendor refuses is made with the platform's key instead of failing.</summary>
+public sealed record Plan(string Name, int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders, bool PlatformKeyFallback = false);
 
 public sealed record TenantView(Guid Id, string Name, string? Plan, DateTimeOffset CreatedAt);
 
@@ -20,10 +21,10 @@ public sealed record CreatedApiKey(Guid Id, string Key, string Prefix, string? N
 public enum AdminOutcome { Done, Created, TenantNotFound, PlanNotFound, KeyNotFound, NameTaken }
 
 /// <summary>
-/// Admin changes to tenants, plans, keys and provider secrets. Each change writes its audit row, and a plan change
+/// Admin changes to tenants, plans and keys (provider secrets: <see cref="ProviderSecrets"/>). Each change writes its audit row, and a plan change
 /// its TenantPlanChanged messages, in the change's own transaction.
 /// </summary>
-public sealed class TenantAdministration(NpgsqlDataSource dataSource, SecretProtector secrets, OutboxSignal outboxSignal)
+public sealed class TenantAdministration(NpgsqlDataSource dataSource, OutboxSignal outboxSignal)
 {
     public async Task<(AdminOutcome Outcome, TenantView? Tenant)> CreateTenantAsync(string name, string? plan, string actor, CancellationToken ct)
     {
@@ -70,10 +71,10 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, SecretProt
         var before = await FindPlanAsync(connection, transaction, plan.Name, ct, forUpdate: true);
         await using (var upsert = new NpgsqlCommand(
             """
-            INSERT INTO plans (name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers)
-            VALUES (@name, @rate, @concurrent, @budget, @providers)
+            INSERT INTO plans (name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers, platform_key_fallback)
+            VALUES (@name, @rate, @concurrent, @budget, @providers, @fallback)
             ON CONFLICT (name) DO UPDATE SET rate_limit_per_minute = @rate, concurrent_jobs = @concurrent,
-                monthly_budget_usd = @budget, allowed_providers = @providers, updated_at = now()
+                monthly_budget_usd = @budget, allowed_providers = @providers, platform_key_fallback = @fallback, updated_at = now()
             """, connection, transaction))
         {
             upsert.Parameters.AddWithValue("name", plan.Name);
@@ -81,6 +82,7 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, SecretProt
             upsert.Parameters.Add(new NpgsqlParameter("concurrent", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)plan.ConcurrentJobs ?? DBNull.Value });
             upsert.Parameters.Add(new NpgsqlParameter("budget", NpgsqlTypes.NpgsqlDbType.Numeric) { Value = (object?)plan.MonthlyBudgetUsd ?? DBNull.Value });
             upsert.Parameters.AddWithValue("providers", plan.AllowedProviders.ToArray());
+            upsert.Parameters.AddWithValue("fallback", plan.PlatformKeyFallback);
             await upsert.ExecuteNonQueryAsync(ct);
         }
         await AuditLog.AppendAsync(connection, transaction, actor, before is null ? "plan.create" : "plan.update", $"plan/{plan.Name}", before, plan, ct);
@@ -95,7 +97,7 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, SecretProt
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(
-            "SELECT name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers FROM plans ORDER BY name", connection);
+            "SELECT name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers, platform_key_fallback FROM plans ORDER BY name", connection);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var plans = new List<Plan>();
         while (await reader.ReadAsync(ct)) plans.Add(ReadPlan(reader));
@@ -193,40 +195,15 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, SecretProt
         return AdminOutcome.Done;
     }
 
-    /// <summary>Stores a tenant's own vendor key, encrypted; the audit row records that it changed, never its value.</summary>
-    public async Task<AdminOutcome> SetProviderSecretAsync(Guid tenantId, string vendor, string secret, string actor, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (!await TenantExistsAsync(connection, transaction, tenantId, ct)) return AdminOutcome.TenantNotFound;
-        await using var upsert = new NpgsqlCommand(
-            """
-            INSERT INTO tenant_provider_secrets (tenant_id, vendor, ciphertext) VALUES (@tenant, @vendor, @ciphertext)
-            ON CONFLICT (tenant_id, vendor) DO UPDATE SET ciphertext = @ciphertext, updated_at = now()
-            RETURNING (xmax <> 0)
-            """, connection, transaction);
-        upsert.Parameters.AddWithValue("tenant", tenantId);
-        upsert.Parameters.AddWithValue("vendor", vendor);
-        upsert.Parameters.AddWithValue("ciphertext", secrets.Protect(SecretProtector.Kinds.ProviderSecret, ProviderSecretOwner(tenantId, vendor), secret));
-        var replaced = await upsert.ExecuteScalarAsync(ct) is true;
-        await AuditLog.AppendAsync(connection, transaction, actor, "provider_secret.set", $"{Target(tenantId)}/provider-secrets/{vendor}",
-            replaced ? new { secret = AuditLog.Redacted } : null, new { secret = AuditLog.Redacted }, ct);
-        await transaction.CommitAsync(ct);
-        return AdminOutcome.Done;
-    }
-
-    /// <summary>Binds a provider secret's ciphertext to its tenant and vendor.</summary>
-    public static string ProviderSecretOwner(Guid tenantId, string vendor) => $"{tenantId}/{vendor}";
-
     public static string Target(Guid tenantId) => $"tenant/{tenantId}";
 
     private static async Task AnnouncePlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, Plan plan, CancellationToken ct) =>
-        await Outbox.EnqueueAsync(connection, transaction, new TenantPlanChanged(tenantId, plan.Name, plan.MonthlyBudgetUsd, plan.AllowedProviders), ct);
+        await Outbox.EnqueueAsync(connection, transaction, new TenantPlanChanged(tenantId, plan.Name, plan.MonthlyBudgetUsd, plan.AllowedProviders, plan.PlatformKeyFallback), ct);
 
     private static async Task<Plan?> FindPlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken ct, bool forUpdate = false)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers FROM plans WHERE name = @name{(forUpdate ? " FOR UPDATE" : "")}",
+            $"SELECT name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers, platform_key_fallback FROM plans WHERE name = @name{(forUpdate ? " FOR UPDATE" : "")}",
             connection, transaction);
         command.Parameters.AddWithValue("name", name);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -238,7 +215,8 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, SecretProt
         reader.IsDBNull(1) ? null : reader.GetInt32(1),
         reader.IsDBNull(2) ? null : reader.GetInt32(2),
         reader.IsDBNull(3) ? null : reader.GetDecimal(3),
-        reader.GetFieldValue<string[]>(4));
+        reader.GetFieldValue<string[]>(4),
+        reader.GetBoolean(5));
 
     private static async Task<IReadOnlyList<Guid>> TenantsOnPlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string plan, CancellationToken ct)
     {
@@ -250,7 +228,7 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, SecretProt
         return tenants;
     }
 
-    private static async Task<bool> TenantExistsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid tenantId, CancellationToken ct)
+    internal static async Task<bool> TenantExistsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid tenantId, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM tenants WHERE id = @id)", connection, transaction);
         command.Parameters.AddWithValue("id", tenantId);

@@ -147,6 +147,29 @@ public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : 
         Assert.Equal(200, download.Status);
     }
 
+    /// <summary>The secret a tenant stores for the fake's account (BYOK): by default the API key of these settings.</summary>
+    protected virtual string TenantSecretOf(Dictionary<string, string?> settings) => settings[$"Dispatch:Vendors:{Vendor}:ApiKey"]!;
+
+    [Fact]
+    public async Task A_tenants_own_key_pays_for_the_shot_where_the_platform_has_no_credentials()
+    {
+        var settings = Settings(Fake.BaseUrl);
+        var secret = TenantSecretOf(settings);
+        foreach (var credential in new[] { "ApiKey", "SecretKey", "ServiceAccountJson", "ServiceAccountFile" })
+            settings.Remove($"Dispatch:Vendors:{Vendor}:{credential}");
+        await using var harness = VendorHarness.Create(settings);
+
+        var withoutKey = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync(harness: harness));
+        Assert.Equal(ProviderErrors.NotConfigured, withoutKey.Code);
+        Assert.Empty(Fake.Requests);
+
+        var clip = await GenerateAsync(Shots.For(Vendor) with { TenantSecret = new TenantSecret(secret) }, harness: harness);
+
+        Assert.Equal(Fake.Video, harness.Read(clip.ArtifactHash));
+        Assert.Single(Fake.Requests, IsCreate);
+        Assert.All(Fake.Requests.Where(r => IsCreate(r) || IsPoll(r)), r => Assert.True(IsAuthorized(r), $"{r} without the tenant's credentials"));
+    }
+
     [Fact]
     public async Task A_failed_download_is_tried_again()
     {

@@ -18,12 +18,18 @@ public static class VendorCalls
 
     private const int DownloadAttempts = 3;
 
-    /// <summary>Fails fast, and without a retry, when a vendor is switched off or lacks its credentials.</summary>
-    public static void EnsureConfigured(VendorOptions options, string vendor)
+    /// <summary>
+    /// Fails fast, and without a retry, when a vendor is switched off or lacks credentials: the platform's, or the
+    /// tenant's own (BYOK) when the shot carries one.
+    /// </summary>
+    public static void EnsureConfigured(VendorOptions options, string vendor, ShotJob shot)
     {
-        if (!options.IsConfigured)
+        if (!(shot.TenantSecret is null ? options.IsConfigured : options.Enabled))
             throw new ProviderException(ProviderErrors.NotConfigured, $"{vendor} is switched off or has no credentials configured.", retryable: false);
     }
+
+    /// <summary>The API key a call for this shot carries: the tenant's own (BYOK) when it has one, else the platform's.</summary>
+    public static string? ApiKeyOf(VendorOptions options, ShotJob shot) => shot.TenantSecret?.Value ?? options.ApiKey;
 
     /// <summary>
     /// Sends a create call and returns its successful response. <paramref name="classify"/> reads vendor error bodies

@@ -40,6 +40,10 @@ public sealed class KlingProviderTests : VendorContractTests<FakeKlingServer>
         return settings;
     }
 
+    /// <summary>A tenant stores its Kling key pair as one secret, "accessKey:secretKey".</summary>
+    protected override string TenantSecretOf(Dictionary<string, string?> settings) =>
+        $"{settings[$"Dispatch:Vendors:{Vendor}:ApiKey"]}:{settings[$"Dispatch:Vendors:{Vendor}:SecretKey"]}";
+
     [Fact]
     public async Task A_text_to_video_task_carries_kling_fields_and_a_token_with_klings_claims()
     {

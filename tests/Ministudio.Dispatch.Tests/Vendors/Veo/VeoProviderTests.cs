@@ -35,6 +35,9 @@ public sealed class VeoProviderTests : VendorContractTests<FakeVertexServer>
 
     protected override Dictionary<string, string?> Settings(Uri baseUrl) => VeoSettings(baseUrl, Fake.ServiceAccountJson(), storage: true);
 
+    /// <summary>A tenant stores its service-account key file as its secret.</summary>
+    protected override string TenantSecretOf(Dictionary<string, string?> settings) => settings["Dispatch:Vendors:veo:ServiceAccountJson"]!;
+
     private static Dictionary<string, string?> VeoSettings(Uri baseUrl, string serviceAccount, bool storage)
     {
         var settings = VendorHarness.VendorSettings(VeoProvider.ProviderName, baseUrl, apiKey: null);

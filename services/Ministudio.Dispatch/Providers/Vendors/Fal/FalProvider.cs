@@ -21,7 +21,8 @@ public sealed class FalProvider(
 
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
-        VendorCalls.EnsureConfigured(_options, ProviderName);
+        VendorCalls.EnsureConfigured(_options, ProviderName, shot);
+        var authorize = Authorizer(VendorCalls.ApiKeyOf(_options, shot));
         var request = shot.Request;
         var firstFrame = await inputs.FirstFrameAsync(request, ct);
         var model = firstFrame is null
@@ -45,7 +46,7 @@ public sealed class FalProvider(
 
         var client = clients.CreateClient(ProviderName);
         using var submit = new HttpRequestMessage(HttpMethod.Post, model) { Content = JsonContent.Create(body) };
-        Authorize(submit);
+        authorize(submit);
         progress.Report(new ProviderProgress(0, "submitting"));
         FalSubmitted submitted;
         using (var response = await VendorCalls.CreateAsync(client, submit, ProviderName, ct, Classify))
@@ -60,20 +61,20 @@ public sealed class FalProvider(
         var responseUrl = submitted.ResponseUrl ?? requestUrl;
         var cancelUrl = submitted.CancelUrl ?? $"{requestUrl}/cancel";
 
-        var resultUrl = await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, statusUrl, responseUrl, token), token => CancelAsync(client, cancelUrl, token),
+        var resultUrl = await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, authorize, statusUrl, responseUrl, token), token => CancelAsync(client, authorize, cancelUrl, token),
             _options, progress, time, ct);
 
-        var videoUrl = await ResultAsync(client, resultUrl, ct);
+        var videoUrl = await ResultAsync(client, authorize, resultUrl, ct);
         progress.Report(new ProviderProgress(0.97, "downloading"));
-        var hash = await VendorCalls.DownloadAsync(downloader, client, () => VendorRequests.Download(videoUrl, client.BaseAddress!, Authorize), ProviderName, time, ct);
+        var hash = await VendorCalls.DownloadAsync(downloader, client, () => VendorRequests.Download(videoUrl, client.BaseAddress!, authorize), ProviderName, time, ct);
         progress.Report(new ProviderProgress(1, "stored"));
         return new GeneratedClip(hash, seconds, model);
     }
 
-    private async Task<TaskState> PollAsync(HttpClient client, string statusUrl, string responseUrl, CancellationToken ct)
+    private async Task<TaskState> PollAsync(HttpClient client, Action<HttpRequestMessage> authorize, string statusUrl, string responseUrl, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, statusUrl + (statusUrl.Contains('?') ? "&" : "?") + "logs=1");
-        Authorize(request);
+        authorize(request);
         using var response = await client.SendAsync(request, ct);
         await VendorResponses.EnsureSuccessAsync(response, ProviderName, ct, Classify);
         var status = await response.Content.ReadFromJsonAsync<FalStatus>(ct)
@@ -89,20 +90,20 @@ public sealed class FalProvider(
     }
 
     /// <summary>The result of a request that failed at fal comes back as an HTTP error carrying fal's reason.</summary>
-    private async Task<string> ResultAsync(HttpClient client, string responseUrl, CancellationToken ct)
+    private async Task<string> ResultAsync(HttpClient client, Action<HttpRequestMessage> authorize, string responseUrl, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, responseUrl);
-        Authorize(request);
+        authorize(request);
         using var response = await client.SendAsync(request, ct);
         await VendorResponses.EnsureSuccessAsync(response, ProviderName, ct, Classify);
         var result = await response.Content.ReadFromJsonAsync<FalVideoResult>(ct);
         return result?.Video?.Url ?? throw new ProviderException(ProviderErrors.BadOutput, "fal's result has no video URL.", retryable: false);
     }
 
-    private async Task CancelAsync(HttpClient client, string cancelUrl, CancellationToken ct)
+    private async Task CancelAsync(HttpClient client, Action<HttpRequestMessage> authorize, string cancelUrl, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, cancelUrl);
-        Authorize(request);
+        authorize(request);
         using var response = await client.SendAsync(request, ct);
     }
 
@@ -117,5 +118,5 @@ public sealed class FalProvider(
             ? new ProviderException(ProviderErrors.ContentRejected, $"fal refused the input: {VendorResponses.Shorten(body)}", retryable: false)
             : null;
 
-    private void Authorize(HttpRequestMessage request) => request.Headers.Authorization = new AuthenticationHeaderValue("Key", _options.ApiKey);
+    private static Action<HttpRequestMessage> Authorizer(string? key) => request => request.Headers.Authorization = new AuthenticationHeaderValue("Key", key);
 }

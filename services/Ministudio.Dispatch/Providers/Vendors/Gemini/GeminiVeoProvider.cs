@@ -24,7 +24,8 @@ public sealed class GeminiVeoProvider(
 
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
-        VendorCalls.EnsureConfigured(_options, Name);
+        VendorCalls.EnsureConfigured(_options, Name, shot);
+        var key = VendorCalls.ApiKeyOf(_options, shot);
         var request = shot.Request;
         var client = clients.CreateClient(Name);
         var root = _options.BaseUrl ?? DefaultBaseUrl;
@@ -38,30 +39,30 @@ public sealed class GeminiVeoProvider(
         {
             Content = JsonContent.Create(body, options: VendorCalls.Json),
         };
-        create.Headers.Add(KeyHeader, _options.ApiKey);
+        create.Headers.Add(KeyHeader, key);
         using var created = await VendorCalls.CreateAsync(client, create, Name, ct, (status, text) => VeoRequests.Classify(Name, status, text));
         var operation = await VendorCalls.ReadJsonAsync<VeoOperation<GeminiVideoResponse>>(created, Name, ct);
         if (operation.Name is not { Length: > 0 } operationName)
             throw new ProviderException(ProviderErrors.BadOutput, "gemini accepted the request without naming its operation.", retryable: false);
 
         var videoUri = await VendorTask.WaitAsync(Name,
-            token => VendorCalls.ReadAsync(t => PollAsync(client, new Uri(root, $"v1beta/{operationName}"), t), Name, token),
+            token => VendorCalls.ReadAsync(t => PollAsync(client, new Uri(root, $"v1beta/{operationName}"), key, t), Name, token),
             cancelAtVendor: null, _options, progress, time, ct);
 
         progress.Report(new ProviderProgress(0.95, "downloading"));
         var hash = await VendorCalls.DownloadAsync(downloader, client, () =>
         {
             var download = new HttpRequestMessage(HttpMethod.Get, videoUri);
-            if (VendorCalls.SameHost(new Uri(videoUri), root)) download.Headers.Add(KeyHeader, _options.ApiKey);
+            if (VendorCalls.SameHost(new Uri(videoUri), root)) download.Headers.Add(KeyHeader, key);
             return download;
         }, Name, time, ct);
         return new GeneratedClip(hash, duration, model);
     }
 
-    private async Task<TaskState> PollAsync(HttpClient client, Uri operationUri, CancellationToken ct)
+    private async Task<TaskState> PollAsync(HttpClient client, Uri operationUri, string? key, CancellationToken ct)
     {
         using var poll = new HttpRequestMessage(HttpMethod.Get, operationUri);
-        poll.Headers.Add(KeyHeader, _options.ApiKey);
+        poll.Headers.Add(KeyHeader, key);
         using var response = await client.SendAsync(poll, ct);
         var operation = await VendorCalls.ReadJsonAsync<VeoOperation<GeminiVideoResponse>>(response, Name, ct, (status, text) => VeoRequests.Classify(Name, status, text));
         if (!operation.Done) return new TaskState.Working(null, "generating");

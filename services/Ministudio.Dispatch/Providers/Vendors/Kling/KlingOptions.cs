@@ -16,3 +16,21 @@ public sealed class KlingOptions : VendorOptions
 
     public override bool IsConfigured => base.IsConfigured && !string.IsNullOrWhiteSpace(SecretKey);
 }
+
+/// <summary>
+/// The key pair a Kling call is signed with: the platform's (ApiKey + SecretKey), or a tenant's own, stored as one
+/// secret "accessKey:secretKey".
+/// </summary>
+public sealed record KlingKeys(string AccessKey, string SecretKey)
+{
+    public static KlingKeys Of(KlingOptions options, ShotJob shot)
+    {
+        if (shot.TenantSecret is null) return new(options.ApiKey ?? "", options.SecretKey ?? "");
+        var parts = shot.TenantSecret.Value.Split(':', 2, StringSplitOptions.TrimEntries);
+        return parts is [{ Length: > 0 } access, { Length: > 0 } secret]
+            ? new(access, secret)
+            : throw new ProviderException(ProviderErrors.Unauthorized, "The tenant's kling secret is not of the form accessKey:secretKey.", retryable: false);
+    }
+
+    public override string ToString() => $"KlingKeys {{ AccessKey = {AccessKey}, SecretKey = *** }}";
+}

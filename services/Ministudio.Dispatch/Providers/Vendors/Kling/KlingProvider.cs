@@ -26,7 +26,8 @@ public sealed class KlingProvider(
 
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
-        VendorCalls.EnsureConfigured(_options, ProviderName);
+        VendorCalls.EnsureConfigured(_options, ProviderName, shot);
+        var authorize = Authorizer(KlingKeys.Of(_options, shot));
         var request = shot.Request;
         var (model, limits) = catalogue.Resolve(ProviderName, request, _options.Model);
         var firstFrame = await inputs.FirstFrameAsync(request, ct);
@@ -61,7 +62,7 @@ public sealed class KlingProvider(
 
         var client = clients.CreateClient(ProviderName);
         using var create = new HttpRequestMessage(HttpMethod.Post, $"v1/videos/{kind}") { Content = JsonContent.Create(body) };
-        Authorize(create);
+        authorize(create);
         progress.Report(new ProviderProgress(0, "submitting"));
         string taskId;
         using (var response = await VendorCalls.CreateAsync(client, create, ProviderName, ct, (status, text) => Classify(status, text, creating: true)))
@@ -70,19 +71,19 @@ public sealed class KlingProvider(
             taskId = envelope.Data?.TaskId ?? throw new ProviderException(ProviderErrors.BadOutput, "kling accepted the task without a task id.", retryable: false);
         }
 
-        var videoUrl = await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, kind, taskId, token), cancelAtVendor: null,
+        var videoUrl = await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, authorize, kind, taskId, token), cancelAtVendor: null,
             _options, progress, time, ct);
 
         progress.Report(new ProviderProgress(0.97, "downloading"));
-        var hash = await VendorCalls.DownloadAsync(downloader, client, () => VendorRequests.Download(videoUrl, client.BaseAddress!, Authorize), ProviderName, time, ct);
+        var hash = await VendorCalls.DownloadAsync(downloader, client, () => VendorRequests.Download(videoUrl, client.BaseAddress!, authorize), ProviderName, time, ct);
         progress.Report(new ProviderProgress(1, "stored"));
         return new GeneratedClip(hash, duration, model);
     }
 
-    private async Task<TaskState> PollAsync(HttpClient client, string kind, string taskId, CancellationToken ct)
+    private async Task<TaskState> PollAsync(HttpClient client, Action<HttpRequestMessage> authorize, string kind, string taskId, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/videos/{kind}/{taskId}");
-        Authorize(request);
+        authorize(request);
         using var response = await client.SendAsync(request, ct);
         await VendorResponses.EnsureSuccessAsync(response, ProviderName, ct, (status, text) => Classify(status, text, creating: false));
         var task = (await ReadAsync(response, creating: false, ct)).Data
@@ -146,7 +147,8 @@ public sealed class KlingProvider(
         }
     }
 
-    private void Authorize(HttpRequestMessage request) =>
+    /// <summary>Signs a fresh token per request with the shot's keys.</summary>
+    private Action<HttpRequestMessage> Authorizer(KlingKeys keys) => request =>
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
-            KlingToken.Create(_options.ApiKey ?? "", _options.SecretKey ?? "", time.GetUtcNow(), _options.TokenLifetime));
+            KlingToken.Create(keys.AccessKey, keys.SecretKey, time.GetUtcNow(), _options.TokenLifetime));
 }

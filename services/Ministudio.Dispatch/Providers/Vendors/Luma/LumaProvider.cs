@@ -35,7 +35,8 @@ public sealed class LumaProvider(
 
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
-        VendorCalls.EnsureConfigured(_options, Name);
+        VendorCalls.EnsureConfigured(_options, Name, shot);
+        var key = VendorCalls.ApiKeyOf(_options, shot);
         var request = shot.Request;
         var (model, limits) = catalogue.Resolve(Name, request, _options.Model);
         var aspectRatio = VendorRequests.AspectRatio(request, limits, Name);
@@ -48,17 +49,17 @@ public sealed class LumaProvider(
             Keyframes: await KeyframesAsync(request, ct), CallbackUrl: _options.CallbackUrl?.ToString());
 
         var client = clients.CreateClient(Name);
-        using var create = Authorized(HttpMethod.Post, "dream-machine/v1/generations/video");
+        using var create = Authorized(HttpMethod.Post, "dream-machine/v1/generations/video", key);
         create.Content = JsonContent.Create(body, options: VendorCalls.Json);
         using var created = await VendorCalls.CreateAsync(client, create, Name, ct, Classify);
         var generation = await VendorCalls.ReadJsonAsync<LumaGeneration>(created, Name, ct);
         var id = Uri.EscapeDataString(generation.Id);
 
         var video = await VendorTask.WaitAsync(Name,
-            token => VendorCalls.ReadAsync(t => PollAsync(client, id, t), Name, token),
+            token => VendorCalls.ReadAsync(t => PollAsync(client, id, key, t), Name, token),
             async token =>
             {
-                using var cancel = Authorized(HttpMethod.Delete, $"dream-machine/v1/generations/{id}");
+                using var cancel = Authorized(HttpMethod.Delete, $"dream-machine/v1/generations/{id}", key);
                 using var response = await client.SendAsync(cancel, token);
                 await VendorResponses.EnsureSuccessAsync(response, Name, token);
             },
@@ -92,9 +93,9 @@ public sealed class LumaProvider(
         }
     }
 
-    private async Task<TaskState> PollAsync(HttpClient client, string id, CancellationToken ct)
+    private async Task<TaskState> PollAsync(HttpClient client, string id, string? key, CancellationToken ct)
     {
-        using var poll = Authorized(HttpMethod.Get, $"dream-machine/v1/generations/{id}");
+        using var poll = Authorized(HttpMethod.Get, $"dream-machine/v1/generations/{id}", key);
         using var response = await client.SendAsync(poll, ct);
         var generation = await VendorCalls.ReadJsonAsync<LumaGeneration>(response, Name, ct, Classify);
         return generation.State switch
@@ -137,10 +138,10 @@ public sealed class LumaProvider(
             : null;
     }
 
-    private HttpRequestMessage Authorized(HttpMethod method, string path)
+    private HttpRequestMessage Authorized(HttpMethod method, string path, string? key)
     {
         var message = new HttpRequestMessage(method, new Uri(_options.BaseUrl ?? DefaultBaseUrl, path));
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return message;
     }
 }

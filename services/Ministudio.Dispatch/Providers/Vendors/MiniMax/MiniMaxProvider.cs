@@ -22,7 +22,8 @@ public sealed class MiniMaxProvider(
 
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
-        VendorCalls.EnsureConfigured(_options, ProviderName);
+        VendorCalls.EnsureConfigured(_options, ProviderName, shot);
+        var authorize = Authorizer(VendorCalls.ApiKeyOf(_options, shot));
         var request = shot.Request;
         var (model, limits) = catalogue.Resolve(ProviderName, request, _options.Model);
         var firstFrame = await inputs.FirstFrameAsync(request, ct);
@@ -54,7 +55,7 @@ public sealed class MiniMaxProvider(
 
         var client = clients.CreateClient(ProviderName);
         using var create = new HttpRequestMessage(HttpMethod.Post, "v1/video_generation") { Content = JsonContent.Create(body) };
-        Authorize(create);
+        authorize(create);
         progress.Report(new ProviderProgress(0, "submitting"));
         string taskId;
         using (var response = await VendorCalls.CreateAsync(client, create, ProviderName, ct))
@@ -64,19 +65,19 @@ public sealed class MiniMaxProvider(
             taskId = created?.TaskId is { Length: > 0 } id ? id : throw new ProviderException(ProviderErrors.BadOutput, "minimax accepted the task without a task id.", retryable: false);
         }
 
-        var fileId = await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, taskId, token), cancelAtVendor: null, _options, progress, time, ct);
-        var downloadUrl = await DownloadUrlAsync(client, fileId, ct);
+        var fileId = await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, authorize, taskId, token), cancelAtVendor: null, _options, progress, time, ct);
+        var downloadUrl = await DownloadUrlAsync(client, authorize, fileId, ct);
 
         progress.Report(new ProviderProgress(0.97, "downloading"));
-        var hash = await VendorCalls.DownloadAsync(downloader, client, () => VendorRequests.Download(downloadUrl, client.BaseAddress!, Authorize), ProviderName, time, ct);
+        var hash = await VendorCalls.DownloadAsync(downloader, client, () => VendorRequests.Download(downloadUrl, client.BaseAddress!, authorize), ProviderName, time, ct);
         progress.Report(new ProviderProgress(1, "stored"));
         return new GeneratedClip(hash, seconds, model);
     }
 
-    private async Task<TaskState> PollAsync(HttpClient client, string taskId, CancellationToken ct)
+    private async Task<TaskState> PollAsync(HttpClient client, Action<HttpRequestMessage> authorize, string taskId, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/query/video_generation?task_id={Uri.EscapeDataString(taskId)}");
-        Authorize(request);
+        authorize(request);
         using var response = await client.SendAsync(request, ct);
         await VendorResponses.EnsureSuccessAsync(response, ProviderName, ct);
         var query = await response.Content.ReadFromJsonAsync<MiniMaxQuery>(ct)
@@ -99,10 +100,10 @@ public sealed class MiniMaxProvider(
         };
     }
 
-    private async Task<string> DownloadUrlAsync(HttpClient client, string fileId, CancellationToken ct)
+    private async Task<string> DownloadUrlAsync(HttpClient client, Action<HttpRequestMessage> authorize, string fileId, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/files/retrieve?file_id={Uri.EscapeDataString(fileId)}");
-        Authorize(request);
+        authorize(request);
         using var response = await client.SendAsync(request, ct);
         await VendorResponses.EnsureSuccessAsync(response, ProviderName, ct);
         var answer = await response.Content.ReadFromJsonAsync<MiniMaxFileAnswer>(ct);
@@ -139,5 +140,5 @@ public sealed class MiniMaxProvider(
         };
     }
 
-    private void Authorize(HttpRequestMessage request) => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+    private static Action<HttpRequestMessage> Authorizer(string? key) => request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
 }

@@ -22,7 +22,8 @@ public sealed class ReplicateProvider(
 
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
-        VendorCalls.EnsureConfigured(_options, ProviderName);
+        VendorCalls.EnsureConfigured(_options, ProviderName, shot);
+        var authorize = Authorizer(VendorCalls.ApiKeyOf(_options, shot));
         var model = _options.Model ?? catalogue.Vendors[ProviderName].DefaultModel;
         var modelInputs = _options.InputsFor(model);
         var client = clients.CreateClient(ProviderName);
@@ -32,7 +33,7 @@ public sealed class ReplicateProvider(
         {
             Content = JsonContent.Create(body),
         };
-        Authorize(create);
+        authorize(create);
         if (_options.WaitSeconds > 0) create.Headers.Add("Prefer", $"wait={Math.Clamp(_options.WaitSeconds, 1, 60)}");
         progress.Report(new ProviderProgress(0, "submitting"));
         using var created = await VendorCalls.CreateAsync(client, create, ProviderName, ct, Classify);
@@ -42,12 +43,12 @@ public sealed class ReplicateProvider(
         {
             TaskState.Succeeded done => done.Output,
             TaskState.Failed failed => throw failed.Error,
-            _ => await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, prediction.Id, token), token => CancelAsync(client, prediction.Id, token),
+            _ => await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, authorize, prediction.Id, token), token => CancelAsync(client, authorize, prediction.Id, token),
                 _options, progress, time, ct),
         };
 
         progress.Report(new ProviderProgress(0.97, "downloading"));
-        var hash = await VendorCalls.DownloadAsync(downloader, client, () => VendorRequests.Download(output, client.BaseAddress!, Authorize), ProviderName, time, ct);
+        var hash = await VendorCalls.DownloadAsync(downloader, client, () => VendorRequests.Download(output, client.BaseAddress!, authorize), ProviderName, time, ct);
         progress.Report(new ProviderProgress(1, "stored"));
         return new GeneratedClip(hash, seconds, model);
     }
@@ -84,19 +85,19 @@ public sealed class ReplicateProvider(
     private static ProviderException Unsupported(string what) =>
         new(ProviderErrors.InvalidRequest, $"The configured replicate model takes no {what}; map its input name in Dispatch:Vendors:replicate:Models.", retryable: false);
 
-    private async Task<TaskState> PollAsync(HttpClient client, string id, CancellationToken ct)
+    private async Task<TaskState> PollAsync(HttpClient client, Action<HttpRequestMessage> authorize, string id, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/predictions/{id}");
-        Authorize(request);
+        authorize(request);
         using var response = await client.SendAsync(request, ct);
         await VendorResponses.EnsureSuccessAsync(response, ProviderName, ct, Classify);
         return StateOf(await ReadAsync(response, ct));
     }
 
-    private async Task CancelAsync(HttpClient client, string id, CancellationToken ct)
+    private async Task CancelAsync(HttpClient client, Action<HttpRequestMessage> authorize, string id, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/predictions/{id}/cancel");
-        Authorize(request);
+        authorize(request);
         using var response = await client.SendAsync(request, ct);
     }
 
@@ -134,7 +135,7 @@ public sealed class ReplicateProvider(
             ? new ProviderException(ProviderErrors.ContentRejected, $"replicate refused the input: {VendorResponses.Shorten(body)}", retryable: false)
             : null;
 
-    private void Authorize(HttpRequestMessage request) => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+    private static Action<HttpRequestMessage> Authorizer(string? key) => request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
 
     private static async Task<ReplicatePrediction> ReadAsync(HttpResponseMessage response, CancellationToken ct) =>
         await response.Content.ReadFromJsonAsync<ReplicatePrediction>(ct)

@@ -29,7 +29,8 @@ public sealed class RunwayProvider(
 
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
-        VendorCalls.EnsureConfigured(_options, Name);
+        VendorCalls.EnsureConfigured(_options, Name, shot);
+        var key = VendorCalls.ApiKeyOf(_options, shot);
         var request = shot.Request;
         var maxPromptChars = catalogue.Vendors[Name].MaxPromptChars;
         if (request.Prompt.Length > maxPromptChars)
@@ -49,17 +50,17 @@ public sealed class RunwayProvider(
             NegativePrompt: family.TakesNegativePrompt && firstFrame is not null ? request.NegativePrompt : null);
 
         var client = clients.CreateClient(Name);
-        using var create = Authorized(HttpMethod.Post, firstFrame is null ? "v1/text_to_video" : "v1/image_to_video");
+        using var create = Authorized(HttpMethod.Post, firstFrame is null ? "v1/text_to_video" : "v1/image_to_video", key);
         create.Content = JsonContent.Create(body, options: VendorCalls.Json);
         using var created = await VendorCalls.CreateAsync(client, create, Name, ct, Classify);
         var task = await VendorCalls.ReadJsonAsync<RunwayTask>(created, Name, ct);
         var id = Uri.EscapeDataString(task.Id);
 
         var output = await VendorTask.WaitAsync(Name,
-            token => VendorCalls.ReadAsync(t => PollAsync(client, id, t), Name, token),
+            token => VendorCalls.ReadAsync(t => PollAsync(client, id, key, t), Name, token),
             async token =>
             {
-                using var cancel = Authorized(HttpMethod.Delete, $"v1/tasks/{id}");
+                using var cancel = Authorized(HttpMethod.Delete, $"v1/tasks/{id}", key);
                 using var response = await client.SendAsync(cancel, token);
                 await VendorResponses.EnsureSuccessAsync(response, Name, token);
             },
@@ -71,9 +72,9 @@ public sealed class RunwayProvider(
         return new GeneratedClip(hash, duration, model);
     }
 
-    private async Task<TaskState> PollAsync(HttpClient client, string id, CancellationToken ct)
+    private async Task<TaskState> PollAsync(HttpClient client, string id, string? key, CancellationToken ct)
     {
-        using var poll = Authorized(HttpMethod.Get, $"v1/tasks/{id}");
+        using var poll = Authorized(HttpMethod.Get, $"v1/tasks/{id}", key);
         using var response = await client.SendAsync(poll, ct);
         var task = await VendorCalls.ReadJsonAsync<RunwayTask>(response, Name, ct, Classify);
         return task.Status switch
@@ -117,10 +118,10 @@ public sealed class RunwayProvider(
             : null;
     }
 
-    private HttpRequestMessage Authorized(HttpMethod method, string path)
+    private HttpRequestMessage Authorized(HttpMethod method, string path, string? key)
     {
         var message = new HttpRequestMessage(method, new Uri(_options.BaseUrl ?? DefaultBaseUrl, path));
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         message.Headers.Add("X-Runway-Version", _options.ApiVersion);
         return message;
     }

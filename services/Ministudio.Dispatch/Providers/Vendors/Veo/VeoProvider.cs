@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Ministudio.Dispatch.Routing;
@@ -20,15 +24,16 @@ public sealed class VeoProvider(
     private readonly Lock _gate = new();
     private ServiceAccountTokens? _tokens;
     private ServiceAccountKey? _key;
+    private readonly ConcurrentDictionary<string, ServiceAccountTokens> _tenantTokens = new();
 
     public string Name => ProviderName;
 
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
-        VendorCalls.EnsureConfigured(_options, Name);
+        VendorCalls.EnsureConfigured(_options, Name, shot);
         var request = shot.Request;
         var client = clients.CreateClient(Name);
-        var key = await KeyAsync(ct);
+        var (key, tokens) = await CredentialsAsync(shot, client, ct);
         var project = _options.ProjectId ?? key.ProjectId
             ?? throw new ProviderException(ProviderErrors.Unauthorized, "veo needs ProjectId (or a service-account key with project_id).", retryable: false);
         var (model, limits) = catalogue.Resolve(Name, request, _options.Model);
@@ -41,7 +46,6 @@ public sealed class VeoProvider(
 
         var root = _options.BaseUrl ?? new Uri($"https://{_options.Location}-aiplatform.googleapis.com/");
         var modelUri = new Uri(root, $"v1/projects/{project}/locations/{_options.Location}/publishers/google/models/{model}");
-        var tokens = Tokens(key, client);
 
         using var create = new HttpRequestMessage(HttpMethod.Post, $"{modelUri}:predictLongRunning") { Content = JsonContent.Create(body, options: VendorCalls.Json) };
         create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetAsync(ct));
@@ -104,10 +108,32 @@ public sealed class VeoProvider(
         return read;
     }
 
-    /// <summary>One token cache per adapter, so every shot shares the hour-long access token.</summary>
-    private ServiceAccountTokens Tokens(ServiceAccountKey key, HttpClient client)
+    /// <summary>
+    /// The service account a shot is made with and its token cache: the platform's (one per adapter, so every shot
+    /// shares the hour-long access token), or a tenant's own key file (BYOK), cached per key.
+    /// </summary>
+    private async Task<(ServiceAccountKey Key, ServiceAccountTokens Tokens)> CredentialsAsync(ShotJob shot, HttpClient client, CancellationToken ct)
     {
-        lock (_gate) return _tokens ??= new ServiceAccountTokens(key, client, time);
+        if (shot.TenantSecret is { } secret)
+        {
+            var tenantKey = ParseTenantKey(secret.Value);
+            var id = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret.Value)));
+            return (tenantKey, _tenantTokens.GetOrAdd(id, _ => new ServiceAccountTokens(tenantKey, client, time)));
+        }
+        var key = await KeyAsync(ct);
+        lock (_gate) return (key, _tokens ??= new ServiceAccountTokens(key, client, time));
+    }
+
+    private static ServiceAccountKey ParseTenantKey(string json)
+    {
+        try
+        {
+            return ServiceAccountKey.Parse(json);
+        }
+        catch (JsonException)
+        {
+            throw new ProviderException(ProviderErrors.Unauthorized, "The tenant's veo secret is not a service-account key file.", retryable: false);
+        }
     }
 
     private async Task<ServiceAccountKey> KeyAsync(CancellationToken ct) =>
