@@ -23,10 +23,6 @@ public static class BenchTrust
         return request;
     }
 
-    /// <summary>Signs every request of a client (gRPC to render).</summary>
-    public sealed class Handler() : DelegatingHandler(new SocketsHttpHandler())
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            base.SendAsync(Signed(request), cancellationToken);
-    }
+    /// <summary>Signs every request of a client (gRPC to render) as the gateway does.</summary>
+    public static DelegatingHandler Handler() => new FixedAssertionHandler(Assertions.Value, "gateway") { InnerHandler = new SocketsHttpHandler() };
 }

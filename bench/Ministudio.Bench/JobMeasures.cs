@@ -116,7 +116,7 @@ public static class JobMeasures
 
     private static async Task<double> RenderAsync(Uri render, int width, int height, int fps, double seconds)
     {
-        using var channel = GrpcChannel.ForAddress(render, new GrpcChannelOptions { HttpHandler = new BenchTrust.Handler() });
+        using var channel = GrpcChannel.ForAddress(render, new GrpcChannelOptions { HttpHandler = BenchTrust.Handler() });
         var client = new Renderer.RendererClient(channel);
         var start = Stopwatch.GetTimestamp();
         using var call = client.RenderShot(new RenderShotRequest

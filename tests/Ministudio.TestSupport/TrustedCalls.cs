@@ -21,7 +21,10 @@ public static class TrustedCalls
 
     /// <summary>An assertion as the gateway mints it: for a tenant, or (null) for an operator or service call.</summary>
     public static string Mint(Guid? tenant = null, string service = ResourceNames.Gateway) =>
-        Assertions.Mint(service, tenant, tenant is null ? null : "ms_test_tests0");
+        Assertions.Mint(service, tenant, tenant is null ? null : TestKeyId);
+
+    /// <summary>The key prefix tests' assertions name for a tenant.</summary>
+    private const string TestKeyId = "ms_test_tests0";
 
     public static void Sign(HttpRequestMessage request, Guid? tenant = null, string service = ResourceNames.Gateway)
     {
@@ -35,7 +38,7 @@ public static class TrustedCalls
     /// </summary>
     public static DelegatingHandler Handler(Guid? tenant = null, HttpMessageHandler? inner = null, string service = ResourceNames.Gateway)
     {
-        var handler = new SigningHandler(tenant, service);
+        var handler = new FixedAssertionHandler(Assertions, service, tenant, tenant is null ? null : TestKeyId);
         if (inner is not null) handler.InnerHandler = inner;
         return handler;
     }
@@ -43,13 +46,4 @@ public static class TrustedCalls
     /// <summary>A client for a service at <paramref name="address"/>, signing every request.</summary>
     public static HttpClient Client(Uri address, Guid? tenant = null) =>
         new(Handler(tenant, new SocketsHttpHandler())) { BaseAddress = address };
-
-    private sealed class SigningHandler(Guid? tenant, string service) : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Sign(request, tenant, service);
-            return base.SendAsync(request, cancellationToken);
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,10 @@ public sealed record ModerationRefusal(int Shot, string Category, string Source)
 /// </summary>
 public sealed class ContentModeration(NpgsqlDataSource dataSource, IOptionsMonitor<ModerationOptions> options, OpenAiModerationClient openAi)
 {
+    // Term lists change only with configuration: one compiled pattern per list (the global one, or it plus a plan's)
+    // for as long as the options instance lasts, instead of a new Regex for every submission.
+    private PatternCache? _patterns;
+
     public async Task<ModerationRefusal?> CheckAsync(Guid tenantId, CompiledFilm film, CancellationToken ct)
     {
         var settings = options.CurrentValue;
@@ -26,8 +31,7 @@ public sealed class ContentModeration(NpgsqlDataSource dataSource, IOptionsMonit
             terms.AddRange(policy.BlockedTerms);
         if (terms.Count > 0)
         {
-            var pattern = new Regex($@"\b(?:{string.Join('|', terms.Where(t => t.Length > 0).Select(Regex.Escape))})\b",
-                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            var pattern = PatternOf(settings, terms);
             foreach (var shot in film.Shots)
                 if (pattern.IsMatch(shot.Prompt)) return new ModerationRefusal(shot.Index, "blocked_term", "terms");
         }
@@ -48,6 +52,16 @@ public sealed class ContentModeration(NpgsqlDataSource dataSource, IOptionsMonit
 
     public static ProblemHttpResult Unavailable() =>
         ApiProblems.Problem(ProblemCodes.ModerationUnavailable, "Content moderation could not check the film; nothing was queued. Try again shortly.");
+
+    private Regex PatternOf(ModerationOptions settings, List<string> terms)
+    {
+        var cache = _patterns;
+        if (cache is null || !ReferenceEquals(cache.Settings, settings)) _patterns = cache = new(settings, new(StringComparer.Ordinal));
+        return cache.Patterns.GetOrAdd(string.Join('\n', terms), _ => new Regex($@"\b(?:{string.Join('|', terms.Where(t => t.Length > 0).Select(Regex.Escape))})\b",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1)));
+    }
+
+    private sealed record PatternCache(ModerationOptions Settings, ConcurrentDictionary<string, Regex> Patterns);
 
     private async Task<string?> PlanOfAsync(Guid tenantId, CancellationToken ct)
     {
