@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -39,6 +40,10 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExce
                 return ApiProblems.Problem(ProblemCodes.ForStatus(bad.StatusCode),
                     bad.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal) || bad.Message.StartsWith("Required parameter", StringComparison.Ordinal)
                         ? bad.Message : null);
+            case DbException { SqlState: "23503" } gone when gone.Message.Contains("_tenant_id_fkey", StringComparison.Ordinal):
+                // The tenant was erased while the gateway still held its key (it caches keys briefly): as an unknown key.
+                logger.LogInformation("Refused a write for a tenant that no longer exists: {Path}", context.Request.Path);
+                return ApiProblems.Problem(ProblemCodes.AuthKeyInvalid);
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return ApiProblems.Problem(ProblemCodes.RequestCanceled);
             default:

@@ -114,6 +114,15 @@ public sealed class TenantDataTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/admin/v1/tenants/{_app.Acme}/export", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/admin/v1/tenants/{_app.Acme}", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _app.ServiceClient().PostAsJsonAsync("/internal/keys/resolve", new { key = PromptApp.AcmeKey }, Ct)).StatusCode);
+
+        // The gateway may sign for the erased tenant for as long as it caches the key (up to a minute): its writes are
+        // refused as from an unknown key, never a 500.
+        var ghost = _app.ClientFor(_app.Acme);
+        foreach (var write in new[] { ghost.PostAsJsonAsync("/v1/films", FilmSamples.ThreeShots(), Ct), ghost.PostAsJsonAsync("/v1/characters", FilmSamples.Mira, Ct) })
+        {
+            var refused = await write;
+            Assert.Equal((HttpStatusCode.Unauthorized, "auth.key_invalid"), (refused.StatusCode, await Problems.CodeOf(refused)));
+        }
     }
 
     private static async Task<string> UploadAsync(HttpClient client, byte[] bytes)
