@@ -42,6 +42,8 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
             .AddSingleton<ResultCache>()
             .AddSingleton<CanceledJobs>()
             .AddSingleton<ShotLeases>()
+            .AddSingleton<RedisCircuit>()
+            .AddSingleton(Options.Create(new RedisCircuitOptions()))
             .AddSingleton(Options.Create(new ShotLeaseOptions()))
             .AddSingleton<CostLedger>()
             .AddSingleton<CapabilityCatalogue>()
