@@ -53,6 +53,7 @@ public sealed class ShotLeaseTests : IAsyncLifetime
         Assert.Equal(RunwayProvider.ProviderName, taken.Attempt!.Vendor);
         var routerB = LedgerDatabase.Router(_ledger, survivor.Configuration, survivor.Provider(RunwayProvider.ProviderName));
         var routed = await routerB.GenerateAsync(shot with { Lease = taken }, new RecordingProgress(), Ct);
+        await taken.FinishAsync();
         await taken.DisposeAsync();
 
         Assert.Equal(fake.Video, survivor.Read(routed.Clip.ArtifactHash));
@@ -61,9 +62,10 @@ public sealed class ShotLeaseTests : IAsyncLifetime
         // One attempt, one ledger row, committed once at the actual price.
         var rows = await LedgerRowsAsync(shot.JobId);
         Assert.Equal([("committed", taken.Attempt.Reservation!.Value)], rows);
-        Assert.Null(await LeaseRowOrNullAsync(shot.JobId));
+        // Finished: a late redelivery of the shot is not produced again.
+        Assert.Null(await Leases(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1)).AcquireAsync(shot.JobId, shot.ShotIndex, Ct));
 
-        // The frozen owner, woken and stopped, changes nothing: its reservation is settled and its lease is gone.
+        // The frozen owner, woken and stopped, changes nothing: its reservation is settled and the lease is not its own.
         await kill.CancelAsync();
         freeze.Thaw();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
@@ -82,8 +84,25 @@ public sealed class ShotLeaseTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(3), Ct);
         Assert.False(redelivered.IsCompleted);
 
+        await owner.FinishAsync();
         await owner.DisposeAsync();
         Assert.Null(await redelivered);
+    }
+
+    [Fact]
+    public async Task A_shot_given_up_unfinished_is_taken_by_its_redelivery_at_once()
+    {
+        var leases = Leases(TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        var owner = await leases.AcquireAsync(Guid.NewGuid(), 0, Ct);
+        Assert.NotNull(owner);
+        var redelivered = leases.AcquireAsync(owner.JobId, 0, Ct);
+
+        // The service stopping: the shot was not produced, so the redelivery must not wait out the grace period.
+        await owner.DisposeAsync();
+        var taken = await redelivered;
+        Assert.NotNull(taken);
+        Assert.Equal((0, null), (taken.Takeovers, taken.Attempt));
+        await taken.DisposeAsync();
     }
 
     private static bool IsCreate(RecordedRequest r) => r.Method == "POST" && r.Path is "/v1/text_to_video" or "/v1/image_to_video";

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -99,6 +100,31 @@ public sealed class PlatformFixture : IAsyncLifetime
         {
         }
     }
+
+    /// <summary>
+    /// Kills one running instance of a service with SIGKILL, as a crash would, and returns its resource id and process
+    /// id; <see cref="WaitUntilRestartedAsync"/> then waits for the AppHost to start it again.
+    /// </summary>
+    public async Task<(string ResourceId, int Pid)> KillAsync(string resource, CancellationToken ct)
+    {
+        var running = await _app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running && PidOf(e) is not null, ct);
+        var pid = PidOf(running)!.Value;
+        using var process = System.Diagnostics.Process.GetProcessById(pid);
+        process.Kill(); // SIGKILL: no shutdown hooks, no clean-up
+        return (running.ResourceId, pid);
+    }
+
+    /// <summary>Waits until the killed instance runs again as a new process and the service answers its health checks.</summary>
+    public async Task WaitUntilRestartedAsync(string resource, (string ResourceId, int Pid) killed, CancellationToken ct)
+    {
+        await _app.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.ResourceId == killed.ResourceId && e.Snapshot.State?.Text == KnownResourceStates.Running && PidOf(e) is { } pid && pid != killed.Pid, ct);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct);
+    }
+
+    private static int? PidOf(ResourceEvent update) =>
+        update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value
+            && int.TryParse(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), out var pid) ? pid : null;
 
     /// <summary>Where a clip is in the shared artifact store (tests look at single shots there).</summary>
     public string ClipPath(string hash) => (_store ??= new ArtifactStore(Artifacts)).PathOf(hash);

@@ -86,6 +86,7 @@ public sealed class RenderShotConsumer(
             ShotLatency.Record(seconds, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
             Shots.Add(1, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
             await context.Publish(new ShotRendered(jobId, shotIndex, clip.ArtifactHash, clip.DurationSeconds, outcome.FromCache, vendor));
+            await lease.FinishAsync();
             // After the answer: a hit's zero-cost usage row is bookkeeping, not part of the shot's latency.
             if (outcome.FromCache) await RecordCacheHitAsync(job, vendor, model, context.CancellationToken);
         }
@@ -94,6 +95,7 @@ public sealed class RenderShotConsumer(
             // The job was canceled: the provider stopped, and nobody waits for this shot any more.
             await progress.FlushAsync();
             logger.LogInformation("Stopped shot {ShotIndex} of canceled job {JobId}", shotIndex, jobId);
+            await lease.FinishAsync();
         }
         catch (ProviderException ex)
         {
@@ -101,6 +103,7 @@ public sealed class RenderShotConsumer(
             logger.LogWarning(ex, "Shot {ShotIndex} of job {JobId} failed for {Provider}: {Code}", shotIndex, jobId, request.Provider, ex.Code);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Code);
             await context.Publish(new ShotFailed(jobId, shotIndex, ex.Code, ex.Message, ex.Retryable));
+            await lease.FinishAsync();
         }
     }
 

@@ -4,7 +4,8 @@ namespace Ministudio.Dispatch.Leases;
 
 /// <summary>
 /// One shot held by this process: heart-beats while held, records the vendor attempt as it goes (so a take-over
-/// resumes it instead of paying for it twice), and is given up when the shot ends, whatever the outcome.
+/// resumes it instead of paying for it twice). <see cref="FinishAsync"/> once the shot's outcome is published (nobody
+/// is to produce it again); disposed unfinished (a shutdown), the lease is given up so a redelivery starts at once.
 /// </summary>
 public sealed class ShotLease : IAsyncDisposable
 {
@@ -93,15 +94,34 @@ public sealed class ShotLease : IAsyncDisposable
         }
     }
 
-    /// <summary>The shot ended (rendered, failed or stopped): nobody is to take it over.</summary>
+    private bool _finished;
+
+    /// <summary>The shot ended (rendered, failed or its job canceled) and its outcome is published: nobody is to produce it again.</summary>
+    public async Task FinishAsync()
+    {
+        await EndAsync("UPDATE dispatch.shot_leases SET finished_at = now(), heartbeat_at = now() WHERE job_id = $1 AND shot_index = $2 AND owner = $3");
+        _finished = true;
+    }
+
+    /// <summary>Unfinished (the service stopping, an unexpected error): the lease is given up for the redelivery.</summary>
     public async ValueTask DisposeAsync()
+    {
+        if (!_finished) await EndAsync("DELETE FROM dispatch.shot_leases WHERE job_id = $1 AND shot_index = $2 AND owner = $3 AND finished_at IS NULL");
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync();
+            await _heartbeat;
+        }
+        _stop.Dispose();
+    }
+
+    private async Task EndAsync(string sql)
     {
         await _stop.CancelAsync();
         await _heartbeat;
-        _stop.Dispose();
         try
         {
-            await using var command = _dataSource.CreateCommand("DELETE FROM dispatch.shot_leases WHERE job_id = $1 AND shot_index = $2 AND owner = $3");
+            await using var command = _dataSource.CreateCommand(sql);
             command.Parameters.AddWithValue(JobId);
             command.Parameters.AddWithValue(ShotIndex);
             command.Parameters.AddWithValue(_leases.Owner);
@@ -109,8 +129,8 @@ public sealed class ShotLease : IAsyncDisposable
         }
         catch (NpgsqlException ex)
         {
-            // Left behind, the lease goes silent: a redelivery after the grace period takes it over and finds the shot done in the cache.
-            _logger.LogWarning(ex, "Could not give up the lease on shot {ShotIndex} of job {JobId}", ShotIndex, JobId);
+            // Left behind, the lease goes silent: a redelivery takes it over after the grace period and finds the shot in the cache.
+            _logger.LogWarning(ex, "Could not end the lease on shot {ShotIndex} of job {JobId}", ShotIndex, JobId);
         }
     }
 }

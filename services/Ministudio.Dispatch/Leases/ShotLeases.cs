@@ -17,14 +17,15 @@ public sealed class ShotLeases(NpgsqlDataSource dataSource, IOptions<ShotLeaseOp
 
     /// <summary>
     /// Takes the shot: a new lease, or the lease of an owner silent for longer than the grace period (resuming its
-    /// attempt). While a live owner holds it, waits; null when that owner finished the shot (it answered for it).
+    /// attempt). While a live owner holds it, waits; null when the shot was finished (its owner answered for it).
     /// </summary>
     public async Task<ShotLease?> AcquireAsync(Guid jobId, int shotIndex, CancellationToken ct)
     {
+        await ForgetFinishedAsync(ct);
         while (true)
         {
             if (await TryAcquireAsync(jobId, shotIndex, ct) is { } lease) return lease;
-            if (!await IsHeldAsync(jobId, shotIndex, ct)) return null;
+            if (await IsFinishedAsync(jobId, shotIndex, ct)) return null;
             await Task.Delay(options.Value.HeartbeatInterval, time, ct);
         }
     }
@@ -35,7 +36,7 @@ public sealed class ShotLeases(NpgsqlDataSource dataSource, IOptions<ShotLeaseOp
             """
             INSERT INTO dispatch.shot_leases (job_id, shot_index, owner, heartbeat_at) VALUES ($1, $2, $3, now())
             ON CONFLICT (job_id, shot_index) DO UPDATE SET owner = excluded.owner, heartbeat_at = now(), takeovers = shot_leases.takeovers + 1
-            WHERE shot_leases.heartbeat_at < now() - $4
+            WHERE shot_leases.finished_at IS NULL AND shot_leases.heartbeat_at < now() - $4
             RETURNING takeovers, vendor, reservation_id, vendor_task_id
             """);
         command.Parameters.AddWithValue(jobId);
@@ -53,12 +54,24 @@ public sealed class ShotLeases(NpgsqlDataSource dataSource, IOptions<ShotLeaseOp
         return new ShotLease(dataSource, this, jobId, shotIndex, takeovers, attempt, time, logger);
     }
 
-    private async Task<bool> IsHeldAsync(Guid jobId, int shotIndex, CancellationToken ct)
+    private async Task<bool> IsFinishedAsync(Guid jobId, int shotIndex, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("SELECT 1 FROM dispatch.shot_leases WHERE job_id = $1 AND shot_index = $2");
+        await using var command = dataSource.CreateCommand("SELECT 1 FROM dispatch.shot_leases WHERE job_id = $1 AND shot_index = $2 AND finished_at IS NOT NULL");
         command.Parameters.AddWithValue(jobId);
         command.Parameters.AddWithValue(shotIndex);
         return await command.ExecuteScalarAsync(ct) is not null;
+    }
+
+    private long _forgotten;
+
+    /// <summary>Finished leases only guard against late redeliveries: after a day they go (at most once an hour per process).</summary>
+    private async Task ForgetFinishedAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var last = Interlocked.Read(ref _forgotten);
+        if (now - last < 3600 || Interlocked.CompareExchange(ref _forgotten, now, last) != last) return;
+        await using var command = dataSource.CreateCommand("DELETE FROM dispatch.shot_leases WHERE finished_at < now() - interval '1 day'");
+        await command.ExecuteNonQueryAsync(ct);
     }
 }
 

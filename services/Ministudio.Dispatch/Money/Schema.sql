@@ -36,7 +36,8 @@ CREATE INDEX IF NOT EXISTS cost_ledger_tenant_created ON dispatch.cost_ledger (t
 
 -- Who is producing a shot right now (ShotLeases): the owner heart-beats; a shot whose owner stopped (crash, kill) is
 -- taken over after the grace period, resuming the recorded vendor task and cost reservation instead of starting anew.
--- The row goes when the shot ends, whatever the outcome.
+-- A shot that ended (rendered, failed, canceled) keeps its row, finished, so a late redelivery is not produced again;
+-- one given up unfinished (a shutdown) loses its row, so the redelivery starts at once. Finished rows go after a day.
 CREATE TABLE IF NOT EXISTS dispatch.shot_leases (
     job_id uuid NOT NULL,
     shot_index int NOT NULL,
@@ -47,5 +48,6 @@ CREATE TABLE IF NOT EXISTS dispatch.shot_leases (
     reservation_id uuid,
     vendor_task_id text,
     created_at timestamptz NOT NULL DEFAULT now(),
+    finished_at timestamptz,
     PRIMARY KEY (job_id, shot_index)
 );
