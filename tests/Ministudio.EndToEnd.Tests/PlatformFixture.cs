@@ -107,19 +107,35 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// </summary>
     public async Task<(string ResourceId, int Pid)> KillAsync(string resource, CancellationToken ct)
     {
-        var running = await _app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running && PidOf(e) is not null, ct);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(TimeSpan.FromMinutes(1));
+        var running = await _app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running && PidOf(e) is not null, limit.Token);
         var pid = PidOf(running)!.Value;
         using var process = System.Diagnostics.Process.GetProcessById(pid);
-        process.Kill(); // SIGKILL: no shutdown hooks, no clean-up
+        // SIGKILL, no shutdown hooks or clean-up; the whole tree, since Aspire runs a project as `dotnet run` over the service.
+        process.Kill(entireProcessTree: true);
         return (running.ResourceId, pid);
     }
 
     /// <summary>Waits until the killed instance runs again as a new process and the service answers its health checks.</summary>
     public async Task WaitUntilRestartedAsync(string resource, (string ResourceId, int Pid) killed, CancellationToken ct)
     {
-        await _app.ResourceNotifications.WaitForResourceAsync(resource,
-            e => e.ResourceId == killed.ResourceId && e.Snapshot.State?.Text == KnownResourceStates.Running && PidOf(e) is { } pid && pid != killed.Pid, ct);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct);
+        var states = new List<string>();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(StartTimeout);
+        try
+        {
+            await _app.ResourceNotifications.WaitForResourceAsync(resource, e =>
+            {
+                if (e.ResourceId == killed.ResourceId) states.Add($"{e.Snapshot.State?.Text} pid {PidOf(e)} exit {e.Snapshot.ExitCode}");
+                return e.ResourceId == killed.ResourceId && e.Snapshot.State?.Text == KnownResourceStates.Running && PidOf(e) is { } pid && pid != killed.Pid;
+            }, limit.Token);
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, limit.Token);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{killed.ResourceId} (pid {killed.Pid}) was not running again within {StartTimeout}; its states: {string.Join(" → ", states.Distinct())}");
+        }
     }
 
     private static int? PidOf(ResourceEvent update) =>
