@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Ministudio.Contracts;
 using Ministudio.Platform;
 using Ministudio.Prompt.Jobs;
@@ -28,15 +27,15 @@ public sealed class JobDeadlineTests
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/admin/v1/tenants/{app.Acme}/plan", new { plan = "solo" }, Ct)).StatusCode);
         var client = app.ClientFor(app.Acme);
 
-        var stuck = await SubmitAsync(client);
-        var waiting = await SubmitAsync(client);
+        var stuck = await JobQuotaTests.SubmitAsync(client);
+        var waiting = await JobQuotaTests.SubmitAsync(client);
         Assert.Equal(JobStatus.Throttled, waiting.Status);
         await app.Harness.Bus.Publish(new ShotRendered(stuck.Id, 0, new string('a', 64), 2, FromCache: false, "mock"), Ct);
         // Within its deadline the job stays as it is, sweeps notwithstanding.
-        var early = await Eventually.ValueAsync(() => JobAsync(client, stuck.Id), j => j.Shots[0].Status == JobStatus.Succeeded);
+        var early = await Eventually.ValueAsync(() => JobQuotaTests.JobAsync(client, stuck.Id), j => j.Shots[0].Status == JobStatus.Succeeded);
         Assert.Equal(JobStatus.Running, early.Status);
 
-        var failed = await Eventually.ValueAsync(() => JobAsync(client, stuck.Id), j => JobStatus.IsFinal(j.Status));
+        var failed = await Eventually.ValueAsync(() => JobQuotaTests.JobAsync(client, stuck.Id), j => JobStatus.IsFinal(j.Status));
         Assert.Equal((JobStatus.Failed, ProblemCodes.JobDeadlineExceeded.Code, true), (failed.Status, failed.Error!.Code, failed.Error.Retryable));
         Assert.Equal(JobStatus.Succeeded, failed.Shots[0].Status);
         Assert.All(failed.Shots.Skip(1), shot => Assert.Equal(JobStatus.Failed, shot.Status));
@@ -45,20 +44,10 @@ public sealed class JobDeadlineTests
 
         // The slot it held goes to the waiting job, whose own deadline counts from when it started.
         await app.Harness.PublishedAsync<RenderShot>(m => m.JobId == waiting.Id && m.ShotIndex == 0);
-        var started = await JobAsync(client, waiting.Id);
+        var started = await JobQuotaTests.JobAsync(client, waiting.Id);
         Assert.Equal(JobStatus.Queued, started.Status);
-        var expired = await Eventually.ValueAsync(() => JobAsync(client, waiting.Id), j => JobStatus.IsFinal(j.Status));
+        var expired = await Eventually.ValueAsync(() => JobQuotaTests.JobAsync(client, waiting.Id), j => JobStatus.IsFinal(j.Status));
         Assert.Equal(ProblemCodes.JobDeadlineExceeded.Code, expired.Error!.Code);
         Assert.True(expired.UpdatedAt - failed.UpdatedAt >= TimeSpan.FromSeconds(4), "the waiting job's deadline counted from its submission, not its start");
     }
-
-    private static async Task<JobView> SubmitAsync(HttpClient client)
-    {
-        var response = await client.PostAsJsonAsync("/v1/films", FilmSamples.ThreeShots(), Ct);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JobView>(JsonSerializerOptions.Web, Ct))!;
-    }
-
-    private static async Task<JobView> JobAsync(HttpClient client, Guid id) =>
-        (await client.GetFromJsonAsync<JobView>($"/v1/jobs/{id}", JsonSerializerOptions.Web, Ct))!;
 }
