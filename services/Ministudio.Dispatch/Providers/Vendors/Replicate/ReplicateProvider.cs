@@ -51,7 +51,7 @@ public sealed class ReplicateProvider(
             return prediction.Id;
         }, ct);
 
-        var output = finished ?? await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, predictionId, token), token => CancelAsync(client, predictionId, token),
+        var output = finished ?? await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, authorize, predictionId, token), token => CancelAsync(client, authorize, predictionId, token),
             _options, progress, time, ct);
 
         progress.Report(new ProviderProgress(0.97, "downloading"));
