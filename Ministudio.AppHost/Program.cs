@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Ministudio.AppHost;
 using Ministudio.AppHost.Infrastructure;
 using Ministudio.ServiceDefaults;
@@ -77,6 +78,9 @@ var mcp = builder.AddProject<Projects.Ministudio_Mcp>(ResourceNames.Mcp)
     .WithServiceTrust(settings)
     .WithReference(gateway);
 gateway.WithReference(mcp).WaitFor(mcp);
+
+// A service that exits on its own is started again (Aspire leaves it exited); see ServiceSupervisor.
+builder.Services.AddHostedService<ServiceSupervisor>();
 
 builder.Build().Run();
 return Environment.ExitCode;

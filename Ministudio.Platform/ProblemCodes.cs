@@ -76,6 +76,8 @@ public static class ProblemCodes
     // Moderation of the compiled prompts, before anything is queued (Prompt/Moderation).
     public static readonly ProblemCode ContentRejected = new("content.rejected", StatusCodes.Status422UnprocessableEntity, "A shot's prompt was refused by content moderation.");
     public static readonly ProblemCode ModerationUnavailable = new("moderation.unavailable", StatusCodes.Status503ServiceUnavailable, "Content moderation is unavailable; retry shortly.");
+    /// <summary>A job's own error (the <c>error</c> of a failed job, never an HTTP answer): it outlived the deadline its shots allow.</summary>
+    public static readonly ProblemCode JobDeadlineExceeded = new("job.deadline_exceeded", StatusCodes.Status504GatewayTimeout, "The job did not finish within the time its shots allow; submit it again.");
     public static readonly ProblemCode JobLimitOutOfRange = new("job.limit_out_of_range", StatusCodes.Status400BadRequest, "limit is 1 to 100.");
     public static readonly ProblemCode JobPageTokenInvalid = new("job.page_token_invalid", StatusCodes.Status400BadRequest, "pageToken is the nextPageToken of a previous page.");
 

@@ -32,7 +32,7 @@ public static class Infrastructure
         return builder;
     }
 
-    /// <summary>A shared Redis connection from ConnectionStrings:redis that reconnects on its own.</summary>
+    /// <summary>A shared Redis connection from ConnectionStrings:redis that reconnects on its own, and the circuit callers that fail open use.</summary>
     public static IHostApplicationBuilder AddRedisClient(this IHostApplicationBuilder builder)
     {
         var options = ConfigurationOptions.Parse(builder.Configuration.GetRequiredConnectionString(ResourceNames.Redis));
@@ -41,6 +41,10 @@ public static class Infrastructure
         options.SyncTimeout = 2000;
         options.AsyncTimeout = 2000;
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddOptions<RedisCircuitOptions>().BindConfiguration(RedisCircuitOptions.Section)
+            .Validate(o => o.IsValid, $"{RedisCircuitOptions.Section}: FailuresToOpen is at least 2, SamplingDuration and BreakDuration at least 500 ms.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RedisCircuit>();
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(ResourceNames.Redis);
         return builder;
     }

@@ -102,6 +102,7 @@ public sealed partial class OpenApiDocumentTests(PlatformHosts platform)
             ProblemCodes.AuthTenantMissing.Code, ProblemCodes.DocumentUnavailable.Code, ProblemCodes.Validation.Code,
             ProblemCodes.AuthAssertionMissing.Code, ProblemCodes.AuthAssertionInvalid.Code, ProblemCodes.AuthServiceForbidden.Code, // between services, never at the edge
             ProblemCodes.RequestRejected.Code, ProblemCodes.RequestCanceled.Code, // a fallback no route answers; a client that left
+            ProblemCodes.JobDeadlineExceeded.Code, // a failed job's error, read from the job, never an answer of its own
         };
         Assert.Empty(ProblemCodes.All.Select(p => p.Code).Except(unreachable).Except(documentedCodes));
     }

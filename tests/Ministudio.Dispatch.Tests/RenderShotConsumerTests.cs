@@ -3,9 +3,11 @@ using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Caching;
 using Ministudio.Dispatch.Consumers;
+using Ministudio.Dispatch.Leases;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Routing;
@@ -39,6 +41,10 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
             .AddSingleton(_artifacts)
             .AddSingleton<ResultCache>()
             .AddSingleton<CanceledJobs>()
+            .AddSingleton<ShotLeases>()
+            .AddSingleton<RedisCircuit>()
+            .AddSingleton(Options.Create(new RedisCircuitOptions()))
+            .AddSingleton(Options.Create(new ShotLeaseOptions()))
             .AddSingleton<CostLedger>()
             .AddSingleton<CapabilityCatalogue>()
             .AddSingleton<VendorPipelines>()

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Caching;
 using Ministudio.Dispatch.Providers;
@@ -24,7 +25,11 @@ public sealed class ResultCacheTests : IAsyncLifetime
         Directory.Delete(_artifacts.Root, recursive: true);
     }
 
-    private ResultCache Cache(IConnectionMultiplexer? redis = null) => new(redis ?? _redis, _artifacts, NullLogger<ResultCache>.Instance);
+    private ResultCache Cache(IConnectionMultiplexer? redis = null, RedisCircuit? circuit = null) =>
+        new(redis ?? _redis, circuit ?? Circuit(), _artifacts, NullLogger<ResultCache>.Instance);
+
+    private static RedisCircuit Circuit(RedisCircuitOptions? options = null) =>
+        new(Options.Create(options ?? new RedisCircuitOptions()), NullLogger<RedisCircuit>.Instance);
 
     private static Func<CancellationToken, Task<RoutedClip>> Generate(RecordingProvider provider, ShotRequest request) =>
         async ct => new RoutedClip(await provider.GenerateAsync(new ShotJob(Guid.NewGuid(), 0, request), new Progress<ProviderProgress>(), ct), provider.Name, "m");

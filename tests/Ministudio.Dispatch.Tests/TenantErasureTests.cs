@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Caching;
 using Ministudio.Dispatch.Money;
@@ -31,7 +32,7 @@ public sealed class TenantErasureTests : IAsyncLifetime
         _redis = await ConnectionMultiplexer.ConnectAsync(await TestInfrastructure.RedisAsync());
         _services = new ServiceCollection()
             .AddSingleton(new CostLedger(_database))
-            .AddSingleton(new ResultCache(_redis, _artifacts, NullLogger<ResultCache>.Instance))
+            .AddSingleton(new ResultCache(_redis, new RedisCircuit(Options.Create(new RedisCircuitOptions()), NullLogger<RedisCircuit>.Instance), _artifacts, NullLogger<ResultCache>.Instance))
             .AddLogging()
             .AddMassTransitTestHarness(bus =>
             {

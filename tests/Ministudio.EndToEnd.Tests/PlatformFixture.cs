@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -99,6 +100,47 @@ public sealed class PlatformFixture : IAsyncLifetime
         {
         }
     }
+
+    /// <summary>
+    /// Kills one running instance of a service with SIGKILL, as a crash would, and returns its resource id and process
+    /// id; <see cref="WaitUntilRestartedAsync"/> then waits for the AppHost to start it again.
+    /// </summary>
+    public async Task<(string ResourceId, int Pid)> KillAsync(string resource, CancellationToken ct)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(TimeSpan.FromMinutes(1));
+        var running = await _app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running && PidOf(e) is not null, limit.Token);
+        var pid = PidOf(running)!.Value;
+        using var process = System.Diagnostics.Process.GetProcessById(pid);
+        // SIGKILL, no shutdown hooks or clean-up; the whole tree, since Aspire runs a project as `dotnet run` over the service.
+        process.Kill(entireProcessTree: true);
+        return (running.ResourceId, pid);
+    }
+
+    /// <summary>Waits until the killed instance runs again as a new process and the service answers its health checks.</summary>
+    public async Task WaitUntilRestartedAsync(string resource, (string ResourceId, int Pid) killed, CancellationToken ct)
+    {
+        var states = new List<string>();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(StartTimeout);
+        try
+        {
+            await _app.ResourceNotifications.WaitForResourceAsync(resource, e =>
+            {
+                if (e.ResourceId == killed.ResourceId) states.Add($"{e.Snapshot.State?.Text} pid {PidOf(e)} exit {e.Snapshot.ExitCode}");
+                return e.ResourceId == killed.ResourceId && e.Snapshot.State?.Text == KnownResourceStates.Running && PidOf(e) is { } pid && pid != killed.Pid;
+            }, limit.Token);
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, limit.Token);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{killed.ResourceId} (pid {killed.Pid}) was not running again within {StartTimeout}; its states: {string.Join(" → ", states.Distinct())}");
+        }
+    }
+
+    private static int? PidOf(ResourceEvent update) =>
+        update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value
+            && int.TryParse(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), out var pid) ? pid : null;
 
     /// <summary>Where a clip is in the shared artifact store (tests look at single shots there).</summary>
     public string ClipPath(string hash) => (_store ??= new ArtifactStore(Artifacts)).PathOf(hash);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
@@ -60,7 +61,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         await _prompt.DisposeAsync();
     }
 
-    private HttpClient Gateway(string? redis = null, int defaultLimit = 600)
+    private HttpClient Gateway(string? redis = null, int defaultLimit = 600, IReadOnlyDictionary<string, string>? settings = null)
     {
         var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -72,6 +73,7 @@ public sealed class RateLimitTests : IAsyncLifetime
             web.UseSetting("ConnectionStrings:redis", redis ?? _redis);
             web.UseSetting(TrustedCalls.Setting, TrustedCalls.SigningKey);
             web.UseSetting("Gateway:RateLimit:RequestsPerMinute", defaultLimit.ToString());
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>()) web.UseSetting(key, value);
         });
         _gateways.Add(gateway);
         return gateway.CreateClient();
@@ -177,5 +179,70 @@ public sealed class RateLimitTests : IAsyncLifetime
             Assert.False(response.Headers.Contains("RateLimit-Limit"));
         }
         Assert.True(Interlocked.Read(ref failedOpen) >= 15);
+    }
+
+    [Fact]
+    public async Task A_hung_redis_opens_the_circuit_so_requests_keep_their_latency_and_limits_resume_after()
+    {
+        await using var relay = TcpRelay.To(_redis);
+        var breakDuration = TimeSpan.FromSeconds(1);
+        var gateway = Gateway(redis: relay.Address, settings: new Dictionary<string, string> { ["Redis:Circuit:BreakDuration"] = breakDuration.ToString() });
+        await TimedPingsAsync(gateway, 20); // warm-up: connections, JIT, the key's resolution
+        var normal = await TimedPingsAsync(gateway, 100);
+        Assert.All(normal, p => Assert.True(p.Limited, "Redis answers: every request is counted"));
+
+        relay.Stall();
+        var hung = await TimedPingsAsync(gateway, 300);
+        relay.Resume();
+
+        // A request that waited for Redis took about its timeout (250 ms by default); the rest did not wait at all.
+        var waitedForRedis = TimeSpan.FromMilliseconds(new RateLimitOptions().RedisTimeoutMilliseconds * 0.8);
+        var slow = hung.Count(p => p.Elapsed >= waitedForRedis);
+        var hungFor = TimeSpan.FromTicks(hung.Sum(p => p.Elapsed.Ticks));
+        // The circuit opens on the call that makes FailuresToOpen failures; the time until then is what the outage cost.
+        var (openedAfter, failures) = (TimeSpan.Zero, 0);
+        foreach (var ping in hung)
+        {
+            openedAfter += ping.Elapsed;
+            if (ping.Elapsed >= waitedForRedis && ++failures == new RedisCircuitOptions().FailuresToOpen) break;
+        }
+        var (normalP50, hungP50) = (Median(normal), Median(hung));
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"R4 redis hung {hungFor.TotalSeconds:F1} s: {hung.Count(p => p.Status == HttpStatusCode.OK)}/{hung.Count} succeeded, " +
+            $"{slow} waited for redis (circuit opened after {openedAfter.TotalMilliseconds:F0} ms), " +
+            $"p50 {hungP50.TotalMilliseconds:F2} ms against {normalP50.TotalMilliseconds:F2} ms with redis answering ({hungP50 / normalP50:F2}x)");
+
+        Assert.All(hung, p => Assert.Equal(HttpStatusCode.OK, p.Status));
+        // Only the calls that opened the circuit, and one probe per break, waited for the hung Redis.
+        Assert.InRange(slow, 1, new RedisCircuitOptions().FailuresToOpen + 1 + (int)(hungFor / breakDuration));
+        Assert.True(hungP50 <= normalP50 * 2, $"p50 {hungP50.TotalMilliseconds:F2} ms with redis hung is more than twice {normalP50.TotalMilliseconds:F2} ms");
+
+        // Redis answers again: after the break a probe closes the circuit and requests are counted again.
+        await Eventually.ValueAsync(async () => (await TimedPingsAsync(gateway, 1))[0], p => p.Limited);
+        HttpStatusCode status;
+        var sent = 0;
+        do status = (await Ping(gateway, SmallKey)).StatusCode;
+        while (status == HttpStatusCode.OK && ++sent < 50);
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+    }
+
+    private sealed record TimedPing(HttpStatusCode Status, bool Limited, TimeSpan Elapsed);
+
+    private static async Task<List<TimedPing>> TimedPingsAsync(HttpClient gateway, int count)
+    {
+        var pings = new List<TimedPing>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await Ping(gateway, QuietKey);
+            pings.Add(new TimedPing(response.StatusCode, response.Headers.Contains("RateLimit-Limit"), Stopwatch.GetElapsedTime(started)));
+        }
+        return pings;
+    }
+
+    private static TimeSpan Median(IEnumerable<TimedPing> pings)
+    {
+        var sorted = pings.Select(p => p.Elapsed).Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 }

@@ -100,14 +100,14 @@ public sealed class JobQuotaTests
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/admin/v1/tenants/{app.Acme}/plan", new { plan }, Ct)).StatusCode);
     }
 
-    private static async Task<JobView> SubmitAsync(HttpClient client)
+    internal static async Task<JobView> SubmitAsync(HttpClient client)
     {
         var response = await client.PostAsJsonAsync("/v1/films", FilmSamples.ThreeShots(), Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JobView>(JsonSerializerOptions.Web, Ct))!;
     }
 
-    private static async Task<JobView> JobAsync(HttpClient client, Guid id) =>
+    internal static async Task<JobView> JobAsync(HttpClient client, Guid id) =>
         (await client.GetFromJsonAsync<JobView>($"/v1/jobs/{id}", JsonSerializerOptions.Web, Ct))!;
 
     private static Task<JobView> WaitForJobAsync(HttpClient client, Guid id, Func<JobView, bool> condition) =>

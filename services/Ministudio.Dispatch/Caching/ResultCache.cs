@@ -4,6 +4,7 @@ using Ministudio.Contracts;
 using Ministudio.Dispatch.Routing;
 using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
+using Polly.CircuitBreaker;
 using StackExchange.Redis;
 
 namespace Ministudio.Dispatch.Caching;
@@ -12,9 +13,10 @@ namespace Ministudio.Dispatch.Caching;
 /// Content-addressed result cache: the SHA-256 of the canonical request (prompt, seed, size, style, characters …)
 /// maps to the artifact that request produced and the vendor that made it. Concurrent identical misses, on any
 /// instance, wait for one generation (single flight through a Redis lock). Redis being down or slow never stops a shot:
-/// every cache step gives up after a short timeout and the shot goes to the vendor path uncached.
+/// every cache step gives up after a short timeout and the shot goes to the vendor path uncached; once Redis failed
+/// repeatedly, the <see cref="RedisCircuit"/> makes every step give up at once instead of waiting out its timeout.
 /// </summary>
-public sealed class ResultCache(IConnectionMultiplexer redis, ArtifactStore artifacts, ILogger<ResultCache> logger)
+public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circuit, ArtifactStore artifacts, ILogger<ResultCache> logger)
 {
     private const string KeyPrefix = "ministudio:result:v3:";
     private static readonly TimeSpan EntryLifetime = TimeSpan.FromDays(30);
@@ -71,7 +73,7 @@ public sealed class ResultCache(IConnectionMultiplexer redis, ArtifactStore arti
             while (true)
             {
                 if (await TryGetAsync(database, key, ct) is { } cached) return new Outcome(cached, FromCache: true);
-                if (await database.LockTakeAsync(lockKey, owner, LockLifetime).WaitAsync(StepTimeout, ct)) break;
+                if (await circuit.CallAsync(token => database.LockTakeAsync(lockKey, owner, LockLifetime).WaitAsync(StepTimeout, token), ct)) break;
                 await Task.Delay(WaitPoll, ct);
             }
             // Another worker may have finished between our miss and taking the lock.
@@ -81,9 +83,9 @@ public sealed class ResultCache(IConnectionMultiplexer redis, ArtifactStore arti
                 return new Outcome(stored, FromCache: true);
             }
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
         {
-            logger.LogWarning(ex, "Result cache unavailable; generating without it");
+            logger.LogWarning(ex is BrokenCircuitException ? null : ex, "Result cache unavailable; generating without it");
             // A lock taken just before a timeout would make others wait for its expiry.
             await ReleaseAsync(database, lockKey, owner);
             return new Outcome(await generate(ct), FromCache: false);
@@ -103,7 +105,7 @@ public sealed class ResultCache(IConnectionMultiplexer redis, ArtifactStore arti
 
     private async Task<RoutedClip?> TryGetAsync(IDatabase database, string key, CancellationToken ct)
     {
-        var value = await database.StringGetAsync(key).WaitAsync(StepTimeout, ct);
+        var value = await circuit.CallAsync(token => database.StringGetAsync(key).WaitAsync(StepTimeout, token), ct);
         if (value.IsNullOrEmpty) return null;
         RoutedClip? routed;
         try
@@ -123,11 +125,11 @@ public sealed class ResultCache(IConnectionMultiplexer redis, ArtifactStore arti
     {
         try
         {
-            await database.StringSetAsync(key, JsonSerializer.Serialize(routed, JsonSerializerOptions.Web), EntryLifetime).WaitAsync(StepTimeout);
+            await circuit.CallAsync(_ => database.StringSetAsync(key, JsonSerializer.Serialize(routed, JsonSerializerOptions.Web), EntryLifetime).WaitAsync(StepTimeout));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
         {
-            logger.LogWarning(ex, "Could not store a result in the cache");
+            if (ex is not BrokenCircuitException) logger.LogWarning(ex, "Could not store a result in the cache");
         }
     }
 
@@ -135,11 +137,11 @@ public sealed class ResultCache(IConnectionMultiplexer redis, ArtifactStore arti
     {
         try
         {
-            await database.LockReleaseAsync(lockKey, owner).WaitAsync(StepTimeout);
+            await circuit.CallAsync(_ => database.LockReleaseAsync(lockKey, owner).WaitAsync(StepTimeout));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
         {
-            logger.LogWarning(ex, "Could not release a single-flight lock; it expires on its own");
+            if (ex is not BrokenCircuitException) logger.LogWarning(ex, "Could not release a single-flight lock; it expires on its own");
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Ministudio.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace Ministudio.Dispatch.Consumers;
@@ -7,7 +8,7 @@ namespace Ministudio.Dispatch.Consumers;
 /// Which jobs were canceled. Redis remembers it for every dispatch instance (so shots not started yet are skipped
 /// wherever they land); each instance stops its own shots in flight.
 /// </summary>
-public sealed class CanceledJobs(IConnectionMultiplexer redis, ILogger<CanceledJobs> logger)
+public sealed class CanceledJobs(IConnectionMultiplexer redis, RedisCircuit circuit, ILogger<CanceledJobs> logger)
 {
     private static readonly TimeSpan Memory = TimeSpan.FromDays(1);
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<CancellationTokenSource, byte>> _inFlight = new();
@@ -18,9 +19,9 @@ public sealed class CanceledJobs(IConnectionMultiplexer redis, ILogger<CanceledJ
     {
         try
         {
-            await redis.GetDatabase().StringSetAsync(KeyOf(jobId), 1, Memory);
+            await circuit.CallAsync(_ => redis.GetDatabase().StringSetAsync(KeyOf(jobId), 1, Memory));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
         {
             logger.LogWarning(ex, "Could not remember that job {JobId} was canceled; its shots in flight here stop anyway", jobId);
         }
@@ -34,9 +35,9 @@ public sealed class CanceledJobs(IConnectionMultiplexer redis, ILogger<CanceledJ
     {
         try
         {
-            return await redis.GetDatabase().KeyExistsAsync(KeyOf(jobId));
+            return await circuit.CallAsync(_ => redis.GetDatabase().KeyExistsAsync(KeyOf(jobId)));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
         {
             // Fail open: rendering a shot nobody wants costs less than losing one that is wanted.
             logger.LogWarning(ex, "Could not check whether job {JobId} was canceled", jobId);

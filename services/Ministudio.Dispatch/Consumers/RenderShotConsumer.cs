@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using MassTransit;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Caching;
+using Ministudio.Dispatch.Leases;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Routing;
@@ -13,7 +14,8 @@ using Npgsql;
 namespace Ministudio.Dispatch.Consumers;
 
 /// <summary>Produces one shot: from the result cache when the same request was made before, else through routing.</summary>
-public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, CostLedger ledger, CanceledJobs canceled, ILogger<RenderShotConsumer> logger)
+public sealed class RenderShotConsumer(
+    ShotRouter router, ResultCache cache, CostLedger ledger, CanceledJobs canceled, ShotLeases leases, ILogger<RenderShotConsumer> logger)
     : IConsumer<RenderShot>
 {
     private static readonly Counter<long> Shots = MinistudioTelemetry.Meter.CreateCounter<long>("ministudio.dispatch.shots", description: "Shots produced, tagged by vendor and cache outcome.");
@@ -36,6 +38,25 @@ public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, Cos
             return;
         }
 
+        // The shot is leased while it is produced: a redelivery after this instance crashed takes it over once the
+        // lease goes silent, resuming the vendor task, instead of paying for it again.
+        ShotLease? lease;
+        try
+        {
+            lease = await leases.AcquireAsync(jobId, shotIndex, context.CancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            logger.LogWarning(ex, "Could not lease shot {ShotIndex} of job {JobId}", shotIndex, jobId);
+            await context.Publish(new ShotFailed(jobId, shotIndex, RoutingErrors.LedgerUnavailable, "The shot ledger is unreachable; no money is spent without it.", Retryable: true));
+            return;
+        }
+        if (lease is null)
+        {
+            logger.LogInformation("Shot {ShotIndex} of job {JobId} was finished by the instance that held it", shotIndex, jobId);
+            return;
+        }
+        await using var leased = lease;
         using var shot = canceled.Track(jobId, context.CancellationToken);
         using var activity = MinistudioTelemetry.ActivitySource.StartActivity("dispatch shot");
         var started = Stopwatch.GetTimestamp();
@@ -43,7 +64,8 @@ public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, Cos
         activity?.SetTag("ministudio.job_id", jobId);
         activity?.SetTag("ministudio.shot_index", shotIndex);
         activity?.SetTag("ministudio.provider", request.Provider);
-        var job = new ShotJob(jobId, shotIndex, request, tenantId);
+        activity?.SetTag("ministudio.takeovers", lease.Takeovers);
+        var job = new ShotJob(jobId, shotIndex, request, tenantId) { Lease = lease };
         // At most one progress report per tenth of the work or per second, in order.
         var progress = new ProgressThrottle<ProviderProgress>(
             report => context.Publish(new ShotProgressed(jobId, shotIndex, report.Fraction, report.Stage)), report => report.Fraction, TimeSpan.FromSeconds(1), minimumStep: 0.1);
@@ -64,6 +86,7 @@ public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, Cos
             ShotLatency.Record(seconds, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
             Shots.Add(1, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
             await context.Publish(new ShotRendered(jobId, shotIndex, clip.ArtifactHash, clip.DurationSeconds, outcome.FromCache, vendor));
+            await lease.FinishAsync();
             // After the answer: a hit's zero-cost usage row is bookkeeping, not part of the shot's latency.
             if (outcome.FromCache) await RecordCacheHitAsync(job, vendor, model, context.CancellationToken);
         }
@@ -72,6 +95,7 @@ public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, Cos
             // The job was canceled: the provider stopped, and nobody waits for this shot any more.
             await progress.FlushAsync();
             logger.LogInformation("Stopped shot {ShotIndex} of canceled job {JobId}", shotIndex, jobId);
+            await lease.FinishAsync();
         }
         catch (ProviderException ex)
         {
@@ -79,6 +103,7 @@ public sealed class RenderShotConsumer(ShotRouter router, ResultCache cache, Cos
             logger.LogWarning(ex, "Shot {ShotIndex} of job {JobId} failed for {Provider}: {Code}", shotIndex, jobId, request.Provider, ex.Code);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Code);
             await context.Publish(new ShotFailed(jobId, shotIndex, ex.Code, ex.Message, ex.Retryable));
+            await lease.FinishAsync();
         }
     }
 

@@ -2,6 +2,7 @@ using MassTransit;
 using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Caching;
 using Ministudio.Dispatch.Consumers;
+using Ministudio.Dispatch.Leases;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
@@ -56,6 +57,10 @@ public static class Extensions
         builder.Services.AddSingleton<TenantVendorSecrets>();
         builder.Services.AddSingleton<ShotRouter>();
         builder.Services.AddSingleton<CanceledJobs>();
+        builder.Services.AddOptions<ShotLeaseOptions>().BindConfiguration(ShotLeaseOptions.Section)
+            .Validate(o => o.IsValid, $"{ShotLeaseOptions.Section}:HeartbeatInterval must be positive and GracePeriod longer than it.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ShotLeases>();
         builder.Services.AddApiDocument();
         return builder;
     }

@@ -33,3 +33,21 @@ ALTER TABLE dispatch.tenant_plans ADD COLUMN IF NOT EXISTS platform_key_fallback
 ALTER TABLE dispatch.cost_ledger ADD COLUMN IF NOT EXISTS byok boolean NOT NULL DEFAULT false;
 
 CREATE INDEX IF NOT EXISTS cost_ledger_tenant_created ON dispatch.cost_ledger (tenant_id, created_at);
+
+-- Who is producing a shot right now (ShotLeases): the owner heart-beats; a shot whose owner stopped (crash, kill) is
+-- taken over after the grace period, resuming the recorded vendor task and cost reservation instead of starting anew.
+-- A shot that ended (rendered, failed, canceled) keeps its row, finished, so a late redelivery is not produced again;
+-- one given up unfinished (a shutdown) loses its row, so the redelivery starts at once. Finished rows go after a day.
+CREATE TABLE IF NOT EXISTS dispatch.shot_leases (
+    job_id uuid NOT NULL,
+    shot_index int NOT NULL,
+    owner text NOT NULL,
+    heartbeat_at timestamptz NOT NULL,
+    takeovers int NOT NULL DEFAULT 0,
+    vendor text,
+    reservation_id uuid,
+    vendor_task_id text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    finished_at timestamptz,
+    PRIMARY KEY (job_id, shot_index)
+);

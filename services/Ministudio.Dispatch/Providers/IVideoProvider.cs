@@ -1,4 +1,5 @@
 using Ministudio.Contracts;
+using Ministudio.Dispatch.Leases;
 
 namespace Ministudio.Dispatch.Providers;
 
@@ -7,9 +8,13 @@ public sealed record GeneratedClip(string ArtifactHash, double DurationSeconds, 
 
 /// <summary>
 /// One shot of one job: the request plus where it belongs, for logs, traces and vendor metadata. With
-/// <paramref name="TenantSecret"/> (BYOK) the vendor is paid with the tenant's own credential instead of the platform's.
+/// <paramref name="TenantSecret"/> (BYOK) the vendor is paid with the tenant's own credential instead of the platform's;
+/// <see cref="Lease"/> (when dispatch holds one) records the vendor attempt so a take-over after a crash resumes it.
 /// </summary>
-public sealed record ShotJob(Guid JobId, int ShotIndex, ShotRequest Request, Guid TenantId = default, TenantSecret? TenantSecret = null);
+public sealed record ShotJob(Guid JobId, int ShotIndex, ShotRequest Request, Guid TenantId = default, TenantSecret? TenantSecret = null)
+{
+    public ShotLease? Lease { get; init; }
+}
 
 /// <summary>A tenant's own vendor credential; never printed, so a logged <see cref="ShotJob"/> cannot leak it.</summary>
 public sealed class TenantSecret(string value)

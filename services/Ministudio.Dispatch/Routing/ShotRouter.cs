@@ -185,7 +185,13 @@ public sealed class ShotRouter(
         Guid reservation;
         try
         {
-            reservation = await ledger.ReserveAsync(shot, vendor, model, estimate, ct);
+            // A take-over resumes the silent owner's attempt on its reservation: one attempt, one ledger row, one commit.
+            if (shot.Lease?.ReservationOf(vendor) is { } resumed) reservation = resumed;
+            else
+            {
+                reservation = await ledger.ReserveAsync(shot, vendor, model, estimate, ct);
+                if (shot.Lease is { } lease) await lease.BeginAttemptAsync(vendor, reservation, ct);
+            }
         }
         catch (BudgetExceededException ex)
         {
@@ -205,6 +211,7 @@ public sealed class ShotRouter(
         catch (Exception ex)
         {
             await ledger.ReleaseAsync(reservation);
+            if (shot.Lease is { } lease) await lease.EndAttemptAsync(CancellationToken.None);
             if (ex is ProviderException failure) return new Attempt(null, failure, false);
             if (ex is BrokenCircuitException)
                 return new Attempt(null, new ProviderException(RoutingErrors.CircuitOpen, $"{vendor} is cooling down after repeated failures.", retryable: true, ex), false);

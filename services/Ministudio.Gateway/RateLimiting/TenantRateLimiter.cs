@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Ministudio.ServiceDefaults;
+using Polly.CircuitBreaker;
 using StackExchange.Redis;
 
 namespace Ministudio.Gateway.RateLimiting;
@@ -50,7 +51,8 @@ public sealed record RateLimitDecision(bool Allowed, int Limit, long Remaining, 
 /// minute (a lease of one is the exact algorithm and is never prefetched).
 /// </para>
 /// </summary>
-public sealed class TenantRateLimiter(IConnectionMultiplexer redis, IOptions<RateLimitOptions> settings, TimeProvider time, ILogger<TenantRateLimiter> logger)
+public sealed class TenantRateLimiter(
+    IConnectionMultiplexer redis, RedisCircuit circuit, IOptions<RateLimitOptions> settings, TimeProvider time, ILogger<TenantRateLimiter> logger)
 {
     private readonly RateLimitOptions options = settings.Value;
 
@@ -114,20 +116,21 @@ public sealed class TenantRateLimiter(IConnectionMultiplexer redis, IOptions<Rat
                 if (single) lease.Refill.Release();
             }
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
         {
-            // Availability over strictness: a Redis outage must not take the API down with it.
+            // Availability over strictness: a Redis outage must not take the API down with it. While the circuit is
+            // open nothing waited; the circuit logged the outage once.
             FailedOpen.Add(1);
-            logger.LogWarning(ex, "Rate limit check for tenant {Tenant} failed; letting the request through", tenantId);
+            if (ex is not BrokenCircuitException) logger.LogWarning(ex, "Rate limit check for tenant {Tenant} failed; letting the request through", tenantId);
             return null;
         }
     }
 
     /// <summary>One GCRA round trip taking up to <paramref name="size"/> requests: {granted, remaining, retry_after_ms, reset_ms}.</summary>
     private async Task<RedisResult[]> LeaseAsync(Guid tenantId, int limit, int size, TimeSpan timeout, CancellationToken ct) =>
-        (RedisResult[])(await redis.GetDatabase()
+        (RedisResult[])(await circuit.CallAsync(token => redis.GetDatabase()
             .ScriptEvaluateAsync(GcraScript, [new RedisKey($"ratelimit:{tenantId}")], [60_000.0 / limit, limit, size])
-            .WaitAsync(timeout, ct))!;
+            .WaitAsync(timeout, token), ct))!;
 
     /// <summary>The next lease, fetched while the rest of the current one is spent; a failure only means the next request asks itself.</summary>
     private async Task PrefetchAsync(TenantLease lease, Guid tenantId, int limit, int size)
@@ -137,7 +140,7 @@ public sealed class TenantRateLimiter(IConnectionMultiplexer redis, IOptions<Rat
             var result = await LeaseAsync(tenantId, limit, size, TimeSpan.FromMilliseconds(options.RedisTimeoutMilliseconds), CancellationToken.None);
             lease.AddPrefetched(limit, (long)result[0], (long)result[1], (long)result[3], NowMs(), options.LeaseLifetimeMilliseconds);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
         {
             lease.EndPrefetch();
             logger.LogDebug(ex, "Prefetching the rate-limit lease of tenant {Tenant} failed", tenantId);

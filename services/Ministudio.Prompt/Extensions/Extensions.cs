@@ -65,7 +65,8 @@ public static class Extensions
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHostedService<JobGauges>();
         builder.Services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.Section)
-            .Validate(o => o.QueueTtl > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero, $"{JobQueueOptions.Section}:QueueTtl and SweepInterval must be positive.")
+            .Validate(o => o.QueueTtl > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero && o.ShotAllowance > TimeSpan.Zero && o.DeadlineSlack >= TimeSpan.Zero,
+                $"{JobQueueOptions.Section}:QueueTtl, SweepInterval and ShotAllowance must be positive, DeadlineSlack 0 or more.")
             .ValidateOnStart();
         builder.Services.AddSingleton<JobQueueSweeper>();
         builder.Services.AddHostedService(services => services.GetRequiredService<JobQueueSweeper>());

@@ -235,3 +235,7 @@ CREATE INDEX IF NOT EXISTS shots_by_artifact ON shots (artifact_hash) WHERE arti
 
 -- Every file compose delivered next to a finished film (FilmComposed.Deliverables): name, SHA-256, media type.
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS deliverables jsonb;
+
+-- When a throttled job left the queue (null: it started when it was created); its deadline counts from here.
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS started_at timestamptz;
+CREATE INDEX IF NOT EXISTS jobs_in_flight ON jobs (created_at) WHERE status IN ('queued', 'running');

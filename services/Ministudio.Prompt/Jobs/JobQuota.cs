@@ -28,7 +28,7 @@ public static class JobQuota
         // A timeline job has no shots: it goes straight to composing, as running (what FilmComposed expects).
         await using (var promote = new NpgsqlCommand(
             """
-            UPDATE jobs SET status = CASE WHEN timeline IS NULL THEN @queued ELSE @running END, updated_at = now()
+            UPDATE jobs SET status = CASE WHEN timeline IS NULL THEN @queued ELSE @running END, started_at = now(), updated_at = now()
             WHERE id IN (SELECT id FROM jobs WHERE tenant_id = @tenant AND status = @throttled
                          ORDER BY created_at, id LIMIT @free FOR UPDATE SKIP LOCKED)
             RETURNING id, timeline::text

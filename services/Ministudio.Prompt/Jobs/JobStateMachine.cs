@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Webhooks;
@@ -130,6 +131,41 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
         await JobQuota.StartWaitingJobsAsync(connection, transaction, job.Value.TenantId, ct);
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
+    }
+
+    /// <summary>
+    /// Fails a job that outlived its deadline (<see cref="JobQueueSweeper"/>): its unfinished shots fail with the same
+    /// retryable code, dispatch is told to stop them (as for a cancel), and the tenant's next waiting job may start.
+    /// </summary>
+    public async Task<bool> RecordDeadlineExceededAsync(Guid jobId, TimeSpan deadline, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var job = await JobRows.LockAsync(connection, transaction, jobId, ct);
+        if (job is null || JobStatus.IsFinal(job.Value.Status) || job.Value.Status == JobStatus.Throttled) return false;
+
+        var code = ProblemCodes.JobDeadlineExceeded.Code;
+        var message = $"The job did not finish within its deadline of {deadline:g}; submit it again.";
+        await using (var shots = new NpgsqlCommand(
+            """
+            UPDATE shots SET status = @failed, error_code = @code, error_message = @message, retryable = true
+            WHERE job_id = @job AND status IN (@queued, @running)
+            """, connection, transaction))
+        {
+            shots.Parameters.AddWithValue("failed", JobStatus.Failed);
+            shots.Parameters.AddWithValue("code", code);
+            shots.Parameters.AddWithValue("message", message);
+            shots.Parameters.AddWithValue("job", jobId);
+            shots.Parameters.AddWithValue("queued", JobStatus.Queued);
+            shots.Parameters.AddWithValue("running", JobStatus.Running);
+            await shots.ExecuteNonQueryAsync(ct);
+        }
+        await FailJobAsync(connection, transaction, jobId, code, message, ct);
+        await Outbox.EnqueueAsync(connection, transaction, new JobCanceled(jobId), ct);
+        await JobQuota.StartWaitingJobsAsync(connection, transaction, job.Value.TenantId, ct);
+        await transaction.CommitAsync(ct);
+        outboxSignal.Notify();
+        return true;
     }
 
     public async Task RecordComposeProgressAsync(FilmComposeProgressed progressed, CancellationToken ct)

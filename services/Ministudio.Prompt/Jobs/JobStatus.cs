@@ -1,3 +1,5 @@
+using Ministudio.Platform;
+
 namespace Ministudio.Prompt.Jobs;
 
 /// <summary>Job and shot states as the API shows them (lower-case words).</summary>
@@ -25,7 +27,7 @@ public static class JobFailures
     public const string QueueExpired = "job.queue_expired";
 
     /// <summary>Transient causes: the same request may well succeed later.</summary>
-    private static readonly HashSet<string> Retryable = [QueueExpired, "render.unavailable", "tts.unavailable", "tts.rate_limited"];
+    private static readonly HashSet<string> Retryable = [QueueExpired, ProblemCodes.JobDeadlineExceeded.Code, "render.unavailable", "tts.unavailable", "tts.rate_limited"];
 
     public static bool IsRetryable(string code) => Retryable.Contains(code);
 }

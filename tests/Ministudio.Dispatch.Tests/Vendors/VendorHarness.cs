@@ -18,12 +18,15 @@ public sealed class VendorHarness : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly bool _ownsArtifacts;
 
-    private VendorHarness(IReadOnlyDictionary<string, string?> settings, Renderer.RendererClient? renderer, string? artifactRoot)
+    private VendorHarness(IReadOnlyDictionary<string, string?> settings, Renderer.RendererClient? renderer, string? artifactRoot, Action<IServiceCollection>? configure)
     {
         _ownsArtifacts = artifactRoot is null;
         Artifacts = new ArtifactStore(artifactRoot ?? Directory.CreateTempSubdirectory("ministudio-vendor-tests").FullName);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        _services = new ServiceCollection()
+        Configuration = configuration;
+        var services = new ServiceCollection();
+        configure?.Invoke(services);
+        _services = services
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton(Artifacts)
@@ -38,12 +41,16 @@ public sealed class VendorHarness : IAsyncDisposable
 
     public ArtifactStore Artifacts { get; }
 
+    public IConfiguration Configuration { get; }
+
     /// <summary>
     /// A harness on these settings; <paramref name="renderer"/> is the render service the mock vendor uses and
-    /// <paramref name="artifactRoot"/> a store shared with it (by default a fresh one, deleted with the harness).
+    /// <paramref name="artifactRoot"/> a store shared with it (by default a fresh one, deleted with the harness);
+    /// <paramref name="configure"/> adds to the services first (an HTTP handler between the vendors and the fake, say).
     /// </summary>
-    public static VendorHarness Create(IReadOnlyDictionary<string, string?> settings, Renderer.RendererClient? renderer = null, string? artifactRoot = null) =>
-        new(settings, renderer, artifactRoot);
+    public static VendorHarness Create(IReadOnlyDictionary<string, string?> settings, Renderer.RendererClient? renderer = null, string? artifactRoot = null,
+        Action<IServiceCollection>? configure = null) =>
+        new(settings, renderer, artifactRoot, configure);
 
     /// <summary>Settings every vendor test uses: the fake's address, a key, and polling fast enough for tests.</summary>
     public static Dictionary<string, string?> VendorSettings(string vendor, Uri baseUrl, string? apiKey = "test-key") => new()

@@ -21,6 +21,20 @@ public static class VendorTask
     /// <summary>Consecutive failed polls tolerated before the shot fails; a poll is a read, so retrying it is safe.</summary>
     private const int MaxConsecutivePollFailures = 5;
 
+    /// <summary>
+    /// The vendor task of this shot: the one a previous owner created, when the shot was taken over after its owner
+    /// went silent (the id is in the shot's lease), else a new one from <paramref name="create"/>, whose id is
+    /// recorded in the lease before it is polled. Either way a crash costs no second create call.
+    /// </summary>
+    public static async Task<string> CreateOnceAsync(ShotJob shot, string vendor, Func<CancellationToken, Task<string>> create, CancellationToken ct)
+    {
+        if (shot.Lease?.VendorTaskOf(vendor) is { } resumed) return resumed;
+        var id = await create(ct);
+        // Not cancelable: once the vendor took the work, its id must be kept whatever happens to the caller.
+        if (shot.Lease is { } lease) await lease.RecordVendorTaskAsync(vendor, id, CancellationToken.None);
+        return id;
+    }
+
     public static async Task<string> WaitAsync(
         string vendor,
         Func<CancellationToken, Task<TaskState>> poll,

@@ -45,15 +45,17 @@ public sealed class FalProvider(
         if (firstFrame is not null) body["image_url"] = firstFrame.ToDataUri();
 
         var client = clients.CreateClient(ProviderName);
-        using var submit = new HttpRequestMessage(HttpMethod.Post, model) { Content = JsonContent.Create(body) };
-        authorize(submit);
         progress.Report(new ProviderProgress(0, "submitting"));
-        FalSubmitted submitted;
-        using (var response = await VendorCalls.CreateAsync(client, submit, ProviderName, ct, Classify))
+        // The whole answer is the task's id: its status, response and cancel URLs are what a take-over polls.
+        var submitted = System.Text.Json.JsonSerializer.Deserialize<FalSubmitted>(await VendorTask.CreateOnceAsync(shot, ProviderName, async token =>
         {
-            submitted = await response.Content.ReadFromJsonAsync<FalSubmitted>(ct)
+            using var submit = new HttpRequestMessage(HttpMethod.Post, model) { Content = JsonContent.Create(body) };
+            authorize(submit);
+            using var response = await VendorCalls.CreateAsync(client, submit, ProviderName, token, Classify);
+            var accepted = await response.Content.ReadFromJsonAsync<FalSubmitted>(token)
                 ?? throw new ProviderException(ProviderErrors.BadOutput, "fal answered the submit with no request id.", retryable: false);
-        }
+            return System.Text.Json.JsonSerializer.Serialize(accepted);
+        }, ct))!;
 
         // fal's own URLs win: they carry the app id without an endpoint's sub-path, which we cannot always rebuild.
         var requestUrl = $"{model}/requests/{submitted.RequestId}";

@@ -35,15 +35,19 @@ public sealed class GeminiVeoProvider(
         var body = new VeoPredictRequest([instance], new VeoParameters(
             VendorRequests.AspectRatio(request, limits, Name), duration, SampleCount: 1, VeoRequests.ResolutionFor(request), request.NegativePrompt));
 
-        using var create = new HttpRequestMessage(HttpMethod.Post, new Uri(root, $"v1beta/models/{model}:predictLongRunning"))
+        var operationName = await VendorTask.CreateOnceAsync(shot, Name, async token =>
         {
-            Content = JsonContent.Create(body, options: VendorCalls.Json),
-        };
-        create.Headers.Add(KeyHeader, key);
-        using var created = await VendorCalls.CreateAsync(client, create, Name, ct, (status, text) => VeoRequests.Classify(Name, status, text));
-        var operation = await VendorCalls.ReadJsonAsync<VeoOperation<GeminiVideoResponse>>(created, Name, ct);
-        if (operation.Name is not { Length: > 0 } operationName)
-            throw new ProviderException(ProviderErrors.BadOutput, "gemini accepted the request without naming its operation.", retryable: false);
+            using var create = new HttpRequestMessage(HttpMethod.Post, new Uri(root, $"v1beta/models/{model}:predictLongRunning"))
+            {
+                Content = JsonContent.Create(body, options: VendorCalls.Json),
+            };
+            create.Headers.Add(KeyHeader, key);
+            using var created = await VendorCalls.CreateAsync(client, create, Name, token, (status, text) => VeoRequests.Classify(Name, status, text));
+            var operation = await VendorCalls.ReadJsonAsync<VeoOperation<GeminiVideoResponse>>(created, Name, token);
+            return operation.Name is { Length: > 0 } name
+                ? name
+                : throw new ProviderException(ProviderErrors.BadOutput, "gemini accepted the request without naming its operation.", retryable: false);
+        }, ct);
 
         var videoUri = await VendorTask.WaitAsync(Name,
             token => VendorCalls.ReadAsync(t => PollAsync(client, new Uri(root, $"v1beta/{operationName}"), key, t), Name, token),

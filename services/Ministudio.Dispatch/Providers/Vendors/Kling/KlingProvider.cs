@@ -61,15 +61,15 @@ public sealed class KlingProvider(
         }
 
         var client = clients.CreateClient(ProviderName);
-        using var create = new HttpRequestMessage(HttpMethod.Post, $"v1/videos/{kind}") { Content = JsonContent.Create(body) };
-        authorize(create);
         progress.Report(new ProviderProgress(0, "submitting"));
-        string taskId;
-        using (var response = await VendorCalls.CreateAsync(client, create, ProviderName, ct, (status, text) => Classify(status, text, creating: true)))
+        var taskId = await VendorTask.CreateOnceAsync(shot, ProviderName, async token =>
         {
-            var envelope = await ReadAsync(response, creating: true, ct);
-            taskId = envelope.Data?.TaskId ?? throw new ProviderException(ProviderErrors.BadOutput, "kling accepted the task without a task id.", retryable: false);
-        }
+            using var create = new HttpRequestMessage(HttpMethod.Post, $"v1/videos/{kind}") { Content = JsonContent.Create(body) };
+            authorize(create);
+            using var response = await VendorCalls.CreateAsync(client, create, ProviderName, token, (status, text) => Classify(status, text, creating: true));
+            var envelope = await ReadAsync(response, creating: true, token);
+            return envelope.Data?.TaskId ?? throw new ProviderException(ProviderErrors.BadOutput, "kling accepted the task without a task id.", retryable: false);
+        }, ct);
 
         var videoUrl = await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, authorize, kind, taskId, token), cancelAtVendor: null,
             _options, progress, time, ct);

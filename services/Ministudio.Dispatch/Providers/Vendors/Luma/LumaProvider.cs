@@ -49,11 +49,14 @@ public sealed class LumaProvider(
             Keyframes: await KeyframesAsync(request, ct), CallbackUrl: _options.CallbackUrl?.ToString());
 
         var client = clients.CreateClient(Name);
-        using var create = Authorized(HttpMethod.Post, "dream-machine/v1/generations/video", key);
-        create.Content = JsonContent.Create(body, options: VendorCalls.Json);
-        using var created = await VendorCalls.CreateAsync(client, create, Name, ct, Classify);
-        var generation = await VendorCalls.ReadJsonAsync<LumaGeneration>(created, Name, ct);
-        var id = Uri.EscapeDataString(generation.Id);
+        var generationId = await VendorTask.CreateOnceAsync(shot, Name, async token =>
+        {
+            using var create = Authorized(HttpMethod.Post, "dream-machine/v1/generations/video", key);
+            create.Content = JsonContent.Create(body, options: VendorCalls.Json);
+            using var created = await VendorCalls.CreateAsync(client, create, Name, token, Classify);
+            return (await VendorCalls.ReadJsonAsync<LumaGeneration>(created, Name, token)).Id;
+        }, ct);
+        var id = Uri.EscapeDataString(generationId);
 
         var video = await VendorTask.WaitAsync(Name,
             token => VendorCalls.ReadAsync(t => PollAsync(client, id, key, t), Name, token),

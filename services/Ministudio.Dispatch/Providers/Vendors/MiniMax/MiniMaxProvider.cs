@@ -54,16 +54,16 @@ public sealed class MiniMaxProvider(
         }
 
         var client = clients.CreateClient(ProviderName);
-        using var create = new HttpRequestMessage(HttpMethod.Post, "v1/video_generation") { Content = JsonContent.Create(body) };
-        authorize(create);
         progress.Report(new ProviderProgress(0, "submitting"));
-        string taskId;
-        using (var response = await VendorCalls.CreateAsync(client, create, ProviderName, ct))
+        var taskId = await VendorTask.CreateOnceAsync(shot, ProviderName, async token =>
         {
-            var created = await response.Content.ReadFromJsonAsync<MiniMaxCreated>(ct);
+            using var create = new HttpRequestMessage(HttpMethod.Post, "v1/video_generation") { Content = JsonContent.Create(body) };
+            authorize(create);
+            using var response = await VendorCalls.CreateAsync(client, create, ProviderName, token);
+            var created = await response.Content.ReadFromJsonAsync<MiniMaxCreated>(token);
             Check(created?.BaseResponse, creating: true);
-            taskId = created?.TaskId is { Length: > 0 } id ? id : throw new ProviderException(ProviderErrors.BadOutput, "minimax accepted the task without a task id.", retryable: false);
-        }
+            return created?.TaskId is { Length: > 0 } id ? id : throw new ProviderException(ProviderErrors.BadOutput, "minimax accepted the task without a task id.", retryable: false);
+        }, ct);
 
         var fileId = await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, authorize, taskId, token), cancelAtVendor: null, _options, progress, time, ct);
         var downloadUrl = await DownloadUrlAsync(client, authorize, fileId, ct);

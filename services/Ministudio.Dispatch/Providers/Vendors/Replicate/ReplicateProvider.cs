@@ -29,23 +29,30 @@ public sealed class ReplicateProvider(
         var client = clients.CreateClient(ProviderName);
         var (body, seconds) = await BuildBodyAsync(shot.Request, model, modelInputs, ct);
 
-        using var create = new HttpRequestMessage(HttpMethod.Post, modelInputs.Version is null ? $"v1/models/{model}/predictions" : "v1/predictions")
-        {
-            Content = JsonContent.Create(body),
-        };
-        authorize(create);
-        if (_options.WaitSeconds > 0) create.Headers.Add("Prefer", $"wait={Math.Clamp(_options.WaitSeconds, 1, 60)}");
         progress.Report(new ProviderProgress(0, "submitting"));
-        using var created = await VendorCalls.CreateAsync(client, create, ProviderName, ct, Classify);
-        var prediction = await ReadAsync(created, ct);
-
-        var output = StateOf(prediction) switch
+        string? finished = null;
+        var predictionId = await VendorTask.CreateOnceAsync(shot, ProviderName, async token =>
         {
-            TaskState.Succeeded done => done.Output,
-            TaskState.Failed failed => throw failed.Error,
-            _ => await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, authorize, prediction.Id, token), token => CancelAsync(client, authorize, prediction.Id, token),
-                _options, progress, time, ct),
-        };
+            using var create = new HttpRequestMessage(HttpMethod.Post, modelInputs.Version is null ? $"v1/models/{model}/predictions" : "v1/predictions")
+            {
+                Content = JsonContent.Create(body),
+            };
+            authorize(create);
+            if (_options.WaitSeconds > 0) create.Headers.Add("Prefer", $"wait={Math.Clamp(_options.WaitSeconds, 1, 60)}");
+            using var created = await VendorCalls.CreateAsync(client, create, ProviderName, token, Classify);
+            var prediction = await ReadAsync(created, token);
+            // Prefer: wait may answer with the prediction already finished.
+            finished = StateOf(prediction) switch
+            {
+                TaskState.Succeeded done => done.Output,
+                TaskState.Failed failed => throw failed.Error,
+                _ => null,
+            };
+            return prediction.Id;
+        }, ct);
+
+        var output = finished ?? await VendorTask.WaitAsync(ProviderName, token => PollAsync(client, authorize, predictionId, token), token => CancelAsync(client, authorize, predictionId, token),
+            _options, progress, time, ct);
 
         progress.Report(new ProviderProgress(0.97, "downloading"));
         var hash = await VendorCalls.DownloadAsync(downloader, client, () => VendorRequests.Download(output, client.BaseAddress!, authorize), ProviderName, time, ct);

@@ -50,11 +50,14 @@ public sealed class RunwayProvider(
             NegativePrompt: family.TakesNegativePrompt && firstFrame is not null ? request.NegativePrompt : null);
 
         var client = clients.CreateClient(Name);
-        using var create = Authorized(HttpMethod.Post, firstFrame is null ? "v1/text_to_video" : "v1/image_to_video", key);
-        create.Content = JsonContent.Create(body, options: VendorCalls.Json);
-        using var created = await VendorCalls.CreateAsync(client, create, Name, ct, Classify);
-        var task = await VendorCalls.ReadJsonAsync<RunwayTask>(created, Name, ct);
-        var id = Uri.EscapeDataString(task.Id);
+        var taskId = await VendorTask.CreateOnceAsync(shot, Name, async token =>
+        {
+            using var create = Authorized(HttpMethod.Post, firstFrame is null ? "v1/text_to_video" : "v1/image_to_video", key);
+            create.Content = JsonContent.Create(body, options: VendorCalls.Json);
+            using var created = await VendorCalls.CreateAsync(client, create, Name, token, Classify);
+            return (await VendorCalls.ReadJsonAsync<RunwayTask>(created, Name, token)).Id;
+        }, ct);
+        var id = Uri.EscapeDataString(taskId);
 
         var output = await VendorTask.WaitAsync(Name,
             token => VendorCalls.ReadAsync(t => PollAsync(client, id, key, t), Name, token),

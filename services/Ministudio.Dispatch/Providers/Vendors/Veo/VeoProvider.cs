@@ -47,12 +47,16 @@ public sealed class VeoProvider(
         var root = _options.BaseUrl ?? new Uri($"https://{_options.Location}-aiplatform.googleapis.com/");
         var modelUri = new Uri(root, $"v1/projects/{project}/locations/{_options.Location}/publishers/google/models/{model}");
 
-        using var create = new HttpRequestMessage(HttpMethod.Post, $"{modelUri}:predictLongRunning") { Content = JsonContent.Create(body, options: VendorCalls.Json) };
-        create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetAsync(ct));
-        using var created = await VendorCalls.CreateAsync(client, create, Name, ct, (status, text) => VeoRequests.Classify(Name, status, text));
-        var operation = await VendorCalls.ReadJsonAsync<VeoOperation<VertexVideoResponse>>(created, Name, ct);
-        if (operation.Name is not { Length: > 0 } operationName)
-            throw new ProviderException(ProviderErrors.BadOutput, "veo accepted the request without naming its operation.", retryable: false);
+        var operationName = await VendorTask.CreateOnceAsync(shot, Name, async token =>
+        {
+            using var create = new HttpRequestMessage(HttpMethod.Post, $"{modelUri}:predictLongRunning") { Content = JsonContent.Create(body, options: VendorCalls.Json) };
+            create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetAsync(token));
+            using var created = await VendorCalls.CreateAsync(client, create, Name, token, (status, text) => VeoRequests.Classify(Name, status, text));
+            var operation = await VendorCalls.ReadJsonAsync<VeoOperation<VertexVideoResponse>>(created, Name, token);
+            return operation.Name is { Length: > 0 } name
+                ? name
+                : throw new ProviderException(ProviderErrors.BadOutput, "veo accepted the request without naming its operation.", retryable: false);
+        }, ct);
 
         VertexVideo? video = null;
         await VendorTask.WaitAsync(Name, async token =>
