@@ -39,6 +39,9 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExce
                 return ApiProblems.Problem(ProblemCodes.ForStatus(bad.StatusCode),
                     bad.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal) || bad.Message.StartsWith("Required parameter", StringComparison.Ordinal)
                         ? bad.Message : null);
+            case ArtifactStoreUnavailableException unavailable:
+                logger.LogWarning(unavailable, "The artifact store is unavailable answering {Method} {Path}", context.Request.Method, context.Request.Path);
+                return ApiProblems.Problem(ProblemCodes.ArtifactsUnavailable);
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return ApiProblems.Problem(ProblemCodes.RequestCanceled);
             default:

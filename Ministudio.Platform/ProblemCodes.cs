@@ -40,6 +40,7 @@ public static class ProblemCodes
     public static readonly ProblemCode ServerError = new("server.error", StatusCodes.Status500InternalServerError, "Something went wrong on our side; the trace id identifies it in our logs.");
     public static readonly ProblemCode UpstreamUnavailable = new("upstream.unavailable", StatusCodes.Status502BadGateway, "The service behind the gateway is unavailable; try again.");
     public static readonly ProblemCode ServiceUnavailable = new("service.unavailable", StatusCodes.Status503ServiceUnavailable, "The service is unavailable; try again.");
+    public static readonly ProblemCode ArtifactsUnavailable = new(ArtifactStoreUnavailableException.Code, StatusCodes.Status503ServiceUnavailable, "The artifact store is unavailable; try again.");
     public static readonly ProblemCode UpstreamTimeout = new("upstream.timeout", StatusCodes.Status504GatewayTimeout, "The service did not answer in time.");
 
     /// <summary>The code of an answer that carries none of its own (routing misses, framework refusals), by status.</summary>

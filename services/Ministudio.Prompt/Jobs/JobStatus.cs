@@ -25,7 +25,8 @@ public static class JobFailures
     public const string QueueExpired = "job.queue_expired";
 
     /// <summary>Transient causes: the same request may well succeed later.</summary>
-    private static readonly HashSet<string> Retryable = [QueueExpired, "render.unavailable", "tts.unavailable", "tts.rate_limited"];
+    private static readonly HashSet<string> Retryable =
+        [QueueExpired, "render.unavailable", "tts.unavailable", "tts.rate_limited", Platform.ArtifactStoreUnavailableException.Code];
 
     public static bool IsRetryable(string code) => Retryable.Contains(code);
 }
