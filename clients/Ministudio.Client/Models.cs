@@ -93,7 +93,8 @@ public sealed record ShotEstimate(int Index, string? Vendor, string? Model, doub
 
 public sealed record Tenant(Guid Id, string Name, string? Plan, DateTimeOffset CreatedAt);
 
-public sealed record Plan(string Name, int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders);
+public sealed record Plan(string Name, int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders,
+    int? RetentionDays = null);
 
 public sealed record ApiKey(Guid Id, string Prefix, string? Name, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
 

@@ -16,7 +16,9 @@ public static class JobStatus
     public const string Expired = "expired";
 
     /// <summary>Nothing changes a job in these states any more.</summary>
-    public static bool IsFinal(string status) => status is Succeeded or Failed or Canceled or Expired;
+    public static bool IsFinal(string status) => Final.Contains(status);
+
+    public static readonly IReadOnlyList<string> Final = [Succeeded, Failed, Canceled, Expired];
 }
 
 /// <summary>Failure codes prompt itself assigns, and which failures are worth submitting again unchanged.</summary>

@@ -7,7 +7,8 @@ using Npgsql;
 namespace Ministudio.Prompt.Tenants;
 
 /// <summary>A plan: limits a tenant runs under. Null limits are unlimited; no allowed providers means all of them.</summary>
-public sealed record Plan(string Name, int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders);
+public sealed record Plan(string Name, int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders,
+    int? RetentionDays = null);
 
 public sealed record TenantView(Guid Id, string Name, string? Plan, DateTimeOffset CreatedAt);
 
@@ -70,10 +71,10 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, SecretProt
         var before = await FindPlanAsync(connection, transaction, plan.Name, ct, forUpdate: true);
         await using (var upsert = new NpgsqlCommand(
             """
-            INSERT INTO plans (name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers)
-            VALUES (@name, @rate, @concurrent, @budget, @providers)
+            INSERT INTO plans (name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers, retention_days)
+            VALUES (@name, @rate, @concurrent, @budget, @providers, @retention)
             ON CONFLICT (name) DO UPDATE SET rate_limit_per_minute = @rate, concurrent_jobs = @concurrent,
-                monthly_budget_usd = @budget, allowed_providers = @providers, updated_at = now()
+                monthly_budget_usd = @budget, allowed_providers = @providers, retention_days = @retention, updated_at = now()
             """, connection, transaction))
         {
             upsert.Parameters.AddWithValue("name", plan.Name);
@@ -81,6 +82,7 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, SecretProt
             upsert.Parameters.Add(new NpgsqlParameter("concurrent", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)plan.ConcurrentJobs ?? DBNull.Value });
             upsert.Parameters.Add(new NpgsqlParameter("budget", NpgsqlTypes.NpgsqlDbType.Numeric) { Value = (object?)plan.MonthlyBudgetUsd ?? DBNull.Value });
             upsert.Parameters.AddWithValue("providers", plan.AllowedProviders.ToArray());
+            upsert.Parameters.Add(new NpgsqlParameter("retention", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)plan.RetentionDays ?? DBNull.Value });
             await upsert.ExecuteNonQueryAsync(ct);
         }
         await AuditLog.AppendAsync(connection, transaction, actor, before is null ? "plan.create" : "plan.update", $"plan/{plan.Name}", before, plan, ct);
@@ -95,7 +97,7 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, SecretProt
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(
-            "SELECT name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers FROM plans ORDER BY name", connection);
+            $"SELECT {PlanColumns} FROM plans ORDER BY name", connection);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var plans = new List<Plan>();
         while (await reader.ReadAsync(ct)) plans.Add(ReadPlan(reader));
@@ -226,7 +228,7 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, SecretProt
     private static async Task<Plan?> FindPlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken ct, bool forUpdate = false)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers FROM plans WHERE name = @name{(forUpdate ? " FOR UPDATE" : "")}",
+            $"SELECT {PlanColumns} FROM plans WHERE name = @name{(forUpdate ? " FOR UPDATE" : "")}",
             connection, transaction);
         command.Parameters.AddWithValue("name", name);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -238,7 +240,10 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, SecretProt
         reader.IsDBNull(1) ? null : reader.GetInt32(1),
         reader.IsDBNull(2) ? null : reader.GetInt32(2),
         reader.IsDBNull(3) ? null : reader.GetDecimal(3),
-        reader.GetFieldValue<string[]>(4));
+        reader.GetFieldValue<string[]>(4),
+        reader.IsDBNull(5) ? null : reader.GetInt32(5));
+
+    private const string PlanColumns = "name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers, retention_days";
 
     private static async Task<IReadOnlyList<Guid>> TenantsOnPlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string plan, CancellationToken ct)
     {
