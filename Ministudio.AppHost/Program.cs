@@ -29,7 +29,7 @@ var render = builder.AddProject<Projects.Ministudio_Render>(ResourceNames.Render
     .WithServiceHealthCheck()
     .WithReplicas(settings.Replicas.Render)
     .WithServiceTrust(settings)
-    .WithArtifacts(settings);
+    .WithArtifacts(settings, builder.Configuration);
 
 var dispatch = builder.AddProject<Projects.Ministudio_Dispatch>(ResourceNames.Dispatch)
     .WithHttpEndpoint()
@@ -40,14 +40,14 @@ var dispatch = builder.AddProject<Projects.Ministudio_Dispatch>(ResourceNames.Di
     .WithReference(render).WaitFor(render)
     .WithReplicas(settings.Replicas.Dispatch)
     .WithServiceTrust(settings)
-    .WithArtifacts(settings);
+    .WithArtifacts(settings, builder.Configuration);
 
 builder.AddProject<Projects.Ministudio_Compose>(ResourceNames.Compose)
     .WithHttpEndpoint()
     .WithServiceHealthCheck()
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithServiceTrust(settings)
-    .WithArtifacts(settings);
+    .WithArtifacts(settings, builder.Configuration);
 
 var prompt = builder.AddProject<Projects.Ministudio_Prompt>(ResourceNames.Prompt)
     .WithHttpEndpoint()
@@ -55,7 +55,7 @@ var prompt = builder.AddProject<Projects.Ministudio_Prompt>(ResourceNames.Prompt
     .WithReference(postgres).WaitFor(postgres)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithServiceTrust(settings)
-    .WithArtifacts(settings)
+    .WithArtifacts(settings, builder.Configuration)
     .WithTenantSeed(builder.Configuration, settings);
 
 var gateway = builder.AddProject<Projects.Ministudio_Gateway>(ResourceNames.Gateway)

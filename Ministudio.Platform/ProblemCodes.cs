@@ -97,6 +97,10 @@ public static class ProblemCodes
     public static readonly ProblemCode ImageContentMismatch = new("image.content_mismatch", StatusCodes.Status400BadRequest, "The bytes are not an image of the declared type.");
     public static readonly ProblemCode ImageNotFound = new("image.not_found", StatusCodes.Status404NotFound, "No such image.");
     public static readonly ProblemCode ImageFetchFailed = new("image.fetch_failed", StatusCodes.Status502BadGateway, "The image could not be fetched.");
+    // Signed artifact URLs (/artifacts/{hash}?expires=…&signature=…), for vendors fetching inputs.
+    public static readonly ProblemCode ArtifactUrlInvalid = new("artifact.url_invalid", StatusCodes.Status403Forbidden, "The artifact URL is not signed by this platform.");
+    public static readonly ProblemCode ArtifactUrlExpired = new("artifact.url_expired", StatusCodes.Status403Forbidden, "The artifact URL has expired.");
+    public static readonly ProblemCode ArtifactNotFound = new("artifact.not_found", StatusCodes.Status404NotFound, "The artifact is no longer in the store.");
     public static readonly ProblemCode ImageTooLarge = new("image.too_large", StatusCodes.Status413PayloadTooLarge, "The image is too large.");
 
     public static readonly ProblemCode WebhookNotFound = new("webhook.not_found", StatusCodes.Status404NotFound, "No such webhook.");

@@ -17,6 +17,7 @@ app.MapApiDocument();
 app.UseMiddleware<RequestSizeLimit>();
 app.MapKeysApi();
 app.MapAdminApi();
+app.MapSignedArtifactsApi();
 
 // Every tenant route, behind one tenant check.
 var v1 = app.MapGroup("/v1").AddEndpointFilter<TenantFilter>();

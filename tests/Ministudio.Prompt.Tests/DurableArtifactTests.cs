@@ -136,4 +136,51 @@ public sealed class DurableArtifactTests : IAsyncDisposable
         Assert.Equal("job.video_missing", await Problems.CodeOf(await client.GetAsync($"/v1/jobs/{done}/video", Ct)));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/jobs/{running}/shots/0/video", Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task A_signed_artifact_url_serves_its_artifact_until_it_expires_and_nothing_else()
+    {
+        _app = await PromptApp.StartAsync(new Dictionary<string, string> { [ArtifactOptions.PublicBaseUrlKey] = "https://studio.example" });
+        var store = OtherService("local", s3: false);
+        var frame = await StoreAsync(store, "frame.png", "a keyframe");
+        var urls = _app.Factory.Services.GetRequiredService<ArtifactUrls>();
+        var signed = urls.For(frame, "image/png");
+        Assert.StartsWith($"https://studio.example/artifacts/{frame}?", signed.ToString());
+        var client = _app.ServiceClient();
+
+        var ok = await client.GetAsync(signed.PathAndQuery, Ct);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal("image/png", ok.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("a keyframe", await ok.Content.ReadAsStringAsync(Ct));
+
+        // Another artifact, another type or a forged signature under the same signature: refused alike.
+        var other = await StoreAsync(store, "other.png", "someone else's file");
+        foreach (var tampered in new[]
+        {
+            signed.PathAndQuery.Replace(frame, other),
+            signed.PathAndQuery.Replace("image%2Fpng", "text%2Fhtml"),
+            signed.PathAndQuery[..^4] + "AAAA",
+            $"/artifacts/{frame}",
+        })
+        {
+            var refused = await client.GetAsync(tampered, Ct);
+            Assert.Equal((HttpStatusCode.Forbidden, "artifact.url_invalid"), (refused.StatusCode, await Problems.CodeOf(refused)));
+        }
+
+        // Signed two hours ago, with the default lifetime of one: expired.
+        var trust = _app.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Platform.Trust.ServiceTrustOptions>>();
+        var options = _app.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ArtifactOptions>>();
+        var old = new ArtifactUrls(options, trust, new ShiftedTime(TimeSpan.FromHours(-2))).For(frame, "image/png");
+        var expired = await client.GetAsync(old.PathAndQuery, Ct);
+        Assert.Equal((HttpStatusCode.Forbidden, "artifact.url_expired"), (expired.StatusCode, await Problems.CodeOf(expired)));
+
+        Assert.True(await store.DeleteAsync(frame, Ct));
+        var gone = await client.GetAsync(signed.PathAndQuery, Ct);
+        Assert.Equal((HttpStatusCode.NotFound, "artifact.not_found"), (gone.StatusCode, await Problems.CodeOf(gone)));
+    }
+
+    private sealed class ShiftedTime(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
+    }
 }

@@ -20,11 +20,11 @@ public static class JobsApi
         var jobs = app.MapGroup("/jobs").WithTags("Jobs");
         jobs.MapGet("", ListJobsAsync).ProducesProblems(ProblemCodes.JobLimitOutOfRange, ProblemCodes.JobPageTokenInvalid);
         jobs.MapGet("/{id:guid}", GetJobAsync).WithName(GetJobRoute).ProducesProblems(ProblemCodes.JobNotFound);
-        jobs.MapGet("/{id:guid}/video", GetVideoAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobVideoNotReady, ProblemCodes.JobVideoMissing);
+        jobs.MapGet("/{id:guid}/video", GetVideoAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobVideoNotReady, ProblemCodes.JobVideoMissing, ProblemCodes.ArtifactsUnavailable);
         jobs.MapGet("/{id:guid}/events", StreamEventsAsync).ProducesProblems(ProblemCodes.JobNotFound);
-        jobs.MapGet("/{id:guid}/shots/{index:int}/video", GetShotVideoAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobShotNotFound, ProblemCodes.JobShotNotReady, ProblemCodes.JobVideoMissing);
+        jobs.MapGet("/{id:guid}/shots/{index:int}/video", GetShotVideoAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobShotNotFound, ProblemCodes.JobShotNotReady, ProblemCodes.JobVideoMissing, ProblemCodes.ArtifactsUnavailable);
         // Literal routes above win over this one: poster.jpg, captions.vtt, hls/master.m3u8, … as listed on the job.
-        jobs.MapGet("/{id:guid}/{**name}", GetDeliverableAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobDeliverableNotFound, ProblemCodes.JobVideoNotReady, ProblemCodes.JobVideoMissing);
+        jobs.MapGet("/{id:guid}/{**name}", GetDeliverableAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobDeliverableNotFound, ProblemCodes.JobVideoNotReady, ProblemCodes.JobVideoMissing, ProblemCodes.ArtifactsUnavailable);
         jobs.MapPost("/{id:guid}:cancel", CancelAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobNotCancelable);
         return app;
     }

@@ -7,6 +7,7 @@ using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Platform;
+using Ministudio.Platform.Trust;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 
@@ -23,10 +24,14 @@ public sealed class VendorHarness : IAsyncDisposable
         _ownsArtifacts = artifactRoot is null;
         Artifacts = new ArtifactStore(artifactRoot ?? Directory.CreateTempSubdirectory("ministudio-vendor-tests").FullName);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        _services = new ServiceCollection()
+        var services = new ServiceCollection();
+        services.AddOptions<ArtifactOptions>().BindConfiguration(ArtifactOptions.Section);
+        services.AddOptions<ServiceTrustOptions>().BindConfiguration(ServiceTrustOptions.Section);
+        _services = services
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton(Artifacts)
+            .AddSingleton<ArtifactUrls>()
             .AddSingleton<ClipDownloader>()
             .AddSingleton<ShotInputs>()
             .AddSingleton(TimeProvider.System)
@@ -37,6 +42,8 @@ public sealed class VendorHarness : IAsyncDisposable
     }
 
     public ArtifactStore Artifacts { get; }
+
+    public ArtifactUrls Urls => _services.GetRequiredService<ArtifactUrls>();
 
     /// <summary>
     /// A harness on these settings; <paramref name="renderer"/> is the render service the mock vendor uses and
