@@ -81,10 +81,11 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, FilmTimeline 
                 ?? (message.Score is { } score ? await films.BuildAsync(message, score, artifacts, scratch, ct) : null);
             // The same timeline makes the same film: reuse it and its files instead of encoding again.
             var recipe = RecipeOf(message, timeline);
-            if (await artifacts.RecallAsync(recipe, ct) is { } existing && await RecallFilesAsync(recipe, ct) is { } files)
+            if (await artifacts.RecallAsync(recipe, ct) is { } existing && await RecallFilesAsync(recipe, ct) is { } files
+                && await artifacts.FetchAsync(existing, ct) is { } existingPath)
             {
                 activity?.SetTag("ministudio.cache_hit", true);
-                var duration = (await Ffmpeg.ProbeAsync((await artifacts.FetchAsync(existing, ct))!, artifacts.Root, ct)).DurationSeconds;
+                var duration = (await Ffmpeg.ProbeAsync(existingPath, artifacts.Root, ct)).DurationSeconds;
                 return Composed(message.JobId, existing, duration, files);
             }
             timeline ??= await FilmTimeline.OfClipsAsync(message, artifacts, ct);
