@@ -30,7 +30,7 @@ var render = builder.AddProject<Projects.Ministudio_Render>(ResourceNames.Render
     .WithServiceHealthCheck()
     .WithReplicas(settings.Replicas.Render)
     .WithServiceTrust(settings)
-    .WithArtifacts(settings);
+    .WithArtifacts(settings, builder.Configuration);
 
 var dispatch = builder.AddProject<Projects.Ministudio_Dispatch>(ResourceNames.Dispatch)
     .WithHttpEndpoint()
@@ -41,14 +41,14 @@ var dispatch = builder.AddProject<Projects.Ministudio_Dispatch>(ResourceNames.Di
     .WithReference(render).WaitFor(render)
     .WithReplicas(settings.Replicas.Dispatch)
     .WithServiceTrust(settings)
-    .WithArtifacts(settings);
+    .WithArtifacts(settings, builder.Configuration);
 
 builder.AddProject<Projects.Ministudio_Compose>(ResourceNames.Compose)
     .WithHttpEndpoint()
     .WithServiceHealthCheck()
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithServiceTrust(settings)
-    .WithArtifacts(settings);
+    .WithArtifacts(settings, builder.Configuration);
 
 var prompt = builder.AddProject<Projects.Ministudio_Prompt>(ResourceNames.Prompt)
     .WithHttpEndpoint()
@@ -56,7 +56,7 @@ var prompt = builder.AddProject<Projects.Ministudio_Prompt>(ResourceNames.Prompt
     .WithReference(postgres).WaitFor(postgres)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithServiceTrust(settings)
-    .WithArtifacts(settings)
+    .WithArtifacts(settings, builder.Configuration)
     .WithTenantSeed(builder.Configuration, settings);
 // Dispatch reads tenants' own vendor keys (BYOK) from prompt when a shot needs them; no wait, prompt starts after it.
 dispatch.WithReference(prompt);

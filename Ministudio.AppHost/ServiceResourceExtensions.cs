@@ -40,9 +40,19 @@ public static class ServiceResourceExtensions
     public static IResourceBuilder<ProjectResource> WithServiceTrust(this IResourceBuilder<ProjectResource> builder, AppHostSettings settings) =>
         builder.WithEnvironment(ConfigurationKey(ServiceTrustOptions.SigningKeyKey), settings.ServiceTrustKey);
 
-    /// <summary>The shared content-addressed artifact folder.</summary>
-    public static IResourceBuilder<ProjectResource> WithArtifacts(this IResourceBuilder<ProjectResource> builder, AppHostSettings settings) =>
+    /// <summary>
+    /// The shared content-addressed artifact folder, and every other <c>Artifacts:*</c> value of the AppHost's
+    /// configuration (the S3 backend: <c>--Artifacts:Backend=s3 --Artifacts:S3:ServiceUrl=…</c>, retention of scratch).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithArtifacts(this IResourceBuilder<ProjectResource> builder, AppHostSettings settings, IConfiguration configuration)
+    {
         builder.WithEnvironment(ConfigurationKey(ArtifactStore.RootKey), settings.ArtifactsRoot);
+        foreach (var (key, value) in configuration.GetSection(ArtifactOptions.Section).AsEnumerable())
+        {
+            if (value is not null && key != ArtifactStore.RootKey) builder.WithEnvironment(ConfigurationKey(key), value);
+        }
+        return builder;
+    }
 
     /// <summary>Every <c>Seed:*</c> and <c>Admin:*</c> value of the AppHost's configuration, for prompt to seed tenants.</summary>
     public static IResourceBuilder<ProjectResource> WithTenantSeed(

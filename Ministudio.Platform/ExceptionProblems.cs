@@ -44,6 +44,9 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExce
                 // The tenant was erased while the gateway still held its key (it caches keys briefly): as an unknown key.
                 logger.LogInformation("Refused a write for a tenant that no longer exists: {Path}", context.Request.Path);
                 return ApiProblems.Problem(ProblemCodes.AuthKeyInvalid);
+            case ArtifactStoreUnavailableException unavailable:
+                logger.LogWarning(unavailable, "The artifact store is unavailable answering {Method} {Path}", context.Request.Method, context.Request.Path);
+                return ApiProblems.Problem(ProblemCodes.ArtifactsUnavailable);
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return ApiProblems.Problem(ProblemCodes.RequestCanceled);
             default:

@@ -41,6 +41,7 @@ public static class ProblemCodes
     public static readonly ProblemCode ServerError = new("server.error", StatusCodes.Status500InternalServerError, "Something went wrong on our side; the trace id identifies it in our logs.");
     public static readonly ProblemCode UpstreamUnavailable = new("upstream.unavailable", StatusCodes.Status502BadGateway, "The service behind the gateway is unavailable; try again.");
     public static readonly ProblemCode ServiceUnavailable = new("service.unavailable", StatusCodes.Status503ServiceUnavailable, "The service is unavailable; try again.");
+    public static readonly ProblemCode ArtifactsUnavailable = new(ArtifactStoreUnavailableException.Code, StatusCodes.Status503ServiceUnavailable, "The artifact store is unavailable; try again.");
     public static readonly ProblemCode UpstreamTimeout = new("upstream.timeout", StatusCodes.Status504GatewayTimeout, "The service did not answer in time.");
 
     /// <summary>The code of an answer that carries none of its own (routing misses, framework refusals), by status.</summary>
@@ -99,6 +100,10 @@ public static class ProblemCodes
     public static readonly ProblemCode ImageContentMismatch = new("image.content_mismatch", StatusCodes.Status400BadRequest, "The bytes are not an image of the declared type.");
     public static readonly ProblemCode ImageNotFound = new("image.not_found", StatusCodes.Status404NotFound, "No such image.");
     public static readonly ProblemCode ImageFetchFailed = new("image.fetch_failed", StatusCodes.Status502BadGateway, "The image could not be fetched.");
+    // Signed artifact URLs (/artifacts/{hash}?expires=…&signature=…), for vendors fetching inputs.
+    public static readonly ProblemCode ArtifactUrlInvalid = new("artifact.url_invalid", StatusCodes.Status403Forbidden, "The artifact URL is not signed by this platform.");
+    public static readonly ProblemCode ArtifactUrlExpired = new("artifact.url_expired", StatusCodes.Status403Forbidden, "The artifact URL has expired.");
+    public static readonly ProblemCode ArtifactNotFound = new("artifact.not_found", StatusCodes.Status404NotFound, "The artifact is no longer in the store.");
     public static readonly ProblemCode ImageTooLarge = new("image.too_large", StatusCodes.Status413PayloadTooLarge, "The image is too large.");
 
     public static readonly ProblemCode WebhookNotFound = new("webhook.not_found", StatusCodes.Status404NotFound, "No such webhook.");

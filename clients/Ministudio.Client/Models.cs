@@ -93,7 +93,8 @@ public sealed record ShotEstimate(int Index, string? Vendor, string? Model, doub
 
 public sealed record Tenant(Guid Id, string Name, string? Plan, DateTimeOffset CreatedAt);
 
-public sealed record Plan(string Name, int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders, bool PlatformKeyFallback = false);
+public sealed record Plan(string Name, int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders,
+    int? RetentionDays = null, bool PlatformKeyFallback = false);
 
 /// <summary>A vendor the tenant pays with its own key, and when the key was set; the key itself is never returned.</summary>
 public sealed record ProviderSecret(string Vendor, DateTimeOffset UpdatedAt);

@@ -28,6 +28,7 @@ public static class ProblemCodes
     public const string UpstreamUnavailable = "upstream.unavailable";
     public const string ServiceUnavailable = "service.unavailable";
     public const string UpstreamTimeout = "upstream.timeout";
+    public const string ArtifactsUnavailable = "artifacts.unavailable";
     /// <summary>Not a code a problem carries: a validation problem's code is its first field error's.</summary>
     public const string Validation = "validation";
     public const string IdempotencyKeyInvalid = "idempotency.key_invalid";
@@ -62,6 +63,9 @@ public static class ProblemCodes
     public const string ImageNotFound = "image.not_found";
     public const string ImageFetchFailed = "image.fetch_failed";
     public const string ImageTooLarge = "image.too_large";
+    public const string ArtifactUrlInvalid = "artifact.url_invalid";
+    public const string ArtifactUrlExpired = "artifact.url_expired";
+    public const string ArtifactNotFound = "artifact.not_found";
     public const string WebhookNotFound = "webhook.not_found";
     public const string WebhookLimitReached = "webhook.limit_reached";
     public const string UsageRangeEmpty = "usage.range_empty";

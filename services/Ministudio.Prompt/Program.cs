@@ -18,6 +18,7 @@ app.UseMiddleware<RequestSizeLimit>();
 app.MapKeysApi();
 app.MapProviderSecretsApi();
 app.MapAdminApi();
+app.MapSignedArtifactsApi();
 
 // Every tenant route, behind one tenant check.
 var v1 = app.MapGroup("/v1").AddEndpointFilter<TenantFilter>();

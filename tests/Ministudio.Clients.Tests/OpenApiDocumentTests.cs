@@ -40,7 +40,8 @@ public sealed partial class OpenApiDocumentTests(PlatformHosts platform)
         var routes = platform.Gateway.Services.GetRequiredService<IProxyConfigProvider>().GetConfig().Routes;
         return services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => (Path: Normalize("/" + e.RoutePattern.RawText!.TrimStart('/')), Methods: e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? []))
-            .Where(e => (e.Path.StartsWith("/v1/", StringComparison.Ordinal) || e.Path.StartsWith("/admin/v1/", StringComparison.Ordinal))
+            .Where(e => (e.Path.StartsWith("/v1/", StringComparison.Ordinal) || e.Path.StartsWith("/admin/v1/", StringComparison.Ordinal)
+                         || e.Path.StartsWith($"{ArtifactUrls.RoutePrefix}/", StringComparison.Ordinal))
                         && PublicApiDocument.RouteFor(routes, e.Path)?.ClusterId == service)
             .SelectMany(e => e.Methods.Select(m => $"{m} {e.Path}"))
             .ToHashSet();

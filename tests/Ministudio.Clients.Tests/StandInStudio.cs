@@ -3,6 +3,7 @@ using MassTransit;
 using Ministudio.Contracts;
 using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
+using Ministudio.TestSupport;
 
 namespace Ministudio.Clients.Tests;
 

@@ -53,6 +53,12 @@ public sealed class GatewayTests : IAsyncLifetime
             tenantHeader = context.Request.Headers[TenantContext.Header].ToString(),
             authorization = context.Request.Headers.Authorization.ToString(),
         }));
+        _prompt.MapGet("/artifacts/{hash}", (string hash, HttpContext context) => Results.Json(new
+        {
+            hash,
+            tenant = AssertedTenant(context),
+            query = context.Request.QueryString.Value,
+        }));
         await _prompt.StartAsync();
 
         var dispatchBuilder = WebApplication.CreateSlimBuilder();
@@ -180,6 +186,19 @@ public sealed class GatewayTests : IAsyncLifetime
         using var echo = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal("", echo.RootElement.GetProperty("tenant").GetString());
         Assert.Equal("Bearer the-admin-key", echo.RootElement.GetProperty("authorization").GetString());
+        Assert.Equal(0, _keyLookups);
+    }
+
+    [Fact]
+    public async Task A_signed_artifact_url_reaches_prompt_without_a_key_and_as_no_tenant()
+    {
+        var hash = new string('a', 64);
+        var response = await _gateway.CreateClient().GetAsync($"/artifacts/{hash}?type=image%2Fpng&expires=1&signature=abc", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var echo = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(hash, echo.RootElement.GetProperty("hash").GetString());
+        Assert.Equal("", echo.RootElement.GetProperty("tenant").GetString());
+        Assert.Equal("?type=image%2Fpng&expires=1&signature=abc", echo.RootElement.GetProperty("query").GetString());
         Assert.Equal(0, _keyLookups);
     }
 

@@ -90,6 +90,7 @@ public sealed class AdminApiTests : IAsyncLifetime
     [InlineData("pro", """{"concurrentJobs":-1}""", "plan.limit_invalid")]
     [InlineData("pro", """{"monthlyBudgetUsd":-5}""", "plan.budget_invalid")]
     [InlineData("pro", """{"allowedProviders":["nonesuch"]}""", "plan.provider_unknown")]
+    [InlineData("pro", """{"retentionDays":-1}""", "plan.retention_invalid")]
     [InlineData("Pro Plan", """{}""", "plan.name_invalid")]
     public async Task Invalid_plans_are_refused_with_a_coded_400(string name, string body, string code)
     {

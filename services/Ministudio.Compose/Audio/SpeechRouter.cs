@@ -98,10 +98,10 @@ public sealed class SpeechRouter(IEnumerable<ISpeechEngine> engines, ArtifactSto
     /// <summary>The cached clip for a recipe, copied into the caller's folder, if the store still has it.</summary>
     private async Task<SpeechClip?> RecallAsync(string recipe, string target, CancellationToken ct)
     {
-        if (await artifacts.RecallAsync(recipe, ct) is not { } manifestHash) return null;
-        var manifest = JsonSerializer.Deserialize<CachedSpeech>(await File.ReadAllTextAsync(artifacts.PathOf(manifestHash), ct));
-        if (manifest is null || !artifacts.Contains(manifest.AudioHash)) return null;
-        File.Copy(artifacts.PathOf(manifest.AudioHash), target, overwrite: true);
+        if (await artifacts.RecallAsync(recipe, ct) is not { } manifestHash || await artifacts.FetchAsync(manifestHash, ct) is not { } manifestPath) return null;
+        var manifest = JsonSerializer.Deserialize<CachedSpeech>(await File.ReadAllTextAsync(manifestPath, ct));
+        if (manifest is null || await artifacts.FetchAsync(manifest.AudioHash, ct) is not { } audio) return null;
+        File.Copy(audio, target, overwrite: true);
         return new SpeechClip(target, manifest.DurationSeconds, manifest.Words);
     }
 

@@ -43,6 +43,14 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, FilmTimeline 
             await context.Publish(new FilmComposeFailed(message.JobId, ex.Code, ex.Message));
             return;
         }
+        catch (ArtifactStoreUnavailableException ex)
+        {
+            // The store is down or full: nothing was recorded, and the same job succeeds once the store is back.
+            logger.LogWarning(ex, "Composing job {JobId} failed: the artifact store is unavailable", message.JobId);
+            activity?.SetStatus(ActivityStatusCode.Error, ArtifactStoreUnavailableException.Code);
+            await context.Publish(new FilmComposeFailed(message.JobId, ArtifactStoreUnavailableException.Code, ex.Message));
+            return;
+        }
         catch (CompositionException ex)
         {
             logger.LogWarning(ex, "Composing job {JobId} failed: {Code}", message.JobId, ex.Code);
@@ -73,10 +81,11 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, FilmTimeline 
                 ?? (message.Score is { } score ? await films.BuildAsync(message, score, artifacts, scratch, ct) : null);
             // The same timeline makes the same film: reuse it and its files instead of encoding again.
             var recipe = RecipeOf(message, timeline);
-            if (await artifacts.RecallAsync(recipe, ct) is { } existing && await RecallFilesAsync(recipe, ct) is { } files)
+            if (await artifacts.RecallAsync(recipe, ct) is { } existing && await RecallFilesAsync(recipe, ct) is { } files
+                && await artifacts.FetchAsync(existing, ct) is { } existingPath)
             {
                 activity?.SetTag("ministudio.cache_hit", true);
-                var duration = (await Ffmpeg.ProbeAsync(artifacts.PathOf(existing), artifacts.Root, ct)).DurationSeconds;
+                var duration = (await Ffmpeg.ProbeAsync(existingPath, artifacts.Root, ct)).DurationSeconds;
                 return Composed(message.JobId, existing, duration, files);
             }
             timeline ??= await FilmTimeline.OfClipsAsync(message, artifacts, ct);
@@ -112,9 +121,12 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, FilmTimeline 
     /// <summary>The files a recipe's film was delivered with, when the store still has every one of them.</summary>
     private async Task<IReadOnlyList<FilmDeliverable>?> RecallFilesAsync(string recipe, CancellationToken ct)
     {
-        if (await artifacts.RecallAsync(PartOf(recipe, "deliverables"), ct) is not { } index || !artifacts.Contains(index)) return null;
-        var files = JsonSerializer.Deserialize<List<FilmDeliverable>>(await File.ReadAllTextAsync(artifacts.PathOf(index), ct));
-        return files is not null && files.All(f => artifacts.Contains(f.Sha256)) ? files : null;
+        if (await artifacts.RecallAsync(PartOf(recipe, "deliverables"), ct) is not { } index || await artifacts.FetchAsync(index, ct) is not { } indexPath) return null;
+        var files = JsonSerializer.Deserialize<List<FilmDeliverable>>(await File.ReadAllTextAsync(indexPath, ct));
+        if (files is null) return null;
+        foreach (var file in files)
+            if (!await artifacts.ContainsAsync(file.Sha256, ct)) return null;
+        return files;
     }
 
     private static FilmComposed Composed(Guid jobId, string film, double duration, IReadOnlyList<FilmDeliverable> files)

@@ -79,8 +79,9 @@ public sealed class FilmTimeline(ISpeechSynthesizer? speech = null)
         var sources = new List<MediaInfo>();
         foreach (var hash in message.ClipHashes)
         {
-            if (!artifacts.Contains(hash)) throw new CompositionException("compose.clip_missing", $"Clip {hash} is not in the artifact store.");
-            sources.Add(await Ffmpeg.ProbeAsync(artifacts.PathOf(hash), artifacts.Root, ct));
+            var path = await artifacts.FetchAsync(hash, ct)
+                ?? throw new CompositionException("compose.clip_missing", $"Clip {hash} is not in the artifact store.");
+            sources.Add(await Ffmpeg.ProbeAsync(path, artifacts.Root, ct));
         }
         var first = sources.FirstOrDefault();
         var resolution = first is not null && Math.Min(first.Width, first.Height) >= 1080 ? 1080 : 720;

@@ -96,9 +96,10 @@ public sealed record TimelinePlan(
         var linked = new Dictionary<string, LinkedAsset>(StringComparer.Ordinal);
         foreach (var hash in hashes)
         {
-            if (!artifacts.Contains(hash)) throw new CompositionException("compose.clip_missing", $"Asset {hash} is not in the artifact store.");
+            var path = await artifacts.FetchAsync(hash, ct)
+                ?? throw new CompositionException("compose.clip_missing", $"Asset {hash} is not in the artifact store.");
             var name = $"asset-{linked.Count:000}";
-            File.CreateSymbolicLink(Path.Combine(folder, name), artifacts.PathOf(hash));
+            File.CreateSymbolicLink(Path.Combine(folder, name), path);
             var info = await Ffmpeg.ProbeAsync(name, folder, ct);
             if (images.Contains(hash))
             {
@@ -113,7 +114,7 @@ public sealed record TimelinePlan(
                     _ => throw new CompositionException("compose.unsupported_image", $"Asset {hash} is not a PNG, JPEG, WebP, BMP or TIFF image."),
                 };
                 name = $"{name}.{extension}";
-                File.CreateSymbolicLink(Path.Combine(folder, name), artifacts.PathOf(hash));
+                File.CreateSymbolicLink(Path.Combine(folder, name), path);
             }
             linked[hash] = new LinkedAsset(name, info);
         }

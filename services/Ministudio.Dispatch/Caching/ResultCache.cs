@@ -117,8 +117,16 @@ public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circu
             logger.LogWarning(ex, "Ignoring an unreadable result cache entry {Key}", key);
             return null;
         }
-        // An entry whose file was cleaned away is a miss, not a broken shot.
-        return routed?.Clip is { } clip && artifacts.Contains(clip.ArtifactHash) ? routed : null;
+        // An entry whose file was cleaned away (or cannot be checked now) is a miss, not a broken shot.
+        try
+        {
+            return routed?.Clip is { } clip && await artifacts.ContainsAsync(clip.ArtifactHash, ct) ? routed : null;
+        }
+        catch (ArtifactStoreUnavailableException ex)
+        {
+            logger.LogWarning(ex, "Could not check the cached clip of {Key}; treating it as a miss", key);
+            return null;
+        }
     }
 
     private async Task StoreAsync(IDatabase database, string key, RoutedClip routed)

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Ministudio.Contracts.Render;
+using Ministudio.Platform;
 
 namespace Ministudio.Dispatch.Providers;
 
@@ -34,6 +35,10 @@ public sealed class LocalRenderProvider(Renderer.RendererClient renderer) : IVid
         catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition)
         {
             throw new ProviderException("render.missing_input", ex.Status.Detail, retryable: false, ex);
+        }
+        catch (RpcException ex) when (ex.Trailers.GetValue(ArtifactStoreUnavailableException.GrpcTrailer) == ArtifactStoreUnavailableException.Code)
+        {
+            throw new ProviderException(ArtifactStoreUnavailableException.Code, ex.Status.Detail, retryable: true, ex);
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.DeadlineExceeded)
         {

@@ -5,6 +5,7 @@ using Ministudio.Contracts.Vendors;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Npgsql;
 using Polly.CircuitBreaker;
@@ -213,6 +214,9 @@ public sealed class ShotRouter(
             await ledger.ReleaseAsync(reservation);
             if (shot.Lease is { } lease) await lease.EndAttemptAsync(CancellationToken.None);
             if (ex is ProviderException failure) return new Attempt(null, failure, false);
+            // The vendor made the clip but the store could not take it: nothing is recorded, the job may be retried.
+            if (ex is ArtifactStoreUnavailableException store)
+                return new Attempt(null, new ProviderException(ArtifactStoreUnavailableException.Code, store.Message, retryable: true, ex), false);
             if (ex is BrokenCircuitException)
                 return new Attempt(null, new ProviderException(RoutingErrors.CircuitOpen, $"{vendor} is cooling down after repeated failures.", retryable: true, ex), false);
             throw;

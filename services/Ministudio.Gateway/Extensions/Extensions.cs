@@ -74,6 +74,13 @@ public static class Extensions
                     ClusterId = ResourceNames.Prompt,
                     Match = new RouteMatch { Path = "/admin/{**rest}" },
                 },
+                // Signed, expiring artifact URLs for vendors that fetch inputs: prompt checks the signature, no API key.
+                new RouteConfig
+                {
+                    RouteId = "artifacts",
+                    ClusterId = ResourceNames.Prompt,
+                    Match = new RouteMatch { Path = $"{ArtifactUrls.RoutePrefix}/{{hash}}", Methods = ["GET", "HEAD"] },
+                },
                 // The MCP server (Streamable HTTP) checks the caller's key with this gateway and calls /v1 with it.
                 new RouteConfig
                 {

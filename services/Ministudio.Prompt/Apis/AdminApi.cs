@@ -18,7 +18,8 @@ namespace Ministudio.Prompt.Apis;
 public static partial class AdminApi
 {
     public sealed record CreateTenantRequest(string? Name, string? Plan);
-    public sealed record PlanRequest(int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string>? AllowedProviders, bool? PlatformKeyFallback);
+    public sealed record PlanRequest(int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string>? AllowedProviders,
+        int? RetentionDays = null, bool? PlatformKeyFallback = null);
     public sealed record AssignPlanRequest(string? Plan);
     public sealed record CreateKeyRequest(string? Name, string? Type, DateTimeOffset? ExpiresAt);
     public sealed record ProviderSecretRequest(string? Secret);
@@ -132,6 +133,8 @@ public static partial class AdminApi
             errors.Add(new("concurrentJobs", "plan.limit_invalid", "A positive number of jobs, or null for no limit."));
         if (request.MonthlyBudgetUsd is < 0 or > 10_000_000_000m)
             errors.Add(new("monthlyBudgetUsd", "plan.budget_invalid", "A budget of 0 or more US dollars, or null for no budget."));
+        if (request.RetentionDays is < 0 or > 36_500)
+            errors.Add(new("retentionDays", "plan.retention_invalid", "Days (0 to 36500) a finished job keeps its film and clips, or null to keep them for good."));
         var providers = request.AllowedProviders ?? [];
         for (var i = 0; i < providers.Count; i++)
         {
@@ -139,7 +142,8 @@ public static partial class AdminApi
                 errors.Add(new($"allowedProviders[{i}]", "plan.provider_unknown", $"'{providers[i]}' is not a provider; use one of {string.Join(", ", VendorProfiles.All.Keys)}."));
         }
         if (errors.Count > 0) return ApiProblems.Validation(errors);
-        var plan = new Plan(name, request.RateLimitPerMinute, request.ConcurrentJobs, request.MonthlyBudgetUsd, providers.Distinct().Order().ToList(), request.PlatformKeyFallback ?? false);
+        var plan = new Plan(name, request.RateLimitPerMinute, request.ConcurrentJobs, request.MonthlyBudgetUsd, providers.Distinct().Order().ToList(),
+            request.RetentionDays, request.PlatformKeyFallback ?? false);
         return await tenants.UpsertPlanAsync(plan, AdminKeyFilter.ActorOf(context), ct) == AdminOutcome.Created
             ? TypedResults.Created($"/admin/v1/plans/{name}", plan)
             : TypedResults.Ok(plan);

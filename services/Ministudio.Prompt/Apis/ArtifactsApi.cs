@@ -129,10 +129,12 @@ public static class ArtifactsApi
         }
     }
 
-    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> DownloadAsync(string sha256, HttpContext context, ReferenceImages images, CancellationToken ct)
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAsync(
+        string sha256, HttpContext context, ReferenceImages images, ArtifactStore artifacts, CancellationToken ct)
     {
-        if (ArtifactStore.IsHash(sha256) && await images.FindAsync(TenantFilter.TenantOf(context), sha256, ct) is { } image)
-            return TypedResults.PhysicalFile(images.PathOf(image), image.ContentType);
+        if (ArtifactStore.IsHash(sha256) && await images.FindAsync(TenantFilter.TenantOf(context), sha256, ct) is { } image
+            && await artifacts.StreamAsync(image.Sha256, image.ContentType, null, ct) is { } file)
+            return file;
         return ApiProblems.Problem(ProblemCodes.ImageNotFound);
     }
 

@@ -20,11 +20,11 @@ public static class JobsApi
         var jobs = app.MapGroup("/jobs").WithTags("Jobs");
         jobs.MapGet("", ListJobsAsync).ProducesProblems(ProblemCodes.JobLimitOutOfRange, ProblemCodes.JobPageTokenInvalid);
         jobs.MapGet("/{id:guid}", GetJobAsync).WithName(GetJobRoute).ProducesProblems(ProblemCodes.JobNotFound);
-        jobs.MapGet("/{id:guid}/video", GetVideoAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobVideoNotReady, ProblemCodes.JobVideoMissing);
+        jobs.MapGet("/{id:guid}/video", GetVideoAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobVideoNotReady, ProblemCodes.JobVideoMissing, ProblemCodes.ArtifactsUnavailable);
         jobs.MapGet("/{id:guid}/events", StreamEventsAsync).ProducesProblems(ProblemCodes.JobNotFound);
-        jobs.MapGet("/{id:guid}/shots/{index:int}/video", GetShotVideoAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobShotNotFound, ProblemCodes.JobShotNotReady, ProblemCodes.JobVideoMissing);
+        jobs.MapGet("/{id:guid}/shots/{index:int}/video", GetShotVideoAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobShotNotFound, ProblemCodes.JobShotNotReady, ProblemCodes.JobVideoMissing, ProblemCodes.ArtifactsUnavailable);
         // Literal routes above win over this one: poster.jpg, captions.vtt, hls/master.m3u8, … as listed on the job.
-        jobs.MapGet("/{id:guid}/{**name}", GetDeliverableAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobDeliverableNotFound, ProblemCodes.JobVideoNotReady, ProblemCodes.JobVideoMissing);
+        jobs.MapGet("/{id:guid}/{**name}", GetDeliverableAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobDeliverableNotFound, ProblemCodes.JobVideoNotReady, ProblemCodes.JobVideoMissing, ProblemCodes.ArtifactsUnavailable);
         jobs.MapPost("/{id:guid}:cancel", CancelAsync).ProducesProblems(ProblemCodes.JobNotFound, ProblemCodes.JobNotCancelable);
         return app;
     }
@@ -85,7 +85,7 @@ public static class JobsApi
     }
 
     /// <summary>Streams the finished film, with range requests so players can seek.</summary>
-    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetVideoAsync(
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetVideoAsync(
         Guid id, HttpContext context, JobStore jobs, ArtifactStore artifacts, CancellationToken ct)
     {
         var tenantId = TenantFilter.TenantOf(context);
@@ -96,17 +96,17 @@ public static class JobsApi
                 ? ApiProblems.Problem(ProblemCodes.JobVideoNotReady, $"The job is {job.Status}.")
                 : NotFound(id);
         }
-        return Download(artifacts, hash, "video/mp4", $"{id}.mp4");
+        return await DownloadAsync(artifacts, hash, "video/mp4", $"{id}.mp4", ct);
     }
 
     /// <summary>One of the files compose delivered with the film (see the job's <c>deliverables</c>), with range requests.</summary>
-    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetDeliverableAsync(
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetDeliverableAsync(
         Guid id, string name, HttpContext context, JobDeliverables deliverables, ArtifactStore artifacts, CancellationToken ct)
     {
         var (outcome, file) = await deliverables.FindAsync(TenantFilter.TenantOf(context), id, name, ct);
         return outcome switch
         {
-            JobDeliverables.Lookup.Found => Download(artifacts, file!.Sha256, file.MediaType, $"{id}-{name.Replace('/', '-')}"),
+            JobDeliverables.Lookup.Found => await DownloadAsync(artifacts, file!.Sha256, file.MediaType, $"{id}-{name.Replace('/', '-')}", ct),
             JobDeliverables.Lookup.NotReady => ApiProblems.Problem(ProblemCodes.JobVideoNotReady),
             JobDeliverables.Lookup.NoSuchFile => ApiProblems.Problem(ProblemCodes.JobDeliverableNotFound,
                 "The job's deliverables list the files it has."),
@@ -115,22 +115,23 @@ public static class JobsApi
     }
 
     /// <summary>One shot's own clip, as soon as the shot has rendered.</summary>
-    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetShotVideoAsync(
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetShotVideoAsync(
         Guid id, int index, HttpContext context, JobDeliverables deliverables, ArtifactStore artifacts, CancellationToken ct)
     {
         var (outcome, hash) = await deliverables.FindShotClipAsync(TenantFilter.TenantOf(context), id, index, ct);
         return outcome switch
         {
-            JobDeliverables.Lookup.Found => Download(artifacts, hash!, "video/mp4", $"{id}-shot-{index}.mp4"),
+            JobDeliverables.Lookup.Found => await DownloadAsync(artifacts, hash!, "video/mp4", $"{id}-shot-{index}.mp4", ct),
             JobDeliverables.Lookup.NotReady => ApiProblems.Problem(ProblemCodes.JobShotNotReady),
             JobDeliverables.Lookup.NoSuchFile => ApiProblems.Problem(ProblemCodes.JobShotNotFound, $"The job has no shot {index}."),
             _ => NotFound(id),
         };
     }
 
-    private static Results<PhysicalFileHttpResult, ProblemHttpResult> Download(ArtifactStore artifacts, string hash, string mediaType, string fileName) =>
-        artifacts.Contains(hash)
-            ? TypedResults.PhysicalFile(artifacts.PathOf(hash), mediaType, fileDownloadName: fileName, enableRangeProcessing: true)
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAsync(
+        ArtifactStore artifacts, string hash, string mediaType, string fileName, CancellationToken ct) =>
+        await artifacts.StreamAsync(hash, mediaType, fileName, ct) is { } file
+            ? file
             : ApiProblems.Problem(ProblemCodes.JobVideoMissing, title: "The file is no longer in the artifact store.");
 
     private static ProblemHttpResult NotFound(Guid id) =>

@@ -46,10 +46,10 @@ public sealed class ReferenceImages(ArtifactStore artifacts, NpgsqlDataSource da
         command.Parameters.AddWithValue("tenant", tenant);
         command.Parameters.AddWithValue("sha", sha256);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) && artifacts.Contains(sha256) ? new ReferenceImage(sha256, reader.GetString(0), reader.GetInt64(1)) : null;
+        if (!await reader.ReadAsync(ct)) return null;
+        var image = new ReferenceImage(sha256, reader.GetString(0), reader.GetInt64(1));
+        return await artifacts.ContainsAsync(sha256, ct) ? image : null;
     }
-
-    public string PathOf(ReferenceImage image) => artifacts.PathOf(image.Sha256);
 
     private static async Task<bool> LooksLikeAsync(string file, string contentType, CancellationToken ct)
     {

@@ -70,6 +70,11 @@ public static class Extensions
             .ValidateOnStart();
         builder.Services.AddSingleton<JobQueueSweeper>();
         builder.Services.AddHostedService(services => services.GetRequiredService<JobQueueSweeper>());
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
+            .Validate(o => o.SweepInterval > TimeSpan.Zero, $"{RetentionOptions.Section}:SweepInterval must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ArtifactRetention>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ArtifactRetention>());
 
         // Webhooks and image fetches reach tenant-supplied URLs, only through the SSRF guard.
         builder.AddSsrfGuard();

@@ -110,6 +110,8 @@ CREATE TABLE IF NOT EXISTS plans (
 );
 ALTER TABLE plans ADD COLUMN IF NOT EXISTS platform_key_fallback boolean NOT NULL DEFAULT false;
 ALTER TABLE tenants ADD COLUMN IF NOT EXISTS plan text REFERENCES plans (name);
+-- Days a finished job keeps its film and clips in the artifact store; null keeps them for good.
+ALTER TABLE plans ADD COLUMN IF NOT EXISTS retention_days int;
 ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS expires_at timestamptz;
 ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS name text;
 CREATE INDEX IF NOT EXISTS jobs_by_tenant_status ON jobs (tenant_id, status, created_at);

@@ -18,7 +18,9 @@ public static class JobStatus
     public const string Expired = "expired";
 
     /// <summary>Nothing changes a job in these states any more.</summary>
-    public static bool IsFinal(string status) => status is Succeeded or Failed or Canceled or Expired;
+    public static bool IsFinal(string status) => Final.Contains(status);
+
+    public static readonly IReadOnlyList<string> Final = [Succeeded, Failed, Canceled, Expired];
 }
 
 /// <summary>Failure codes prompt itself assigns, and which failures are worth submitting again unchanged.</summary>
@@ -27,7 +29,8 @@ public static class JobFailures
     public const string QueueExpired = "job.queue_expired";
 
     /// <summary>Transient causes: the same request may well succeed later.</summary>
-    private static readonly HashSet<string> Retryable = [QueueExpired, ProblemCodes.JobDeadlineExceeded.Code, "render.unavailable", "tts.unavailable", "tts.rate_limited"];
+    private static readonly HashSet<string> Retryable =
+        [QueueExpired, ProblemCodes.JobDeadlineExceeded.Code, "render.unavailable", "tts.unavailable", "tts.rate_limited", Platform.ArtifactStoreUnavailableException.Code];
 
     public static bool IsRetryable(string code) => Retryable.Contains(code);
 }

@@ -7,8 +7,12 @@ using Npgsql;
 namespace Ministudio.Prompt.Tenants;
 
 /// <summary>A plan: limits a tenant runs under. Null limits are unlimited; no allowed providers means all of them.</summary>
-/// <summary>A plan; <paramref name="PlatformKeyFallback"/>: a shot whose tenant key (BYOK) a vendor refuses is made with the platform's key instead of failing.</summary>
-public sealed record Plan(string Name, int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders, bool PlatformKeyFallback = false);
+/// <summary>
+/// A plan; <paramref name="RetentionDays"/>: how long unreferenced films and clips are kept; <paramref name="PlatformKeyFallback"/>:
+/// a shot whose tenant key (BYOK) a vendor refuses is made with the platform's key instead of failing.
+/// </summary>
+public sealed record Plan(string Name, int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders,
+    int? RetentionDays = null, bool PlatformKeyFallback = false);
 
 public sealed record TenantView(Guid Id, string Name, string? Plan, DateTimeOffset CreatedAt);
 
@@ -71,10 +75,10 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, OutboxSign
         var before = await FindPlanAsync(connection, transaction, plan.Name, ct, forUpdate: true);
         await using (var upsert = new NpgsqlCommand(
             """
-            INSERT INTO plans (name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers, platform_key_fallback)
-            VALUES (@name, @rate, @concurrent, @budget, @providers, @fallback)
+            INSERT INTO plans (name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers, retention_days, platform_key_fallback)
+            VALUES (@name, @rate, @concurrent, @budget, @providers, @retention, @fallback)
             ON CONFLICT (name) DO UPDATE SET rate_limit_per_minute = @rate, concurrent_jobs = @concurrent,
-                monthly_budget_usd = @budget, allowed_providers = @providers, platform_key_fallback = @fallback, updated_at = now()
+                monthly_budget_usd = @budget, allowed_providers = @providers, retention_days = @retention, platform_key_fallback = @fallback, updated_at = now()
             """, connection, transaction))
         {
             upsert.Parameters.AddWithValue("name", plan.Name);
@@ -82,6 +86,7 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, OutboxSign
             upsert.Parameters.Add(new NpgsqlParameter("concurrent", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)plan.ConcurrentJobs ?? DBNull.Value });
             upsert.Parameters.Add(new NpgsqlParameter("budget", NpgsqlTypes.NpgsqlDbType.Numeric) { Value = (object?)plan.MonthlyBudgetUsd ?? DBNull.Value });
             upsert.Parameters.AddWithValue("providers", plan.AllowedProviders.ToArray());
+            upsert.Parameters.Add(new NpgsqlParameter("retention", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)plan.RetentionDays ?? DBNull.Value });
             upsert.Parameters.AddWithValue("fallback", plan.PlatformKeyFallback);
             await upsert.ExecuteNonQueryAsync(ct);
         }
@@ -97,7 +102,7 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, OutboxSign
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(
-            "SELECT name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers, platform_key_fallback FROM plans ORDER BY name", connection);
+            $"SELECT {PlanColumns} FROM plans ORDER BY name", connection);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var plans = new List<Plan>();
         while (await reader.ReadAsync(ct)) plans.Add(ReadPlan(reader));
@@ -203,7 +208,7 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, OutboxSign
     private static async Task<Plan?> FindPlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken ct, bool forUpdate = false)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers, platform_key_fallback FROM plans WHERE name = @name{(forUpdate ? " FOR UPDATE" : "")}",
+            $"SELECT {PlanColumns} FROM plans WHERE name = @name{(forUpdate ? " FOR UPDATE" : "")}",
             connection, transaction);
         command.Parameters.AddWithValue("name", name);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -216,7 +221,10 @@ public sealed class TenantAdministration(NpgsqlDataSource dataSource, OutboxSign
         reader.IsDBNull(2) ? null : reader.GetInt32(2),
         reader.IsDBNull(3) ? null : reader.GetDecimal(3),
         reader.GetFieldValue<string[]>(4),
-        reader.GetBoolean(5));
+        reader.IsDBNull(5) ? null : reader.GetInt32(5),
+        reader.GetBoolean(6));
+
+    private const string PlanColumns = "name, rate_limit_per_minute, concurrent_jobs, monthly_budget_usd, allowed_providers, retention_days, platform_key_fallback";
 
     private static async Task<IReadOnlyList<Guid>> TenantsOnPlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string plan, CancellationToken ct)
     {

@@ -95,10 +95,10 @@ public sealed class TenantData(NpgsqlDataSource dataSource, ArtifactStore artifa
         var missing = 0;
         foreach (var hash in files)
         {
-            if (!artifacts.Contains(hash)) { missing++; continue; }
+            await using var source = await artifacts.OpenReadAsync(hash, ct);
+            if (source is null) { missing++; continue; }
             var entry = zip.CreateEntry($"files/{hash}", CompressionLevel.NoCompression); // media is compressed already
             await using var target = entry.Open();
-            await using var source = File.OpenRead(artifacts.PathOf(hash));
             await source.CopyToAsync(target, ct);
         }
         var manifest = System.Text.Json.JsonSerializer.Serialize(
@@ -160,7 +160,9 @@ public sealed class TenantData(NpgsqlDataSource dataSource, ArtifactStore artifa
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
 
-        var deleted = files.Where(f => !shared.Contains(f)).Count(artifacts.Delete);
+        var deleted = 0;
+        foreach (var file in files.Where(f => !shared.Contains(f)))
+            if (await artifacts.DeleteAsync(file, ct)) deleted++;
         return erasure with { FilesDeleted = deleted };
     }
 

@@ -15,8 +15,21 @@ public sealed class RendererService(ShotEncoder encoder, RenderSlots slots, Arti
 
     public override async Task RenderShot(RenderShotRequest request, IServerStreamWriter<RenderShotReply> responseStream, ServerCallContext context)
     {
+        try
+        {
+            await RenderAsync(request, responseStream, context);
+        }
+        catch (ArtifactStoreUnavailableException ex)
+        {
+            // Unavailable, with the store's own code in a trailer: dispatch reports that code, retryable.
+            throw new RpcException(new Status(StatusCode.Unavailable, ex.Message), new Metadata { { ArtifactStoreUnavailableException.GrpcTrailer, ArtifactStoreUnavailableException.Code } });
+        }
+    }
+
+    private async Task RenderAsync(RenderShotRequest request, IServerStreamWriter<RenderShotReply> responseStream, ServerCallContext context)
+    {
         if (Validate(request) is { } problem) throw new RpcException(new Status(StatusCode.InvalidArgument, problem));
-        if (request.FirstFrameArtifact is { Length: > 0 } previous && !artifacts.Contains(previous))
+        if (request.FirstFrameArtifact is { Length: > 0 } previous && !await artifacts.ContainsAsync(previous, context.CancellationToken))
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"first_frame_artifact {previous} is not in the artifact store."));
         var ct = context.CancellationToken;
         var totalFrames = (int)Math.Round(request.DurationSeconds * request.Fps);

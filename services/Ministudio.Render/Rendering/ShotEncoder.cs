@@ -24,7 +24,8 @@ public sealed class ShotEncoder(ArtifactStore artifacts, RenderStats stats)
         try
         {
             using var firstFrame = request.FirstFrameArtifact is { Length: > 0 } previous
-                ? await LastFrameAsync(artifacts.PathOf(previous), scratch, ct)
+                ? await LastFrameAsync(await artifacts.FetchAsync(previous, ct)
+                    ?? throw new FileNotFoundException($"The first frame's clip {previous} left the artifact store."), scratch, ct)
                 : null;
             using var frames = new ShotFrames(request, firstFrame);
             var output = Path.Combine(scratch, "shot.mp4");

@@ -7,6 +7,7 @@ using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Platform;
+using Ministudio.Platform.Trust;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 
@@ -26,10 +27,13 @@ public sealed class VendorHarness : IAsyncDisposable
         Configuration = configuration;
         var services = new ServiceCollection();
         configure?.Invoke(services);
+        services.AddOptions<ArtifactOptions>().BindConfiguration(ArtifactOptions.Section);
+        services.AddOptions<ServiceTrustOptions>().BindConfiguration(ServiceTrustOptions.Section);
         _services = services
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton(Artifacts)
+            .AddSingleton<ArtifactUrls>()
             .AddSingleton<ClipDownloader>()
             .AddSingleton<ShotInputs>()
             .AddSingleton(TimeProvider.System)
@@ -42,6 +46,8 @@ public sealed class VendorHarness : IAsyncDisposable
     public ArtifactStore Artifacts { get; }
 
     public IConfiguration Configuration { get; }
+
+    public ArtifactUrls Urls => _services.GetRequiredService<ArtifactUrls>();
 
     /// <summary>
     /// A harness on these settings; <paramref name="renderer"/> is the render service the mock vendor uses and

@@ -21,8 +21,8 @@ public sealed class ShotInputs(ArtifactStore artifacts)
     public async Task<InputImage?> FirstFrameAsync(Contracts.ShotRequest request, CancellationToken ct)
     {
         if (request.FirstFrameClip is not { } clip) return null;
-        if (!artifacts.Contains(clip))
-            throw new ProviderException("render.missing_input", $"The previous clip {clip} is not in the artifact store.", retryable: false);
+        var clipPath = await artifacts.FetchAsync(clip, ct)
+            ?? throw new ProviderException("render.missing_input", $"The previous clip {clip} is not in the artifact store.", retryable: false);
 
         var folder = artifacts.CreateScratchFolder();
         try
@@ -30,7 +30,7 @@ public sealed class ShotInputs(ArtifactStore artifacts)
             var frame = Path.Combine(folder, "frame.png");
             // -sseof seeks from the end: the last half second holds the final frame whatever the clip's length.
             var result = await ToolProcess.RunAsync("ffmpeg",
-                ["-v", "error", .. ToolProcess.LocalOnly, "-sseof", "-0.5", "-i", artifacts.PathOf(clip), "-update", "1", "-frames:v", "1000", frame], ct);
+                ["-v", "error", .. ToolProcess.LocalOnly, "-sseof", "-0.5", "-i", clipPath, "-update", "1", "-frames:v", "1000", frame], ct);
             if (result.ExitCode != 0 || !File.Exists(frame))
                 throw new ProviderException(ProviderErrors.BadOutput, $"Could not read the last frame of {clip}: {result.StandardError}", retryable: false);
             return new InputImage(await File.ReadAllBytesAsync(frame, ct), "image/png");
@@ -47,9 +47,9 @@ public sealed class ShotInputs(ArtifactStore artifacts)
         var images = new List<InputImage>();
         foreach (var hash in request.ReferenceImages ?? [])
         {
-            if (!artifacts.Contains(hash))
-                throw new ProviderException("render.missing_input", $"The reference image {hash} is not in the artifact store.", retryable: false);
-            var bytes = await File.ReadAllBytesAsync(artifacts.PathOf(hash), ct);
+            var path = await artifacts.FetchAsync(hash, ct)
+                ?? throw new ProviderException("render.missing_input", $"The reference image {hash} is not in the artifact store.", retryable: false);
+            var bytes = await File.ReadAllBytesAsync(path, ct);
             images.Add(new InputImage(bytes, MediaTypeOf(bytes)));
         }
         return images;

@@ -1,14 +1,14 @@
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Luma;
-
+using Ministudio.Platform;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Luma;
 
 public sealed class LumaProviderTests : VendorContractTests<FakeLumaServer>
 {
-    private const string PublicBase = "https://cdn.ministudio.example/artifacts";
+    private const string PublicBase = "https://studio.ministudio.example";
 
     protected override string Vendor => LumaProvider.ProviderName;
     protected override (string Header, string Value) ExpectedAuth => ("Authorization", $"Bearer {FakeLumaServer.ApiKey}");
@@ -31,7 +31,8 @@ public sealed class LumaProviderTests : VendorContractTests<FakeLumaServer>
     protected override Dictionary<string, string?> Settings(Uri baseUrl)
     {
         var settings = base.Settings(baseUrl);
-        settings[LumaProvider.PublicArtifactBaseUrlKey] = PublicBase;
+        settings[ArtifactOptions.PublicBaseUrlKey] = PublicBase;
+        settings[TrustedCalls.Setting] = TrustedCalls.SigningKey; // signed URLs are keyed from the services' trust key
         settings["Dispatch:Vendors:luma:CallbackUrl"] = "https://hooks.ministudio.example/luma";
         return settings;
     }
@@ -53,7 +54,7 @@ public sealed class LumaProviderTests : VendorContractTests<FakeLumaServer>
     }
 
     [Fact]
-    public async Task A_first_frame_is_stored_and_named_by_its_public_artifact_url()
+    public async Task A_first_frame_is_stored_and_named_by_a_signed_expiring_url_through_the_gateway()
     {
         var previous = await Harness.AddPreviousClipAsync();
 
@@ -62,8 +63,13 @@ public sealed class LumaProviderTests : VendorContractTests<FakeLumaServer>
         var frame0 = Assert.Single(Fake.Requests, IsCreate).Json().GetProperty("keyframes").GetProperty("frame0");
         Assert.Equal("image", frame0.GetProperty("type").GetString());
         var url = frame0.GetProperty("url").GetString()!;
-        Assert.StartsWith(PublicBase + "/", url);
-        var hash = url[(PublicBase.Length + 1)..];
+        var uri = new Uri(url);
+        Assert.StartsWith($"{PublicBase}{ArtifactUrls.RoutePrefix}/", url);
+        var hash = uri.AbsolutePath[(ArtifactUrls.RoutePrefix.Length + 1)..];
+        var query = System.Web.HttpUtility.ParseQueryString(uri.Query);
+        Assert.Equal("image/png", query["type"]);
+        Assert.Equal(ArtifactUrls.Check.Valid, Harness.Urls.Verify(hash, query["type"], query["expires"], query["signature"]));
+        Assert.Equal(ArtifactUrls.Check.Invalid, Harness.Urls.Verify(hash, "text/html", query["expires"], query["signature"]));
         Assert.True(Harness.Artifacts.Contains(hash));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], Harness.Read(hash)[..4]);
     }
@@ -78,7 +84,7 @@ public sealed class LumaProviderTests : VendorContractTests<FakeLumaServer>
         var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync(Shots.For(Vendor, firstFrameClip: previous), harness: harness));
 
         Assert.Equal(ProviderErrors.InvalidRequest, error.Code);
-        Assert.Contains(LumaProvider.PublicArtifactBaseUrlKey, error.Message);
+        Assert.Contains(ArtifactOptions.PublicBaseUrlKey, error.Message);
         Assert.Empty(Fake.Requests);
     }
 

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Ministudio.Contracts;
+using Ministudio.Platform;
+using Ministudio.Prompt.Jobs;
+using Ministudio.TestSupport;
+
+namespace Ministudio.Prompt.Tests;
+
+/// <summary>Films kept on the S3 backend and served from it; retention per plan; the store's outage code on a job.</summary>
+public sealed class DurableArtifactTests : IAsyncDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("ministudio-durable-tests").FullName;
+    private PromptApp? _app;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    /// <summary>A store like another service's (render, compose): its own local folder, the app's backend.</summary>
+    private ArtifactStore OtherService(string name, bool s3) =>
+        s3 ? new ArtifactStore(TestS3.Options(Path.Combine(_root, name))) : _app!.Factory.Services.GetRequiredService<ArtifactStore>();
+
+    private static async Task<string> StoreAsync(ArtifactStore store, string name, string content)
+    {
+        var file = Path.Combine(store.CreateScratchFolder(), name);
+        await File.WriteAllTextAsync(file, content, Ct);
+        return await store.AddFileAsync(file, Ct);
+    }
+
+    /// <summary>Submits a film, reports its shots rendered with clips stored by "render"; returns the job and its clips.</summary>
+    private async Task<(Guid Job, string[] Clips)> RenderAsync(Guid tenant, ArtifactStore render)
+    {
+        var film = FilmSamples.ThreeShots();
+        var response = await _app!.ClientFor(tenant).PostAsJsonAsync("/v1/films", film, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = (await response.Content.ReadFromJsonAsync<JobView>(JsonSerializerOptions.Web, Ct))!.Id;
+        var clips = new string[film.Shots!.Count];
+        for (var i = 0; i < clips.Length; i++)
+        {
+            clips[i] = await StoreAsync(render, $"shot-{i}.mp4", $"clip {i} of {job}");
+            await _app.Harness.Bus.Publish(new ShotRendered(job, i, clips[i], film.Shots[i].DurationSeconds, false, "local"), Ct);
+        }
+        await _app.Harness.PublishedAsync<ComposeFilm>(m => m.JobId == job);
+        return (job, clips);
+    }
+
+    private async Task<JobView> JobAsync(Guid tenant, Guid job, Func<JobView, bool> until) =>
+        await Eventually.ValueAsync(async () => (await _app!.ClientFor(tenant).GetFromJsonAsync<JobView>($"/v1/jobs/{job}", JsonSerializerOptions.Web, Ct))!, until);
+
+    [Fact]
+    public async Task A_film_made_with_the_S3_backend_is_stored_in_the_bucket_and_served_from_it_with_ranges()
+    {
+        _app = await PromptApp.StartAsync(TestS3.Settings());
+        using var render = OtherService("render", s3: true);
+        using var compose = OtherService("compose", s3: true);
+        var (job, _) = await RenderAsync(_app.Acme, render);
+        var bytes = new byte[200_000];
+        Random.Shared.NextBytes(bytes);
+        var filmPath = Path.Combine(compose.CreateScratchFolder(), "film.mp4");
+        await File.WriteAllBytesAsync(filmPath, bytes, Ct);
+        var film = await compose.AddFileAsync(filmPath, Ct);
+        await _app.Harness.Bus.Publish(new FilmComposed(job, film, 9, Deliverables: []), Ct);
+        await JobAsync(_app.Acme, job, j => j.Status == JobStatus.Succeeded);
+
+        // prompt's own folder never holds the film: it is read from the bucket as it is sent.
+        var client = _app.ClientFor(_app.Acme);
+        Assert.Equal(bytes, await client.GetByteArrayAsync($"/v1/jobs/{job}/video", Ct));
+        using var range = new HttpRequestMessage(HttpMethod.Get, $"/v1/jobs/{job}/video") { Headers = { Range = new RangeHeaderValue(150_000, 150_099) } };
+        var partial = await client.SendAsync(range, Ct);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(bytes[150_000..150_100], await partial.Content.ReadAsByteArrayAsync(Ct));
+        var prompt = _app.Factory.Services.GetRequiredService<ArtifactStore>();
+        Assert.Empty(Directory.EnumerateFiles(prompt.Root, film, SearchOption.AllDirectories));
+        Assert.True(await new ArtifactStore(TestS3.Options(Path.Combine(_root, "anyone"))).ContainsAsync(film, Ct));
+
+        // The bucket losing the film (an operator, a lifecycle rule) is the coded answer, not a 500.
+        Assert.True(await compose.DeleteAsync(film, Ct));
+        var gone = await client.GetAsync($"/v1/jobs/{job}/video", Ct);
+        Assert.Equal("job.video_missing", await Problems.CodeOf(gone));
+    }
+
+    [Fact]
+    public async Task A_store_outage_fails_the_job_with_a_retryable_code_and_the_same_film_succeeds_when_submitted_again()
+    {
+        _app = await PromptApp.StartAsync();
+        var store = OtherService("local", s3: false);
+        var (job, _) = await RenderAsync(_app.Acme, store);
+        await _app.Harness.Bus.Publish(new FilmComposeFailed(job, ArtifactStoreUnavailableException.Code, "The artifact store could not store …: connection refused"), Ct);
+        var failed = await JobAsync(_app.Acme, job, j => j.Status == JobStatus.Failed);
+        Assert.Equal((ArtifactStoreUnavailableException.Code, true), (failed.Error!.Code, failed.Error.Retryable));
+        Assert.Null(failed.Video);
+
+        var (again, _) = await RenderAsync(_app.Acme, store);
+        await _app.Harness.Bus.Publish(new FilmComposed(again, await StoreAsync(store, "film.mp4", "the whole film"), 9, Deliverables: []), Ct);
+        Assert.Equal(JobStatus.Succeeded, (await JobAsync(_app.Acme, again, j => j.Status == JobStatus.Succeeded)).Status);
+    }
+
+    [Fact]
+    public async Task With_retention_of_0_days_a_finished_films_artifacts_are_swept_and_those_a_running_job_names_are_kept()
+    {
+        _app = await PromptApp.StartAsync();
+        var store = OtherService("local", s3: false);
+        var admin = _app.AdminClient();
+        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsJsonAsync("/admin/v1/plans/ephemeral", new { retentionDays = 0 }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/admin/v1/tenants/{_app.Acme}/plan", new { plan = "ephemeral" }, Ct)).StatusCode);
+        var plans = await admin.GetFromJsonAsync<JsonElement>("/admin/v1/plans", Ct);
+        Assert.Contains(plans.EnumerateArray(), p => p.GetProperty("name").GetString() == "ephemeral" && p.GetProperty("retentionDays").GetInt32() == 0);
+
+        // Finished: its film, poster and clips are held by nothing once the 0 days are over.
+        var (done, doneClips) = await RenderAsync(_app.Acme, store);
+        var film = await StoreAsync(store, "film.mp4", $"film of {done}");
+        var poster = await StoreAsync(store, "poster.jpg", $"poster of {done}");
+        await _app.Harness.Bus.Publish(new FilmComposed(done, film, 9, Deliverables: [new FilmDeliverable("poster.jpg", poster, "image/jpeg")]), Ct);
+        await JobAsync(_app.Acme, done, j => j.Status == JobStatus.Succeeded);
+        // Still running (composing): its clips are referenced, whatever the retention.
+        var (running, runningClips) = await RenderAsync(_app.Acme, store);
+        // Globex is on no plan: its finished film is kept for good.
+        var (kept, _) = await RenderAsync(_app.Globex, store);
+        var keptFilm = await StoreAsync(store, "film.mp4", $"film of {kept}");
+        await _app.Harness.Bus.Publish(new FilmComposed(kept, keptFilm, 9, Deliverables: []), Ct);
+        await JobAsync(_app.Globex, kept, j => j.Status == JobStatus.Succeeded);
+
+        var swept = await _app.Factory.Services.GetRequiredService<ArtifactRetention>().SweepAsync(Ct);
+
+        Assert.True(swept >= 5, $"swept {swept}");
+        foreach (var hash in doneClips.Append(film).Append(poster)) Assert.False(await store.ContainsAsync(hash, Ct), $"{hash} outlived its retention");
+        foreach (var hash in runningClips.Append(keptFilm)) Assert.True(await store.ContainsAsync(hash, Ct), $"{hash} was swept while held");
+        var client = _app.ClientFor(_app.Acme);
+        Assert.Equal("job.video_missing", await Problems.CodeOf(await client.GetAsync($"/v1/jobs/{done}/video", Ct)));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/jobs/{running}/shots/0/video", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_signed_artifact_url_serves_its_artifact_until_it_expires_and_nothing_else()
+    {
+        _app = await PromptApp.StartAsync(new Dictionary<string, string> { [ArtifactOptions.PublicBaseUrlKey] = "https://studio.example" });
+        var store = OtherService("local", s3: false);
+        var frame = await StoreAsync(store, "frame.png", "a keyframe");
+        var urls = _app.Factory.Services.GetRequiredService<ArtifactUrls>();
+        var signed = urls.For(frame, "image/png");
+        Assert.StartsWith($"https://studio.example/artifacts/{frame}?", signed.ToString());
+        var client = _app.ServiceClient();
+
+        var ok = await client.GetAsync(signed.PathAndQuery, Ct);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal("image/png", ok.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("a keyframe", await ok.Content.ReadAsStringAsync(Ct));
+
+        // Another artifact, another type or a forged signature under the same signature: refused alike.
+        var other = await StoreAsync(store, "other.png", "someone else's file");
+        foreach (var tampered in new[]
+        {
+            signed.PathAndQuery.Replace(frame, other),
+            signed.PathAndQuery.Replace("image%2Fpng", "text%2Fhtml"),
+            signed.PathAndQuery[..^4] + "AAAA",
+            $"/artifacts/{frame}",
+        })
+        {
+            var refused = await client.GetAsync(tampered, Ct);
+            Assert.Equal((HttpStatusCode.Forbidden, "artifact.url_invalid"), (refused.StatusCode, await Problems.CodeOf(refused)));
+        }
+
+        // Signed two hours ago, with the default lifetime of one: expired.
+        var trust = _app.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Platform.Trust.ServiceTrustOptions>>();
+        var options = _app.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ArtifactOptions>>();
+        var old = new ArtifactUrls(options, trust, new ShiftedTime(TimeSpan.FromHours(-2))).For(frame, "image/png");
+        var expired = await client.GetAsync(old.PathAndQuery, Ct);
+        Assert.Equal((HttpStatusCode.Forbidden, "artifact.url_expired"), (expired.StatusCode, await Problems.CodeOf(expired)));
+
+        Assert.True(await store.DeleteAsync(frame, Ct));
+        var gone = await client.GetAsync(signed.PathAndQuery, Ct);
+        Assert.Equal((HttpStatusCode.NotFound, "artifact.not_found"), (gone.StatusCode, await Problems.CodeOf(gone)));
+    }
+
+    private sealed class ShiftedTime(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
+    }
+}
