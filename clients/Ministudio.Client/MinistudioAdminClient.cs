@@ -44,13 +44,14 @@ public sealed class MinistudioAdminClient : IDisposable
         _api.SendAsync<IReadOnlyList<Plan>>(() => ApiTransport.Request(HttpMethod.Get, "admin/v1/plans"), ct);
 
     /// <summary>
-    /// Creates or replaces a plan; null limits mean none. <paramref name="platformKeyFallback"/>: a shot whose tenant key
-    /// a vendor refuses is made with the platform's key instead of failing with <c>byok.key_rejected</c>.
+    /// Creates or replaces a plan; null limits mean none. <paramref name="retentionDays"/>: how long films and clips no
+    /// unfinished job names are kept (null: forever). <paramref name="platformKeyFallback"/>: a shot whose tenant key a
+    /// vendor refuses is made with the platform's key instead of failing with <c>byok.key_rejected</c>.
     /// </summary>
     public Task<Plan> UpsertPlanAsync(string name, int? rateLimitPerMinute = null, int? concurrentJobs = null, decimal? monthlyBudgetUsd = null,
-        IReadOnlyList<string>? allowedProviders = null, bool platformKeyFallback = false, CancellationToken ct = default) =>
+        IReadOnlyList<string>? allowedProviders = null, int? retentionDays = null, bool platformKeyFallback = false, CancellationToken ct = default) =>
         _api.SendAsync<Plan>(() => ApiTransport.Request(HttpMethod.Put, $"admin/v1/plans/{Uri.EscapeDataString(name)}",
-            ApiTransport.JsonContent(new { rateLimitPerMinute, concurrentJobs, monthlyBudgetUsd, allowedProviders, platformKeyFallback })), ct);
+            ApiTransport.JsonContent(new { rateLimitPerMinute, concurrentJobs, monthlyBudgetUsd, allowedProviders, retentionDays, platformKeyFallback })), ct);
 
     /// <summary>Stores the tenant's own key for a vendor (BYOK): its shots there are paid with it, outside the platform budget.</summary>
     public async Task SetProviderSecretAsync(Guid tenant, string vendor, string secret, CancellationToken ct = default)
