@@ -5,7 +5,10 @@ namespace Ministudio.Prompt.Films;
 /// <summary>Scenes are a way of writing a film; the compiler works on the flat list of shots they stand for.</summary>
 public static class Scenes
 {
-    /// <summary>Shots of all scenes in order, each taking its scene's environment unless it names its own.</summary>
+    /// <summary>
+    /// Shots of all scenes in order, each taking its scene's environment, grade and evolution unless it names its own;
+    /// a scene's state change happens with its first shot (the shot's own changes on top).
+    /// </summary>
     public static (FilmSpec Film, IReadOnlyList<FieldError> Errors) Flatten(FilmSpec spec)
     {
         if (spec.Scenes is null) return (spec, []);
@@ -14,8 +17,24 @@ public static class Scenes
 
         var shots = spec.Scenes
             .Where(scene => scene is not null)
-            .SelectMany(scene => (scene.Shots ?? []).Select(shot => shot is null ? shot! : shot with { Environment = shot.Environment ?? scene.Environment }))
+            .SelectMany(scene => (scene.Shots ?? []).Select((shot, i) => shot is null ? shot! : shot with
+            {
+                Environment = shot.Environment ?? scene.Environment,
+                Grade = shot.Grade ?? scene.Grade,
+                Evolution = shot.Evolution ?? scene.Evolution,
+                State = i == 0 ? Merge(scene.State, shot.State) : shot.State,
+            }))
             .ToList();
         return (spec with { Shots = shots, Scenes = null }, []);
     }
+
+    private static StateChange? Merge(StateChange? scene, StateChange? shot) =>
+        scene is null ? shot
+        : shot is null ? scene
+        : new StateChange(
+            [.. scene.Characters ?? [], .. shot.Characters ?? []],
+            scene.Environment is null ? shot.Environment
+            : shot.Environment is null ? scene.Environment
+            : new EnvironmentState(shot.Environment.TimeOfDay ?? scene.Environment.TimeOfDay, shot.Environment.Weather ?? scene.Environment.Weather,
+                shot.Environment.Lighting ?? scene.Environment.Lighting));
 }

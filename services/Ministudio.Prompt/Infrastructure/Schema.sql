@@ -234,3 +234,9 @@ CREATE INDEX IF NOT EXISTS shots_by_artifact ON shots (artifact_hash) WHERE arti
 
 -- Every file compose delivered next to a finished film (FilmComposed.Deliverables): name, SHA-256, media type.
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS deliverables jsonb;
+
+-- The film's shot a row makes (a long shot is made in parts), which part, and the state in force during it.
+ALTER TABLE shots ADD COLUMN IF NOT EXISTS film_shot int;
+ALTER TABLE shots ADD COLUMN IF NOT EXISTS part int NOT NULL DEFAULT 1;
+ALTER TABLE shots ADD COLUMN IF NOT EXISTS parts int NOT NULL DEFAULT 1;
+ALTER TABLE shots ADD COLUMN IF NOT EXISTS state jsonb;
