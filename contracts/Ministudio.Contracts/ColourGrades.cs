@@ -24,7 +24,7 @@ public static class ColourGrades
         new ColourGrade("noir", "black-and-white noir grade: deep blacks, hard contrast", "hue=s=0,eq=contrast=1.3", "monochrome"),
         new ColourGrade("teal-orange", "teal and orange blockbuster grade: teal shadows, orange skin tones",
             "colorbalance=rs=-0.1:gs=0.02:bs=0.1:rh=0.1:gh=0.02:bh=-0.1,eq=saturation=1.1", "teal-orange"),
-        new ColourGrade("documentary", "natural documentary grade: honest colour, gentle contrast", "eq=contrast=1.02:saturation=0.9", "desaturated"),
+        new ColourGrade("documentary", "natural documentary grade: honest colour, gentle contrast", "eq=contrast=1.02,hue=s=0.75", "desaturated"),
         new ColourGrade("dreamy", "dreamy grade: lifted shadows, soft pastel colours, gentle glow", "curves=preset=lighter,eq=saturation=0.85:contrast=0.9", "brighter"),
         new ColourGrade("high-contrast", "high-contrast grade: crushed blacks, punchy saturated colour", "curves=preset=strong_contrast,eq=saturation=1.15", "contrast"),
     }.ToDictionary(g => g.Name, StringComparer.Ordinal);
