@@ -78,12 +78,13 @@ public sealed class StatefulFilmTests(PlatformFixture platform)
         var join = durations[0] + durations[1] + durations[2];
         var frame = 1 / info.FramesPerSecond;
         var whole = (0, 0, info.Width, info.Height);
-        var before = await Media.FrameAtAsync(film, join - 1.5 * frame);
+        // The last frame of the first part and the first of the second (each sampled mid-frame).
+        var before = await Media.FrameAtAsync(film, join - 0.5 * frame);
         var after = await Media.FrameAtAsync(film, join + 0.5 * frame);
         var atJoin = Media.MeanDifference(before, after, info.Width, whole);
         Assert.True(atJoin < 2, $"the parts of the long shot jump by {atJoin:0.00} at {join} s");
         // A real cut between two different shots does jump, so the measure would see one.
-        var cut = Media.MeanDifference(await Media.FrameAtAsync(film, durations[0] + durations[1] - 1.5 * frame),
+        var cut = Media.MeanDifference(await Media.FrameAtAsync(film, durations[0] + durations[1] - 0.5 * frame),
             await Media.FrameAtAsync(film, durations[0] + durations[1] + 0.5 * frame), info.Width, whole);
         Assert.True(cut > atJoin, $"the cut into the long shot ({cut:0.00}) should differ more than its join ({atJoin:0.00})");
     }

@@ -52,6 +52,7 @@ public sealed class CompilerCoverageTests
         ["SceneSpec.Evolution"] = "the evolution of the scene's shots (Scenes.Flatten)",
         ["SceneSpec.State"] = "a state change with the scene's first shot (Scenes.Flatten; StatefulCompilerTests)",
         ["CharacterStateChange.Name"] = "which character's state changes",
+        ["SceneSpec.Coverage"] = "dialogue shots expanded into a two-shot and over-the-shoulder shots (Scenes.Flatten; StatefulCompilerTests)",
     };
 
     private int _next;
@@ -179,7 +180,7 @@ public sealed class CompilerCoverageTests
         "FilmSpec.Grade" => "noir",
         "SceneSpec.Grade" => "dreamy",
         "SceneSpec.Evolution" => "dawn-to-day",
-        "SceneSpec.State" => null,
+        "SceneSpec.State" or "SceneSpec.Coverage" => null,
         "CharacterStateChange.Name" => "m-character",
         _ => throw new InvalidOperationException($"No valid value for {path}"),
     };

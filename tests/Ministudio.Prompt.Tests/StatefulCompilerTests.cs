@@ -75,6 +75,29 @@ public sealed class StatefulCompilerTests
     }
 
     [Fact]
+    public void Dialogue_coverage_makes_a_two_shot_and_an_over_the_shoulder_shot_per_line_framing_the_speaker()
+    {
+        var talk = FilmSamples.Shot("They talk by the lens", 9, characters: ["Mira", "Theo"]) with
+            { Dialogue = [new DialogueLine("Theo", "Did you see it?"), new DialogueLine("Mira", "I did.")] };
+        var (flat, errors) = Scenes.Flatten(Film() with { Shots = null, Scenes = [new SceneSpec(null, [talk], Coverage: "dialogue")] });
+        Assert.Empty(errors);
+        var shots = flat.Shots!;
+        Assert.Equal(["TWO", "OTS", "OTS"], shots.Select(s => s.ShotType));
+        Assert.Equal([3.0, 3.0, 3.0], shots.Select(s => s.DurationSeconds));
+        Assert.Null(shots[0].Dialogue);
+        Assert.Equal(["Theo", "Mira"], shots.Skip(1).Select(s => s.Dialogue!.Single().Speaker));
+        Assert.StartsWith("Theo speaks, framed facing the camera over Mira's shoulder.", shots[1].Action);
+        Assert.StartsWith("Mira speaks, framed facing the camera over Theo's shoulder.", shots[2].Action);
+        Assert.All(shots.Skip(1), s => Assert.Equal((false, "cut"), (s.Continuity, s.Transition!.Type)));
+        var compiled = PromptCompiler.Compile(flat);
+        Assert.Contains("SHOT: over-the-shoulder shot", compiled.Shots[1].Prompt);
+        Assert.Contains("DIALOGUE: Theo: \"Did you see it?\"", compiled.Shots[1].Prompt);
+
+        var (_, unknown) = Scenes.Flatten(Film() with { Shots = null, Scenes = [new SceneSpec(null, [talk], Coverage: "action")] });
+        Assert.Equal("scenes[0].coverage film.scene_coverage_unknown", $"{unknown.Single().Field} {unknown.Single().Code}");
+    }
+
+    [Fact]
     public void A_shot_longer_than_its_provider_makes_is_made_in_chained_parts_with_one_seed()
     {
         var film = PromptCompiler.Compile(Film(Shot("Mira climbs", 3), Shot("The long watch", 20, provider: "veo")), new DateOnly(2026, 12, 2));

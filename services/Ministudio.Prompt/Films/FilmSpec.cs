@@ -33,8 +33,10 @@ public sealed record TransitionSpec(string? Type, double? Seconds);
 /// A scene: shots that share an environment. A film gives either <c>shots</c> or <c>scenes</c>. <c>State</c> changes
 /// take effect with the scene's first shot; <c>Grade</c> is the colour grade of its shots (default: the film's);
 /// <c>Evolution</c> (dawn-to-day, day-to-dusk, tension-build, revelation) moves the look across its shots.
+/// <c>Coverage</c> <c>dialogue</c> makes each shot with dialogue a two-shot and one over-the-shoulder shot per line.
 /// </summary>
-public sealed record SceneSpec(EnvironmentSpec? Environment, IReadOnlyList<ShotSpec>? Shots, StateChange? State = null, string? Grade = null, string? Evolution = null);
+public sealed record SceneSpec(
+    EnvironmentSpec? Environment, IReadOnlyList<ShotSpec>? Shots, StateChange? State = null, string? Grade = null, string? Evolution = null, string? Coverage = null);
 
 /// <summary>
 /// What changes from a shot (or scene) on and holds for the rest of the film until changed again: characters' state

@@ -7,13 +7,21 @@ public static class Scenes
 {
     /// <summary>
     /// Shots of all scenes in order, each taking its scene's environment, grade and evolution unless it names its own;
-    /// a scene's state change happens with its first shot (the shot's own changes on top).
+    /// a scene's state change happens with its first shot (the shot's own changes on top). A scene with dialogue
+    /// coverage has each dialogue shot expanded (<see cref="DialogueCoverage"/>).
     /// </summary>
     public static (FilmSpec Film, IReadOnlyList<FieldError> Errors) Flatten(FilmSpec spec)
     {
         if (spec.Scenes is null) return (spec, []);
         if (spec.Shots is not null)
             return (spec, [new FieldError("scenes", "film.shots_and_scenes", "Give either shots or scenes, not both.")]);
+
+        var errors = spec.Scenes
+            .Select((scene, i) => (scene, i))
+            .Where(s => s.scene?.Coverage is not (null or DialogueCoverage.Name))
+            .Select(s => new FieldError($"scenes[{s.i}].coverage", "film.scene_coverage_unknown", $"'{s.scene.Coverage}' is not a coverage; use {DialogueCoverage.Name}."))
+            .ToList();
+        if (errors.Count > 0) return (spec, errors);
 
         var shots = spec.Scenes
             .Where(scene => scene is not null)
@@ -23,7 +31,7 @@ public static class Scenes
                 Grade = shot.Grade ?? scene.Grade,
                 Evolution = shot.Evolution ?? scene.Evolution,
                 State = i == 0 ? Merge(scene.State, shot.State) : shot.State,
-            }))
+            }).SelectMany(shot => scene.Coverage == DialogueCoverage.Name && shot is not null ? DialogueCoverage.Expand(shot, spec.Characters ?? []) : [shot!]))
             .ToList();
         return (spec with { Shots = shots, Scenes = null }, []);
     }
