@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Ministudio.Client;
 
@@ -32,7 +33,22 @@ public sealed record Job(
     public bool IsFinal => JobStatuses.IsFinal(Status);
 }
 
-public sealed record Shot(int Index, string Status, double Progress, bool FromCache, string? Provider, double? DurationSeconds, string Prompt, JobError? Error, int Chain, string? ClipSha256);
+/// <summary>
+/// A shot of a job. <c>ShotIndex</c> (JSON <c>shot</c>) is the film's shot it makes: a shot longer than its provider makes is made as several,
+/// its <c>Part</c>s 1 to <c>Parts</c>. <c>State</c> is the characters' and environment's state in force during it.
+/// </summary>
+public sealed record Shot(
+    int Index, string Status, double Progress, bool FromCache, string? Provider, double? DurationSeconds, string Prompt, JobError? Error, int Chain, string? ClipSha256,
+    [property: JsonPropertyName("shot")] int ShotIndex = 0, int Part = 1, int Parts = 1, ShotState? State = null);
+
+/// <summary>The state in force during a shot: its characters' and the environment's.</summary>
+public sealed record ShotState(IReadOnlyList<CharacterInState> Characters, EnvironmentState Environment);
+
+public sealed record CharacterInState(string Name, CharacterState State);
+
+public sealed record CharacterState(string? Clothing, string? Equipment, string? Emotion, string? Posture);
+
+public sealed record EnvironmentState(string? TimeOfDay, string? Weather, string? Lighting);
 
 public sealed record Video(string Url, string Sha256, double DurationSeconds);
 
@@ -52,7 +68,7 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? NextPageToken);
 /// <summary>The dry run of a film: each shot's prompt and provider request (kept as JSON), and what was adapted.</summary>
 public sealed record CompileResult(IReadOnlyList<CompiledShot> Shots, IReadOnlyList<CompileWarning> Warnings);
 
-public sealed record CompiledShot(int Index, int Chain, string Prompt, JsonElement Request);
+public sealed record CompiledShot(int Index, int Chain, string Prompt, JsonElement Request, [property: JsonPropertyName("shot")] int ShotIndex = 0, int Part = 1, int Parts = 1, ShotState? State = null);
 
 public sealed record Batch(Guid Id, string Status, string OnInvalid, BatchCounts Counts, double Progress, DateTimeOffset CreatedAt, DateTimeOffset? CanceledAt);
 

@@ -67,8 +67,12 @@ public sealed record FilmScore(IReadOnlyList<ScoredShot> Shots, Soundtrack? Musi
     public const double GapSeconds = 0.3;
 }
 
-/// <summary>One shot's sound: its lines in the order spoken, and how it blends in from the shot before (null: a cut).</summary>
-public sealed record ScoredShot(IReadOnlyList<SpokenLine> Lines, ClipTransition? Transition);
+/// <summary>
+/// One clip's sound and look: its lines in the order spoken, how it blends in from the clip before (null: a cut), the
+/// colour grade compose applies to it (<see cref="ColourGrades"/>; null: none), and whether it continues the clip before
+/// as the next part of one long shot (a cut with no visible join; the first part's lines may run on into it).
+/// </summary>
+public sealed record ScoredShot(IReadOnlyList<SpokenLine> Lines, ClipTransition? Transition, string? Grade = null, bool Continues = false);
 
 /// <summary>A line spoken in a shot: narration (Speaker null) or a character's dialogue, in an engine:voice (null: the default).</summary>
 public sealed record SpokenLine(string Text, string? Voice, string? Speaker = null);

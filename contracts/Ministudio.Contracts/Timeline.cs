@@ -79,7 +79,8 @@ public sealed record TimelineTrack(IReadOnlyList<TimelineClip> Clips);
 /// for video and to the speech for narration; Trim is the in-point in the source. Fit (crop, pad, smart) fills the
 /// frame, or a Scale × frame box at Position for picture-in-picture. Transition blends in from the previous clip
 /// on the same track, which must overlap this one by exactly the transition's duration. Volume is the gain of an
-/// audio clip and of a video clip's own sound (0 mutes it).
+/// audio clip and of a video clip's own sound (0 mutes it). Grade is a colour-grade preset (<see cref="ColourGrades"/>)
+/// applied to a video or image clip.
 /// </summary>
 public sealed record TimelineClip(
     string Type,
@@ -98,7 +99,8 @@ public sealed record TimelineClip(
     string? Colour = null,
     string Style = "plain",
     double Volume = 1,
-    string? Voice = null);
+    string? Voice = null,
+    string? Grade = null);
 
 /// <summary>Ken Burns motion: zoom in, out or none by Amount (0.2 = 20 %), panning left, right, up, down or none.</summary>
 public sealed record KenBurns(string Zoom = "in", string Pan = "none", double Amount = 0.2);

@@ -105,6 +105,8 @@ public static class TimelineValidator
         if (TimelineVocabulary.IsVisual(type))
         {
             if (!TimelineVocabulary.Fits.Contains(clip.Fit ?? "")) add("timeline.invalid_fit", $"{path}.fit", "Fit is crop, pad or smart.");
+            if (clip.Grade is not null && !ColourGrades.All.ContainsKey(clip.Grade))
+                add("timeline.invalid_grade", $"{path}.grade", $"Grade is one of {string.Join(", ", ColourGrades.All.Keys)}.");
             if (!(clip.Scale is > 0.05 and <= 1)) add("timeline.invalid_scale", $"{path}.scale", "Scale runs from 0.05 to 1 of the frame.");
             if (clip.Motion is { } motion && !(TimelineVocabulary.Zooms.Contains(motion.Zoom ?? "") && TimelineVocabulary.Pans.Contains(motion.Pan ?? "") && motion.Amount is >= 0 and <= 1))
                 add("timeline.invalid_motion", $"{path}.motion", "Zoom is in, out or none; pan is none, left, right, up or down; amount runs from 0 to 1.");

@@ -47,6 +47,7 @@ public sealed partial class TimelineValidatorTests
         { "timeline.text_too_long", WithClip(Title with { Text = new string('x', TimelineValidator.MaxTextLength + 1) }) },
         { "timeline.hostile_text", WithClip(Title with { Text = "evil\u202Etxt.exe" }) },
         { "timeline.invalid_fit", WithClip(First with { Fit = "stretch" }) },
+        { "timeline.invalid_grade", WithClip(First with { Grade = "sepia-ish" }) },
         { "timeline.invalid_scale", WithClip(First with { Scale = 2 }) },
         { "timeline.invalid_motion", WithClip(First with { Motion = new KenBurns("sideways") }) },
         { "timeline.invalid_opacity", WithClip(First with { Opacity = 1.5 }) },

@@ -247,7 +247,7 @@ public sealed class FilmApiTests(PlatformFixture platform)
         }
     }
 
-    private static async Task<string> DownloadAsync(HttpClient client, Guid jobId)
+    internal static async Task<string> DownloadAsync(HttpClient client, Guid jobId)
     {
         using var response = await client.GetAsync($"/v1/jobs/{jobId}/video", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -39,6 +39,20 @@ public sealed class CompilerCoverageTests
         ["FilmSpec.Timing"] = "shot lengths sized to speech (SpeechTiming)",
         ["ShotSpec.Transition"] = "score: the transition into the shot",
         ["ShotSpec.Timing"] = "the shot's length sized to its speech (SpeechTiming)",
+        // Cinematography and looks: catalogue keys, compiled to the catalogue's words (Cinematography.json, ColourGrades).
+        ["ShotSpec.Profile"] = "the shot's cinematography where it sets none itself",
+        ["ShotSpec.Aperture"] = "SHOT words",
+        ["ShotSpec.Composition"] = "SHOT words",
+        ["ShotSpec.LightingSetup"] = "LIGHTING words",
+        ["ShotSpec.ColourTemperature"] = "LIGHTING words",
+        ["ShotSpec.Grade"] = "STYLE words and score: the clip's grade",
+        ["ShotSpec.Evolution"] = "LIGHTING words and colour temperature across the run",
+        ["FilmSpec.Grade"] = "the grade of shots without their own",
+        ["SceneSpec.Grade"] = "the grade of the scene's shots without their own (Scenes.Flatten)",
+        ["SceneSpec.Evolution"] = "the evolution of the scene's shots (Scenes.Flatten)",
+        ["SceneSpec.State"] = "a state change with the scene's first shot (Scenes.Flatten; StatefulCompilerTests)",
+        ["CharacterStateChange.Name"] = "which character's state changes",
+        ["SceneSpec.Coverage"] = "dialogue shots expanded into a two-shot and over-the-shoulder shots (Scenes.Flatten; StatefulCompilerTests)",
     };
 
     private int _next;
@@ -50,8 +64,12 @@ public sealed class CompilerCoverageTests
         var film = (FilmSpec)Build(typeof(FilmSpec), nameof(FilmSpec), markers)!;
         // Shots written inside a scene (built last, so theirs are the markers kept) stand for the film's shots.
         film = Scenes.Flatten(film with { Shots = null }).Film;
-        // Two shots so that the first's narration becomes the second's story context.
-        film = film with { Shots = [film.Shots![0] with { Continuity = null }, film.Shots[0] with { Continuity = true, Seed = null }] };
+        // Two shots so that the first's narration becomes the second's story context, and the environment's own time of
+        // day, weather and lighting show in the first before the second's state change replaces them.
+        film = film with
+        {
+            Shots = [film.Shots![0] with { Continuity = null, State = film.Shots[0].State! with { Environment = null } }, film.Shots[0] with { Continuity = true, Seed = null }],
+        };
 
         var compiled = PromptCompiler.Compile(film);
         var output = string.Join("\n", compiled.Shots.Select(s => s.Prompt + "\n" + JsonSerializer.Serialize(s.Request)));
@@ -71,12 +89,18 @@ public sealed class CompilerCoverageTests
         Assert.Equal(film.Shots[0].Seed, shot.Request.Seed);
         Assert.Equal(film.Shots[0].DurationSeconds, shot.Request.DurationSeconds);
         Assert.Equal(film.Shots[0].Camera, shot.Request.CameraMove);
-        Assert.Contains(ShotTypes.Words(film.Shots[0].ShotType)!, shot.Prompt);
+        Assert.Contains(Cinematography.ShotTypeWords(film.Shots[0].ShotType)!, shot.Prompt);
         Assert.Equal(film.Style!.Palette, shot.Request.Style.Palette);
         Assert.Equal(film.Style.NegativePrompt, shot.Request.NegativePrompt);
         Assert.Equal(film.Characters!.Select(c => c.Name), shot.Request.Characters.Select(c => c.Name));
         Assert.Contains($"CHARACTER {film.Characters![0].Name}:", shot.Prompt);
         Assert.Contains($"DIALOGUE: {film.Characters[0].Name}", shot.Prompt);
+        Assert.Contains(Cinematography.ApertureWords(film.Shots[0].Aperture)!, shot.Prompt);
+        Assert.Contains(Cinematography.CompositionWords(film.Shots[0].Composition)!, shot.Prompt);
+        Assert.Contains(Cinematography.LightingSetupWords(film.Shots[0].LightingSetup)!, shot.Prompt);
+        Assert.Contains(Cinematography.KelvinWords(film.Shots[0].ColourTemperature)!, shot.Prompt);
+        Assert.Contains(Ministudio.Contracts.ColourGrades.All[film.Shots[0].Grade!].Words, shot.Prompt);
+        Assert.Contains("(revelation, shot 1 of 1)", shot.Prompt);
         var unseeded = PromptCompiler.Compile(film with { Shots = [film.Shots[0] with { Seed = null }] }).Shots[0];
         Assert.Equal(film.Seed, unseeded.Request.Seed);
     }
@@ -91,6 +115,8 @@ public sealed class CompilerCoverageTests
         Assert.Equal(film.Narrator!.VoiceId, score.Shots[0].Lines[0].Voice);
         Assert.Equal(new Ministudio.Contracts.Soundtrack(film.Music!.Asset!, film.Music.Volume!.Value), score.Music);
         Assert.Equal(film.LoudnessLufs, score.LoudnessLufs);
+        Assert.All(score.Shots, s => Assert.Equal(film.Shots[0].Grade, s.Grade));
+        Assert.Equal("noir", FilmScores.ScoreOf(film with { Shots = [film.Shots[0] with { Grade = null }] }).Shots[0].Grade);
         Assert.Equal([null, new("dissolve", 0.25), new("wipeleft", 0.75)], score.Shots.Select(s => s.Transition));
         // Timing is checked where it acts: FilmSoundApiTests (shots sized to their speech).
         Assert.Equal((SpeechTiming.Narration, SpeechTiming.Narration), (film.Timing, film.Shots[0].Timing));
@@ -144,11 +170,23 @@ public sealed class CompilerCoverageTests
         "ShotSpec.Transition" => new TransitionSpec("wipeleft", 0.75),
         "FilmSpec.LoudnessLufs" => -23.0,
         "FilmSpec.Timing" or "ShotSpec.Timing" => SpeechTiming.Narration,
+        "ShotSpec.Profile" => "noir-mystery",
+        "ShotSpec.Aperture" => "f/2",
+        "ShotSpec.Composition" => "symmetry",
+        "ShotSpec.LightingSetup" => "rembrandt",
+        "ShotSpec.ColourTemperature" => 3200,
+        "ShotSpec.Grade" => "vintage",
+        "ShotSpec.Evolution" => "revelation",
+        "FilmSpec.Grade" => "noir",
+        "SceneSpec.Grade" => "dreamy",
+        "SceneSpec.Evolution" => "dawn-to-day",
+        "SceneSpec.State" or "SceneSpec.Coverage" => null,
+        "CharacterStateChange.Name" => "m-character",
         _ => throw new InvalidOperationException($"No valid value for {path}"),
     };
 
     private static IEnumerable<Type> SpecTypes() =>
-        typeof(FilmSpec).Assembly.GetTypes().Where(t => t.Namespace == typeof(FilmSpec).Namespace && IsRecordType(t) && t.Name.EndsWith("Spec") || t == typeof(DialogueLine) || t == typeof(CharacterIdentity) || t == typeof(CharacterState));
+        typeof(FilmSpec).Assembly.GetTypes().Where(t => t.Namespace == typeof(FilmSpec).Namespace && IsRecordType(t) && t.Name.EndsWith("Spec") || t == typeof(DialogueLine) || t == typeof(CharacterStateChange) || t == typeof(CharacterIdentity) || t == typeof(CharacterState));
 
     private static bool IsRecordType(Type type) => type.GetMethod("<Clone>$") is not null;
 

@@ -7,7 +7,8 @@ namespace Ministudio.Prompt.Tests;
 
 /// <summary>
 /// The sample films in samples/ compile, through POST /v1/films:compile, to the prompts checked in under
-/// samples/golden/. A change to the compiler shows up here as a diff; regenerate with UPDATE_GOLDEN=1.
+/// samples/golden/. A change to the compiler shows up here as a diff; regenerate with UPDATE_GOLDEN=1. Films under
+/// samples/compile-only/ name paid vendors: they are compiled here but never rendered by the end-to-end suite.
 /// </summary>
 public sealed class GoldenFilmTests : IAsyncLifetime
 {
@@ -18,7 +19,9 @@ public sealed class GoldenFilmTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
-    public static TheoryData<string> SampleFilms => new(Directory.GetFiles(Samples, "*.json").Select(Path.GetFileNameWithoutExtension).Order()!);
+    public static TheoryData<string> SampleFilms => new(Directory.GetFiles(Samples, "*.json").Select(Path.GetFileNameWithoutExtension)
+        .Concat(Directory.GetFiles(Path.Combine(Samples, "compile-only"), "*.json").Select(path => $"compile-only/{Path.GetFileNameWithoutExtension(path)}"))
+        .Order()!);
 
     [Theory]
     [MemberData(nameof(SampleFilms))]
@@ -43,11 +46,14 @@ public sealed class GoldenFilmTests : IAsyncLifetime
         foreach (var shot in compiled.GetProperty("shots").EnumerateArray())
         {
             var request = shot.GetProperty("request");
-            text.AppendLine($"## shot {shot.GetProperty("index")} (chain {shot.GetProperty("chain")})");
+            var parts = shot.GetProperty("parts").GetInt32();
+            text.AppendLine($"## shot {shot.GetProperty("index")} (chain {shot.GetProperty("chain")})" +
+                            (parts > 1 ? $" film shot {shot.GetProperty("shot")}, part {shot.GetProperty("part")} of {parts}" : ""));
             text.AppendLine($"provider={request.GetProperty("provider")} size={request.GetProperty("width")}x{request.GetProperty("height")} " +
                             $"duration={request.GetProperty("durationSeconds")} seed={request.GetProperty("seed")} camera={request.GetProperty("cameraMove")}");
             text.AppendLine($"negative={request.GetProperty("negativePrompt")}");
             text.AppendLine($"palette={string.Join(" ", request.GetProperty("style").GetProperty("palette").EnumerateArray())}");
+            text.AppendLine($"state={shot.GetProperty("state").GetRawText()}");
             text.AppendLine(shot.GetProperty("prompt").GetString());
             text.AppendLine();
         }

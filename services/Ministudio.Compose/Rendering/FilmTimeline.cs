@@ -31,10 +31,12 @@ public sealed class FilmTimeline(ISpeechSynthesizer? speech = null)
             var transition = i > 0 ? score.Shots[i].Transition : null;
             if (transition is not null) start -= transition.Duration;
             var length = sources[i].DurationSeconds;
-            pictures.Add(new TimelineClip(TimelineVocabulary.Video, start, length, message.ClipHashes[i], Transition: transition));
+            pictures.Add(new TimelineClip(TimelineVocabulary.Video, start, length, message.ClipHashes[i], Transition: transition, Grade: score.Shots[i].Grade));
 
-            // Speech of the shot before may run into this shot's transition: lines never overlap.
+            // Speech of the shot before may run into this shot's transition: lines never overlap. A long shot's lines
+            // may run on through its later parts (cuts, so their clips follow back to back).
             var at = Math.Max(start + FilmScore.LeadSeconds, speechEnds);
+            for (var next = i + 1; next < sources.Count && score.Shots[next].Continues; next++) length += sources[next].DurationSeconds;
             foreach (var line in score.Shots[i].Lines)
             {
                 var spoken = await (speech ?? throw FilmSound.SpeechUnavailable()).SynthesizeAsync(new SpeechRequest(line.Text, line.Voice), folder, ct);
@@ -45,7 +47,7 @@ public sealed class FilmTimeline(ISpeechSynthesizer? speech = null)
                 speechEnds = at + spoken.DurationSeconds + FilmScore.GapSeconds;
                 at = speechEnds;
             }
-            start += length;
+            start += sources[i].DurationSeconds;
         }
 
         List<TimelineTrack> tracks = [new TimelineTrack(pictures)];

@@ -112,6 +112,7 @@ public static class FilterGraph
             _ => cover,
         };
         var filters = new List<string> { "setpts=PTS-STARTPTS", $"fps={fps}", fit, "setsar=1" };
+        if (ColourGrades.FilterOf(clip.Grade) is { } grade) filters.Add(grade);
         if (clip.Motion is { } motion && (motion.Zoom != "none" || motion.Pan != "none") && motion.Amount > 0)
             filters.Add(KenBurns(motion, visual.Length, output.Fps, boxWidth, boxHeight));
         filters.Add("format=yuva420p");

@@ -24,7 +24,7 @@ public static class StreamCopy
             var clip = visual.Clip;
             var info = visual.Info;
             if (clip.Type != TimelineVocabulary.Video || clip.Transition is not null || clip.Motion is not null || clip.Trim > 0
-                || clip.Opacity < 1 || clip.Scale < 1 || Math.Abs(visual.Length - info.DurationSeconds) > 1 / timeline.Output.Fps
+                || clip.Opacity < 1 || clip.Scale < 1 || ColourGrades.FilterOf(clip.Grade) is not null || Math.Abs(visual.Length - info.DurationSeconds) > 1 / timeline.Output.Fps
                 || Math.Abs(clip.Start - end) > TimelinePlan.Tolerance)
                 return false;
             if ((info.Codec, info.Width, info.Height, info.PixelFormat, info.FrameRate, info.TimeBase) != (first.Codec, first.Width, first.Height, first.PixelFormat, first.FrameRate, first.TimeBase))

@@ -14,7 +14,8 @@ public static class FilmsApi
     /// <summary>The dry run's answer: what would be sent to providers, and what was changed to fit them.</summary>
     public sealed record CompileResult(IReadOnlyList<CompiledShotView> Shots, IReadOnlyList<CompileWarning> Warnings);
 
-    public sealed record CompiledShotView(int Index, int Chain, string Prompt, ShotRequest Request);
+    /// <summary>A compiled shot: <c>Shot</c> is the film's shot it makes (in <c>Parts</c> parts when it is longer than its provider makes), <c>State</c> the state in force.</summary>
+    public sealed record CompiledShotView(int Index, int Chain, string Prompt, ShotRequest Request, int Shot, int Part, int Parts, ShotState State);
 
     public static IEndpointRouteBuilder MapFilmsApi(this IEndpointRouteBuilder app)
     {
@@ -53,7 +54,7 @@ public static class FilmsApi
         var compiled = PromptCompiler.Compile(film!.Value.Film);
         // The dry run refuses what the submission would refuse, so a studio user learns it before spending anything.
         if (await ModerateAsync(moderation, film.Value.Tenant, compiled, ct) is { } refused) return refused;
-        return TypedResults.Ok(new CompileResult(compiled.Shots.Select(s => new CompiledShotView(s.Index, s.Chain, s.Prompt, s.Request)).ToList(), compiled.Warnings));
+        return TypedResults.Ok(new CompileResult(compiled.Shots.Select(s => new CompiledShotView(s.Index, s.Chain, s.Prompt, s.Request, s.Shot, s.Part, s.Parts, s.State)).ToList(), compiled.Warnings));
     }
 
     private static async Task<ProblemHttpResult?> ModerateAsync(ContentModeration moderation, Guid tenant, CompiledFilm compiled, CancellationToken ct)

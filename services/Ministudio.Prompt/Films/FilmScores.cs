@@ -56,21 +56,30 @@ public static class FilmScores
         return errors;
     }
 
-    /// <summary>The score of a valid film; spoken lines come in the order they are written, narration first.</summary>
-    public static FilmScore ScoreOf(FilmSpec spec)
+    /// <summary>
+    /// The score of a valid film, one entry per clip; spoken lines come in the order they are written, narration first.
+    /// <paramref name="clips"/> names the film's shot and part each clip makes (null: one clip per shot): a long shot's
+    /// first part carries its lines and transition, its later parts join it with a cut.
+    /// </summary>
+    public static FilmScore ScoreOf(FilmSpec spec, IReadOnlyList<(int Shot, int Part)>? clips = null)
     {
         var voices = (spec.Characters ?? []).Where(c => c?.Name is not null)
             .ToDictionary(c => c.Name!.Trim(), c => c.Voice?.VoiceId, StringComparer.OrdinalIgnoreCase);
-        var shots = (spec.Shots ?? []).Select((shot, i) =>
+        var shots = spec.Shots ?? [];
+        var scored = (clips ?? shots.Select((_, i) => (i, 1)).ToList()).Select(clip =>
         {
+            var (i, part) = clip;
+            var shot = shots[i];
+            var grade = shot.Grade ?? spec.Grade;
+            if (part > 1) return new ScoredShot([], null, grade, Continues: true);
             var lines = new List<SpokenLine>();
             if (!string.IsNullOrWhiteSpace(shot.Narration)) lines.Add(new SpokenLine(shot.Narration.Trim(), spec.Narrator?.VoiceId));
             foreach (var line in shot.Dialogue ?? [])
                 lines.Add(new SpokenLine(line.Line!.Trim(), voices.GetValueOrDefault(line.Speaker!.Trim()), line.Speaker!.Trim()));
-            return new ScoredShot(lines, i == 0 ? null : TransitionInto(spec, i));
+            return new ScoredShot(lines, i == 0 ? null : TransitionInto(spec, i), grade);
         }).ToList();
         var music = spec.Music is { Asset: { } asset } bed ? new Soundtrack(asset, bed.Volume ?? DefaultMusicVolume) : null;
-        return new FilmScore(shots, music, spec.LoudnessLufs ?? Timeline.DefaultLoudnessLufs);
+        return new FilmScore(scored, music, spec.LoudnessLufs ?? Timeline.DefaultLoudnessLufs);
     }
 
     /// <summary>The blend into shot <paramref name="index"/> (its own, else the film's, else a 0.5 s fade); null for a cut.</summary>

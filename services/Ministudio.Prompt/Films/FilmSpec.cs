@@ -20,7 +20,8 @@ public sealed record FilmSpec(
     MusicSpec? Music = null,
     TransitionSpec? Transition = null,
     double? LoudnessLufs = null,
-    string? Timing = null);
+    string? Timing = null,
+    string? Grade = null);
 
 /// <summary>A music bed under the whole film, ducked under speech: one of the tenant's artifacts (SHA-256) and its gain (0–4, default 0.8).</summary>
 public sealed record MusicSpec(string? Asset, double? Volume);
@@ -28,8 +29,26 @@ public sealed record MusicSpec(string? Asset, double? Volume);
 /// <summary>How a shot blends in from the one before: an ffmpeg xfade name (fade, wipeleft, …) or <c>cut</c>, over <c>Seconds</c> (default 0.5).</summary>
 public sealed record TransitionSpec(string? Type, double? Seconds);
 
-/// <summary>A scene: shots that share an environment. A film gives either <c>shots</c> or <c>scenes</c>.</summary>
-public sealed record SceneSpec(EnvironmentSpec? Environment, IReadOnlyList<ShotSpec>? Shots);
+/// <summary>
+/// A scene: shots that share an environment. A film gives either <c>shots</c> or <c>scenes</c>. <c>State</c> changes
+/// take effect with the scene's first shot; <c>Grade</c> is the colour grade of its shots (default: the film's);
+/// <c>Evolution</c> (dawn-to-day, day-to-dusk, tension-build, revelation) moves the look across its shots.
+/// <c>Coverage</c> <c>dialogue</c> makes each shot with dialogue a two-shot and one over-the-shoulder shot per line.
+/// </summary>
+public sealed record SceneSpec(
+    EnvironmentSpec? Environment, IReadOnlyList<ShotSpec>? Shots, StateChange? State = null, string? Grade = null, string? Evolution = null, string? Coverage = null);
+
+/// <summary>
+/// What changes from a shot (or scene) on and holds for the rest of the film until changed again: characters' state
+/// (only the fields given change) and the environment's time of day, weather and lighting.
+/// </summary>
+public sealed record StateChange(IReadOnlyList<CharacterStateChange>? Characters, EnvironmentState? Environment);
+
+/// <summary>A character (by name) and the state fields that change.</summary>
+public sealed record CharacterStateChange(string? Name, CharacterState? State);
+
+/// <summary>The parts of an environment that change over a film.</summary>
+public sealed record EnvironmentState(string? TimeOfDay, string? Weather, string? Lighting);
 
 /// <summary>
 /// Style DNA: traits and references go into every prompt, the negative prompt into the vendor's field, the palette
@@ -97,7 +116,11 @@ public sealed record DialogueLine(string? Speaker, string? Line);
 /// <summary>
 /// One shot. <c>Characters</c> names who is in it (absent: every character of the film). <c>Environment</c> overrides
 /// the film's. <c>Continuity</c> (default true) chains the shot to the one before. <c>Transition</c> is how it blends
-/// in from the shot before (default: the film's).
+/// in from the shot before (default: the film's). <c>State</c> changes characters or the environment from this shot
+/// on. Cinematography: a named <c>Profile</c> sets shot type, camera, lens, aperture, composition, lighting setup and
+/// colour temperature, each of which the shot may set itself (Films/Cinematography.json). <c>Grade</c> is the colour
+/// grade compose applies (default: the scene's, else the film's). A run of consecutive shots naming the same
+/// <c>Evolution</c> (a scene's is given to its shots) moves through it from the first shot of the run to the last.
 /// </summary>
 public sealed record ShotSpec(
     string? Action,
@@ -115,4 +138,12 @@ public sealed record ShotSpec(
     long? Seed,
     string? Provider,
     TransitionSpec? Transition = null,
-    string? Timing = null);
+    string? Timing = null,
+    StateChange? State = null,
+    string? Profile = null,
+    string? Aperture = null,
+    string? Composition = null,
+    string? LightingSetup = null,
+    int? ColourTemperature = null,
+    string? Grade = null,
+    string? Evolution = null);

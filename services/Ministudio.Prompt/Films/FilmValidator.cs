@@ -27,6 +27,7 @@ public static partial class FilmValidator
                 $"'{spec.AspectRatio}' is not supported; use one of {string.Join(", ", VideoFormats.AspectRatios)}.");
 
         CheckProvider(spec.Provider, "provider", errors);
+        FilmCinematography.CheckGrade(spec.Grade, "grade", errors);
         if (spec.Style is not null) errors.AddRange(ValidateStyle(spec.Style, "style.", requireName: false));
         if (spec.Environment is not null) errors.AddRange(ValidateEnvironment(spec.Environment, "environment.", requireLocation: false));
 
@@ -71,11 +72,8 @@ public static partial class FilmValidator
             if (shot.DurationSeconds is < VideoFormats.MinShotSeconds or > VideoFormats.MaxShotSeconds || double.IsNaN(shot.DurationSeconds))
                 Fail($"{at}.durationSeconds", "film.shot_duration_out_of_range",
                     $"Between {VideoFormats.MinShotSeconds} and {VideoFormats.MaxShotSeconds} seconds.");
-            if (shot.ShotType is not null && ShotTypes.Words(shot.ShotType) is null)
-                Fail($"{at}.shotType", "film.shot_type_unknown", $"'{shot.ShotType}' is not a shot type; use one of {string.Join(", ", ShotTypes.Known.Keys)}.");
-            if (shot.Camera is not null && !CameraMoves.Known.Contains(shot.Camera))
-                Fail($"{at}.camera", "film.shot_camera_unsupported",
-                    $"'{shot.Camera}' is not a camera move; use one of {string.Join(", ", CameraMoves.Known)}.");
+            FilmCinematography.Validate(shot, at, errors);
+            FilmCinematography.ValidateState(shot.State, $"{at}.state", names, errors);
             CheckText(shot.Narration, $"{at}.narration", errors);
             CheckText(shot.ActingNotes, $"{at}.actingNotes", errors);
             CheckText(shot.Lens, $"{at}.lens", errors);
@@ -141,7 +139,7 @@ public static partial class FilmValidator
                 $"{provider} was retired on {retiredOn:yyyy-MM-dd}{(replacement is null ? "" : $"; ask for '{replacement}' instead")}."));
     }
 
-    private static void CheckText(string? text, string field, List<FieldError> errors)
+    internal static void CheckText(string? text, string field, List<FieldError> errors)
     {
         if (text is { Length: > MaxTextLength }) errors.Add(new(field, "film.text_too_long", $"At most {MaxTextLength} characters."));
     }

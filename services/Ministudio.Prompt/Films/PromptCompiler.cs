@@ -9,17 +9,20 @@ namespace Ministudio.Prompt.Films;
 public sealed record CompileWarning(int Shot, string Code, string Message);
 
 /// <summary>
-/// One shot as compiled: its prompt, the complete request a provider receives, and the continuity chain it belongs
-/// to (shots of one chain follow each other; different chains are independent).
+/// One shot as compiled: its prompt, the complete request a provider receives, the continuity chain it belongs to
+/// (shots of one chain follow each other; different chains are independent) and the state in force during it.
+/// <c>Shot</c> is the film's shot it makes: a shot longer than its provider makes is made as <c>Parts</c> chained
+/// parts (<c>Part</c> 1, 2, …), each opening on the previous part's last frame.
 /// </summary>
-public sealed record CompiledShot(int Index, int Chain, string Prompt, ShotRequest Request);
+public sealed record CompiledShot(int Index, int Chain, string Prompt, ShotRequest Request, int Shot, int Part, int Parts, ShotState State);
 
 public sealed record CompiledFilm(IReadOnlyList<CompiledShot> Shots, IReadOnlyList<CompileWarning> Warnings);
 
 /// <summary>
-/// Turns a validated, library-resolved film into one self-contained prompt per shot. Pure and deterministic: the same
-/// spec always yields the same text, so identical shots hit the result cache. Sections come in a fixed order and only
-/// when they have content; when a provider's limit is exceeded the least important sections go first, never the action.
+/// Turns a validated, library-resolved film into one self-contained prompt per shot (per part of a long shot). Pure and
+/// deterministic: the same spec always yields the same text, so identical shots hit the result cache. Sections come in
+/// a fixed order and only when they have content; when a provider's limit is exceeded the least important sections go
+/// first, never the action.
 /// </summary>
 public static class PromptCompiler
 {
@@ -28,6 +31,10 @@ public static class PromptCompiler
 
     private sealed record Section(string Heading, string Body, int Priority);
 
+    /// <summary>A shot's cinematography: its own fields over its profile's, the camera as its provider is told it.</summary>
+    private sealed record Look(string? ShotType, CompiledCamera Camera, string? Lens, string? Aperture, string? Composition, string? LightingSetup,
+        int? Kelvin, string? EvolutionStage, string? Grade);
+
     /// <param name="today">The day lifecycle warnings are judged on (default: today, UTC).</param>
     public static CompiledFilm Compile(FilmSpec spec, DateOnly? today = null)
     {
@@ -35,6 +42,7 @@ public static class PromptCompiler
         VideoFormats.TryGetSize(spec.AspectRatio, out var size);
         var characters = spec.Characters ?? [];
         var shots = spec.Shots ?? [];
+        var states = FilmStates.Track(spec);
         var filmSeed = spec.Seed ?? StableSeed(spec.Title ?? "");
         var style = new ShotStyle(spec.Style?.Name ?? StylePacks.Default, StylePacks.PaletteOf(spec.Style));
         var warnings = new List<CompileWarning>();
@@ -52,40 +60,76 @@ public static class PromptCompiler
             var provider = shot.Provider ?? spec.Provider ?? Providers.Local;
             var profile = VendorProfiles.For(provider);
             var present = PresentCharacters(characters, shot);
-            var camera = shot.Camera ?? CameraMoves.Default(index);
-            var sections = Sections(spec, shot, present, environment, camera, chained ? shots[index - 1].Narration : null, chained, profile);
-            var prompt = Fit(sections, profile, index, warnings);
+            var state = states[index];
+            var look = LookOf(spec, shots, index, provider);
+            var at = compiled.Count;
+            if (look.Camera.WarningCode is { } cameraCode) warnings.Add(new CompileWarning(at, cameraCode, look.Camera.Warning!));
+            var shotState = new ShotState(present.Select(p => new CharacterInState(p.Character.Name!.Trim(), state.Characters[p.Character.Name!.Trim()])).ToList(), state.Environment);
 
-            var references = References(present, environment, chained, spec.AspectRatio!, profile, index, warnings);
-            var duration = Duration(shot.DurationSeconds, chained, references is not null, Math.Min(size.Width, size.Height), profile, index, warnings);
-            if (!profile.AspectRatios.Contains(spec.AspectRatio!))
-                warnings.Add(new CompileWarning(index, "aspect_ratio.unsupported",
-                    $"{provider} makes {string.Join(", ", profile.AspectRatios)}; dispatch will not send a {spec.AspectRatio} shot to it (provider.unsupported) rather than stretch a clip."));
-            if (Retiring(profile, chained, references is not null, day) is { } retiring)
-                warnings.Add(new CompileWarning(index, "provider.retiring", retiring));
+            var references = References(present, environment, chained, spec.AspectRatio!, profile, at, warnings);
+            var shortSide = Math.Min(size.Width, size.Height);
+            var parts = LongShots.Parts(shot.DurationSeconds, chained, references is not null, shortSide, profile, at, warnings);
+            for (var part = 1; part <= parts.Count; part++)
+            {
+                // Parts after the first continue the same shot: they open on the previous part's last frame.
+                var continues = part > 1 || chained;
+                var sections = Sections(spec, shot, present, state, environment, look, index > 0 && chained && part == 1 ? shots[index - 1].Narration : null,
+                    continues ? (part, parts.Count, chained) : null, profile);
+                var prompt = Fit(sections, profile, compiled.Count, warnings);
+                if (!profile.AspectRatios.Contains(spec.AspectRatio!))
+                    warnings.Add(new CompileWarning(compiled.Count, "aspect_ratio.unsupported",
+                        $"{provider} makes {string.Join(", ", profile.AspectRatios)}; dispatch will not send a {spec.AspectRatio} shot to it (provider.unsupported) rather than stretch a clip."));
+                if (Retiring(profile, continues, references is not null && part == 1, day) is { } retiring)
+                    warnings.Add(new CompileWarning(compiled.Count, "provider.retiring", retiring));
 
-            compiled.Add(new CompiledShot(index, chain, prompt, new ShotRequest(
-                Provider: provider,
-                Prompt: prompt,
-                Action: shot.Action!.Trim(),
-                AspectRatio: spec.AspectRatio!,
-                Width: size.Width,
-                Height: size.Height,
-                Fps: VideoFormats.FramesPerSecond,
-                DurationSeconds: duration,
-                Seed: shot.Seed ?? filmSeed + index,
-                CameraMove: camera,
-                NegativePrompt: profile.NegativePromptField ? Clean(spec.Style?.NegativePrompt) : null,
-                Style: style,
-                Characters: present.Select(p => new ShotCharacter(p.Character.Name!, p.Slot, IdentityEntries(p.Character.Identity))).ToArray(),
-                ReferenceImages: references)));
+                compiled.Add(new CompiledShot(compiled.Count, chain, prompt, new ShotRequest(
+                    Provider: provider,
+                    Prompt: prompt,
+                    Action: shot.Action!.Trim(),
+                    AspectRatio: spec.AspectRatio!,
+                    Width: size.Width,
+                    Height: size.Height,
+                    Fps: VideoFormats.FramesPerSecond,
+                    DurationSeconds: parts[part - 1],
+                    // Every part of a shot has the shot's seed: the parts are one take.
+                    Seed: shot.Seed ?? filmSeed + index,
+                    CameraMove: look.Camera.Move,
+                    NegativePrompt: profile.NegativePromptField ? Clean(spec.Style?.NegativePrompt) : null,
+                    Style: style,
+                    Characters: present.Select(p => new ShotCharacter(p.Character.Name!, p.Slot, IdentityEntries(p.Character.Identity))).ToArray(),
+                    ReferenceImages: part == 1 ? references : null), index, part, parts.Count, shotState));
+            }
         }
         return new CompiledFilm(compiled, warnings);
     }
 
+    /// <summary>The shot's cinematography: its fields, else its profile's; the evolution stage of the run it is in.</summary>
+    private static Look LookOf(FilmSpec spec, IReadOnlyList<ShotSpec> shots, int index, string provider)
+    {
+        var shot = shots[index];
+        var profile = shot.Profile is { } name ? Cinematography.Catalogue.Profiles.GetValueOrDefault(name) : null;
+        var move = shot.Camera ?? profile?.Camera ?? Cinematography.DefaultCamera(index);
+        string? stage = null;
+        var kelvin = shot.ColourTemperature ?? profile?.ColourTemperature;
+        if (shot.Evolution is { } evolutionName && Cinematography.Catalogue.Evolutions.GetValueOrDefault(evolutionName) is { } evolution)
+        {
+            // The run: the consecutive shots around this one that name the same evolution.
+            var first = index;
+            while (first > 0 && shots[first - 1].Evolution == evolutionName) first--;
+            var last = index;
+            while (last < shots.Count - 1 && shots[last + 1].Evolution == evolutionName) last++;
+            var (words, evolvedKelvin) = Cinematography.Evolve(evolution, index - first, last - first + 1);
+            stage = $"{words} ({evolutionName}, shot {index - first + 1} of {last - first + 1})";
+            kelvin = shot.ColourTemperature ?? evolvedKelvin;
+        }
+        return new Look(shot.ShotType ?? profile?.ShotType, Cinematography.Camera(move, provider), shot.Lens ?? profile?.Lens,
+            shot.Aperture ?? profile?.Aperture, shot.Composition ?? profile?.Composition, shot.LightingSetup ?? profile?.LightingSetup,
+            kelvin, stage, shot.Grade ?? spec.Grade);
+    }
+
     private static List<Section> Sections(
-        FilmSpec spec, ShotSpec shot, List<(CharacterSpec Character, int Slot)> present, EnvironmentSpec? environment,
-        string camera, string? previousNarration, bool chained, VendorProfile profile)
+        FilmSpec spec, ShotSpec shot, List<(CharacterSpec Character, int Slot)> present, StateAtShot state, EnvironmentSpec? environment,
+        Look look, string? previousNarration, (int Part, int Parts, bool Chained)? continuation, VendorProfile profile)
     {
         var sections = new List<Section>();
         void Add(string heading, string? body, int priority)
@@ -99,19 +143,31 @@ public static class PromptCompiler
         foreach (var (character, _) in present)
             Add($"CHARACTER {character.Name!.Trim()}", Join("; ", IdentityEntries(character.Identity).Select(e => $"{e.Key} {e.Value}")), 90);
         foreach (var (character, _) in present)
-            Add($"STATE {character.Name!.Trim()}", Join("; ", StateEntries(character)), 60);
+            Add($"STATE {character.Name!.Trim()}", Join("; ", StateEntries(state.Characters[character.Name!.Trim()], character.MotionNotes)), 60);
         Add("ENVIRONMENT", EnvironmentText(environment), 70);
-        Add("SHOT", Join(", ", [ShotTypes.Words(shot.ShotType), CameraMoves.Words(camera), Clean(shot.Lens) is { } lens ? $"{lens} lens" : null]), 80);
-        Add("LIGHTING", Join(", ", [shot.Lighting, environment?.Lighting, environment?.TimeOfDay, environment?.Weather]), 45);
-        Add("STYLE", StyleText(spec.Style), 50);
+        Add("SHOT", Join(", ", [Cinematography.ShotTypeWords(look.ShotType), look.Camera.Words, Cinematography.LensWords(look.Lens),
+            Cinematography.ApertureWords(look.Aperture), Cinematography.CompositionWords(look.Composition)]), 80);
+        Add("LIGHTING", Join(", ", [shot.Lighting, Cinematography.LightingSetupWords(look.LightingSetup), state.Environment.Lighting,
+            state.Environment.TimeOfDay, state.Environment.Weather, look.EvolutionStage, Cinematography.KelvinWords(look.Kelvin)]), 45);
+        Add("STYLE", Join(", ", [StyleText(spec.Style), look.Grade is { } grade && Ministudio.Contracts.ColourGrades.All.TryGetValue(grade, out var preset) ? preset.Words : null]), 50);
         Add("ACTION", shot.Action, ActionPriority);
         Add("DIALOGUE", Join(" ", (shot.Dialogue ?? []).Select(d => DialogueText(d, present))), 55);
         Add("NARRATION", shot.Narration, 40);
         Add("ACTING", shot.ActingNotes, 35);
-        if (chained) Add("CONTINUITY", "Continue seamlessly from the previous shot: same characters, wardrobe, lighting and style.", 10);
+        if (continuation is { } c) Add("CONTINUITY", ContinuityText(c.Part, c.Parts, c.Chained, state.Changes), 10);
         // Vendors without a negative-prompt field get it in the text, as the last thing to drop.
         if (!profile.NegativePromptField) Add("AVOID", spec.Style?.NegativePrompt, 5);
         return sections;
+    }
+
+    /// <summary>How a shot follows the one before: seamlessly, with what changes in it, or as the next part of one long take.</summary>
+    private static string ContinuityText(int part, int parts, bool chained, IReadOnlyList<string> changes)
+    {
+        if (part > 1)
+            return $"Part {part} of {parts} of one continuous shot: continue exactly from the previous part's last frame, same camera, no cut.";
+        var text = "Continue seamlessly from the previous shot: same characters, wardrobe, lighting and style";
+        var whole = changes.Count > 0 ? $"{text}, except what changes in this shot: {string.Join("; ", changes)}." : $"{text}.";
+        return parts > 1 ? $"{whole} Part 1 of {parts} of one continuous shot." : whole;
     }
 
     /// <summary>
@@ -150,19 +206,6 @@ public static class PromptCompiler
             references = references[..max];
         }
         return references;
-    }
-
-    /// <summary>The catalogue's one duration rule: the shortest length the shot's model makes that covers it (dispatch and billing snap the same way).</summary>
-    private static double Duration(double seconds, bool firstFrame, bool references, int shortSide, VendorProfile profile, int index, List<CompileWarning> warnings)
-    {
-        var duration = profile.SnapDuration(seconds, firstFrame, references, shortSide);
-        if (duration != seconds)
-        {
-            var allowed = profile.ModelFor(firstFrame, references).Limits.AllowedDurations(references, shortSide);
-            var makes = allowed.Count > 0 ? $"makes {string.Join(", ", allowed)} s clips" : $"makes clips of at most {duration} s";
-            warnings.Add(new CompileWarning(index, "duration.snapped", $"{profile.Name} {makes}: {seconds} s became {duration} s."));
-        }
-        return duration;
     }
 
     /// <summary>A warning when the model a shot goes to retires within <see cref="VendorCatalogue.RetirementWarningDays"/> days.</summary>
@@ -220,13 +263,12 @@ public static class PromptCompiler
         return entries;
     }
 
-    private static IEnumerable<string> StateEntries(CharacterSpec character)
+    private static IEnumerable<string> StateEntries(CharacterState state, string? motionNotes)
     {
-        var state = character.State;
         (string Key, string? Value)[] fields =
         [
-            ("wearing", state?.Clothing), ("carrying", state?.Equipment), ("emotion", state?.Emotion), ("posture", state?.Posture),
-            ("motion", character.MotionNotes),
+            ("wearing", state.Clothing), ("carrying", state.Equipment), ("emotion", state.Emotion), ("posture", state.Posture),
+            ("motion", motionNotes),
         ];
         return fields.Where(f => Clean(f.Value) is not null).Select(f => $"{f.Key} {f.Value!.Trim()}");
     }

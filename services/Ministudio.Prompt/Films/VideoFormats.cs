@@ -5,7 +5,8 @@ public static class VideoFormats
 {
     public const int FramesPerSecond = 24;
     public const double MinShotSeconds = 1;
-    public const double MaxShotSeconds = 20;
+    /// <summary>A shot longer than its provider makes is made in chained parts, up to this long.</summary>
+    public const double MaxShotSeconds = 120;
     public const int MaxShots = 50;
     /// <summary>A whole film: keeps one request from booking hours of rendering.</summary>
     public const double MaxFilmSeconds = 300;

@@ -241,3 +241,9 @@ ALTER TABLE jobs ADD COLUMN IF NOT EXISTS deliverables jsonb;
 -- When a throttled job left the queue (null: it started when it was created); its deadline counts from here.
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS started_at timestamptz;
 CREATE INDEX IF NOT EXISTS jobs_in_flight ON jobs (created_at) WHERE status IN ('queued', 'running');
+
+-- The film's shot a row makes (a long shot is made in parts), which part, and the state in force during it.
+ALTER TABLE shots ADD COLUMN IF NOT EXISTS film_shot int;
+ALTER TABLE shots ADD COLUMN IF NOT EXISTS part int NOT NULL DEFAULT 1;
+ALTER TABLE shots ADD COLUMN IF NOT EXISTS parts int NOT NULL DEFAULT 1;
+ALTER TABLE shots ADD COLUMN IF NOT EXISTS state jsonb;

@@ -62,9 +62,11 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
         await QueueNextInChainAsync(connection, transaction, job.Value.TenantId, rendered, ct);
 
         var clips = new List<string>();
+        var parts = new List<(int Shot, int Part)>();
         var allDone = true;
         string? aspect = null;
-        await using (var select = new NpgsqlCommand("SELECT status, artifact_hash, request->>'aspectRatio' FROM shots WHERE job_id = @job ORDER BY idx", connection, transaction))
+        await using (var select = new NpgsqlCommand(
+            "SELECT status, artifact_hash, request->>'aspectRatio', coalesce(film_shot, idx), part FROM shots WHERE job_id = @job ORDER BY idx", connection, transaction))
         {
             select.Parameters.AddWithValue("job", rendered.JobId);
             await using var reader = await select.ExecuteReaderAsync(ct);
@@ -74,6 +76,7 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
                 if (!reader.IsDBNull(1)) clips.Add(reader.GetString(1));
                 // Every shot of a film has the film's aspect.
                 aspect ??= reader.IsDBNull(2) ? null : reader.GetString(2);
+                parts.Add((reader.GetInt32(3), reader.GetInt32(4)));
             }
         }
 
@@ -81,7 +84,7 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
         await UpdateJobAsync(connection, transaction, rendered.JobId, JobStatus.Running, nextStage, ct);
         if (allDone)
         {
-            var score = FilmScores.ScoreOf(await JobRows.SpecAsync(connection, transaction, rendered.JobId, ct));
+            var score = FilmScores.ScoreOf(await JobRows.SpecAsync(connection, transaction, rendered.JobId, ct), parts);
             await Outbox.EnqueueAsync(connection, transaction,
                 new ComposeFilm(rendered.JobId, clips, JobStore.Transition, JobStore.TransitionSeconds, aspect!, Score: score), ct);
         }

@@ -62,7 +62,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         foreach (var shot in film.Shots)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                "INSERT INTO shots (job_id, idx, chain, prompt, request, status, provider) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                "INSERT INTO shots (job_id, idx, chain, prompt, request, status, provider, film_shot, part, parts, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
             {
                 Parameters =
                 {
@@ -73,6 +73,10 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
                     JobRows.Json("", shot.Request),
                     new() { Value = JobStatus.Queued },
                     new() { Value = shot.Request.Provider },
+                    new() { Value = shot.Shot },
+                    new() { Value = shot.Part },
+                    new() { Value = shot.Parts },
+                    JobRows.Json("", shot.State),
                 },
             });
             var startsChain = shot.Index == 0 || film.Shots[shot.Index - 1].Chain != shot.Chain;
@@ -131,7 +135,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         var shots = new List<ShotView>();
         await using (var selectShots = new NpgsqlCommand(
             """
-            SELECT idx, status, progress, from_cache, provider, duration_seconds, prompt, error_code, error_message, chain, artifact_hash
+            SELECT idx, status, progress, from_cache, provider, duration_seconds, prompt, error_code, error_message, chain, artifact_hash,
+                   coalesce(film_shot, idx), part, parts, state::text
             FROM shots WHERE job_id = @id ORDER BY idx
             """, connection, snapshot))
         {
@@ -149,7 +154,11 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
                     Prompt: reader.GetString(6),
                     Error: reader.IsDBNull(7) ? null : JobError.Of(reader.GetString(7), reader.GetString(8)),
                     Chain: reader.GetInt32(9),
-                    ClipSha256: reader.IsDBNull(10) ? null : reader.GetString(10)));
+                    ClipSha256: reader.IsDBNull(10) ? null : reader.GetString(10),
+                    Shot: reader.GetInt32(11),
+                    Part: reader.GetInt32(12),
+                    Parts: reader.GetInt32(13),
+                    State: reader.IsDBNull(14) ? null : JsonSerializer.Deserialize<ShotState>(reader.GetString(14), JsonSerializerOptions.Web)));
             }
         }
 

@@ -18,6 +18,10 @@ public sealed record JobView(
     JobError? Error,
     IReadOnlyList<DeliverableView>? Deliverables = null);
 
+/// <summary>
+/// A shot of a job. <c>Shot</c> is the film's shot it makes; a shot longer than its provider makes is several rows,
+/// its <c>Part</c>s 1 to <c>Parts</c>. <c>State</c>: the characters' and environment's state in force during it.
+/// </summary>
 public sealed record ShotView(
     int Index,
     string Status,
@@ -28,7 +32,11 @@ public sealed record ShotView(
     string Prompt,
     JobError? Error,
     int Chain,
-    string? ClipSha256);
+    string? ClipSha256,
+    int Shot = 0,
+    int Part = 1,
+    int Parts = 1,
+    ShotState? State = null);
 
 public sealed record VideoView(string Url, string Sha256, double DurationSeconds);
 

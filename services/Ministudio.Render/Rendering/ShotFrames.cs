@@ -62,21 +62,33 @@ public sealed class ShotFrames : IDisposable
     {
         float bgWidth = _background.Width, bgHeight = _background.Height;
         var eased = t * t * (3 - 2 * t);
-        var (zoom, pan) = _request.CameraMove switch
+        // Zoom, horizontal and vertical travel (-1..1 of the slack) for each move the prompt catalogue lets this renderer do.
+        var (zoom, pan, tilt) = _request.CameraMove switch
         {
-            "static" => (1f, 0f),
-            "push-in" => (1f + 0.18f * eased, 0f),
-            "pan-left" => (1.05f, -eased),
-            "pan-right" => (1.05f, eased),
-            _ => (1f + 0.06f * eased, 0.2f * eased),
+            "static" => (1f, 0f, 0f),
+            "push-in" => (1f + 0.18f * eased, 0f, 0f),
+            "pull-out" => (1.18f - 0.18f * eased, 0f, 0f),
+            "zoom-in" => (1f + 0.3f * eased, 0f, 0f),
+            "zoom-out" => (1.3f - 0.3f * eased, 0f, 0f),
+            "pan-left" => (1.05f, -eased, 0f),
+            "pan-right" => (1.05f, eased, 0f),
+            "tilt-up" => (1.1f, 0f, -eased),
+            "tilt-down" => (1.1f, 0f, eased),
+            "handheld" => (1.06f, Shake(t, 0), Shake(t, 1)),
+            _ => (1f + 0.06f * eased, 0.2f * eased, 0f),
         };
         var viewWidth = bgWidth / Overscan / zoom;
         var viewHeight = bgHeight / Overscan / zoom;
         var slack = (bgWidth - viewWidth) / 2;
+        var slackY = (bgHeight - viewHeight) / 2;
         var left = slack + pan * slack;
-        var top = (bgHeight - viewHeight) / 2;
+        var top = slackY + tilt * slackY;
         return new SKRect(left, top, left + viewWidth, top + viewHeight);
     }
+
+    /// <summary>A small, smooth, deterministic wander (a few frequencies per axis) for the handheld camera.</summary>
+    private static float Shake(float t, int axis) =>
+        0.12f * MathF.Sin(t * 11.3f + axis * 1.7f) + 0.07f * MathF.Sin(t * 23.9f + axis * 0.4f) + 0.04f * MathF.Sin(t * 41.1f + axis * 2.9f);
 
     private static SKBitmap PaintBackground(RenderShotRequest request, int width, int height)
     {

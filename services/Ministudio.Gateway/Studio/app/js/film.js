@@ -4,8 +4,10 @@ import { showFieldErrors, clearFieldErrors } from './errors.js';
 import { draft, blankFilm } from './draft.js';
 
 const aspects = ['16:9', '9:16', '1:1'];
-const shotTypes = ['WS', 'MS', 'MCU', 'CU', 'ECU', 'OTS', 'POV', 'EWS'];
-const cameras = ['static', 'push-in', 'pan-left', 'pan-right'];
+// The prompt service's cinematography catalogue (services/Ministudio.Prompt/Films/Cinematography.json) names these.
+const shotTypes = ['WS', 'MS', 'MCU', 'CU', 'ECU', 'OTS', 'POV', 'EWS', 'FS', 'MWS', 'INSERT', 'TWO'];
+const cameras = ['static', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'tilt-up', 'tilt-down', 'dolly-in', 'dolly-out', 'truck-left', 'truck-right',
+  'pedestal-up', 'pedestal-down', 'crane-up', 'crane-down', 'orbit-left', 'orbit-right', 'tracking', 'handheld', 'zoom-in', 'zoom-out', 'rack-focus'];
 
 /** The flat shot index the API's errors use ("shots[3].action") for shot j of scene s. */
 const flatIndex = (film, scene, shot) => film.scenes.slice(0, scene).reduce((n, s) => n + (s.shots?.length ?? 0), 0) + shot;
