@@ -35,6 +35,7 @@ public static class ProblemCodes
     public const string IdempotencyInFlight = "idempotency.in_flight";
     public const string IdempotencyKeyReused = "idempotency.key_reused";
     public const string JobNotFound = "job.not_found";
+    public const string JobDeadlineExceeded = "job.deadline_exceeded";
     public const string JobDeliverableNotFound = "job.deliverable_not_found";
     public const string JobShotNotReady = "job.shot_not_ready";
     public const string JobShotNotFound = "job.shot_not_found";

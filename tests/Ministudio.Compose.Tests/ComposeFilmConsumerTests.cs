@@ -22,18 +22,7 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(_artifacts)
-            .AddSingleton(new ComposeOptions(TimeSpan.FromMinutes(2), 2))
-            // No speech synthesizer registered: silent timelines still render.
-            .AddSingleton<IAudioMixer, AudioMixer>()
-            .AddSingleton<TimelineRenderer>()
-            .AddSingleton<FilmTimeline>()
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<ComposeFilmConsumer>())
-            .BuildServiceProvider(true);
-        _harness = _services.GetTestHarness();
-        await _harness.Start();
+        (_services, _harness) = await ComposeRig.StartAsync(_artifacts, new ComposeOptions(TimeSpan.FromMinutes(2), 2), voiced: false);
     }
 
     public async ValueTask DisposeAsync()

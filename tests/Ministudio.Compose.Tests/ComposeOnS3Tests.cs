@@ -28,17 +28,7 @@ public sealed class ComposeOnS3Tests : IAsyncLifetime
     {
         _s3 = await S3rverProcess.StartAsync();
         _artifacts = new ArtifactStore(TestS3.Options(Path.Combine(_root, "compose"), _s3.Endpoint));
-        _services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(_artifacts)
-            .AddSingleton(new ComposeOptions(TimeSpan.FromMinutes(2), 2))
-            .AddSingleton<IAudioMixer, AudioMixer>()
-            .AddSingleton<TimelineRenderer>()
-            .AddSingleton<FilmTimeline>()
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<ComposeFilmConsumer>())
-            .BuildServiceProvider(true);
-        _harness = _services.GetTestHarness();
-        await _harness.Start();
+        (_services, _harness) = await ComposeRig.StartAsync(_artifacts, new ComposeOptions(TimeSpan.FromMinutes(2), 2), voiced: false);
     }
 
     public async ValueTask DisposeAsync()

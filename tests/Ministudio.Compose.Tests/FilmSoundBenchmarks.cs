@@ -27,18 +27,7 @@ public sealed class FilmSoundBenchmarks : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
-            .AddSingleton(_artifacts)
-            .AddSingleton(new ComposeOptions(TimeSpan.FromMinutes(10), Environment.ProcessorCount))
-            .AddAudioServices()
-            .AddSingleton<TimelineRenderer>()
-            .AddSingleton<FilmTimeline>()
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<ComposeFilmConsumer>())
-            .BuildServiceProvider(true);
-        _harness = _services.GetTestHarness();
-        await _harness.Start();
+        (_services, _harness) = await ComposeRig.StartAsync(_artifacts, new ComposeOptions(TimeSpan.FromMinutes(10), Environment.ProcessorCount), voiced: true);
     }
 
     public async ValueTask DisposeAsync()

@@ -163,7 +163,7 @@ public sealed class FilmApiTests(PlatformFixture platform)
         { "malformed JSON", "dev", "{\"title\": \"Broken\", \"shots\": [", HttpStatusCode.BadRequest, "request.malformed_json" },
         { "unknown aspect ratio", "dev", SmallFilm(aspectRatio: "4:3"), HttpStatusCode.BadRequest, "film.aspect_ratio_unsupported" },
         { "zero shots", "dev", SmallFilm(shots: 0), HttpStatusCode.BadRequest, "film.shots_empty" },
-        { "duration over the limit", "dev", SmallFilm(durationSeconds: 21), HttpStatusCode.BadRequest, "film.shot_duration_out_of_range" },
+        { "duration over the limit", "dev", SmallFilm(durationSeconds: 121), HttpStatusCode.BadRequest, "film.shot_duration_out_of_range" },
         { "missing key", null, SmallFilm(), HttpStatusCode.Unauthorized, "auth.key_missing" },
         { "unknown key", ApiKeys.Generate(ApiKeys.Development), SmallFilm(), HttpStatusCode.Unauthorized, "auth.key_invalid" },
         { "malformed key", "ms_dev_00000000000000000000000000000000", SmallFilm(), HttpStatusCode.Unauthorized, "auth.key_invalid" },

@@ -63,7 +63,7 @@ public sealed class StudioTests(PlatformFixture platform) : IAsyncLifetime
             await page.GetByRole(AriaRole.Button, new() { Name = "Add a shot to scene 1" }).ClickAsync();
             await page.GetByLabel("Action of shot 2").FillAsync($"{name} waves at the lighthouse");
             var secondSeconds = page.Locator("[data-field='shots[1].durationSeconds'] input");
-            await secondSeconds.FillAsync("30");
+            await secondSeconds.FillAsync("130");
             await Expect(page.Locator("#film-json")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("\"title\": \"Studio pier\""));
 
             // The API's own validation: the error stands next to the field it names.

@@ -118,7 +118,7 @@ export async function filmView(main, { signal }) {
           h('button', { type: 'button', class: 'quiet danger', 'aria-label': `Remove ${label.toLowerCase()}`, onclick: () => change((f) => f.scenes[s].shots.splice(j, 1), true) }, 'Remove'))),
       field(`Action of ${label.toLowerCase()}`, h('textarea', { name: `shot-${n}-action`, rows: 2, value: shot.action ?? '', oninput: set('action') }), { path: `shots[${n}].action` }),
       h('div', { class: 'grid' },
-        field('Seconds', h('input', { type: 'number', name: `shot-${n}-duration`, min: 1, max: 20, step: 0.5, value: shot.durationSeconds ?? '', oninput: set('durationSeconds', (v) => v === '' ? undefined : Number(v)) }), { path: `shots[${n}].durationSeconds` }),
+        field('Seconds', h('input', { type: 'number', name: `shot-${n}-duration`, min: 1, max: 120, step: 0.5, value: shot.durationSeconds ?? '', oninput: set('durationSeconds', (v) => v === '' ? undefined : Number(v)) }), { path: `shots[${n}].durationSeconds` }),
         field('Shot type', h('select', { name: `shot-${n}-type`, onchange: set('shotType') }, shotTypes.map((t) => h('option', { value: t, selected: t === shot.shotType }, t))), { path: `shots[${n}].shotType` }),
         field('Camera', h('select', { name: `shot-${n}-camera`, onchange: set('camera') }, cameras.map((c) => h('option', { value: c, selected: c === shot.camera }, c))), { path: `shots[${n}].camera` }),
         field('Narration', h('input', { type: 'text', name: `shot-${n}-narration`, value: shot.narration ?? '', oninput: set('narration') }), { path: `shots[${n}].narration` })));
