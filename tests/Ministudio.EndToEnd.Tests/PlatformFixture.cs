@@ -165,12 +165,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     /// <summary>Shots the render service has drawn since it started (its own /stats, not routed by the gateway).</summary>
-    public async Task<long> RenderedShotsAsync()
-    {
-        using var client = TrustedCalls.Client(_app.GetEndpoint(ResourceNames.Render));
-        var stats = await client.GetFromJsonAsync<JsonObject>("/stats");
-        return stats!["shotsRendered"]!.GetValue<long>();
-    }
+    /// <summary>Dispatch's spans for a job's shots, as far as they have arrived (spans leave a service about once a second).</summary>
+    public List<ReceivedSpan> DispatchSpansOf(Guid jobId) => Traces.Spans
+        .Where(span => span.Name == "dispatch shot" && span.Attributes.GetValueOrDefault("ministudio.job_id") as string == jobId.ToString()).ToList();
 
     public async Task<long> JobCountAsync()
     {

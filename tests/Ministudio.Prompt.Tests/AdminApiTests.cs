@@ -219,6 +219,8 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.DoesNotContain("sk-acme", listed);
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/admin/v1/tenants/{_app.Acme}/provider-secrets/runway", Ct)).StatusCode);
+        // Two announcements for runway now: the set and the removal.
+        await _app.Harness.PublishedAsync<TenantProviderSecretChanged>(m => m.TenantId == _app.Acme && m.Vendor == "runway", count: 2);
         var again = await admin.DeleteAsync($"/admin/v1/tenants/{_app.Acme}/provider-secrets/runway", Ct);
         Assert.Equal((HttpStatusCode.NotFound, "provider_secret.not_found"), (again.StatusCode, await Problems.CodeOf(again)));
         var nobody = await admin.DeleteAsync($"/admin/v1/tenants/{Guid.NewGuid()}/provider-secrets/runway", Ct);
