@@ -41,7 +41,8 @@ var dispatch = builder.AddProject<Projects.Ministudio_Dispatch>(ResourceNames.Di
     .WithReference(render).WaitFor(render)
     .WithReplicas(settings.Replicas.Dispatch)
     .WithServiceTrust(settings)
-    .WithArtifacts(settings, builder.Configuration);
+    .WithArtifacts(settings, builder.Configuration)
+    .WithPublicBaseUrl(builder.Configuration);
 
 builder.AddProject<Projects.Ministudio_Compose>(ResourceNames.Compose)
     .WithHttpEndpoint()
@@ -57,6 +58,7 @@ var prompt = builder.AddProject<Projects.Ministudio_Prompt>(ResourceNames.Prompt
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithServiceTrust(settings)
     .WithArtifacts(settings, builder.Configuration)
+    .WithPublicBaseUrl(builder.Configuration)
     .WithTenantSeed(builder.Configuration, settings);
 // Dispatch reads tenants' own vendor keys (BYOK) from prompt when a shot needs them; no wait, prompt starts after it.
 dispatch.WithReference(prompt);

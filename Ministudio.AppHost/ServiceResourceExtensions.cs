@@ -54,6 +54,14 @@ public static class ServiceResourceExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The operator's <c>Public:BaseUrl</c> (the platform behind a proxy, a tunnel or a domain), for the URLs a service
+    /// hands out. Unset, answers use the address each client called (the gateway's forwarded headers), webhooks carry
+    /// paths, and vendors that fetch inputs from URLs are refused with the key's name: none could reach localhost.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPublicBaseUrl(this IResourceBuilder<ProjectResource> builder, IConfiguration configuration) =>
+        configuration[PublicUrlOptions.BaseUrlKey] is { Length: > 0 } url ? builder.WithEnvironment(ConfigurationKey(PublicUrlOptions.BaseUrlKey), url) : builder;
+
     /// <summary>Every <c>Seed:*</c> and <c>Admin:*</c> value of the AppHost's configuration, for prompt to seed tenants.</summary>
     public static IResourceBuilder<ProjectResource> WithTenantSeed(
         this IResourceBuilder<ProjectResource> builder, IConfiguration configuration, AppHostSettings settings)

@@ -23,14 +23,6 @@ public sealed class ArtifactOptions
     /// <summary>How often each service sweeps its scratch folders.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>
-    /// Where the gateway is reachable from outside (https://studio.example.com): signed, expiring artifact URLs for
-    /// vendors that fetch inputs from a URL start here. Unset: such inputs fail with the setting's name.
-    /// </summary>
-    public string? PublicBaseUrl { get; set; }
-
-    public const string PublicBaseUrlKey = "Artifacts:PublicBaseUrl";
-
     /// <summary>How long a signed artifact URL stays valid: long enough for a vendor to fetch its input.</summary>
     public TimeSpan SignedUrlLifetime { get; set; } = TimeSpan.FromHours(1);
 
@@ -44,8 +36,6 @@ public sealed class ArtifactOptions
             return $"{Section}:Backend must be '{FileSystemBackend}' or '{S3Backend}', not '{Backend}'.";
         if (ScratchGrace <= TimeSpan.Zero || SweepInterval <= TimeSpan.Zero)
             return $"{Section}:ScratchGrace and {Section}:SweepInterval must be positive.";
-        if (PublicBaseUrl is { Length: > 0 } && (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var publicUrl) || publicUrl.Scheme is not ("http" or "https")))
-            return $"{PublicBaseUrlKey} must be an absolute http(s) URL.";
         if (SignedUrlLifetime <= TimeSpan.Zero) return $"{Section}:SignedUrlLifetime must be positive.";
         if (!UsesS3) return null;
         if (!Uri.TryCreate(S3.ServiceUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))

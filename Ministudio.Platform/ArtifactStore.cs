@@ -168,6 +168,7 @@ public static class ArtifactStoreExtensions
         builder.Services.AddSingleton<IValidateOptions<ArtifactOptions>, ArtifactOptionsValidator>();
         builder.Services.AddSingleton(services => new ArtifactStore(services.GetRequiredService<IOptions<ArtifactOptions>>().Value));
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddPublicUrls();
         builder.Services.AddSingleton<ArtifactUrls>();
         builder.Services.AddHostedService<ScratchSweeper>();
         return builder;

@@ -11,20 +11,22 @@ namespace Ministudio.Platform;
 /// rotation of that key rotates these too, with its previous key still accepted). For vendors that fetch inputs from
 /// a URL (Luma's keyframes); nothing else about the store is reachable this way.
 /// </summary>
-public sealed class ArtifactUrls(IOptions<ArtifactOptions> artifacts, IOptions<ServiceTrustOptions> trust, TimeProvider time)
+public sealed class ArtifactUrls(IOptions<ArtifactOptions> artifacts, IOptions<ServiceTrustOptions> trust, PublicUrls publicUrls, TimeProvider time)
 {
+    /// <summary>Whether URLs can be made: a vendor fetches from outside, so only a configured public address will do.</summary>
+    public bool CanSign => publicUrls.ConfiguredBase is not null;
+
     public const string RoutePrefix = "/artifacts";
 
     public enum Check { Valid, Invalid, Expired }
 
     /// <summary>A URL a vendor can fetch the artifact from, served as <paramref name="mediaType"/>, until the lifetime runs out.</summary>
-    /// <exception cref="InvalidOperationException">No <see cref="ArtifactOptions.PublicBaseUrl"/> is set.</exception>
+    /// <exception cref="InvalidOperationException">No <see cref="PublicUrlOptions.BaseUrl"/> is set.</exception>
     public Uri For(string hash, string mediaType)
     {
         if (!ArtifactStore.IsHash(hash)) throw new ArgumentException($"'{hash}' is not a SHA-256 artifact hash.", nameof(hash));
-        var baseUrl = artifacts.Value.PublicBaseUrl is { Length: > 0 } url
-            ? url.TrimEnd('/')
-            : throw new InvalidOperationException($"Set {ArtifactOptions.PublicBaseUrlKey} to where the gateway is reachable from outside.");
+        var baseUrl = publicUrls.ConfiguredBase
+            ?? throw new InvalidOperationException($"Set {PublicUrlOptions.BaseUrlKey} to where the gateway is reachable from outside.");
         var expires = (time.GetUtcNow() + artifacts.Value.SignedUrlLifetime).ToUnixTimeSeconds();
         return new Uri($"{baseUrl}{RoutePrefix}/{hash}?type={Uri.EscapeDataString(mediaType)}&expires={expires}"
             + $"&signature={Signature(trust.Value.SigningKey, hash, mediaType, expires)}");

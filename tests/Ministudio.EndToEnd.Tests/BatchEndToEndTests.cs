@@ -30,7 +30,7 @@ public sealed class BatchEndToEndTests(PlatformFixture platform)
         var accepted = await client.PostAsync("/v1/batches", body, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var batchId = (await accepted.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["batch"]!["id"]!.GetValue<Guid>();
-        Assert.Equal($"/v1/batches/{batchId}", accepted.Headers.Location!.OriginalString);
+        Assert.Equal(new Uri(client.BaseAddress!, $"/v1/batches/{batchId}"), accepted.Headers.Location);
 
         var deadline = DateTime.UtcNow + BatchTimeout;
         JsonObject batch;

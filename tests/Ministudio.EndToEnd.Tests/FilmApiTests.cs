@@ -25,10 +25,12 @@ public sealed class FilmApiTests(PlatformFixture platform)
         var accepted = await client.PostAsync("/v1/films", Json(spec), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var jobId = (await accepted.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["id"]!.GetValue<Guid>();
-        Assert.Equal($"/v1/jobs/{jobId}", accepted.Headers.Location!.OriginalString);
+        // The gateway's public address, as the client called it; never prompt's own.
+        Assert.Equal(new Uri(client.BaseAddress!, $"/v1/jobs/{jobId}"), accepted.Headers.Location);
 
         var (job, progressSeen) = await WaitForTerminalAsync(client, jobId);
         Assert.Equal("succeeded", job["status"]!.GetValue<string>());
+        Assert.Equal(new Uri(client.BaseAddress!, $"/v1/jobs/{jobId}/video").ToString(), job["video"]!["url"]!.GetValue<string>());
         Assert.Contains(progressSeen, p => p is > 0 and < 1);
         var shots = job["shots"]!.AsArray();
         Assert.Equal(3, shots.Count);
@@ -229,6 +231,7 @@ public sealed class FilmApiTests(PlatformFixture platform)
 
         var (job, _) = await WaitForTerminalAsync(client, jobId);
         Assert.Equal("succeeded", job["status"]!.GetValue<string>());
+        Assert.Equal(new Uri(client.BaseAddress!, $"/v1/jobs/{jobId}/video").ToString(), job["video"]!["url"]!.GetValue<string>());
         Assert.Empty(job["shots"]!.AsArray());
         var info = await Media.ProbeAsync(await DownloadAsync(client, jobId));
         Assert.Equal(("h264", 1280, 720), (info.Codec, info.Width, info.Height));

@@ -140,7 +140,7 @@ public sealed class DurableArtifactTests : IAsyncDisposable
     [Fact]
     public async Task A_signed_artifact_url_serves_its_artifact_until_it_expires_and_nothing_else()
     {
-        _app = await PromptApp.StartAsync(new Dictionary<string, string> { [ArtifactOptions.PublicBaseUrlKey] = "https://studio.example" });
+        _app = await PromptApp.StartAsync(new Dictionary<string, string> { [PublicUrlOptions.BaseUrlKey] = "https://studio.example" });
         var store = OtherService("local", s3: false);
         var frame = await StoreAsync(store, "frame.png", "a keyframe");
         var urls = _app.Factory.Services.GetRequiredService<ArtifactUrls>();
@@ -170,7 +170,7 @@ public sealed class DurableArtifactTests : IAsyncDisposable
         // Signed two hours ago, with the default lifetime of one: expired.
         var trust = _app.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Platform.Trust.ServiceTrustOptions>>();
         var options = _app.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ArtifactOptions>>();
-        var old = new ArtifactUrls(options, trust, new ShiftedTime(TimeSpan.FromHours(-2))).For(frame, "image/png");
+        var old = new ArtifactUrls(options, trust, _app.Factory.Services.GetRequiredService<PublicUrls>(), new ShiftedTime(TimeSpan.FromHours(-2))).For(frame, "image/png");
         var expired = await client.GetAsync(old.PathAndQuery, Ct);
         Assert.Equal((HttpStatusCode.Forbidden, "artifact.url_expired"), (expired.StatusCode, await Problems.CodeOf(expired)));
 

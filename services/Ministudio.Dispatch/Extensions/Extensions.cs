@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Caching;
 using Ministudio.Dispatch.Consumers;
@@ -35,8 +36,23 @@ public static class Extensions
             bus.AddConsumer<TenantProviderSecretChangedConsumer>().Endpoint(EveryInstance);
         });
 
-        // A render streams for as long as it takes; the default HTTP timeouts and retries would cut it off.
+        // A render streams for as long as it takes; the default HTTP timeouts and retries would cut it off. Pings find
+        // a connection that died silently; LocalRenderProvider calls a render that is away again (RenderCallOptions).
+        builder.Services.AddOptions<RenderCallOptions>().BindConfiguration(RenderCallOptions.Section)
+            .Validate(options => options.IsValid, $"{RenderCallOptions.Section}: RetryFor must not be negative, FirstBackOff and KeepAlive must be positive.")
+            .ValidateOnStart();
         builder.Services.AddGrpcClient<Renderer.RendererClient>(options => options.Address = new Uri($"http://_grpc.{ResourceNames.Render}"))
+            .ConfigurePrimaryHttpMessageHandler(services =>
+            {
+                var keepAlive = services.GetRequiredService<IOptions<RenderCallOptions>>().Value.KeepAlive;
+                return new SocketsHttpHandler
+                {
+                    KeepAlivePingDelay = keepAlive,
+                    KeepAlivePingTimeout = keepAlive,
+                    KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+                    EnableMultipleHttp2Connections = true,
+                };
+            })
             .WithoutStandardResilience()
             .AddServiceCredential();
         builder.Services.AddSingleton<IVideoProvider, LocalRenderProvider>();

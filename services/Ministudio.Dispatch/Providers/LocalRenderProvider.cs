@@ -1,17 +1,42 @@
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Ministudio.Contracts.Render;
 using Ministudio.Platform;
 
 namespace Ministudio.Dispatch.Providers;
 
-/// <summary>The platform's own render service, over gRPC with streamed progress.</summary>
-public sealed class LocalRenderProvider(Renderer.RendererClient renderer) : IVideoProvider
+/// <summary>
+/// The platform's own render service, over gRPC with streamed progress. A render that is away (killed mid-shot, being
+/// restarted) is called again with a doubling back-off for <see cref="RenderCallOptions.RetryFor"/>: the supervisor or
+/// the kubelet brings it back within seconds, and the shot should not fail for that.
+/// </summary>
+public sealed class LocalRenderProvider(Renderer.RendererClient renderer, IOptions<RenderCallOptions> options, TimeProvider time) : IVideoProvider
 {
     public const string ProviderName = "local";
+    public const string UnavailableCode = "render.unavailable";
+    private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(8);
 
     public string Name => ProviderName;
 
     public async Task<GeneratedClip> GenerateAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
+    {
+        var giveUpAt = time.GetUtcNow() + options.Value.RetryFor;
+        var backOff = options.Value.FirstBackOff;
+        while (true)
+        {
+            try
+            {
+                return await RenderOnceAsync(shot, progress, ct);
+            }
+            catch (ProviderException ex) when (ex.Code == UnavailableCode && !ct.IsCancellationRequested && time.GetUtcNow() + backOff <= giveUpAt)
+            {
+                await Task.Delay(backOff, time, ct);
+                backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
+            }
+        }
+    }
+
+    private async Task<GeneratedClip> RenderOnceAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
     {
         try
         {
@@ -42,7 +67,7 @@ public sealed class LocalRenderProvider(Renderer.RendererClient renderer) : IVid
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.DeadlineExceeded)
         {
-            throw new ProviderException("render.unavailable", ex.Status.Detail, retryable: true, ex);
+            throw new ProviderException(UnavailableCode, ex.Status.Detail, retryable: true, ex);
         }
         catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled)
         {

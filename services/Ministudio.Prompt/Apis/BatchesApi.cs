@@ -19,7 +19,7 @@ public static class BatchesApi
 {
     public const string GetBatchRoute = "GetBatch";
 
-    /// <summary>A path, like <see cref="JobsApi.JobPath"/>, never prompt's internal address.</summary>
+    /// <summary>A path, like <see cref="JobPaths.Job"/>, never prompt's internal address.</summary>
     public static string BatchPath(Guid id) => $"/v1/batches/{id}";
 
     private static readonly string[] MediaTypes = ["application/x-ndjson", "application/jsonl"];

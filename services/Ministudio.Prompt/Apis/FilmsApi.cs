@@ -42,7 +42,7 @@ public static class FilmsApi
         if (Idempotency.Answer(context, outcome) is { } conflict) return conflict;
         // A replayed key answers with the job as it is now; a new job comes back with its view.
         var job = created ?? await jobs.FindAsync(film.Value.Tenant, jobId, ct);
-        return TypedResults.Accepted(JobsApi.JobPath(jobId), job!);
+        return TypedResults.Accepted(JobPaths.Job(jobId), job!);
     }
 
     /// <summary>Dry run: the compiled prompts and provider requests of a film, without creating a job or spending anything.</summary>

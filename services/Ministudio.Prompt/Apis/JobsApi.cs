@@ -11,10 +11,6 @@ public static class JobsApi
 {
     public const string GetJobRoute = "GetJob";
 
-    /// <summary>A job's address as the client sees it: a path, resolved against the public URL the client called
-    /// (a route-generated absolute URL would carry prompt's internal address behind the gateway).</summary>
-    public static string JobPath(Guid id) => $"/v1/jobs/{id}";
-
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/jobs").WithTags("Jobs");
@@ -51,7 +47,7 @@ public static class JobsApi
             JobStore.CancelOutcome.NotFound => NotFound(id),
             JobStore.CancelOutcome.AlreadyFinal => ApiProblems.Problem(ProblemCodes.JobNotCancelable,
                 $"The job is {(await jobs.FindAsync(tenantId, id, ct))!.Status}."),
-            _ => TypedResults.Accepted(JobPath(id), (await jobs.FindAsync(tenantId, id, ct))!),
+            _ => TypedResults.Accepted(JobPaths.Job(id), (await jobs.FindAsync(tenantId, id, ct))!),
         };
     }
 

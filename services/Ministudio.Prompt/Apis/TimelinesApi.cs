@@ -43,6 +43,6 @@ public static class TimelinesApi
         if (Idempotency.Answer(context, outcome) is { } conflict) return conflict;
         // A replayed key answers with the job as it is now; a new job comes back with its view.
         var job = created ?? await jobs.FindAsync(tenant, jobId, ct);
-        return TypedResults.Accepted(JobsApi.JobPath(jobId), job!);
+        return TypedResults.Accepted(JobPaths.Job(jobId), job!);
     }
 }

@@ -12,7 +12,7 @@ namespace Ministudio.Prompt.Batches;
 public sealed record BatchLine(int Line, FilmSpec? Film, IReadOnlyList<FieldError> Errors);
 
 /// <summary>Durable batch state in PostgreSQL. Items become jobs through <see cref="BatchAdmission"/>, not here.</summary>
-public sealed class BatchStore(NpgsqlDataSource dataSource, JobStore jobs)
+public sealed class BatchStore(NpgsqlDataSource dataSource, JobStore jobs, PublicUrls urls)
 {
     /// <summary>Stores the batch and all its lines in one transaction; with a key, replays or refuses like POST /v1/films.</summary>
     public async Task<(SubmitOutcome Outcome, Guid BatchId)> CreateAsync(
@@ -202,7 +202,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, JobStore jobs)
             else
             {
                 result = new BatchResultLine(line, jobId, jobStatus!,
-                    VideoUrl: jobStatus == JobStatus.Succeeded ? $"/v1/jobs/{jobId}/video" : null,
+                    VideoUrl: jobStatus == JobStatus.Succeeded ? urls.Of(JobPaths.Video(jobId.Value)) : null,
                     ErrorCode: reader.IsDBNull(5) ? null : reader.GetString(5),
                     ErrorMessage: reader.IsDBNull(6) ? null : reader.GetString(6),
                     Retryable: jobStatus == JobStatus.Canceled || jobStatus == JobStatus.Failed && reader.GetBoolean(7));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Npgsql;
 
 namespace Ministudio.Prompt.Jobs;
@@ -18,13 +19,13 @@ public sealed class JobDeliverables(NpgsqlDataSource dataSource)
     public enum Lookup { Found, JobNotFound, NotReady, NoSuchFile }
 
     /// <summary>Everything a job lists under <c>deliverables</c>, in a fixed order: film, compose's files, shot clips.</summary>
-    public static IReadOnlyList<DeliverableView> List(Guid jobId, string? filmHash, IReadOnlyList<FilmDeliverable> files, IEnumerable<ShotView> shots)
+    public static IReadOnlyList<DeliverableView> List(Guid jobId, string? filmHash, IReadOnlyList<FilmDeliverable> files, IEnumerable<ShotView> shots, PublicUrls urls)
     {
         var list = new List<DeliverableView>();
-        if (filmHash is not null) list.Add(new(Video, $"/v1/jobs/{jobId}/video", filmHash, "video/mp4"));
-        list.AddRange(files.Select(f => new DeliverableView(f.Name, $"/v1/jobs/{jobId}/{f.Name}", f.Sha256, f.MediaType)));
+        if (filmHash is not null) list.Add(new(Video, urls.Of(JobPaths.Video(jobId)), filmHash, "video/mp4"));
+        list.AddRange(files.Select(f => new DeliverableView(f.Name, urls.Of(JobPaths.File(jobId, f.Name)), f.Sha256, f.MediaType)));
         list.AddRange(shots.Where(s => s.ClipSha256 is not null)
-            .Select(s => new DeliverableView($"shots/{s.Index}/video", $"/v1/jobs/{jobId}/shots/{s.Index}/video", s.ClipSha256!, "video/mp4")));
+            .Select(s => new DeliverableView($"shots/{s.Index}/video", urls.Of(JobPaths.ShotVideo(jobId, s.Index)), s.ClipSha256!, "video/mp4")));
         return list;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ministudio.Platform;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Infrastructure;
 using Npgsql;
@@ -33,7 +34,7 @@ internal static class JobRows
     /// relay is woken after the commit. The view is null when the key answered instead.
     /// </summary>
     public static async Task<(SubmitOutcome Outcome, Guid JobId, JobView? Created)> CreateAsync(
-        NpgsqlDataSource dataSource, OutboxSignal outboxSignal, Guid tenantId, IdempotencyKey? idempotency,
+        NpgsqlDataSource dataSource, OutboxSignal outboxSignal, PublicUrls urls, Guid tenantId, IdempotencyKey? idempotency,
         Func<NpgsqlConnection, NpgsqlTransaction, Guid, bool, Task> insert, CancellationToken ct)
     {
         var jobId = Guid.CreateVersion7();
@@ -44,7 +45,7 @@ internal static class JobRows
         var throttled = !await JobQuota.HasFreeSlotAsync(connection, transaction, tenantId, ct);
         await insert(connection, transaction, jobId, throttled);
         if (idempotency is not null) await IdempotencyKeys.RememberAsync(connection, transaction, tenantId, idempotency, IdempotencyScope.Jobs, jobId, ct);
-        var created = await JobStore.ReadAsync(connection, transaction, tenantId, jobId, ct);
+        var created = await JobStore.ReadAsync(connection, transaction, tenantId, jobId, urls, ct);
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
         return (SubmitOutcome.Created, jobId, created);

@@ -13,7 +13,7 @@ namespace Ministudio.Prompt.Jobs;
 /// failed or canceled). Each step locks the job row, is idempotent, and writes its outbox rows and webhook events in
 /// the same transaction.
 /// </summary>
-public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal outboxSignal, ProvenanceManifests provenance)
+public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal outboxSignal, ProvenanceManifests provenance, PublicUrls urls)
 {
     public async Task RecordShotProgressAsync(ShotProgressed progressed, CancellationToken ct)
     {
@@ -205,7 +205,7 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
         if (await command.ExecuteScalarAsync(ct) is not Guid tenantId) return;
         await JobQuota.StartWaitingJobsAsync(connection, transaction, tenantId, ct);
         await WebhookEvents.EnqueueJobEventAsync(connection, transaction, composed.JobId, WebhookEvents.JobSucceeded, new JobEventData(
-            composed.JobId, JobStatus.Succeeded, Video: new VideoView($"/v1/jobs/{composed.JobId}/video", composed.ArtifactHash, composed.DurationSeconds)), ct);
+            composed.JobId, JobStatus.Succeeded, Video: new VideoView(urls.Of(JobPaths.Video(composed.JobId)), composed.ArtifactHash, composed.DurationSeconds)), ct);
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ministudio.Contracts;
+using Ministudio.Platform;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Infrastructure;
 using Ministudio.Prompt.Webhooks;
@@ -16,7 +17,7 @@ public enum SubmitOutcome { Created, Replayed, KeyReused, InFlight }
 /// Jobs as the API sees them in PostgreSQL: create, read, cancel. What dispatch and compose report moves them on in
 /// <see cref="JobStateMachine"/>. Every change that must be announced writes its outbox rows in the same transaction.
 /// </summary>
-public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSignal)
+public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSignal, PublicUrls urls)
 {
     /// <summary>The cross-fade between consecutive shots of a film.</summary>
     public const string Transition = "fade";
@@ -29,7 +30,7 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
     /// </summary>
     public Task<(SubmitOutcome Outcome, Guid JobId, JobView? Created)> CreateAsync(
         Guid tenantId, FilmSpec spec, CompiledFilm film, IdempotencyKey? idempotency, CancellationToken ct) =>
-        JobRows.CreateAsync(dataSource, outboxSignal, tenantId, idempotency, (connection, transaction, jobId, throttled) =>
+        JobRows.CreateAsync(dataSource, outboxSignal, urls, tenantId, idempotency, (connection, transaction, jobId, throttled) =>
             InsertJobAsync(connection, transaction, jobId, tenantId, spec, film, batchId: null, throttled, ct), ct);
 
     /// <summary>
@@ -91,14 +92,14 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // One snapshot for the job and its shots, so a reader never sees a shot ahead of its job.
         await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        return await ReadAsync(connection, snapshot, tenantId, jobId, ct);
+        return await ReadAsync(connection, snapshot, tenantId, jobId, urls, ct);
     }
 
     /// <summary>
     /// The job as its tenant sees it, read in the caller's transaction: a snapshot for <see cref="FindAsync"/>, or the
     /// transaction that has just created the job (its own rows, locked until it commits).
     /// </summary>
-    internal static async Task<JobView?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction snapshot, Guid tenantId, Guid jobId, CancellationToken ct)
+    internal static async Task<JobView?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction snapshot, Guid tenantId, Guid jobId, PublicUrls urls, CancellationToken ct)
     {
         await using var selectJob = new NpgsqlCommand(
             """
@@ -165,9 +166,9 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         var progress = JobProgress.Of(status, shots.Count, shots.Sum(s => s.Progress), composeProgress);
         return new JobView(
             jobId, title, status, stage, progress, createdAt, updatedAt, shots, warnings,
-            artifactHash is null ? null : new VideoView($"/v1/jobs/{jobId}/video", artifactHash, duration ?? 0),
+            artifactHash is null ? null : new VideoView(urls.Of(JobPaths.Video(jobId)), artifactHash, duration ?? 0),
             errorCode is null ? null : JobError.Of(errorCode, errorMessage ?? ""),
-            JobDeliverables.List(jobId, status == JobStatus.Succeeded ? artifactHash : null, files, shots));
+            JobDeliverables.List(jobId, status == JobStatus.Succeeded ? artifactHash : null, files, shots, urls));
     }
 
     /// <summary>A page of the tenant's jobs, newest first; the token is the last job's id (ids are time-ordered UUIDv7).</summary>

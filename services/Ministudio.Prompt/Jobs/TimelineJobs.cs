@@ -12,7 +12,7 @@ namespace Ministudio.Prompt.Jobs;
 /// Jobs posted as a finished timeline: no shots to render, only the composition. The timeline is stored on the job so
 /// a throttled one can be composed when a slot frees (<see cref="JobQuota"/>).
 /// </summary>
-public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outboxSignal, TenantAssets tenantAssets)
+public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outboxSignal, TenantAssets tenantAssets, PublicUrls urls)
 {
     public const string DefaultTitle = "timeline";
 
@@ -50,7 +50,7 @@ public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outbo
     /// </summary>
     public Task<(SubmitOutcome Outcome, Guid JobId, JobView? Created)> CreateAsync(
         Guid tenantId, string title, Timeline timeline, IdempotencyKey? idempotency, CancellationToken ct) =>
-        JobRows.CreateAsync(dataSource, outboxSignal, tenantId, idempotency, async (connection, transaction, jobId, throttled) =>
+        JobRows.CreateAsync(dataSource, outboxSignal, urls, tenantId, idempotency, async (connection, transaction, jobId, throttled) =>
         {
             await InsertAsync(connection, transaction, jobId, tenantId, title, timeline, throttled, ct);
             if (!throttled) await EnqueueComposeAsync(connection, transaction, jobId, timeline, ct);

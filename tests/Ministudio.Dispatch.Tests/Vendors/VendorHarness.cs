@@ -29,10 +29,13 @@ public sealed class VendorHarness : IAsyncDisposable
         configure?.Invoke(services);
         services.AddOptions<ArtifactOptions>().BindConfiguration(ArtifactOptions.Section);
         services.AddOptions<ServiceTrustOptions>().BindConfiguration(ServiceTrustOptions.Section);
+        services.AddOptions<PublicUrlOptions>().BindConfiguration(PublicUrlOptions.Section);
         _services = services
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton(Artifacts)
+            .AddHttpContextAccessor()
+            .AddSingleton<PublicUrls>()
             .AddSingleton<ArtifactUrls>()
             .AddSingleton<ClipDownloader>()
             .AddSingleton<ShotInputs>()

@@ -31,7 +31,7 @@ public sealed class LumaProviderTests : VendorContractTests<FakeLumaServer>
     protected override Dictionary<string, string?> Settings(Uri baseUrl)
     {
         var settings = base.Settings(baseUrl);
-        settings[ArtifactOptions.PublicBaseUrlKey] = PublicBase;
+        settings[PublicUrlOptions.BaseUrlKey] = PublicBase;
         settings[TrustedCalls.Setting] = TrustedCalls.SigningKey; // signed URLs are keyed from the services' trust key
         settings["Dispatch:Vendors:luma:CallbackUrl"] = "https://hooks.ministudio.example/luma";
         return settings;
@@ -84,7 +84,7 @@ public sealed class LumaProviderTests : VendorContractTests<FakeLumaServer>
         var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync(Shots.For(Vendor, firstFrameClip: previous), harness: harness));
 
         Assert.Equal(ProviderErrors.InvalidRequest, error.Code);
-        Assert.Contains(ArtifactOptions.PublicBaseUrlKey, error.Message);
+        Assert.Contains(PublicUrlOptions.BaseUrlKey, error.Message);
         Assert.Empty(Fake.Requests);
     }
 

@@ -16,13 +16,13 @@ namespace Ministudio.Dispatch.Providers.Vendors.Luma;
 /// dreaming to completed (assets.video) or failed (failure_reason); <c>DELETE …/generations/{id}</c> is the only way
 /// to stop one, so a canceled shot deletes its generation. Luma reads keyframe images from URLs, not bytes: a first
 /// frame is put into the artifact store and named by a signed, expiring URL through the gateway (<see cref="ArtifactUrls"/>,
-/// from <c>Artifacts:PublicBaseUrl</c>); without that setting an image-to-video shot fails as invalid_request. An optional
+/// from <c>Public:BaseUrl</c>); without that setting an image-to-video shot fails as invalid_request. An optional
 /// CallbackUrl is passed on for Luma's state callbacks, but polling stays the source of truth. Luma's video endpoint
 /// has no negative-prompt or reference-image field (the prompt compiler folds the negative prompt into the text;
 /// reference images are left out with a warning).
 /// </summary>
 public sealed class LumaProvider(
-    IHttpClientFactory clients, IOptions<LumaOptions> settings, CapabilityCatalogue catalogue, IOptions<ArtifactOptions> artifactOptions, ArtifactStore artifacts, ArtifactUrls urls,
+    IHttpClientFactory clients, IOptions<LumaOptions> settings, CapabilityCatalogue catalogue, ArtifactStore artifacts, ArtifactUrls urls,
     ClipDownloader downloader, ShotInputs inputs, TimeProvider time, ILogger<LumaProvider> logger) : IVideoProvider
 {
     public const string ProviderName = "luma";
@@ -76,9 +76,9 @@ public sealed class LumaProvider(
     private async Task<LumaKeyframes?> KeyframesAsync(ShotRequest request, CancellationToken ct)
     {
         if (request.FirstFrameClip is null) return null;
-        if (artifactOptions.Value.PublicBaseUrl is not { Length: > 0 })
+        if (!urls.CanSign)
             throw new ProviderException(ProviderErrors.InvalidRequest,
-                $"luma reads first frames from URLs; set {ArtifactOptions.PublicBaseUrlKey} to where the gateway is reachable from outside to use it for image-to-video.",
+                $"luma reads first frames from URLs; set {PublicUrlOptions.BaseUrlKey} to where the gateway is reachable from outside to use it for image-to-video.",
                 retryable: false);
         if (await inputs.FirstFrameAsync(request, ct) is not { } frame) return null;
         var folder = artifacts.CreateScratchFolder();

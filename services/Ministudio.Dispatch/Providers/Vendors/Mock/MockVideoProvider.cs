@@ -25,14 +25,14 @@ public sealed class MockVideoProvider : IVideoProvider
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<(Guid Job, int Shot, long Seed), int> _attempts = new();
 
-    public MockVideoProvider(Renderer.RendererClient renderer, IOptions<MockOptions> options, TimeProvider time)
+    public MockVideoProvider(Renderer.RendererClient renderer, IOptions<MockOptions> options, IOptions<RenderCallOptions> renderCalls, TimeProvider time)
     {
         _options = options.Value;
         if (_options.FailureRate is < 0 or > 1 || double.IsNaN(_options.FailureRate))
             throw new InvalidOperationException($"Dispatch:Vendors:{ProviderName}:FailureRate must be between 0 and 1, not {_options.FailureRate}.");
         if (_options.FailureKinds.FirstOrDefault(kind => !MockFailureKinds.All.Contains(kind)) is { } unknown)
             throw new InvalidOperationException($"Dispatch:Vendors:{ProviderName}:FailureKinds has {unknown}; use {string.Join(", ", MockFailureKinds.All)}.");
-        _renderer = new LocalRenderProvider(renderer);
+        _renderer = new LocalRenderProvider(renderer, renderCalls, time);
         _time = time;
     }
 
