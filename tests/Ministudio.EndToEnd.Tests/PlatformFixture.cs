@@ -6,6 +6,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Ministudio.Dispatch.Leases;
 using Ministudio.EndToEnd.Tests.Telemetry;
 using Ministudio.Platform;
 using Ministudio.Render.Rendering;
@@ -74,6 +75,13 @@ public sealed class PlatformFixture : IAsyncLifetime
         // receiver here, in place of the gRPC address the testing builder sets.
         builder.Configuration["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = null;
         builder.Configuration["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = Traces.Endpoint.ToString().TrimEnd('/');
+        // A silent dispatch's shots are taken over sooner than in production (30 s grace): the recovery tests wait for it.
+        builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == ResourceNames.Dispatch).Annotations.Add(
+            new EnvironmentCallbackAnnotation(context =>
+            {
+                context.EnvironmentVariables[$"{ShotLeaseOptions.Section}:{nameof(ShotLeaseOptions.HeartbeatInterval)}".Replace(":", "__")] = "00:00:02";
+                context.EnvironmentVariables[$"{ShotLeaseOptions.Section}:{nameof(ShotLeaseOptions.GracePeriod)}".Replace(":", "__")] = "00:00:08";
+            }));
         // Start-up probes fail until each server is up, by design; the resources' own warnings and errors stay.
         builder.Services.AddLogging(logging => logging
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
