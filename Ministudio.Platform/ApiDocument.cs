@@ -16,6 +16,9 @@ public sealed record IdempotencyKeyMetadata;
 /// </summary>
 public sealed record RequestBodyMetadata(Type Type, IReadOnlyList<string> ContentTypes);
 
+/// <summary>Endpoint metadata: a named example of the request body, as text (a service's examples come from samples/).</summary>
+public sealed record RequestExampleMetadata(string Name, string Summary, string Value);
+
 /// <summary>
 /// Each service's OpenAPI 3.1 document (<c>/openapi/v1.json</c>, internal): the framework's description of its routes,
 /// plus the catalogue problems and the Idempotency-Key each endpoint declares. The gateway merges the public part.
@@ -40,10 +43,11 @@ public static class ApiDocument
                 if (metadata.OfType<RequestBodyMetadata>().FirstOrDefault() is { } body)
                 {
                     var schema = await context.GetOrCreateSchemaAsync(body.Type, null, ct);
+                    var examples = metadata.OfType<RequestExampleMetadata>().ToList();
                     operation.RequestBody = new OpenApiRequestBody
                     {
                         Required = true,
-                        Content = body.ContentTypes.ToDictionary(type => type, _ => new OpenApiMediaType { Schema = schema }),
+                        Content = body.ContentTypes.ToDictionary(type => type, type => new OpenApiMediaType { Schema = schema, Examples = Examples(type, examples) }),
                     };
                 }
             });
@@ -56,9 +60,21 @@ public static class ApiDocument
     public static RouteHandlerBuilder DescribesBody<T>(this RouteHandlerBuilder builder, params string[] contentTypes) =>
         builder.WithMetadata(new RequestBodyMetadata(typeof(T), contentTypes.Length == 0 ? ["application/json"] : contentTypes));
 
+    /// <summary>Adds examples of the body <see cref="DescribesBody{T}"/> describes.</summary>
+    public static RouteHandlerBuilder WithRequestExamples(this RouteHandlerBuilder builder, IEnumerable<RequestExampleMetadata> examples) =>
+        builder.WithMetadata([.. examples]);
+
     /// <summary>Declares that the endpoint replays the first answer for a repeated Idempotency-Key.</summary>
     public static TBuilder AcceptsIdempotencyKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new IdempotencyKeyMetadata()).ProducesProblems(ProblemCodes.IdempotencyKeyInvalid, ProblemCodes.IdempotencyInFlight, ProblemCodes.IdempotencyKeyReused);
+
+    /// <summary>A JSON body's examples as JSON values; any other body's (JSON Lines) as the text itself.</summary>
+    private static Dictionary<string, IOpenApiExample>? Examples(string contentType, IReadOnlyList<RequestExampleMetadata> examples) =>
+        examples.Count == 0 ? null : examples.ToDictionary(e => e.Name, e => (IOpenApiExample)new OpenApiExample
+        {
+            Summary = e.Summary,
+            Value = contentType is "application/json" || contentType.EndsWith("+json", StringComparison.Ordinal) ? JsonNode.Parse(e.Value) : JsonValue.Create(e.Value),
+        });
 
     private static void DescribeProblems(OpenApiOperation operation, IReadOnlyList<ProblemCode> problems)
     {

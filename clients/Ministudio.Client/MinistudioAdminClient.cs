@@ -1,6 +1,9 @@
+using System.Globalization;
+using System.Text.Json;
+
 namespace Ministudio.Client;
 
-/// <summary>The operator's API (<c>/admin/v1</c>) with the admin key: tenants, their keys, plans.</summary>
+/// <summary>The operator's API (<c>/admin/v1</c>) with the admin key: tenants (export, erasure), their keys and vendor keys, plans, the audit log, vendors.</summary>
 public sealed class MinistudioAdminClient : IDisposable
 {
     private readonly ApiTransport _api;
@@ -21,6 +24,27 @@ public sealed class MinistudioAdminClient : IDisposable
 
     public Task<Tenant> GetTenantAsync(Guid id, CancellationToken ct = default) =>
         _api.SendAsync<Tenant>(() => ApiTransport.Request(HttpMethod.Get, $"admin/v1/tenants/{id}"), ct);
+
+    /// <summary>Everything stored for a tenant (every table as JSON, the files its rows name) as a zip, saved to <paramref name="path"/>.</summary>
+    public async Task<string> ExportTenantAsync(Guid tenant, string path, CancellationToken ct = default)
+    {
+        using var response = await _api.SendAsync(() => ApiTransport.Request(HttpMethod.Get, $"admin/v1/tenants/{tenant}/export"), ct, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        await using var target = new FileStream(path, FileMode.Create, FileAccess.Write);
+        await response.Content.CopyToAsync(target, ct).ConfigureAwait(false);
+        return path;
+    }
+
+    /// <summary>Erases a tenant for good: its rows, its unfinished jobs (cancelled), the files no other tenant names.</summary>
+    public Task<TenantErasure> EraseTenantAsync(Guid tenant, CancellationToken ct = default) =>
+        _api.SendAsync<TenantErasure>(() => ApiTransport.Request(HttpMethod.Delete, $"admin/v1/tenants/{tenant}"), ct);
+
+    /// <summary>The latest operator actions, newest first (<paramref name="limit"/> default 100).</summary>
+    public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int? limit = null, CancellationToken ct = default) =>
+        _api.SendAsync<IReadOnlyList<AuditEntry>>(() => ApiTransport.Request(HttpMethod.Get, "admin/v1/audit" + (limit is { } n ? $"?limit={n.ToString(CultureInfo.InvariantCulture)}" : "")), ct);
+
+    /// <summary>Every vendor's models and what they can make (JSON as the API gives it).</summary>
+    public Task<JsonElement> ListVendorsAsync(CancellationToken ct = default) =>
+        _api.SendAsync<JsonElement>(() => ApiTransport.Request(HttpMethod.Get, "admin/v1/vendors"), ct);
 
     public Task<Tenant> CreateTenantAsync(string name, string? plan = null, CancellationToken ct = default) =>
         _api.SendAsync<Tenant>(() => ApiTransport.Request(HttpMethod.Post, "admin/v1/tenants", ApiTransport.JsonContent(new { name, plan })), ct);

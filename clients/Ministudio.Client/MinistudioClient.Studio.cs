@@ -38,6 +38,10 @@ public sealed partial class MinistudioClient
     public Task<JsonElement> ListTemplatesAsync(CancellationToken ct = default) =>
         _api.SendAsync<JsonElement>(() => ApiTransport.Request(HttpMethod.Get, "v1/templates"), ct);
 
+    /// <summary>The providers a film may name today (chains and vendors).</summary>
+    public Task<ProviderChoices> ListProvidersAsync(CancellationToken ct = default) =>
+        _api.SendAsync<ProviderChoices>(() => ApiTransport.Request(HttpMethod.Get, "v1/providers"), ct);
+
     private static string Kind(string kind) => LibraryKinds.All.Contains(kind)
         ? kind
         : throw new ArgumentException($"'{kind}' is not a library kind; use {string.Join(", ", LibraryKinds.All)}.", nameof(kind));
@@ -62,6 +66,17 @@ public sealed partial class MinistudioClient
             return ApiTransport.Request(HttpMethod.Post, "v1/images", content);
         }, ct).ConfigureAwait(false);
     }
+
+    /// <summary>An image the tenant uploaded or fetched, by its SHA-256: its bytes and content type.</summary>
+    public async Task<(byte[] Content, string MediaType)> GetImageAsync(string sha256, CancellationToken ct = default)
+    {
+        using var response = await _api.SendAsync(() => ApiTransport.Request(HttpMethod.Get, $"v1/images/{Uri.EscapeDataString(sha256)}"), ct).ConfigureAwait(false);
+        return (await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false), response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream");
+    }
+
+    /// <summary>Has the platform fetch an image from a public URL (never a private address) and keep it as an upload.</summary>
+    public Task<ReferenceImage> FetchImageAsync(Uri url, CancellationToken ct = default) =>
+        _api.SendAsync<ReferenceImage>(() => ApiTransport.Request(HttpMethod.Post, "v1/images:fetch", ApiTransport.JsonContent(new { url })), ct);
 
     // Timelines and batches.
 

@@ -141,6 +141,16 @@ public sealed partial class MinistudioClient : IDisposable
         return path;
     }
 
+    /// <summary>One shot's clip of a job (a shot that has succeeded), saved to <paramref name="path"/>.</summary>
+    public async Task<string> DownloadShotVideoAsync(Guid id, int index, string path, CancellationToken ct = default)
+    {
+        using var response = await _api.SendAsync(() => ApiTransport.Request(HttpMethod.Get, $"v1/jobs/{id}/shots/{index.ToString(CultureInfo.InvariantCulture)}/video"),
+            ct, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        await using var target = new FileStream(path, FileMode.Create, FileAccess.Write);
+        await response.Content.CopyToAsync(target, ct).ConfigureAwait(false);
+        return path;
+    }
+
     /// <summary>
     /// One of a finished job's deliverables (<see cref="Job.Deliverables"/>) by name, in memory, when it is at most
     /// <paramref name="maxBytes"/> long; a longer one is a <see cref="DeliverableTooLargeException"/>.

@@ -93,6 +93,25 @@ public static class LibraryKinds
 
 public sealed record ReferenceImage(string Sha256, string ContentType, long Bytes);
 
+/// <summary>What a film may name as its provider today: the chains (fallback orders) and the vendors.</summary>
+public sealed record ProviderChoices(IReadOnlyList<string> Chains, IReadOnlyList<string> Vendors);
+
+/// <summary>A webhook endpoint; <see cref="Secret"/> only in the answers that create or rotate it.</summary>
+public sealed record Webhook(Guid Id, string Url, IReadOnlyList<string> Events, bool Enabled, DateTimeOffset CreatedAt,
+    DateTimeOffset? PreviousSecretExpiresAt, string? Secret = null);
+
+/// <summary>The events a webhook can subscribe to.</summary>
+public static class WebhookEvents
+{
+    public const string JobSucceeded = "job.succeeded";
+    public const string JobFailed = "job.failed";
+    public const string JobCanceled = "job.canceled";
+}
+
+/// <summary>One event for one webhook; <see cref="Id"/> is the webhook-id header its receiver saw.</summary>
+public sealed record WebhookDelivery(string Id, string EventType, string Status, int Attempts, int? LastStatusCode, string? LastError,
+    DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
 public sealed record UsageReport(DateTimeOffset From, DateTimeOffset To, string GroupBy, IReadOnlyList<UsageGroup> Groups, UsageTotals Totals, UsageBudget Budget);
 
 public sealed record UsageGroup(string Key, decimal ReservedUsd, decimal CommittedUsd, int Attempts, int CacheHits, decimal ByokUsd = 0);
@@ -111,6 +130,12 @@ public sealed record Tenant(Guid Id, string Name, string? Plan, DateTimeOffset C
 
 public sealed record Plan(string Name, int? RateLimitPerMinute, int? ConcurrentJobs, decimal? MonthlyBudgetUsd, IReadOnlyList<string> AllowedProviders,
     int? RetentionDays = null, bool PlatformKeyFallback = false);
+
+/// <summary>What erasing a tenant removed: rows per table, and the files no other tenant named.</summary>
+public sealed record TenantErasure(Guid TenantId, IReadOnlyDictionary<string, int> Rows, int FilesDeleted, int FilesKeptShared);
+
+/// <summary>One operator action of the append-only audit log, with the state before and after.</summary>
+public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Action, string Target, JsonElement? Before, JsonElement? After, string? TraceId);
 
 /// <summary>A vendor the tenant pays with its own key, and when the key was set; the key itself is never returned.</summary>
 public sealed record ProviderSecret(string Vendor, DateTimeOffset UpdatedAt);

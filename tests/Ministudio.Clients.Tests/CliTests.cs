@@ -96,19 +96,86 @@ public sealed class CliTests(PlatformHosts platform) : IDisposable
     }
 
     [Fact]
+    public async Task Film_status_watch_download_and_cancel_follow_a_submitted_film()
+    {
+        var (exit, output, error) = await RunAsync("film", "submit", SampleFilm, "--json");
+        Assert.True(exit == ExitCodes.Ok, error);
+        var id = JsonDocument.Parse(output).RootElement.GetProperty("id").GetGuid().ToString();
+
+        var watched = await RunAsync("film", "watch", id, "--json");
+        Assert.True(watched.Exit == ExitCodes.Ok, watched.Error);
+        Assert.Equal("succeeded", JsonDocument.Parse(watched.Output).RootElement.GetProperty("job").GetProperty("status").GetString());
+        var status = await RunAsync("film", "status", id);
+        Assert.Equal(ExitCodes.Ok, status.Exit);
+        Assert.StartsWith($"{id}  succeeded", status.Output, StringComparison.Ordinal);
+        Assert.Contains("shot 0", status.Output, StringComparison.Ordinal);
+        var path = Path.Combine(_folder, "status.mp4");
+        var download = await RunAsync("film", "download", id, "--out", path);
+        Assert.True(download.Exit == ExitCodes.Ok, download.Error);
+        Assert.Equal("h264", (await Media.ProbeAsync(path)).Codec);
+        var cancel = await RunAsync("film", "cancel", id);
+        Assert.Equal(ExitCodes.Rejected, cancel.Exit);
+        Assert.StartsWith("ministudio: job.not_cancelable", cancel.Error, StringComparison.Ordinal);
+
+        var unknown = await RunAsync("film", "status", Guid.NewGuid().ToString());
+        Assert.Equal(ExitCodes.NotFound, unknown.Exit);
+        var notAnId = await RunAsync("film", "status", "yesterday");
+        Assert.Equal(ExitCodes.Usage, notAnId.Exit);
+        Assert.Single(notAnId.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Admin_plans_set_and_tenants_create_show_and_plan_put_a_tenant_on_a_plan()
+    {
+        var admin = new Dictionary<string, string?> { [CliSettings.UrlVariable] = platform.GatewayUrl.ToString(), [CliSettings.AdminKeyVariable] = PlatformHosts.AdminKey };
+        var plan = $"plan-{Guid.NewGuid():N}"[..20];
+        var set = await RunWithEnvironmentAsync(new(admin), "admin", "plans", "set", plan, "--rate-limit", "30", "--concurrent-jobs", "2",
+            "--monthly-budget", "12.5", "--provider", "local", "--provider", "mock", "--retention-days", "7", "--json");
+        Assert.True(set.Exit == ExitCodes.Ok, set.Error);
+        var saved = JsonDocument.Parse(set.Output).RootElement;
+        Assert.Equal((30, 2, 12.5m, 7), (saved.GetProperty("rateLimitPerMinute").GetInt32(), saved.GetProperty("concurrentJobs").GetInt32(),
+            saved.GetProperty("monthlyBudgetUsd").GetDecimal(), saved.GetProperty("retentionDays").GetInt32()));
+        Assert.Equal(["local", "mock"], saved.GetProperty("allowedProviders").EnumerateArray().Select(p => p.GetString()).Order());
+        var listed = await RunWithEnvironmentAsync(new(admin), "admin", "plans", "list");
+        Assert.Contains(listed.Output.Split('\n'), l => l.StartsWith($"{plan}  30/min  2 jobs  $12.50/month  local,mock  kept 7 days", StringComparison.Ordinal));
+
+        var created = await RunWithEnvironmentAsync(new(admin), "admin", "tenants", "create", $"cli-{Guid.NewGuid():N}", "--json");
+        Assert.True(created.Exit == ExitCodes.Ok, created.Error);
+        var tenant = JsonDocument.Parse(created.Output).RootElement.GetProperty("id").GetString()!;
+        var assigned = await RunWithEnvironmentAsync(new(admin), "admin", "tenants", "plan", tenant, plan);
+        Assert.True(assigned.Exit == ExitCodes.Ok, assigned.Error);
+        var shown = await RunWithEnvironmentAsync(new(admin), "admin", "tenants", "show", tenant, "--json");
+        Assert.Equal(plan, JsonDocument.Parse(shown.Output).RootElement.GetProperty("plan").GetString());
+
+        // The API's field errors, one line, exit 6.
+        var unknownProvider = await RunWithEnvironmentAsync(new(admin), "admin", "plans", "set", plan, "--provider", "nobody");
+        Assert.Equal(ExitCodes.Rejected, unknownProvider.Exit);
+        Assert.Single(unknownProvider.Error.Trim().Split('\n'));
+        Assert.Contains("allowedProviders[0]", unknownProvider.Error, StringComparison.Ordinal);
+        var noTenant = await RunWithEnvironmentAsync(new(admin), "admin", "tenants", "show", Guid.NewGuid().ToString());
+        Assert.Equal(ExitCodes.NotFound, noTenant.Exit);
+    }
+
+    [Fact]
     public async Task Library_items_are_created_listed_and_deleted()
     {
         var file = Path.Combine(_folder, "theo.json");
         var name = $"Theo {Guid.NewGuid():N}";
         await File.WriteAllTextAsync(file, $$$"""{"name":"{{{name}}}","identity":{"hair":"curly black hair"}}""", TestContext.Current.CancellationToken);
-        var created = await RunAsync("library", "create", "characters", file, "--json");
+        // The kind first (library characters create), or after the verb (library list characters): the same commands.
+        var created = await RunAsync("library", "characters", "create", file, "--json");
         Assert.True(created.Exit == ExitCodes.Ok, created.Error);
         var id = JsonDocument.Parse(created.Output).RootElement.GetProperty("id").GetString()!;
         Assert.Contains(name, (await RunAsync("library", "list", "characters")).Output);
-        Assert.Equal(ExitCodes.Ok, (await RunAsync("library", "delete", "characters", id)).Exit);
+        Assert.Contains(name, (await RunAsync("library", "characters", "list")).Output);
+        Assert.DoesNotContain(name, (await RunAsync("library", "styles", "list")).Output);
+        Assert.Equal(ExitCodes.Ok, (await RunAsync("library", "characters", "delete", id)).Exit);
         var gone = await RunAsync("library", "delete", "characters", id);
         Assert.Equal(ExitCodes.NotFound, gone.Exit);
         Assert.StartsWith("ministudio: library.not_found", gone.Error);
+        var unknownKind = await RunAsync("library", "props", "list");
+        Assert.Equal(ExitCodes.Usage, unknownKind.Exit);
+        Assert.Single(unknownKind.Error.Trim().Split('\n'));
     }
 
     [Fact]

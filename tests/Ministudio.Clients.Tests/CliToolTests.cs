@@ -25,6 +25,27 @@ public sealed class CliToolTests(PlatformHosts platform) : IDisposable
         Assert.Contains("lst", typo.Output);
     }
 
+    [Fact]
+    public async Task On_a_terminal_film_render_draws_live_bars_for_the_film_and_each_shot()
+    {
+        var ministudio = await ToolRun.InstallCliAsync(_folder);
+        var film = Path.Combine(_folder, "film.mp4");
+        var shots = JsonDocument.Parse(await File.ReadAllTextAsync(SampleFilm, TestContext.Current.CancellationToken)).RootElement.GetProperty("shots").GetArrayLength();
+        // script(1) (util-linux, in every Debian) runs the tool on a pseudo-terminal and writes what the terminal showed.
+        var command = string.Join(' ', new[] { ministudio, "film", "render", SampleFilm, "--out", film, "--url", platform.GatewayUrl.ToString(), "--api-key", PlatformHosts.TenantKey }
+            .Select(a => $"'{a}'"));
+        var (exit, screen, error) = await ToolRun.ExitAsync("script", ["-qefc", command, "/dev/null"],
+            new Dictionary<string, string?> { ["TERM"] = "xterm-256color", ["COLUMNS"] = "120", ["LINES"] = "40", ["CI"] = null });
+        Assert.True(exit == ExitCodes.Ok, screen + error);
+        Assert.Contains("\u001b[", screen, StringComparison.Ordinal); // drawn with cursor movements, not printed line by line
+        Assert.Contains('━', screen); // Spectre's progress bars
+        for (var shot = 0; shot < shots; shot++) Assert.Contains($"shot {shot} succeeded", screen, StringComparison.Ordinal);
+        Assert.Contains($"succeeded: saved {film}", screen, StringComparison.Ordinal);
+        Assert.True(new FileInfo(film).Length > 0);
+    }
+
+    private static readonly string SampleFilm = Path.Combine(Repository.Root, "samples", "lighthouse.json");
+
     private static async Task<(int Exit, string Output)> RunAsync(string file, string[] args)
     {
         var (exit, stdout, stderr) = await ToolRun.ExitAsync(file, args);

@@ -9,6 +9,7 @@ using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
 using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
+using Ministudio.TestSupport;
 using PublicApiDocument = gateway::Ministudio.Gateway.Documentation.PublicApiDocument;
 using IProxyConfigProvider = Yarp.ReverseProxy.Configuration.IProxyConfigProvider;
 
@@ -121,6 +122,56 @@ public sealed partial class OpenApiDocumentTests(PlatformHosts platform)
         Assert.NotNull(document["security"]![0]![PublicApiDocument.SecurityScheme]);
         var film = document["paths"]!["/v1/films"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
         Assert.NotNull(film["properties"]?["shots"]);
+    }
+
+    [Fact]
+    public async Task Request_examples_are_the_samples_and_the_API_compiles_every_film_among_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var document = await DocumentAsync();
+        var samples = Path.Combine(Repository.Root, "samples");
+        static Dictionary<string, JsonNode> Files(string folder) =>
+            Directory.GetFiles(folder, "*.json").ToDictionary(f => Path.GetFileNameWithoutExtension(f), f => JsonNode.Parse(File.ReadAllText(f))!);
+        var films = Files(samples);
+        var compileOnly = Files(Path.Combine(samples, "compile-only"));
+        Assert.True(films.Count >= 5, $"only {films.Count} sample films");
+
+        AssertExamples(films, Examples(document, "/v1/films"));
+        var compiled = Examples(document, "/v1/films:compile");
+        AssertExamples(films.Concat(compileOnly).ToDictionary(), compiled);
+        AssertExamples(Files(Path.Combine(samples, "timelines")), Examples(document, "/v1/timelines"));
+
+        // The batch example is the sample films as JSON Lines, for both of the batch's content types.
+        var batch = document["paths"]!["/v1/batches"]!["post"]!["requestBody"]!["content"]!.AsObject();
+        foreach (var (type, media) in batch)
+        {
+            var lines = Assert.Single(media!["examples"]!.AsObject()).Value!["value"]!.GetValue<string>().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(films.Count == lines.Length, type);
+            Assert.All(lines.Zip(films.OrderBy(f => f.Key, StringComparer.Ordinal)), pair => Assert.True(JsonNode.DeepEquals(pair.Second.Value, JsonNode.Parse(pair.First)), pair.Second.Key));
+        }
+
+        // An example a reader sends from the docs page is a film the API takes.
+        using var client = platform.RawClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", PlatformHosts.TenantKey);
+        foreach (var (name, example) in compiled)
+        {
+            var response = await client.PostAsync("/v1/films:compile", new StringContent(example["value"]!.ToJsonString(), System.Text.Encoding.UTF8, "application/json"), ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        }
+    }
+
+    private static Dictionary<string, JsonObject> Examples(JsonObject document, string path) =>
+        document["paths"]![path]!["post"]!["requestBody"]!["content"]!["application/json"]!["examples"]!.AsObject()
+            .ToDictionary(e => e.Key, e => e.Value!.AsObject());
+
+    private static void AssertExamples(Dictionary<string, JsonNode> files, Dictionary<string, JsonObject> examples)
+    {
+        Assert.Equal(files.Keys.Order(StringComparer.Ordinal), examples.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, file) in files)
+        {
+            Assert.True(JsonNode.DeepEquals(file, examples[name]["value"]), $"example {name} differs from its sample");
+            Assert.False(string.IsNullOrWhiteSpace(examples[name]["summary"]?.GetValue<string>()), name);
+        }
     }
 
     [Fact]

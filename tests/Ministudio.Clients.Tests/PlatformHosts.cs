@@ -55,12 +55,15 @@ public sealed class PlatformHosts : IAsyncLifetime
             web.UseSetting("Seed:Tenants:acme:ApiKey", TenantKey);
             web.UseSetting("Seed:Tenants:globex:ApiKey", OtherTenantKey);
             web.UseSetting("Admin:ApiKey", AdminKey);
+            // Webhooks and image fetches may name loopback addresses: nothing here leaves the machine.
+            web.UseSetting("Networking:Ssrf:AllowLoopback", "true");
             web.UseSetting(TrustedCalls.Setting, TrustedCalls.SigningKey);
             web.ConfigureTestServices(services => services.AddMassTransitTestHarness(bus =>
             {
                 bus.AddConsumer<prompt::Ministudio.Prompt.Jobs.JobEventsConsumer>();
                 bus.AddConsumer<StandInStudio.Shots>();
                 bus.AddConsumer<StandInStudio.Compositions>();
+                bus.AddConsumer<StandInStudio.Ledgers>();
                 bus.AddConsumer<SpeechLengths>(); // films with narration are measured before they are accepted
             }));
         });

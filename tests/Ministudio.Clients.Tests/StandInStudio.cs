@@ -9,7 +9,8 @@ namespace Ministudio.Clients.Tests;
 
 /// <summary>
 /// Plays dispatch's workers and compose on the test bus, so jobs finish without a renderer: every shot reports half-way
-/// progress and then a real H.264 clip (made once by ffmpeg); every composition answers with that clip as the film.
+/// progress and then a real H.264 clip (made once by ffmpeg); every composition answers with that clip as the film; a
+/// data export's request for the cost ledger gets dispatch's answer for a tenant without rows (no shot here is charged).
 /// </summary>
 public static class StandInStudio
 {
@@ -51,5 +52,11 @@ public static class StandInStudio
     {
         public async Task Consume(ConsumeContext<ComposeFilm> context) =>
             await context.Publish(new FilmComposed(context.Message.JobId, await ClipAsync(store, context.CancellationToken), 2));
+    }
+
+    public sealed class Ledgers : IConsumer<ExportTenantUsage>
+    {
+        public Task Consume(ConsumeContext<ExportTenantUsage> context) =>
+            context.RespondAsync(new TenantUsageExported(context.Message.TenantId, "[]"));
     }
 }

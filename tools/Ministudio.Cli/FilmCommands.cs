@@ -3,13 +3,13 @@ using Ministudio.Client;
 
 namespace Ministudio.Cli;
 
-/// <summary><c>ministudio films submit|compile</c>.</summary>
+/// <summary><c>ministudio film compile|render|submit|status|watch|download|cancel</c> (also <c>films</c>).</summary>
 public static class FilmCommands
 {
     public static Command Create(MinistudioCli cli)
     {
-        var films = new Command("films", "Submit, render and compile films (also: ministudio film).");
-        films.Aliases.Add("film");
+        var films = new Command("film", "Compile, render and follow films: compile, render, submit, status, watch, download, cancel (also: ministudio films).");
+        films.Aliases.Add("films");
 
         var file = new Argument<string>("file") { Description = "The film's JSON (as POST /v1/films takes it)." };
         var wait = new Option<bool>("--wait") { Description = "Follow the job with live per-shot progress until it ends, then download the film." };
@@ -55,6 +55,12 @@ public static class FilmCommands
             return ExitCodes.Ok;
         }));
         films.Add(compile);
+
+        // A film is a job: the job commands, under the names a film's user looks for.
+        films.Add(JobCommands.Show(cli, "status"));
+        films.Add(JobCommands.Watch(cli));
+        films.Add(JobCommands.Download(cli));
+        films.Add(JobCommands.Cancel(cli));
         return films;
     }
 }

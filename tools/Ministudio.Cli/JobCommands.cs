@@ -27,20 +27,34 @@ public static class JobCommands
         }));
         jobs.Add(list);
 
-        jobs.Add(cli.WithId("The job's id.", "show", "A job with its shots.", async (parse, client, id, ct) =>
+        jobs.Add(Show(cli, "show"));
+        jobs.Add(Cancel(cli));
+        jobs.Add(Watch(cli));
+        jobs.Add(Download(cli));
+        return jobs;
+    }
+
+    /// <summary>A job and its shots (<c>jobs show</c>, <c>film status</c>).</summary>
+    public static Command Show(MinistudioCli cli, string name) =>
+        cli.WithId("The job's id.", name, "A job with its shots.", async (parse, client, id, ct) =>
         {
-            var job = await client.GetJobAsync(id, ct);
-            await WriteJobAsync(cli, parse, job);
+            await WriteJobAsync(cli, parse, await client.GetJobAsync(id, ct));
             return ExitCodes.Ok;
-        }));
-        jobs.Add(cli.WithId("The job's id.", "cancel", "Stop a queued or running job.", async (parse, client, id, ct) =>
+        });
+
+    public static Command Cancel(MinistudioCli cli) =>
+        cli.WithId("The job's id.", "cancel", "Stop a queued or running job.", async (parse, client, id, ct) =>
         {
             await WriteJobAsync(cli, parse, await client.CancelJobAsync(id, ct));
             return ExitCodes.Ok;
-        }));
-        jobs.Add(cli.WithId("The job's id.", "watch", "Follow a job with live progress until it ends.", async (parse, client, id, ct) =>
-            await FollowAsync(cli, parse, client, await client.GetJobAsync(id, ct), download: null, ct)));
+        });
 
+    public static Command Watch(MinistudioCli cli) =>
+        cli.WithId("The job's id.", "watch", "Follow a job with live per-shot progress until it ends (exit 1 if it fails).", async (parse, client, id, ct) =>
+            await FollowAsync(cli, parse, client, await client.GetJobAsync(id, ct), download: null, ct));
+
+    public static Command Download(MinistudioCli cli)
+    {
         var output = new Option<string?>("--out", "-o") { Description = "The file (default: <job id>.mp4); a partial one is resumed." };
         var download = cli.WithId("The job's id.", "download", "Download a finished job's film.", async (parse, client, id, ct) =>
         {
@@ -50,8 +64,7 @@ public static class JobCommands
             return ExitCodes.Ok;
         });
         download.Add(output);
-        jobs.Add(download);
-        return jobs;
+        return download;
     }
 
     /// <summary>

@@ -4,48 +4,85 @@ using Ministudio.Client;
 
 namespace Ministudio.Cli;
 
-/// <summary><c>ministudio library list|create|delete &lt;characters|environments|styles&gt;</c>.</summary>
+/// <summary>
+/// <c>ministudio library characters|environments|styles list|create|delete</c>, and the same as
+/// <c>ministudio library list|create|delete &lt;kind&gt;</c>.
+/// </summary>
 public static class LibraryCommands
 {
     public static Command Create(MinistudioCli cli)
     {
         var library = new Command("library", "Your characters, environments and styles.");
+        foreach (var kind in LibraryKinds.All)
+        {
+            var items = new Command(kind, $"Your {kind}: list, create, delete.");
+            items.Add(List(cli, kind));
+            items.Add(CreateItem(cli, kind));
+            items.Add(Delete(cli, kind));
+            library.Add(items);
+        }
+        // The kind after the verb, as the first releases took it.
+        library.Add(List(cli, kind: null));
+        library.Add(CreateItem(cli, kind: null));
+        library.Add(Delete(cli, kind: null));
+        return library;
+    }
 
-        var listKind = Kind();
-        var list = new Command("list", "The items of one kind.") { listKind };
+    /// <param name="kind">The kind, or null: the command's first argument names it.</param>
+    private static Command List(MinistudioCli cli, string? kind)
+    {
+        var list = new Command("list", "The items of one kind.");
+        var kindOf = KindOf(list, kind);
         list.SetAction(cli.WithClient(async (parse, client, ct) =>
         {
-            var items = await client.ListLibraryAsync(parse.GetValue(listKind)!, ct);
+            var items = await client.ListLibraryAsync(kindOf(parse), ct);
             if (cli.WantsJson(parse)) await cli.WriteJsonAsync(items);
             else foreach (var item in items) await cli.Output.WriteLineAsync($"{item.Id}  {item.Name}");
             return ExitCodes.Ok;
         }));
-        library.Add(list);
+        return list;
+    }
 
-        var createKind = Kind();
+    private static Command CreateItem(MinistudioCli cli, string? kind)
+    {
+        var create = new Command("create", "Save an item from a JSON file.");
+        var kindOf = KindOf(create, kind);
         var file = new Argument<string>("file") { Description = "The item's JSON, as a film embeds it (with a name)." };
-        var create = new Command("create", "Save an item from a JSON file.") { createKind, file };
+        create.Add(file);
         create.SetAction(cli.WithClient(async (parse, client, ct) =>
         {
-            var item = await client.CreateLibraryItemAsync(parse.GetValue(createKind)!, JsonNode.Parse(await CliFiles.ReadJsonAsync(parse.GetValue(file)!, ct))!, ct);
+            var item = await client.CreateLibraryItemAsync(kindOf(parse), JsonNode.Parse(await CliFiles.ReadJsonAsync(parse.GetValue(file)!, ct))!, ct);
             if (cli.WantsJson(parse)) await cli.WriteJsonAsync(item);
             else await cli.Output.WriteLineAsync($"{item.Id}  {item.Name}");
             return ExitCodes.Ok;
         }));
-        library.Add(create);
+        return create;
+    }
 
-        var deleteKind = Kind();
+    private static Command Delete(MinistudioCli cli, string? kind)
+    {
+        var delete = new Command("delete", "Delete an item.");
+        var kindOf = KindOf(delete, kind);
         var id = new Argument<Guid>("id") { Description = "The item's id." };
-        var delete = new Command("delete", "Delete an item.") { deleteKind, id };
+        delete.Add(id);
         delete.SetAction(cli.WithClient(async (parse, client, ct) =>
         {
-            await client.DeleteLibraryItemAsync(parse.GetValue(deleteKind)!, parse.GetValue(id), ct);
+            await client.DeleteLibraryItemAsync(kindOf(parse), parse.GetValue(id), ct);
             if (cli.WantsJson(parse)) await cli.WriteJsonAsync(new { deleted = parse.GetValue(id) });
             else await cli.Output.WriteLineAsync($"deleted {parse.GetValue(id)}");
             return ExitCodes.Ok;
         }));
-        library.Add(delete);
-        return library;
+        return delete;
+    }
+
+    /// <summary>The given kind, or a first argument added to the command that names one.</summary>
+    private static Func<ParseResult, string> KindOf(Command command, string? kind)
+    {
+        if (kind is not null) return _ => kind;
+        var argument = new Argument<string>("kind") { Description = string.Join(", ", LibraryKinds.All) };
+        argument.AcceptOnlyFromAmong([.. LibraryKinds.All]);
+        command.Add(argument);
+        return parse => parse.GetValue(argument)!;
     }
 
     /// <summary><c>ministudio images upload &lt;file&gt;</c>: a reference image for characters and shots.</summary>
@@ -74,12 +111,5 @@ public static class LibraryCommands
         }));
         images.Add(upload);
         return images;
-    }
-
-    private static Argument<string> Kind()
-    {
-        var kind = new Argument<string>("kind") { Description = string.Join(", ", LibraryKinds.All) };
-        kind.AcceptOnlyFromAmong([.. LibraryKinds.All]);
-        return kind;
     }
 }

@@ -29,7 +29,7 @@ public static class BatchesApi
         var batches = app.MapGroup("/batches").WithTags("Batches");
         // The batch reader enforces Batches:MaxBodyBytes itself, with batch codes, as the body streams in.
         batches.MapPost("", SubmitBatchAsync).WithMetadata(new DisableRequestSizeLimitAttribute())
-            .DescribesBody<string>(MediaTypes).AcceptsIdempotencyKey()
+            .DescribesBody<string>(MediaTypes).WithRequestExamples(SampleRequests.Batches).AcceptsIdempotencyKey()
             .ProducesProblems(ProblemCodes.BatchOnInvalidUnsupported, ProblemCodes.BatchContentTypeUnsupported, ProblemCodes.BatchTooManyLines,
                 ProblemCodes.BatchTooLarge, ProblemCodes.BatchEmpty, ProblemCodes.BatchLinesInvalid, ProblemCodes.ModerationUnavailable);
         batches.MapGet("", ListBatchesAsync).ProducesProblems(ProblemCodes.BatchLimitOutOfRange, ProblemCodes.BatchPageTokenInvalid);

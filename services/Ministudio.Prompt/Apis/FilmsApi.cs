@@ -20,8 +20,8 @@ public static class FilmsApi
     public static IEndpointRouteBuilder MapFilmsApi(this IEndpointRouteBuilder app)
     {
         var films = app.MapGroup("").WithTags("Films");
-        films.MapPost("/films", SubmitFilmAsync).DescribesBody<FilmSpec>().AcceptsIdempotencyKey().ProducesProblems(FilmProblems);
-        films.MapPost("/films:compile", CompileFilmAsync).DescribesBody<FilmSpec>().ProducesProblems(FilmProblems);
+        films.MapPost("/films", SubmitFilmAsync).DescribesBody<FilmSpec>().WithRequestExamples(SampleRequests.Films).AcceptsIdempotencyKey().ProducesProblems(FilmProblems);
+        films.MapPost("/films:compile", CompileFilmAsync).DescribesBody<FilmSpec>().WithRequestExamples(SampleRequests.CompiledFilms).ProducesProblems(FilmProblems);
         return app;
     }
 

@@ -14,7 +14,7 @@ public static class TimelinesApi
     public static IEndpointRouteBuilder MapTimelinesApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/timelines", SubmitTimelineAsync).WithTags("Timelines")
-            .DescribesBody<Timeline>().AcceptsIdempotencyKey().ProducesProblems(ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
+            .DescribesBody<Timeline>().WithRequestExamples(SampleRequests.Timelines).AcceptsIdempotencyKey().ProducesProblems(ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
         return app;
     }
 
