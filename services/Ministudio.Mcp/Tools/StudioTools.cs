@@ -16,12 +16,12 @@ public sealed class StudioTools(GatewayApi api)
     public const string CompileFilmName = "compile_film";
 
     [McpServerTool(Name = "list_style_packs", ReadOnly = true, Idempotent = true)]
-    [Description("The built-in style packs: named looks (palette, lighting, camera language) a film's style can start from.")]
+    [Description("The style packs, built-in and the tenant's own: named looks (palette, lighting, camera language) a film's style can start from.")]
     public Task<CallToolResult> ListStylePacks(CancellationToken ct) =>
         ToolResults.CallAsync(() => api.Caller.ListStylePacksAsync(ct));
 
     [McpServerTool(Name = "list_templates", ReadOnly = true, Idempotent = true)]
-    [Description("The built-in film templates: starting points for a film (shot structure, pacing) to fill in.")]
+    [Description("The film templates, built-in and the tenant's own: starting points for a film (shot structure, pacing) to fill in.")]
     public Task<CallToolResult> ListTemplates(CancellationToken ct) =>
         ToolResults.CallAsync(() => api.Caller.ListTemplatesAsync(ct));
 

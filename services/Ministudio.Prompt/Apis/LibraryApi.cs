@@ -48,6 +48,7 @@ public static class LibraryApi
     private static void MapKind<T>(IEndpointRouteBuilder app, LibraryKind<T> kind, bool listed = true) where T : class
     {
         var group = app.MapGroup($"/{kind.Route}").WithTags("Library");
+        ProblemCode[] readOnly = kind.IsBuiltIn is null ? [] : [ProblemCodes.LibraryBuiltInReadOnly];
 
         group.MapPost("/", async Task<Results<Created<LibraryItem<T>>, ProblemHttpResult>> (HttpContext context, LibraryStore store, FilmResolver resolver, CancellationToken ct) =>
         {
@@ -60,7 +61,7 @@ public static class LibraryApi
             return outcome == LibraryStore.SaveOutcome.Saved
                 ? TypedResults.Created($"/v1/{kind.Route}/{created!.Id}", created)
                 : NameTaken(kind, kind.NameOf(item!)!);
-        }).DescribesBody<T>().ProducesProblems(ProblemCodes.LibraryNameTaken, ProblemCodes.LibraryBuiltInReadOnly, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
+        }).DescribesBody<T>().ProducesProblems([ProblemCodes.LibraryNameTaken, .. readOnly, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge]);
 
         if (listed)
         {
@@ -68,42 +69,39 @@ public static class LibraryApi
                 TypedResults.Ok(await store.ListAsync<T>(TenantFilter.TenantOf(context), kind.Kind, ct)));
         }
 
-        group.MapGet("/{id:guid}", async Task<Results<Ok<LibraryItem<T>>, ProblemHttpResult>> (Guid id, HttpContext context, LibraryStore store, CancellationToken ct) =>
-            await store.FindAsync<T>(TenantFilter.TenantOf(context), kind.Kind, id, ct) is { } item
-                ? TypedResults.Ok(item)
+        // Kinds with built-ins take a built-in's name where an id goes, so a write to one is told it is read-only.
+        var item = kind.IsBuiltIn is null ? "/{id:guid}" : "/{id}";
+
+        group.MapGet(item, async Task<Results<Ok<LibraryItem<T>>, ProblemHttpResult>> (string id, HttpContext context, LibraryStore store, CancellationToken ct) =>
+            Guid.TryParse(id, out var guid) && await store.FindAsync<T>(TenantFilter.TenantOf(context), kind.Kind, guid, ct) is { } found
+                ? TypedResults.Ok(found)
                 : Missing(kind)).ProducesProblems(ProblemCodes.LibraryNotFound);
 
-        group.MapPut("/{id:guid}", async Task<Results<Ok<LibraryItem<T>>, ProblemHttpResult>> (Guid id, HttpContext context, LibraryStore store, FilmResolver resolver, CancellationToken ct) =>
+        group.MapPut(item, async Task<Results<Ok<LibraryItem<T>>, ProblemHttpResult>> (string id, HttpContext context, LibraryStore store, FilmResolver resolver, CancellationToken ct) =>
         {
+            if (!Guid.TryParse(id, out var guid)) return BuiltInOrMissing(kind, id);
             var tenant = TenantFilter.TenantOf(context);
-            var (item, problem) = await JsonBody.ReadAsync<T>(context, $"a {kind.Kind}", ct);
+            var (body, problem) = await JsonBody.ReadAsync<T>(context, $"a {kind.Kind}", ct);
             if (problem is not null) return problem;
-            if (await kind.Validate(item!, new(tenant, resolver, ct)) is { Count: > 0 } errors) return ApiProblems.Validation(errors);
-            if (kind.IsBuiltIn?.Invoke(kind.NameOf(item!)!) == true) return BuiltIn(kind, kind.NameOf(item!)!);
-            var (outcome, replaced) = await store.ReplaceAsync(tenant, kind.Kind, id, kind.NameOf(item!)!.Trim(), kind.WithoutId(item!), ct);
+            if (await kind.Validate(body!, new(tenant, resolver, ct)) is { Count: > 0 } errors) return ApiProblems.Validation(errors);
+            if (kind.IsBuiltIn?.Invoke(kind.NameOf(body!)!) == true) return BuiltIn(kind, kind.NameOf(body!)!);
+            var (outcome, replaced) = await store.ReplaceAsync(tenant, kind.Kind, guid, kind.NameOf(body!)!.Trim(), kind.WithoutId(body!), ct);
             return outcome switch
             {
                 LibraryStore.SaveOutcome.Saved => TypedResults.Ok(replaced!),
                 LibraryStore.SaveOutcome.NotFound => Missing(kind),
-                _ => NameTaken(kind, kind.NameOf(item!)!),
+                _ => NameTaken(kind, kind.NameOf(body!)!),
             };
-        }).DescribesBody<T>().ProducesProblems(ProblemCodes.LibraryNotFound, ProblemCodes.LibraryNameTaken, ProblemCodes.LibraryBuiltInReadOnly, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge);
+        }).DescribesBody<T>().ProducesProblems([ProblemCodes.LibraryNotFound, ProblemCodes.LibraryNameTaken, .. readOnly, ProblemCodes.Validation, ProblemCodes.RequestMalformedJson, ProblemCodes.RequestTooLarge]);
 
-        group.MapDelete("/{id:guid}", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, HttpContext context, LibraryStore store, CancellationToken ct) =>
-            await store.DeleteAsync(TenantFilter.TenantOf(context), kind.Kind, id, ct)
-                ? TypedResults.NoContent()
-                : Missing(kind)).ProducesProblems(ProblemCodes.LibraryNotFound);
-
-        if (kind.IsBuiltIn is { } isBuiltIn)
-        {
-            // A built-in is addressed by its name: it can be read from the catalogue, never replaced or deleted.
-            ProblemHttpResult ReadOnly(string builtInName) => isBuiltIn(builtInName) ? BuiltIn(kind, builtInName) : Missing(kind);
-            group.MapPut("/{builtInName}", (string builtInName) => ReadOnly(builtInName))
-                .ProducesProblems(ProblemCodes.LibraryBuiltInReadOnly, ProblemCodes.LibraryNotFound);
-            group.MapDelete("/{builtInName}", (string builtInName) => ReadOnly(builtInName))
-                .ProducesProblems(ProblemCodes.LibraryBuiltInReadOnly, ProblemCodes.LibraryNotFound);
-        }
+        group.MapDelete(item, async Task<Results<NoContent, ProblemHttpResult>> (string id, HttpContext context, LibraryStore store, CancellationToken ct) =>
+            !Guid.TryParse(id, out var guid) ? BuiltInOrMissing(kind, id)
+            : await store.DeleteAsync(TenantFilter.TenantOf(context), kind.Kind, guid, ct) ? TypedResults.NoContent()
+            : Missing(kind)).ProducesProblems([ProblemCodes.LibraryNotFound, .. readOnly]);
     }
+
+    private static ProblemHttpResult BuiltInOrMissing<T>(LibraryKind<T> kind, string name) =>
+        kind.IsBuiltIn?.Invoke(name) == true ? BuiltIn(kind, name) : Missing(kind);
 
     private static ProblemHttpResult Missing<T>(LibraryKind<T> kind) =>
         ApiProblems.Problem(ProblemCodes.LibraryNotFound, title: $"No such {kind.Kind}.");
