@@ -188,11 +188,12 @@ function swatch(colour) {
 async function packsSection(signal) {
   const packs = await getJson('/v1/style-packs', { signal });
   return h('section', { class: 'card', 'aria-labelledby': 'packs-title' },
-    h('h2', { id: 'packs-title' }, 'Built-in style packs'),
+    h('h2', { id: 'packs-title' }, 'Style packs'),
+    h('p', { class: 'hint' }, 'The built-in packs, then your own styles (a film names either the same way).'),
     h('ul', { class: 'tiles' }, Object.entries(packs).map(([id, pack]) => h('li', { class: 'tile' },
       h('div', { class: 'swatches', 'aria-hidden': 'true' }, (pack.palette ?? []).map(swatch)),
       h('div', { class: 'tile-body' },
-        h('strong', {}, id),
+        h('strong', {}, id, pack.id ? h('span', { class: 'chip' }, 'yours') : ' (built-in)'),
         h('span', { class: 'muted' }, (pack.traits ?? []).slice(0, 3).join(' · ')),
         h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'quiet', 'aria-label': `Use the ${id} style in the film`, onclick: () => { draft.useStylePack(id); location.hash = '#/film'; } }, 'Use in film')))))));
@@ -204,7 +205,7 @@ async function templatesSection(signal) {
     h('h2', { id: 'templates-title' }, 'Templates'),
     h('ul', { class: 'tiles' }, Object.entries(templates).map(([id, template]) => h('li', { class: 'tile' },
       h('div', { class: 'tile-body' },
-        h('strong', {}, id),
+        h('strong', {}, id, template.builtIn ? ' (built-in)' : h('span', { class: 'chip' }, 'yours')),
         h('span', { class: 'muted' }, template.description),
         h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'quiet', 'aria-label': `Start a film from the ${id} template`, onclick: () => { draft.fromTemplate(id, template); location.hash = '#/film'; } }, 'Start from template')))))));
