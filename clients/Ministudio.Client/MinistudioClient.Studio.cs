@@ -36,7 +36,7 @@ public sealed partial class MinistudioClient
         using var _ = await _api.SendAsync(() => ApiTransport.Request(HttpMethod.Delete, $"v1/{Kind(kind)}/{id}"), ct).ConfigureAwait(false);
     }
 
-    /// <summary>The style packs by name: the built-in ones, then the tenant's styles (those with an <c>id</c>).</summary>
+    /// <summary>The built-in style packs (JSON as the API gives them); the tenant's own are its styles.</summary>
     public Task<JsonElement> ListStylePacksAsync(CancellationToken ct = default) =>
         _api.SendAsync<JsonElement>(() => ApiTransport.Request(HttpMethod.Get, "v1/style-packs"), ct);
 

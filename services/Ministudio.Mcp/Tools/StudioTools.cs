@@ -16,7 +16,7 @@ public sealed class StudioTools(GatewayApi api)
     public const string CompileFilmName = "compile_film";
 
     [McpServerTool(Name = "list_style_packs", ReadOnly = true, Idempotent = true)]
-    [Description("The style packs, built-in and the tenant's own: named looks (palette, lighting, camera language) a film's style can start from.")]
+    [Description("The built-in style packs: named looks (palette, lighting, camera language) a film's style can start from.")]
     public Task<CallToolResult> ListStylePacks(CancellationToken ct) =>
         ToolResults.CallAsync(() => api.Caller.ListStylePacksAsync(ct));
 

@@ -7,8 +7,8 @@ using Ministudio.Prompt.Library;
 namespace Ministudio.Prompt.Apis;
 
 /// <summary>
-/// CRUD for the studio library under /v1/characters, /v1/environments, /v1/styles and /v1/templates; the catalogues of
-/// style packs and templates list the built-in ones (read-only) with the tenant's own.
+/// CRUD for the studio library under /v1/characters, /v1/environments, /v1/styles (the tenant's style packs) and
+/// /v1/templates; the catalogue of templates lists the built-in ones (read-only) with the tenant's own.
 /// </summary>
 public static class LibraryApi
 {
@@ -19,13 +19,8 @@ public static class LibraryApi
         MapKind(app, LibraryKinds.Styles);
         MapKind(app, LibraryKinds.Templates, listed: false);
 
-        app.MapGet("/style-packs", async Task<Ok<IReadOnlyDictionary<string, StyleSpec>>> (HttpContext context, LibraryStore store, CancellationToken ct) =>
-        {
-            var packs = new Dictionary<string, StyleSpec>(StylePacks.BuiltIn, StringComparer.OrdinalIgnoreCase);
-            foreach (var own in await store.ListAsync<StyleSpec>(TenantFilter.TenantOf(context), LibraryKinds.Styles.Kind, ct))
-                packs.TryAdd(own.Name, own.Item with { Id = own.Id.ToString() });
-            return TypedResults.Ok<IReadOnlyDictionary<string, StyleSpec>>(packs);
-        }).WithTags("Library");
+        // The tenant's own packs are its styles (GET /v1/styles): this stays a static catalogue (the benchmarks' cheap peer).
+        app.MapGet("/style-packs", () => TypedResults.Ok(StylePacks.BuiltIn)).WithTags("Library");
 
         app.MapGet("/templates", async Task<Ok<IReadOnlyDictionary<string, TemplateListing>>> (HttpContext context, LibraryStore store, CancellationToken ct) =>
         {

@@ -51,9 +51,7 @@ export async function filmView(main, { signal }) {
     const select = (name, options, value, onchange) => h('select', { name, onchange },
       options.map(([optionValue, label]) => h('option', { value: optionValue, selected: optionValue === value }, label)));
     const styleValue = film.style?.id ?? '';
-    // The tenant's own styles are in the style packs too (with their id); they are listed once, by name.
-    const builtInPacks = Object.entries(packs).filter(([, pack]) => !pack.id).map(([id]) => id);
-    const styleOptions = [['', 'None'], ...builtInPacks.map((id) => [id, `${id} (built-in)`]), ...styles.map((s) => [s.id, s.name])];
+    const styleOptions = [['', 'None'], ...Object.keys(packs).map((id) => [id, `${id} (built-in)`]), ...styles.map((s) => [s.id, s.name])];
     if (styleValue && !styleOptions.some(([v]) => v === styleValue)) styleOptions.push([styleValue, styleValue]);
     const chosen = new Set((film.characters ?? []).map((c) => c.id));
     return [

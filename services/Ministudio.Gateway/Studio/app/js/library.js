@@ -188,12 +188,11 @@ function swatch(colour) {
 async function packsSection(signal) {
   const packs = await getJson('/v1/style-packs', { signal });
   return h('section', { class: 'card', 'aria-labelledby': 'packs-title' },
-    h('h2', { id: 'packs-title' }, 'Style packs'),
-    h('p', { class: 'hint' }, 'The built-in packs, then your own styles (a film names either the same way).'),
+    h('h2', { id: 'packs-title' }, 'Built-in style packs'),
     h('ul', { class: 'tiles' }, Object.entries(packs).map(([id, pack]) => h('li', { class: 'tile' },
       h('div', { class: 'swatches', 'aria-hidden': 'true' }, (pack.palette ?? []).map(swatch)),
       h('div', { class: 'tile-body' },
-        h('strong', {}, id, pack.id ? h('span', { class: 'chip' }, 'yours') : ' (built-in)'),
+        h('strong', {}, id),
         h('span', { class: 'muted' }, (pack.traits ?? []).slice(0, 3).join(' · ')),
         h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'quiet', 'aria-label': `Use the ${id} style in the film`, onclick: () => { draft.useStylePack(id); location.hash = '#/film'; } }, 'Use in film')))))));
