@@ -95,6 +95,7 @@ public static class ProblemCodes
 
     public static readonly ProblemCode LibraryNotFound = new("library.not_found", StatusCodes.Status404NotFound, "No such library item.");
     public static readonly ProblemCode LibraryNameTaken = new("library.name_taken", StatusCodes.Status409Conflict, "A library item with this name exists already.");
+    public static readonly ProblemCode LibraryBuiltInReadOnly = new("library.built_in_read_only", StatusCodes.Status409Conflict, "Built-in templates and style packs are read-only.");
 
     public static readonly ProblemCode ImageTypeUnsupported = new("image.type_unsupported", StatusCodes.Status415UnsupportedMediaType, "The image type is not supported.");
     public static readonly ProblemCode ImageContentMismatch = new("image.content_mismatch", StatusCodes.Status400BadRequest, "The bytes are not an image of the declared type.");

@@ -12,13 +12,19 @@ public sealed partial class MinistudioClient
 {
     // Library: kind is one of LibraryKinds.
 
-    public Task<IReadOnlyList<LibraryItem>> ListLibraryAsync(string kind, CancellationToken ct = default) =>
-        _api.SendAsync<IReadOnlyList<LibraryItem>>(() => ApiTransport.Request(HttpMethod.Get, $"v1/{Kind(kind)}"), ct);
+    /// <summary>The tenant's items of a kind; templates are listed with the built-in ones by <see cref="ListTemplatesAsync"/>.</summary>
+    public Task<IReadOnlyList<LibraryItem>> ListLibraryAsync(string kind, CancellationToken ct = default) => kind == LibraryKinds.Templates
+        ? throw new ArgumentException("The tenant's templates are listed with the built-in ones: use ListTemplatesAsync.", nameof(kind))
+        : _api.SendAsync<IReadOnlyList<LibraryItem>>(() => ApiTransport.Request(HttpMethod.Get, $"v1/{Kind(kind)}"), ct);
 
     public Task<LibraryItem> GetLibraryItemAsync(string kind, Guid id, CancellationToken ct = default) =>
         _api.SendAsync<LibraryItem>(() => ApiTransport.Request(HttpMethod.Get, $"v1/{Kind(kind)}/{id}"), ct);
 
-    /// <summary>Saves a character, environment or style (the JSON a film embeds); <c>library.name_taken</c> when its name is used.</summary>
+    /// <summary>
+    /// Saves a character, environment, style (the JSON a film embeds) or template (<c>name</c>, <c>description</c>,
+    /// <c>fields</c>, <c>defaults</c>, <c>film</c>); <c>library.name_taken</c> when its name is used,
+    /// <c>library.built_in_read_only</c> when it is a built-in template's or style pack's.
+    /// </summary>
     public Task<LibraryItem> CreateLibraryItemAsync(string kind, JsonNode item, CancellationToken ct = default) =>
         _api.SendAsync<LibraryItem>(() => ApiTransport.Request(HttpMethod.Post, $"v1/{Kind(kind)}", ApiTransport.JsonContent(item)), ct);
 
@@ -30,11 +36,11 @@ public sealed partial class MinistudioClient
         using var _ = await _api.SendAsync(() => ApiTransport.Request(HttpMethod.Delete, $"v1/{Kind(kind)}/{id}"), ct).ConfigureAwait(false);
     }
 
-    /// <summary>The built-in style packs (JSON as the API gives them).</summary>
+    /// <summary>The built-in style packs (JSON as the API gives them); the tenant's own are its styles.</summary>
     public Task<JsonElement> ListStylePacksAsync(CancellationToken ct = default) =>
         _api.SendAsync<JsonElement>(() => ApiTransport.Request(HttpMethod.Get, "v1/style-packs"), ct);
 
-    /// <summary>The built-in film templates.</summary>
+    /// <summary>The film templates by name: the built-in ones (<c>builtIn</c>) and the tenant's (with their library <c>id</c>).</summary>
     public Task<JsonElement> ListTemplatesAsync(CancellationToken ct = default) =>
         _api.SendAsync<JsonElement>(() => ApiTransport.Request(HttpMethod.Get, "v1/templates"), ct);
 

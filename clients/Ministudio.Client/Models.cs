@@ -78,17 +78,21 @@ public sealed record LineErrors(int Line, IReadOnlyList<FieldError> Errors);
 
 public sealed record BatchAccepted(Batch Batch, IReadOnlyList<LineErrors> Skipped);
 
-/// <summary>A library item (character, environment, style): its id, name and the item itself as JSON.</summary>
+/// <summary>A library item (character, environment, style, template): its id, name and the item itself as JSON.</summary>
 public sealed record LibraryItem(Guid Id, string Name, JsonElement Item, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-/// <summary>The three kinds of library item, as their routes name them.</summary>
+/// <summary>
+/// The kinds of library item, as their routes name them. A tenant's styles are its style packs; its templates are
+/// listed with the built-in ones (<c>ListTemplatesAsync</c>).
+/// </summary>
 public static class LibraryKinds
 {
     public const string Characters = "characters";
     public const string Environments = "environments";
     public const string Styles = "styles";
+    public const string Templates = "templates";
 
-    public static readonly IReadOnlyList<string> All = [Characters, Environments, Styles];
+    public static readonly IReadOnlyList<string> All = [Characters, Environments, Styles, Templates];
 }
 
 public sealed record ReferenceImage(string Sha256, string ContentType, long Bytes);

@@ -59,6 +59,7 @@ public static class ProblemCodes
     public const string BatchPageTokenInvalid = "batch.page_token_invalid";
     public const string LibraryNotFound = "library.not_found";
     public const string LibraryNameTaken = "library.name_taken";
+    public const string LibraryBuiltInReadOnly = "library.built_in_read_only";
     public const string ImageTypeUnsupported = "image.type_unsupported";
     public const string ImageContentMismatch = "image.content_mismatch";
     public const string ImageNotFound = "image.not_found";

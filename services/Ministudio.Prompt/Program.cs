@@ -24,6 +24,7 @@ app.MapSignedArtifactsApi();
 var v1 = app.MapGroup("/v1").AddEndpointFilter<TenantFilter>();
 v1.MapFilmsApi();
 v1.MapProvidersApi();
+v1.MapFilmOptionsApi();
 v1.MapJobsApi();
 v1.MapLibraryApi();
 v1.MapArtifactsApi();

@@ -137,6 +137,22 @@ public sealed class ClientTests(PlatformHosts platform)
         Assert.Equal(Codes.LibraryNameTaken, taken.Code);
         await client.DeleteLibraryItemAsync(LibraryKinds.Characters, created.Id, Ct);
 
+        var templateName = $"Promo {Guid.NewGuid():N}";
+        var template = new JsonObject
+        {
+            ["name"] = templateName,
+            ["fields"] = new JsonObject { ["product"] = "The product" },
+            ["film"] = JsonNode.Parse("""{"title":"{{product}}","aspectRatio":"16:9","shots":[{"action":"A hand lifts {{product}}","durationSeconds":3}]}"""),
+        };
+        var saved = await client.CreateLibraryItemAsync(LibraryKinds.Templates, template, Ct);
+        Assert.Equal(saved.Id, (await client.ListTemplatesAsync(Ct)).GetProperty(templateName).GetProperty("id").GetGuid());
+        var fromTemplate = await client.CompileFilmAsync($$$"""{"template":"{{{templateName}}}","values":{"product":"Pocket Lamp"}}""", Ct);
+        Assert.Contains("A hand lifts Pocket Lamp", fromTemplate.Shots[0].Prompt);
+        template["name"] = "explainer";
+        var builtIn = await Assert.ThrowsAsync<MinistudioProblemException>(() => client.ReplaceLibraryItemAsync(LibraryKinds.Templates, saved.Id, template, Ct));
+        Assert.Equal(Codes.LibraryBuiltInReadOnly, builtIn.Code);
+        await client.DeleteLibraryItemAsync(LibraryKinds.Templates, saved.Id, Ct);
+
         var compiled = await client.CompileFilmAsync(SampleFilm, Ct);
         Assert.NotEmpty(compiled.Shots);
         var estimate = await client.EstimateAsync(compiled, Ct);

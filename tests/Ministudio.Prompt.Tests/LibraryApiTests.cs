@@ -123,6 +123,22 @@ public sealed class LibraryApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_film_options_come_from_the_cinematography_catalogue_the_grades_and_the_video_formats()
+    {
+        var options = (await _app.ClientFor(_app.Acme).GetFromJsonAsync<JsonObject>("/v1/film-options", TestContext.Current.CancellationToken))!;
+        string[] Names(string key) => options[key]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
+
+        Assert.Equal(Films.Cinematography.Catalogue.CameraMoves.Keys, Names("cameraMoves"));
+        Assert.Equal(Films.Cinematography.Catalogue.ShotTypes.Keys, Names("shotTypes"));
+        Assert.Equal(Films.Cinematography.Catalogue.Profiles.Keys, Names("profiles"));
+        Assert.Equal(Contracts.ColourGrades.All.Keys, Names("colourGrades"));
+        Assert.Equal(Films.VideoFormats.AspectRatios, Names("aspectRatios"));
+        Assert.Equal(Films.VideoFormats.MaxShotSeconds, options["limits"]!["maxShotSeconds"]!.GetValue<double>());
+        Assert.Equal(Films.VideoFormats.MaxShots, options["limits"]!["maxShots"]!.GetValue<int>());
+        Assert.Contains("rack-focus", Names("cameraMoves"));
+    }
+
+    [Fact]
     public async Task The_provider_choices_come_from_the_catalogue_and_every_one_compiles()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -78,6 +78,7 @@ public sealed partial class TenantIsolationTests : IAsyncLifetime
 
         var environment = new { location = "a lighthouse on a cliff" };
         var style = new { name = "house style" };
+        var template = TemplateShapeTests.Promo();
         var image = new ByteArrayContent([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4]);
         image.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         var uploaded = await owner.PostAsync("/v1/images", image, Ct);
@@ -98,6 +99,7 @@ public sealed partial class TenantIsolationTests : IAsyncLifetime
             ["/v1/characters/"] = new(await CreateAsync("/v1/characters", FilmSamples.Mira), Guid.NewGuid().ToString(), FilmSamples.Mira),
             ["/v1/environments/"] = new(await CreateAsync("/v1/environments", environment), Guid.NewGuid().ToString(), environment),
             ["/v1/styles/"] = new(await CreateAsync("/v1/styles", style), Guid.NewGuid().ToString(), style),
+            ["/v1/templates/"] = new(await CreateAsync("/v1/templates", template), Guid.NewGuid().ToString(), template),
             ["/v1/images/"] = new(sha, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray())), null),
         };
     }

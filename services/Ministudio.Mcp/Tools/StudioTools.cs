@@ -21,7 +21,7 @@ public sealed class StudioTools(GatewayApi api)
         ToolResults.CallAsync(() => api.Caller.ListStylePacksAsync(ct));
 
     [McpServerTool(Name = "list_templates", ReadOnly = true, Idempotent = true)]
-    [Description("The built-in film templates: starting points for a film (shot structure, pacing) to fill in.")]
+    [Description("The film templates, built-in and the tenant's own: starting points for a film (shot structure, pacing) to fill in.")]
     public Task<CallToolResult> ListTemplates(CancellationToken ct) =>
         ToolResults.CallAsync(() => api.Caller.ListTemplatesAsync(ct));
 

@@ -20,9 +20,27 @@ public sealed class FilmResolver(LibraryStore library, ReferenceImages images, T
     public async Task<(FilmSpec? Film, IReadOnlyList<FieldError> Errors)> ValidateAsync(
         Guid tenant, JsonObject body, CancellationToken ct)
     {
-        var (written, invalid) = FromBody(body);
-        if (invalid.Count > 0) return (null, invalid);
-        var (spec, mixed) = Scenes.Flatten(written!);
+        var (written, invalid) = await FromBodyAsync(tenant, body, ct);
+        return invalid.Count > 0 ? (null, invalid) : await ValidateSpecAsync(tenant, written!, ct);
+    }
+
+    /// <summary>
+    /// A tenant's template before it is saved: its merge fields are sound and the film it makes (each field without a
+    /// default filled with its own name) passes every check a film passes, against the tenant's library.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<FieldError>> ValidateTemplateAsync(Guid tenant, TemplateSpec spec, CancellationToken ct)
+    {
+        var shape = FilmTemplates.ValidateShape(spec);
+        if (shape.Count > 0) return shape;
+        var template = spec.ToTemplate();
+        var (film, errors) = FilmTemplates.Render(spec.Name!.Trim(), template, FilmTemplates.SampleValues(template));
+        if (errors.Count == 0) (_, errors) = await ValidateSpecAsync(tenant, film!, ct);
+        return errors.Select(e => e with { Field = e.Field == "$" ? "film" : $"film.{e.Field}" }).ToList();
+    }
+
+    private async Task<(FilmSpec? Film, IReadOnlyList<FieldError> Errors)> ValidateSpecAsync(Guid tenant, FilmSpec written, CancellationToken ct)
+    {
+        var (spec, mixed) = Scenes.Flatten(written);
         if (mixed.Count > 0) return (null, mixed);
         var (resolved, missing) = await ResolveAsync(tenant, spec!, ct);
         // Unresolved references come alone: the spec they leave behind is incomplete by construction.
@@ -30,14 +48,21 @@ public sealed class FilmResolver(LibraryStore library, ReferenceImages images, T
         return errors.Count > 0 ? (null, errors) : (resolved, []);
     }
 
-    /// <summary>A film is either written out or made from a template (<c>{"template": …, "values": {…}}</c>).</summary>
-    private static (FilmSpec? Film, IReadOnlyList<FieldError> Errors) FromBody(JsonObject body)
+    /// <summary>
+    /// A film is either written out or made from a template (<c>{"template": …, "values": {…}}</c>): a built-in one by
+    /// name, else one of the tenant's by id or name. Both render the same way.
+    /// </summary>
+    private async Task<(FilmSpec? Film, IReadOnlyList<FieldError> Errors)> FromBodyAsync(Guid tenant, JsonObject body, CancellationToken ct)
     {
         try
         {
-            return body.ContainsKey("template")
-                ? FilmTemplates.Render(body.Deserialize<TemplatedFilm>(JsonSerializerOptions.Web)!)
-                : (body.Deserialize<FilmSpec>(JsonSerializerOptions.Web), []);
+            if (!body.ContainsKey("template")) return (body.Deserialize<FilmSpec>(JsonSerializerOptions.Web), []);
+            var request = body.Deserialize<TemplatedFilm>(JsonSerializerOptions.Web)!;
+            if (request.Template is not { } name) return (null, [FilmTemplates.Unknown(null)]);
+            if (FilmTemplates.BuiltIn.TryGetValue(name, out var builtIn)) return FilmTemplates.Render(name, builtIn, request.Values);
+            return await FindByIdOrNameAsync<TemplateSpec>(tenant, LibraryKinds.Templates.Kind, name, ct) is { } own
+                ? FilmTemplates.Render(name, own.ToTemplate(), request.Values)
+                : (null, [FilmTemplates.Unknown(name)]);
         }
         catch (JsonException ex)
         {
@@ -55,14 +80,13 @@ public sealed class FilmResolver(LibraryStore library, ReferenceImages images, T
             StyleSpec? definition = null;
             if (style.Id is { } id)
             {
-                definition = StylePacks.BuiltIn.GetValueOrDefault(id)
-                    ?? (Guid.TryParse(id, out var guid) ? (await library.FindAsync<StyleSpec>(tenant, LibraryKinds.Styles.Kind, guid, ct))?.Item : null);
+                definition = StylePacks.BuiltIn.GetValueOrDefault(id) ?? await FindByIdOrNameAsync<StyleSpec>(tenant, LibraryKinds.Styles.Kind, id, ct);
                 if (definition is null) errors.Add(new("style.id", "film.style_not_found", $"No style or style pack '{id}'."));
             }
             else if (style is { Name: { } name, Traits: null, References: null, Palette: null, NegativePrompt: null })
             {
-                // A bare name of a built-in pack means the pack.
-                definition = StylePacks.BuiltIn.GetValueOrDefault(name);
+                // A bare name of a built-in pack or of one of the tenant's styles means that pack.
+                definition = StylePacks.BuiltIn.GetValueOrDefault(name) ?? (await library.FindByNameAsync<StyleSpec>(tenant, LibraryKinds.Styles.Kind, name, ct))?.Item;
             }
             style = Overlay(definition, style with { Id = null });
         }
@@ -120,6 +144,10 @@ public sealed class FilmResolver(LibraryStore library, ReferenceImages images, T
 
     private async Task<T?> FindAsync<T>(Guid tenant, string kind, string id, CancellationToken ct) where T : class =>
         Guid.TryParse(id, out var guid) ? (await library.FindAsync<T>(tenant, kind, guid, ct))?.Item : null;
+
+    /// <summary>Templates and style packs are named like the built-in ones, or given by their library id.</summary>
+    private async Task<T?> FindByIdOrNameAsync<T>(Guid tenant, string kind, string idOrName, CancellationToken ct) where T : class =>
+        await FindAsync<T>(tenant, kind, idOrName, ct) ?? (await library.FindByNameAsync<T>(tenant, kind, idOrName, ct))?.Item;
 
     /// <summary>The definition with every non-null field of <paramref name="local"/> written over it.</summary>
     public static T Overlay<T>(T? definition, T local) where T : class

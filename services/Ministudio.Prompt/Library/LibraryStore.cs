@@ -56,6 +56,17 @@ public sealed class LibraryStore(NpgsqlDataSource dataSource)
         return await ReadOneAsync<T>(command, ct);
     }
 
+    /// <summary>An item by its name, which is unique per tenant and kind.</summary>
+    public async Task<LibraryItem<T>?> FindByNameAsync<T>(Guid tenant, string kind, string name, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT id, name, body::text, created_at, updated_at FROM library_items WHERE tenant_id = @tenant AND kind = @kind AND name = @name");
+        command.Parameters.AddWithValue("tenant", tenant);
+        command.Parameters.AddWithValue("kind", kind);
+        command.Parameters.AddWithValue("name", name.Trim());
+        return await ReadOneAsync<T>(command, ct);
+    }
+
     public async Task<IReadOnlyList<LibraryItem<T>>> ListAsync<T>(Guid tenant, string kind, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(

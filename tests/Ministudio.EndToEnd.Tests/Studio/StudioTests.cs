@@ -58,6 +58,16 @@ public sealed class StudioTests(PlatformFixture platform) : IAsyncLifetime
             await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = name })).ToBeCheckedAsync();
             await page.GetByLabel("Title").FillAsync("Studio pier");
             await page.GetByLabel("Style").SelectOptionAsync("watercolor");
+            // The form's choices and limits are the API's catalogue (/v1/film-options), not copies kept in the studio.
+            var options = (await platform.GatewayClient(key).GetFromJsonAsync<JsonObject>("/v1/film-options", TestContext.Current.CancellationToken))!;
+            var cameraMoves = options["cameraMoves"]!.AsArray().Select(m => m!.GetValue<string>()).ToArray();
+            Assert.Contains("rack-focus", cameraMoves);
+            Assert.Equal(cameraMoves, await page.Locator("select[name='shot-0-camera'] option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)"));
+            Assert.Equal(options["shotTypes"]!.AsArray().Select(t => t!.GetValue<string>()).ToArray(),
+                await page.Locator("select[name='shot-0-type'] option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)"));
+            Assert.Equal(options["aspectRatios"]!.AsArray().Select(t => t!.GetValue<string>()).ToArray(),
+                await page.Locator("select[name='aspectRatio'] option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)"));
+            await Expect(page.GetByLabel("Seconds").First).ToHaveAttributeAsync("max", options["limits"]!["maxShotSeconds"]!.ToString());
             await page.GetByLabel("Action of shot 1").FillAsync($"{name} walks along the pier at dawn");
             await page.GetByLabel("Seconds").First.FillAsync("2");
             await page.GetByRole(AriaRole.Button, new() { Name = "Add a shot to scene 1" }).ClickAsync();

@@ -3,20 +3,16 @@ import { h, field, errorBox, announce, money, uid, replace } from './dom.js';
 import { showFieldErrors, clearFieldErrors } from './errors.js';
 import { draft, blankFilm } from './draft.js';
 
-const aspects = ['16:9', '9:16', '1:1'];
-// The prompt service's cinematography catalogue (services/Ministudio.Prompt/Films/Cinematography.json) names these.
-const shotTypes = ['WS', 'MS', 'MCU', 'CU', 'ECU', 'OTS', 'POV', 'EWS', 'FS', 'MWS', 'INSERT', 'TWO'];
-const cameras = ['static', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'tilt-up', 'tilt-down', 'dolly-in', 'dolly-out', 'truck-left', 'truck-right',
-  'pedestal-up', 'pedestal-down', 'crane-up', 'crane-down', 'orbit-left', 'orbit-right', 'tracking', 'handheld', 'zoom-in', 'zoom-out', 'rack-focus'];
-
 /** The flat shot index the API's errors use ("shots[3].action") for shot j of scene s. */
 const flatIndex = (film, scene, shot) => film.scenes.slice(0, scene).reduce((n, s) => n + (s.shots?.length ?? 0), 0) + shot;
 
 export async function filmView(main, { signal }) {
-  const [characters, environments, styles, packs, templates, choices] = await Promise.all(
-    ['/v1/characters', '/v1/environments', '/v1/styles', '/v1/style-packs', '/v1/templates', '/v1/providers'].map((path) => getJson(path, { signal })));
-  // What a film may name as its provider comes from the vendor catalogue (chains first), never from a list here.
+  const [characters, environments, styles, packs, templates, choices, options] = await Promise.all(
+    ['/v1/characters', '/v1/environments', '/v1/styles', '/v1/style-packs', '/v1/templates', '/v1/providers', '/v1/film-options'].map((path) => getJson(path, { signal })));
+  // What a film may name as its provider comes from the vendor catalogue (chains first), its shot types, camera moves,
+  // aspect ratios and limits from the prompt service's catalogues (/v1/film-options): never from lists kept here.
   const providers = [...choices.chains, ...choices.vendors];
+  const { aspectRatios: aspects, shotTypes, cameraMoves: cameras, limits } = options;
   let film = normalise(draft.film);
   const form = h('form', { class: 'film-form', 'aria-labelledby': 'film-title', novalidate: true });
   const json = h('textarea', { id: 'film-json', class: 'json', spellcheck: 'false', rows: 24 });
@@ -118,7 +114,7 @@ export async function filmView(main, { signal }) {
           h('button', { type: 'button', class: 'quiet danger', 'aria-label': `Remove ${label.toLowerCase()}`, onclick: () => change((f) => f.scenes[s].shots.splice(j, 1), true) }, 'Remove'))),
       field(`Action of ${label.toLowerCase()}`, h('textarea', { name: `shot-${n}-action`, rows: 2, value: shot.action ?? '', oninput: set('action') }), { path: `shots[${n}].action` }),
       h('div', { class: 'grid' },
-        field('Seconds', h('input', { type: 'number', name: `shot-${n}-duration`, min: 1, max: 120, step: 0.5, value: shot.durationSeconds ?? '', oninput: set('durationSeconds', (v) => v === '' ? undefined : Number(v)) }), { path: `shots[${n}].durationSeconds` }),
+        field('Seconds', h('input', { type: 'number', name: `shot-${n}-duration`, min: limits.minShotSeconds, max: limits.maxShotSeconds, step: 0.5, value: shot.durationSeconds ?? '', oninput: set('durationSeconds', (v) => v === '' ? undefined : Number(v)) }), { path: `shots[${n}].durationSeconds` }),
         field('Shot type', h('select', { name: `shot-${n}-type`, onchange: set('shotType') }, shotTypes.map((t) => h('option', { value: t, selected: t === shot.shotType }, t))), { path: `shots[${n}].shotType` }),
         field('Camera', h('select', { name: `shot-${n}-camera`, onchange: set('camera') }, cameras.map((c) => h('option', { value: c, selected: c === shot.camera }, c))), { path: `shots[${n}].camera` }),
         field('Narration', h('input', { type: 'text', name: `shot-${n}-narration`, value: shot.narration ?? '', oninput: set('narration') }), { path: `shots[${n}].narration` })));

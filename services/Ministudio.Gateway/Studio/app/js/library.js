@@ -204,7 +204,7 @@ async function templatesSection(signal) {
     h('h2', { id: 'templates-title' }, 'Templates'),
     h('ul', { class: 'tiles' }, Object.entries(templates).map(([id, template]) => h('li', { class: 'tile' },
       h('div', { class: 'tile-body' },
-        h('strong', {}, id),
+        h('strong', {}, id, template.builtIn ? ' (built-in)' : h('span', { class: 'chip' }, 'yours')),
         h('span', { class: 'muted' }, template.description),
         h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'quiet', 'aria-label': `Start a film from the ${id} template`, onclick: () => { draft.fromTemplate(id, template); location.hash = '#/film'; } }, 'Start from template')))))));
