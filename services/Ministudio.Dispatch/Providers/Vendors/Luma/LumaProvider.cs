@@ -47,29 +47,10 @@ public sealed class LumaProvider(
             request.Prompt, model, aspectRatio, ResolutionFor(request), $"{duration}s", Loop: false,
             Keyframes: await KeyframesAsync(request, ct), CallbackUrl: _options.CallbackUrl?.ToString());
 
-        var client = clients.CreateClient(Name);
-        var generationId = await VendorTask.CreateOnceAsync(shot, Name, async token =>
-        {
-            using var create = Authorized(HttpMethod.Post, "dream-machine/v1/generations/video", key);
-            create.Content = JsonContent.Create(body, options: VendorCalls.Json);
-            using var created = await VendorCalls.CreateAsync(client, create, Name, token, Classify);
-            return (await VendorCalls.ReadJsonAsync<LumaGeneration>(created, Name, token)).Id;
-        }, ct);
-        var id = Uri.EscapeDataString(generationId);
-
-        var video = await VendorTask.WaitAsync(Name,
-            token => VendorCalls.ReadAsync(t => PollAsync(client, id, key, t), Name, token),
-            async token =>
-            {
-                using var cancel = Authorized(HttpMethod.Delete, $"dream-machine/v1/generations/{id}", key);
-                using var response = await client.SendAsync(cancel, token);
-                await VendorResponses.EnsureSuccessAsync(response, Name, token);
-            },
-            _options, progress, time, ct);
-
-        progress.Report(new ProviderProgress(0.95, "downloading"));
-        // assets.video is a link to Luma's CDN: no credentials go with it.
-        var hash = await VendorCalls.DownloadAsync(downloader, client, () => new HttpRequestMessage(HttpMethod.Get, video), Name, time, ct);
+        var generation = new RestVendorTask<LumaGeneration>(Name, (method, path) => Authorized(method, path, key), Classify,
+            created => created.Id, id => $"dream-machine/v1/generations/{id}", StateOf);
+        var hash = await generation.RunAsync(shot, clients.CreateClient(Name), "dream-machine/v1/generations/video", body,
+            _options, downloader, progress, time, ct);
         return new GeneratedClip(hash, duration, model);
     }
 
@@ -95,12 +76,8 @@ public sealed class LumaProvider(
         }
     }
 
-    private async Task<TaskState> PollAsync(HttpClient client, string id, string? key, CancellationToken ct)
-    {
-        using var poll = Authorized(HttpMethod.Get, $"dream-machine/v1/generations/{id}", key);
-        using var response = await client.SendAsync(poll, ct);
-        var generation = await VendorCalls.ReadJsonAsync<LumaGeneration>(response, Name, ct, Classify);
-        return generation.State switch
+    private static TaskState StateOf(LumaGeneration generation) =>
+        generation.State switch
         {
             "completed" when generation.Assets?.Video is { Length: > 0 } video => new TaskState.Succeeded(video),
             "completed" => new TaskState.Failed(new ProviderException(ProviderErrors.BadOutput, "luma completed the generation without a video.", retryable: true)),
@@ -108,7 +85,6 @@ public sealed class LumaProvider(
             "dreaming" => new TaskState.Working(null, "dreaming"),
             _ => new TaskState.Working(null, "queued"),
         };
-    }
 
     /// <summary>Luma gives only free text: moderation wording is a content refusal, anything else may be tried again.</summary>
     public static ProviderException FromFailureReason(string? reason) =>
