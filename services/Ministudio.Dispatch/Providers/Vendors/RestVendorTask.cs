@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Ministudio.Dispatch.Providers.Vendors;
 
@@ -8,12 +10,13 @@ namespace Ministudio.Dispatch.Providers.Vendors;
 /// credentials. The flow is create once (a shot taken over resumes the task its lease names), wait, download.
 /// </summary>
 /// <param name="Authorized">A request to the vendor's API at a relative path, carrying the call's credentials.</param>
-/// <param name="Classify">Reads a vendor error body first (e.g. a content refusal); null leaves the status to decide.</param>
+/// <param name="ErrorField">The field of the vendor's error body that carries its message ("detail", "error"): a message
+/// that reads as a moderation refusal is a content refusal, anything else is left to the status.</param>
 /// <param name="TaskPath">The task's path from its id (already escaped).</param>
 public sealed record RestVendorTask<TTask>(
     string Vendor,
     Func<HttpMethod, string, HttpRequestMessage> Authorized,
-    Func<HttpStatusCode, string, ProviderException?> Classify,
+    string ErrorField,
     Func<TTask, string> IdOf,
     Func<string, string> TaskPath,
     Func<TTask, TaskState> StateOf)
@@ -50,5 +53,21 @@ public sealed record RestVendorTask<TTask>(
         progress.Report(new ProviderProgress(0.95, "downloading"));
         // The video URL is a signed link to the vendor's storage or CDN: no credentials go with it.
         return await VendorCalls.DownloadAsync(downloader, client, () => new HttpRequestMessage(HttpMethod.Get, video), Vendor, time, ct);
+    }
+
+    private ProviderException? Classify(HttpStatusCode status, string body)
+    {
+        string? message;
+        try
+        {
+            message = JsonNode.Parse(body) is JsonObject error && error[ErrorField] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        }
+        catch (JsonException)
+        {
+            message = null;
+        }
+        return status is not HttpStatusCode.TooManyRequests && VendorRequests.IsSafetyRefusal(message)
+            ? new ProviderException(ProviderErrors.ContentRejected, $"{Vendor} refused the request: {message}", retryable: false)
+            : null;
     }
 }

@@ -47,7 +47,7 @@ public sealed class LumaProvider(
             request.Prompt, model, aspectRatio, ResolutionFor(request), $"{duration}s", Loop: false,
             Keyframes: await KeyframesAsync(request, ct), CallbackUrl: _options.CallbackUrl?.ToString());
 
-        var generation = new RestVendorTask<LumaGeneration>(Name, (method, path) => Authorized(method, path, key), Classify,
+        var generation = new RestVendorTask<LumaGeneration>(Name, (method, path) => Authorized(method, path, key), "detail",
             created => created.Id, id => $"dream-machine/v1/generations/{id}", StateOf);
         var hash = await generation.RunAsync(shot, clients.CreateClient(Name), "dream-machine/v1/generations/video", body,
             _options, downloader, progress, time, ct);
@@ -100,21 +100,6 @@ public sealed class LumaProvider(
         _ => "540p",
     };
 
-    private static ProviderException? Classify(HttpStatusCode status, string body)
-    {
-        string? detail;
-        try
-        {
-            detail = JsonSerializer.Deserialize<LumaError>(body, VendorCalls.Json)?.Detail;
-        }
-        catch (JsonException)
-        {
-            detail = null;
-        }
-        return status is not HttpStatusCode.TooManyRequests && VendorRequests.IsSafetyRefusal(detail)
-            ? new ProviderException(ProviderErrors.ContentRejected, $"luma refused the request: {detail}", retryable: false)
-            : null;
-    }
 
     private HttpRequestMessage Authorized(HttpMethod method, string path, string? key)
     {

@@ -49,7 +49,7 @@ public sealed class RunwayProvider(
             Seed: family.TakesSeed ? unchecked((uint)request.Seed) : null,
             NegativePrompt: family.TakesNegativePrompt && firstFrame is not null ? request.NegativePrompt : null);
 
-        var task = new RestVendorTask<RunwayTask>(Name, (method, path) => Authorized(method, path, key), Classify,
+        var task = new RestVendorTask<RunwayTask>(Name, (method, path) => Authorized(method, path, key), "error",
             created => created.Id, id => $"v1/tasks/{id}", StateOf);
         var hash = await task.RunAsync(shot, clients.CreateClient(Name), firstFrame is null ? "v1/text_to_video" : "v1/image_to_video", body,
             _options, downloader, progress, time, ct);
@@ -81,21 +81,6 @@ public sealed class RunwayProvider(
         return new ProviderException(ProviderErrors.Failed, detail, retryable: false);
     }
 
-    private ProviderException? Classify(HttpStatusCode status, string body)
-    {
-        string? error;
-        try
-        {
-            error = JsonSerializer.Deserialize<RunwayError>(body, VendorCalls.Json)?.Error;
-        }
-        catch (JsonException)
-        {
-            error = null;
-        }
-        return status is not HttpStatusCode.TooManyRequests && VendorRequests.IsSafetyRefusal(error)
-            ? new ProviderException(ProviderErrors.ContentRejected, $"runway refused the request: {error}", retryable: false)
-            : null;
-    }
 
     private HttpRequestMessage Authorized(HttpMethod method, string path, string? key)
     {
