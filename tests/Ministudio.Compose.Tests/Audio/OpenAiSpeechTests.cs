@@ -3,9 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.MediaTools;
-using Ministudio.Compose.Rendering;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Tests.Audio;
 

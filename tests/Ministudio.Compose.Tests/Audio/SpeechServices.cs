@@ -2,9 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.MediaTools;
-using Ministudio.Compose.Rendering;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Tests.Audio;
 
