@@ -1,14 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Apis;
 using Ministudio.Dispatch.Money;
 using Ministudio.Platform;
-using Ministudio.Platform.Trust;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 using Npgsql;

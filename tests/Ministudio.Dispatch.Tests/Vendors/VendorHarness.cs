@@ -8,7 +8,6 @@ using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Platform;
 using Ministudio.Platform.Trust;
-using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors;

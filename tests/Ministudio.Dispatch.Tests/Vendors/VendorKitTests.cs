@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 
 using Ministudio.TestSupport;
 

@@ -1,15 +1,12 @@
 extern alias render;
 
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Mock;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Mock;
