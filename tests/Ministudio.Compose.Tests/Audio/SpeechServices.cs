@@ -7,7 +7,7 @@ using Ministudio.Platform;
 namespace Ministudio.Compose.Tests.Audio;
 
 /// <summary>The audio registrations as the service makes them, over a fresh artifact store and the given settings.</summary>
-internal sealed class SpeechServices : IDisposable
+public sealed class SpeechServices : IDisposable
 {
     private readonly ServiceProvider _provider;
 
