@@ -69,6 +69,9 @@ public sealed class VendorHarness : IAsyncDisposable
     /// <summary>The vendor catalogue as routing sees it with these settings.</summary>
     public Routing.CapabilityCatalogue Catalogue => _services.GetRequiredService<Routing.CapabilityCatalogue>();
 
+    /// <summary>The names of every provider <c>AddVideoVendors()</c> registered.</summary>
+    public IReadOnlyList<string> ProviderNames => [.. _services.GetServices<IVideoProvider>().Select(p => p.Name)];
+
     public IVideoProvider Provider(string name) => _services.GetServices<IVideoProvider>().Single(p => p.Name == name);
 
     public T Provider<T>(string name) where T : IVideoProvider => (T)Provider(name);

@@ -12,10 +12,10 @@ namespace Ministudio.Dispatch.Providers.Vendors.Gemini;
 /// stops polling; the key is only ever sent to the API's own host.
 /// </summary>
 public sealed class GeminiVeoProvider(
-    IHttpClientFactory clients, IOptions<GeminiOptions> settings, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+    IHttpClientFactory clients, IOptions<GeminiOptions> settings, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoVendor<GeminiOptions>
 {
-    public const string ProviderName = "gemini";
-    public static readonly Uri DefaultBaseUrl = new("https://generativelanguage.googleapis.com/");
+    public static string ProviderName => "gemini";
+    public static Uri DefaultBaseUrl { get; } = new("https://generativelanguage.googleapis.com/");
     private const string KeyHeader = "x-goog-api-key";
 
     private readonly GeminiOptions _options = settings.Value;

@@ -23,10 +23,10 @@ namespace Ministudio.Dispatch.Providers.Vendors.Luma;
 /// </summary>
 public sealed class LumaProvider(
     IHttpClientFactory clients, IOptions<LumaOptions> settings, CapabilityCatalogue catalogue, IOptions<ArtifactOptions> artifactOptions, ArtifactStore artifacts, ArtifactUrls urls,
-    ClipDownloader downloader, ShotInputs inputs, TimeProvider time, ILogger<LumaProvider> logger) : IVideoProvider
+    ClipDownloader downloader, ShotInputs inputs, TimeProvider time, ILogger<LumaProvider> logger) : IVideoVendor<LumaOptions>
 {
-    public const string ProviderName = "luma";
-    public static readonly Uri DefaultBaseUrl = new("https://api.lumalabs.ai/");
+    public static string ProviderName => "luma";
+    public static Uri DefaultBaseUrl { get; } = new("https://api.lumalabs.ai/");
 
     private readonly LumaOptions _options = settings.Value;
 

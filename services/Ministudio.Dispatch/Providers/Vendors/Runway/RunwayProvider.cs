@@ -18,10 +18,10 @@ namespace Ministudio.Dispatch.Providers.Vendors.Runway;
 /// </summary>
 public sealed class RunwayProvider(
     IHttpClientFactory clients, IOptions<RunwayOptions> settings, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time,
-    ILogger<RunwayProvider> logger) : IVideoProvider
+    ILogger<RunwayProvider> logger) : IVideoVendor<RunwayOptions>
 {
-    public const string ProviderName = "runway";
-    public static readonly Uri DefaultBaseUrl = new("https://api.dev.runwayml.com/");
+    public static string ProviderName => "runway";
+    public static Uri DefaultBaseUrl { get; } = new("https://api.dev.runwayml.com/");
 
     private readonly RunwayOptions _options = settings.Value;
 
