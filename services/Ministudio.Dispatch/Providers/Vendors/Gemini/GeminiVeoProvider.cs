@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Ministudio.Dispatch.Routing;
 using Ministudio.Dispatch.Providers.Vendors.Veo;

@@ -1,12 +1,9 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Routing;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Providers.Vendors.Luma;
 
