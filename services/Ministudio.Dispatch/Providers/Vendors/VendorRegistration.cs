@@ -23,8 +23,8 @@ public static class VendorRegistration
                 register.MakeGenericMethod(type, vendor.GetGenericArguments()[0]).Invoke(null, [services]);
         }
         // The mock calls no vendor; it only needs its options and the render client.
-        services.AddOptions<MockOptions>().BindConfiguration($"Dispatch:Vendors:{MockVideoProvider.ProviderName}");
-        services.AddSingleton<IVideoProvider, MockVideoProvider>();
+        services.AddOptions<MockOptions>().BindConfiguration($"Dispatch:Vendors:{MockProvider.ProviderName}");
+        services.AddSingleton<IVideoProvider, MockProvider>();
         return services;
     }
 

@@ -10,7 +10,7 @@ namespace Ministudio.Dispatch.Providers.Vendors.Gemini;
 /// with the same key. The Gemini API takes no seed and has no cancel call for these operations, so a canceled shot
 /// stops polling; the key is only ever sent to the API's own host.
 /// </summary>
-public sealed class GeminiVeoProvider(
+public sealed class GeminiProvider(
     IHttpClientFactory clients, IOptions<GeminiOptions> settings, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoVendor<GeminiOptions>
 {
     public static string ProviderName => "gemini";
