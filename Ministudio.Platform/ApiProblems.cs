@@ -24,6 +24,10 @@ public static class ApiProblems
     public static ProblemHttpResult Problem(ProblemCode problem, string? detail = null, string? title = null) =>
         Problem(problem.Status, problem.Code, title ?? problem.Title, detail);
 
+    /// <summary>413 <c>request.too_large</c> for a body past <paramref name="limit"/> bytes (services and the gateway alike).</summary>
+    public static ProblemHttpResult TooLarge(long limit) =>
+        Problem(ProblemCodes.RequestTooLarge, $"At most {limit} bytes.");
+
     /// <summary>400 naming every invalid field; the first error's code is the problem's code.</summary>
     public static ProblemHttpResult Validation(IReadOnlyList<FieldError> errors, string? title = null) =>
         TypedResults.Problem(new ProblemDetails

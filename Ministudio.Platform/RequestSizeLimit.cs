@@ -29,7 +29,7 @@ public sealed class RequestSizeLimit(RequestDelegate next, IConfiguration config
         var limit = configuration.GetValue(Setting, DefaultMaxBytes);
         if (context.Request.ContentLength > limit)
         {
-            await TooLarge(limit).ExecuteAsync(context);
+            await ApiProblems.TooLarge(limit).ExecuteAsync(context);
             return;
         }
         // A chunked body has no length to check up front: it is counted as it is read. The server's own cap sits above,
@@ -44,7 +44,7 @@ public sealed class RequestSizeLimit(RequestDelegate next, IConfiguration config
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
         {
             await DrainAsync(body, context.RequestAborted);
-            await TooLarge(limit).ExecuteAsync(context);
+            await ApiProblems.TooLarge(limit).ExecuteAsync(context);
         }
         finally
         {
@@ -66,9 +66,6 @@ public sealed class RequestSizeLimit(RequestDelegate next, IConfiguration config
             // Past the drain cap as well: the connection closes, as it must.
         }
     }
-
-    private static IResult TooLarge(long limit) =>
-        ApiProblems.Problem(ProblemCodes.RequestTooLarge, $"At most {limit} bytes.");
 
     /// <summary>Throws the server's own 413 once more than the limit has been read.</summary>
     private sealed class CountedBody(Stream inner, long limit) : ObservedReadStream(inner)

@@ -61,15 +61,8 @@ debian_mirror() {
 
 packages_of() { grep -v '^\s*#' "deploy/images/$1.packages" | grep -v '^\s*$' | tr '\n' ' '; }
 
-# Fixed ids so that the manifests' runAsUser matches the image (Debian's packages keep an existing system user).
-users_of() {
-  case $1 in
-    runtime|media) echo "app:$app_uid:/app" ;;
-    redis) echo "redis:999:/var/lib/redis" ;;
-    rabbitmq) echo "rabbitmq:999:/var/lib/rabbitmq" ;;
-    postgres) echo "postgres:999:/var/lib/postgresql" ;;
-  esac
-}
+# The user of a base image, "user:uid:home" (deploy/images/users.tsv, which deploy/images/rootfs.sh reads too).
+users_of() { awk -F'\t' -v b="$1" '$1 == b { print $2 ":" $3 ":" $4 }' deploy/images/users.tsv; }
 
 # Removes a root file system, never through a proc or /dev mount left by an interrupted build.
 remove_root() {
@@ -96,7 +89,7 @@ ensure_minbase() {
 # One copy of minbase per base with its packages installed in a chroot.
 build_rootfs() {
   local base=$1 key root minbase
-  key=$(cat "deploy/images/$base.packages" <(users_of "$base") <(echo "$suite") | sha256sum | cut -c1-12)
+  key=$(cat "deploy/images/$base.packages" <(users_of "$base") deploy/images/rootfs.sh <(echo "$suite") | sha256sum | cut -c1-12)
   root=$cache/rootfs/$base-$key
   if [ -f "$root/.complete" ]; then echo "$root"; return; fi
   minbase=$cache/rootfs/minbase-$suite
@@ -110,25 +103,13 @@ build_rootfs() {
   else cp /etc/apt/sources.list "$root/etc/apt/sources.list"; fi
   mount -t proc proc "$root/proc"; mount --bind /dev "$root/dev"
   trap "umount '$root/proc' '$root/dev' 2>/dev/null || true" RETURN
-  local user uid home; IFS=: read -r user uid home <<<"$(users_of "$base")"
-  chroot_run "$root" groupadd --system --gid "$uid" "$user"
-  chroot_run "$root" useradd --system --uid "$uid" --gid "$uid" --home-dir "$home" --no-create-home --shell /usr/sbin/nologin "$user"
-  # Packages must not start daemons in the chroot.
-  printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"; chmod 0755 "$root/usr/sbin/policy-rc.d"
-  chroot_run "$root" apt-get update -qq >/dev/null
-  # shellcheck disable=SC2046
-  chroot_run "$root" apt-get install -y -qq --no-install-recommends $(packages_of "$base") >"$cache/apt-$base.log" 2>&1 \
-    || { tail -20 "$cache/apt-$base.log" >&2; umount "$root/proc" "$root/dev"; die "apt-get install in '$base' failed"; }
-  chroot_run "$root" apt-get clean
-  rm -f "$root/usr/sbin/policy-rc.d"
-  # postgresql-common makes a "main" cluster at install: the image's data lives in a volume instead.
-  rm -rf "$root"/var/lib/postgresql/[0-9]* "$root"/etc/postgresql/[0-9]*
+  # The same step as the Dockerfile's: deploy/images/rootfs.sh inside the root file system.
+  mkdir -p "$root/tmp/images"; cp deploy/images/rootfs.sh deploy/images/users.tsv "deploy/images/$base.packages" "$root/tmp/images/"
+  chroot_run "$root" sh /tmp/images/rootfs.sh "$base" >"$cache/apt-$base.log" 2>&1 \
+    || { tail -20 "$cache/apt-$base.log" >&2; umount "$root/proc" "$root/dev"; die "deploy/images/rootfs.sh $base failed"; }
   umount "$root/proc" "$root/dev"; trap - RETURN
-  # No package caches, lists, docs or host files in the image; the dpkg database stays for image scanners.
-  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/* "$root"/var/cache/debconf/*-old "$root"/var/log/* \
-         "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/tmp/* "$root"/etc/apt/sources.list.d/*.sources
+  rm -f "$root"/etc/apt/sources.list.d/*.sources   # the host's
   printf 'nameserver 127.0.0.1\n' >"$root/etc/resolv.conf"   # replaced by the runtime's
-  mkdir -p "$root/app" "$root/artifacts" "$root$home"; chroot_run "$root" chown "$uid:$uid" "$home" /artifacts
   echo "$base: $(packages_of "$base")| debian $(cat "$root/etc/debian_version")" >"$root/.complete"
   echo "$root"
 }
@@ -155,8 +136,7 @@ publish_service() {
   log "dotnet publish $project (self-contained linux-x64)" >&2
   rm -rf "$out"
   # Its own artifacts path: a self-contained build must not replace the framework-dependent bin/ the AppHost runs.
-  dotnet publish "services/$project/$project.csproj" -c Release -r linux-x64 --self-contained true \
-    --artifacts-path "$cache/dotnet" -p:UseAppHost=true -p:GenerateDocumentationFile=false -o "$out" -nologo -v q -clp:ErrorsOnly >&2
+  sh deploy/images/publish.sh "$project" "$out" --artifacts-path "$cache/dotnet" -v q -clp:ErrorsOnly >&2
   echo "$out"
 }
 

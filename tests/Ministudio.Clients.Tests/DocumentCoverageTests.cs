@@ -54,11 +54,18 @@ public sealed class DocumentCoverageTests(PlatformHosts platform) : IDisposable
             {
                 LibraryKinds.Characters => new JsonObject { ["identity"] = new JsonObject { ["hair"] = "silver bob" } },
                 LibraryKinds.Environments => new JsonObject { ["weather"] = "rain" },
+                LibraryKinds.Templates => new JsonObject
+                {
+                    ["fields"] = new JsonObject { ["product"] = "The product" },
+                    ["film"] = JsonNode.Parse("""{"title":"{{product}}","aspectRatio":"16:9","shots":[{"action":"A hand lifts {{product}}","durationSeconds":3}]}"""),
+                },
                 _ => new JsonObject { ["traits"] = new JsonArray("soft watercolor washes") },
             };
             item[nameField] = name;
             var created = await client.CreateLibraryItemAsync(kind, item, Ct);
-            Assert.Contains(await client.ListLibraryAsync(kind, Ct), i => i.Id == created.Id);
+            // Templates list with the built-ins, keyed by name (ListTemplatesAsync, below); every other kind as items.
+            if (kind == LibraryKinds.Templates) Assert.Equal(created.Id, (await client.ListTemplatesAsync(Ct)).GetProperty(name).GetProperty("id").GetGuid());
+            else Assert.Contains(await client.ListLibraryAsync(kind, Ct), i => i.Id == created.Id);
             Assert.Equal(name, (await client.GetLibraryItemAsync(kind, created.Id, Ct)).Name);
             item[nameField] = name + " again";
             Assert.Equal(name + " again", (await client.ReplaceLibraryItemAsync(kind, created.Id, item, Ct)).Name);

@@ -1,5 +1,4 @@
 using Ministudio.Compose.Audio;
-using Ministudio.Compose.Rendering;
 using Ministudio.Compose.Tests.Audio;
 using Ministudio.Contracts;
 using static Ministudio.Compose.Tests.Studio;

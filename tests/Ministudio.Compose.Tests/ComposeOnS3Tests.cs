@@ -1,10 +1,7 @@
-using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Ministudio.Compose.Audio;
 using Ministudio.Compose.Consumers;
 using Ministudio.Compose.MediaTools;
-using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
 using Ministudio.Platform;
 using Ministudio.TestSupport;

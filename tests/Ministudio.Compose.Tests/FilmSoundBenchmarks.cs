@@ -1,15 +1,10 @@
 using System.Diagnostics;
-using MassTransit;
 using MassTransit.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Ministudio.Compose.Audio;
 using Ministudio.Compose.Consumers;
 using Ministudio.Compose.MediaTools;
-using Ministudio.Compose.Rendering;
 using Ministudio.Contracts;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Compose.Tests;

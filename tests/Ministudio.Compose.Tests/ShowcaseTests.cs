@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.MediaTools;
-using Ministudio.Compose.Rendering;
 using Ministudio.Compose.Tests.Audio;
 using Ministudio.Contracts;
 using Ministudio.TestSupport;

@@ -20,37 +20,50 @@ public sealed partial class ImageRecipeTests
 
         Assert.Equal(9, images.Count);
         Assert.Contains($"ARG DEBIAN_IMAGE=debian:{suite}-slim", dockerfile, StringComparison.Ordinal);
+        var script = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "scripts", "images.sh"), TestContext.Current.CancellationToken);
+        // Both make a base with the same script, inside the root file system, and publish with the same script.
+        Assert.Contains("chroot_run \"$root\" sh /tmp/images/rootfs.sh \"$base\"", script, StringComparison.Ordinal);
+        Assert.Contains("sh deploy/images/publish.sh \"$project\" \"$out\"", script, StringComparison.Ordinal);
         foreach (var image in images)
         {
             Assert.True(stages.TryGetValue(image.Name, out var target), $"The Dockerfile has no target '{image.Name}'.");
             Assert.Equal($"base-{image.Base}", target.From);
-            var baseStage = stages[$"base-{image.Base}"];
-            // What the target inherits from its base stage counts as its own.
-            var stage = target with { Body = baseStage.Body + target.Body };
-            Assert.Contains($"COPY deploy/images/{image.Base}.packages ", baseStage.Body, StringComparison.Ordinal);
-            Assert.Contains($"useradd --system --uid {image.Uid} --gid {image.Uid} --home-dir {image.Home} ", baseStage.Body, StringComparison.Ordinal);
-            Assert.Contains("COPY deploy/images/healthcheck.sh /usr/local/bin/healthcheck", baseStage.Body, StringComparison.Ordinal);
-            Assert.Contains("rm -rf /var/lib/apt/lists/*", baseStage.Body, StringComparison.Ordinal);
+            Assert.Contains($"sh /mnt/images/rootfs.sh {image.Base}\n", stages[target.From].Body, StringComparison.Ordinal);
+            // What the target inherits from the stages below it counts as its own; the last USER and HEALTHCHECK win.
+            var body = Inherited(stages, image.Name);
+            var lines = body.Split('\n');
 
-            Assert.Contains($"USER {image.Uid}:{image.Uid}", stage.Body, StringComparison.Ordinal);
-            Assert.Single(stage.Body.Split('\n'), l => l.StartsWith("HEALTHCHECK ", StringComparison.Ordinal)
-                && l.EndsWith($"CMD [\"/usr/local/bin/healthcheck\", \"{image.HealthCheck}\"]", StringComparison.Ordinal));
-            Assert.Equal((image.Project.Length > 0 ? appEnv : infraEnv).Order(), EnvOf(stage.Body).Order());
+            Assert.Equal($"USER {image.Uid}:{image.Uid}", lines.Last(l => l.StartsWith("USER ", StringComparison.Ordinal)));
+            Assert.Contains("COPY deploy/images/healthcheck.sh /usr/local/bin/healthcheck", body, StringComparison.Ordinal);
+            Assert.EndsWith($"CMD [\"/usr/local/bin/healthcheck\", \"{image.HealthCheck}\"]", lines.Last(l => l.StartsWith("HEALTHCHECK ", StringComparison.Ordinal)), StringComparison.Ordinal);
+            Assert.Equal((image.Project.Length > 0 ? appEnv : infraEnv).Order(), EnvOf(body).Order());
             foreach (var label in new[] { "title", "source", "revision", "version", "licenses" })
-                Assert.Contains($"org.opencontainers.image.{label}=", stage.Body, StringComparison.Ordinal);
+                Assert.Contains($"org.opencontainers.image.{label}=", body, StringComparison.Ordinal);
             if (image.Project.Length > 0)
             {
-                Assert.Contains($"ENTRYPOINT [\"/app/{image.Project}\"]", stage.Body, StringComparison.Ordinal);
-                Assert.Contains($"COPY --from=publish-{image.Name} /out /app", stage.Body, StringComparison.Ordinal);
-                Assert.Contains($"dotnet publish services/{image.Project}/{image.Project}.csproj -c Release -r linux-x64 --self-contained true",
-                    stages[$"publish-{image.Name}"].Body, StringComparison.Ordinal);
+                Assert.Contains($"ENTRYPOINT [\"/app/{image.Project}\"]", body, StringComparison.Ordinal);
+                Assert.Contains($"COPY --from=publish-{image.Name} /out /app", body, StringComparison.Ordinal);
+                Assert.Contains($"RUN sh deploy/images/publish.sh {image.Project} /out", stages[$"publish-{image.Name}"].Body, StringComparison.Ordinal);
             }
             else
             {
-                Assert.Contains("ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]", stage.Body, StringComparison.Ordinal);
-                Assert.Contains($"COPY deploy/images/entrypoints/{image.Name}.sh /usr/local/bin/entrypoint.sh", stage.Body, StringComparison.Ordinal);
+                Assert.Contains("ENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]", body, StringComparison.Ordinal);
+                Assert.Contains($"COPY deploy/images/entrypoints/{image.Name}.sh /usr/local/bin/entrypoint.sh", body, StringComparison.Ordinal);
             }
         }
+    }
+
+    [Fact]
+    public async Task The_base_script_makes_the_user_the_manifests_run_as_and_leaves_no_package_caches()
+    {
+        var rootfs = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "images", "rootfs.sh"), TestContext.Current.CancellationToken);
+        var (images, _, _, _) = await ReadScriptAsync();
+
+        Assert.Contains("useradd --system --uid \"$uid\" --gid \"$uid\" --home-dir \"$home\"", rootfs, StringComparison.Ordinal);
+        Assert.Contains("rm -rf /var/lib/apt/lists/*", rootfs, StringComparison.Ordinal);
+        Assert.Contains("\"$here/$base.packages\"", rootfs, StringComparison.Ordinal);
+        Assert.Equal([1654], images.Where(i => i.Project.Length > 0).Select(i => i.Uid).Distinct());
+        Assert.Equal([999], images.Where(i => i.Project.Length == 0).Select(i => i.Uid).Distinct());
     }
 
     [Fact]
@@ -106,6 +119,10 @@ public sealed partial class ImageRecipeTests
         foreach (Match m in StageRegex().Matches(joined)) stages[m.Groups[2].Value] = new Stage(m.Groups[1].Value, m.Groups[3].Value);
         return stages;
     }
+
+    /// <summary>The bodies of a stage and of every stage it is built on, base first.</summary>
+    private static string Inherited(Dictionary<string, Stage> stages, string name) =>
+        stages.TryGetValue(name, out var stage) ? Inherited(stages, stage.From) + stage.Body : "";
 
     /// <summary>The KEY=VALUE pairs of the stage's ENV lines.</summary>
     private static IEnumerable<string> EnvOf(string body) =>

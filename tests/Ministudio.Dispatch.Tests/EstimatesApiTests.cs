@@ -1,14 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Apis;
 using Ministudio.Dispatch.Money;
 using Ministudio.Platform;
-using Ministudio.Platform.Trust;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 using Npgsql;
@@ -20,8 +18,7 @@ public sealed class EstimatesApiTests : IAsyncLifetime
 {
     private readonly ArtifactStore _artifacts = new(Directory.CreateTempSubdirectory("ministudio-estimate-tests").FullName);
     private NpgsqlDataSource _database = null!;
-    private WebApplication _app = null!;
-    private HttpClient _client = null!;
+    private DispatchApiHost _api = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -32,30 +29,19 @@ public sealed class EstimatesApiTests : IAsyncLifetime
             .Vendor("unpriced", pricePerSecond: null).Chain("premium", "short", "long").Build();
         var router = LedgerDatabase.Router(_database, settings,
             new RecordingProvider(_artifacts, "short"), new RecordingProvider(_artifacts, "long"), new RecordingProvider(_artifacts, "unpriced"));
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration[TrustedCalls.Setting] = TrustedCalls.SigningKey;
-        builder.AddServiceTrust(ResourceNames.Dispatch);
-        builder.Services.AddSingleton(router).AddSingleton(new CostLedger(_database));
-        _app = builder.Build();
-        _app.MapEstimatesApi();
-        await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()) };
+        _api = await DispatchApiHost.StartAsync(services => services.AddSingleton(router).AddSingleton(new CostLedger(_database)), app => app.MapEstimatesApi());
     }
 
     public async ValueTask DisposeAsync()
     {
-        _client.Dispose();
-        await _app.DisposeAsync();
+        await _api.DisposeAsync();
         await _database.DisposeAsync();
         Directory.Delete(_artifacts.Root, recursive: true);
     }
 
     private Task<HttpResponseMessage> PostAsync(object body, Guid? tenant)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/estimates") { Content = JsonContent.Create(body, options: JsonSerializerOptions.Web) };
-        TrustedCalls.Sign(request, tenant);
-        return _client.SendAsync(request, TestContext.Current.CancellationToken);
+        return _api.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/estimates") { Content = JsonContent.Create(body, options: JsonSerializerOptions.Web) }, tenant);
     }
 
     private static object Shot(int index, string provider, double seconds) =>
@@ -100,8 +86,7 @@ public sealed class EstimatesApiTests : IAsyncLifetime
         Assert.Equal("estimate.request_missing", await Problems.CodeOf(await PostAsync(new { shots = new[] { new { index = 0 } } }, Guid.NewGuid())));
         Assert.Equal("estimate.too_many_shots", await Problems.CodeOf(await PostAsync(new { shots = Enumerable.Range(0, 51).Select(i => Shot(i, "premium", 2)).ToArray() }, Guid.NewGuid())));
         var malformed = new HttpRequestMessage(HttpMethod.Post, "/v1/estimates") { Content = new StringContent("{", System.Text.Encoding.UTF8, "application/json") };
-        TrustedCalls.Sign(malformed, Guid.NewGuid());
-        Assert.Equal("request.malformed_json", await Problems.CodeOf(await _client.SendAsync(malformed, TestContext.Current.CancellationToken)));
+        Assert.Equal("request.malformed_json", await Problems.CodeOf(await _api.SendAsync(malformed, Guid.NewGuid())));
         Assert.Equal("auth.tenant_missing", await Problems.CodeOf(await PostAsync(new { shots = new[] { Shot(0, "premium", 2) } }, tenant: null)));
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Tests;
 

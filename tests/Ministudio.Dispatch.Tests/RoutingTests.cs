@@ -4,7 +4,6 @@ using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Routing;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 using Npgsql;
 
 namespace Ministudio.Dispatch.Tests;

@@ -1,14 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Apis;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
-using Ministudio.Platform;
 using Ministudio.Platform.Trust;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
@@ -20,35 +18,23 @@ namespace Ministudio.Dispatch.Tests;
 public sealed class UsageApiTests : IAsyncLifetime
 {
     private NpgsqlDataSource _database = null!;
-    private WebApplication _app = null!;
-    private HttpClient _client = null!;
+    private DispatchApiHost _api = null!;
 
     public async ValueTask InitializeAsync()
     {
         _database = await LedgerDatabase.CreateAsync();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration[TrustedCalls.Setting] = TrustedCalls.SigningKey;
-        builder.AddServiceTrust(ResourceNames.Dispatch);
-        builder.Services.AddSingleton(new CostLedger(_database)).AddSingleton(TimeProvider.System);
-        _app = builder.Build();
-        _app.MapUsageApi();
-        await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()) };
+        _api = await DispatchApiHost.StartAsync(services => services.AddSingleton(new CostLedger(_database)).AddSingleton(TimeProvider.System), app => app.MapUsageApi());
     }
 
     public async ValueTask DisposeAsync()
     {
-        _client.Dispose();
-        await _app.DisposeAsync();
+        await _api.DisposeAsync();
         await _database.DisposeAsync();
     }
 
     private Task<HttpResponseMessage> GetAsync(string query, Guid? tenant)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/v1/usage" + query);
-        TrustedCalls.Sign(request, tenant);
-        return _client.SendAsync(request, TestContext.Current.CancellationToken);
+        return _api.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/usage" + query), tenant);
     }
 
     [Fact]

@@ -3,7 +3,6 @@ using Ministudio.Contracts;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Routing;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Apis;
 

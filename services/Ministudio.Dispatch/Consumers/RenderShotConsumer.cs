@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Caching;
 using Ministudio.Dispatch.Leases;
@@ -123,9 +124,9 @@ public sealed class RenderShotConsumer(
 
 public sealed class RenderShotConsumerDefinition : ConsumerDefinition<RenderShotConsumer>
 {
-    public RenderShotConsumerDefinition(IConfiguration configuration)
+    public RenderShotConsumerDefinition(IOptions<ShotConsumerOptions> options)
     {
         // Rendering is CPU bound: take only as many shots at once as the render tier can work on.
-        ConcurrentMessageLimit = configuration.GetValue("Dispatch:MaxConcurrentShots", Environment.ProcessorCount);
+        ConcurrentMessageLimit = options.Value.MaxConcurrentShots;
     }
 }

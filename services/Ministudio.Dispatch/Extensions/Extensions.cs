@@ -73,6 +73,8 @@ public static class Extensions
         builder.Services.AddSingleton<TenantVendorSecrets>();
         builder.Services.AddSingleton<ShotRouter>();
         builder.Services.AddSingleton<CanceledJobs>();
+        builder.Services.AddOptions<ShotConsumerOptions>().BindConfiguration(ShotConsumerOptions.Section)
+            .Validate(o => o.MaxConcurrentShots > 0, $"{ShotConsumerOptions.Section}:MaxConcurrentShots must be positive.").ValidateOnStart();
         builder.Services.AddOptions<ShotLeaseOptions>().BindConfiguration(ShotLeaseOptions.Section)
             .Validate(o => o.IsValid, $"{ShotLeaseOptions.Section}:HeartbeatInterval must be positive and GracePeriod longer than it.")
             .ValidateOnStart();

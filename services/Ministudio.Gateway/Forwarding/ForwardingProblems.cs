@@ -16,7 +16,7 @@ public sealed class ForwardingProblems(RequestDelegate next, IOptions<BodyLimitO
         var limit = options.Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
-            await TooLarge(limit).ExecuteAsync(context);
+            await ApiProblems.TooLarge(limit).ExecuteAsync(context);
             return;
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
@@ -27,7 +27,7 @@ public sealed class ForwardingProblems(RequestDelegate next, IOptions<BodyLimitO
         logger.LogWarning(error.Exception, "Forwarding {Path} failed: {Error}", context.Request.Path, error.Error);
         IResult answer = error switch
         {
-            { Exception: BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } } => TooLarge(limit),
+            { Exception: BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } } => ApiProblems.TooLarge(limit),
             { Error: ForwarderError.RequestBodyClient or ForwarderError.RequestCanceled } =>
                 ApiProblems.Problem(ProblemCodes.RequestBodyIncomplete),
             { Error: ForwarderError.RequestTimedOut } =>
@@ -36,7 +36,4 @@ public sealed class ForwardingProblems(RequestDelegate next, IOptions<BodyLimitO
         };
         await answer.ExecuteAsync(context);
     }
-
-    private static IResult TooLarge(long limit) =>
-        ApiProblems.Problem(ProblemCodes.RequestTooLarge, $"At most {limit} bytes.");
 }

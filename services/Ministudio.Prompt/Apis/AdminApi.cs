@@ -62,7 +62,7 @@ public static partial class AdminApi
         var (request, problem) = await JsonBody.ReadAsync<CreateTenantRequest>(context, "a tenant", ct);
         if (problem is not null) return problem;
         var errors = new List<FieldError>();
-        if (string.IsNullOrWhiteSpace(request!.Name) || request.Name.Length > MaxNameLength || request.Name.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(request!.Name) || request.Name.Length > MaxNameLength || SafeText.Violation(request.Name, allowLineBreaks: false) is not null)
             errors.Add(new("name", "tenant.name_invalid", $"A tenant name is 1 to {MaxNameLength} printable characters."));
         if (request.Plan is not null && !PlanName().IsMatch(request.Plan))
             errors.Add(new("plan", "plan.name_invalid", PlanNameRule));
@@ -158,7 +158,7 @@ public static partial class AdminApi
         var type = request!.Type ?? ApiKeys.Live;
         if (type is not (ApiKeys.Live or ApiKeys.Test))
             errors.Add(new("type", "key.type_invalid", $"A key is of type '{ApiKeys.Live}' or '{ApiKeys.Test}'."));
-        if (request.Name is { } name && (name.Length > MaxNameLength || name.Any(char.IsControl)))
+        if (request.Name is { } name && (name.Length > MaxNameLength || SafeText.Violation(name, allowLineBreaks: false) is not null))
             errors.Add(new("name", "key.name_invalid", $"A key name is at most {MaxNameLength} printable characters."));
         if (request.ExpiresAt is { } expiresAt && expiresAt <= clock.GetUtcNow())
             errors.Add(new("expiresAt", "key.expiry_in_past", "A key must expire in the future."));

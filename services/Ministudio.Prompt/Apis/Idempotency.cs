@@ -17,7 +17,7 @@ public static class Idempotency
     {
         var key = context.Request.Headers[Header].ToString();
         if (key.Length == 0) return (null, null);
-        return key.Length > MaxKeyLength || key.Any(char.IsControl)
+        return key.Length > MaxKeyLength || SafeText.Violation(key, allowLineBreaks: false) is not null
             ? (null, ApiProblems.Problem(ProblemCodes.IdempotencyKeyInvalid, title: $"An Idempotency-Key is 1 to {MaxKeyLength} printable characters."))
             : (key, null);
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Ministudio.Platform;
 using Ministudio.Platform.Trust;
 using Ministudio.Render.Rendering;
@@ -16,7 +17,9 @@ public static class Extensions
         builder.Services.AddSingleton<RenderStats>();
         builder.Services.AddSingleton<ShotEncoder>();
         // Each render keeps one core busy drawing while ffmpeg encodes on the others.
-        builder.Services.AddSingleton(new RenderSlots(builder.Configuration.GetValue("Render:MaxConcurrentShots", Environment.ProcessorCount)));
+        builder.Services.AddOptions<RenderOptions>().BindConfiguration(RenderOptions.Section)
+            .Validate(o => o.MaxConcurrentShots > 0, $"{RenderOptions.Section}:MaxConcurrentShots must be positive.").ValidateOnStart();
+        builder.Services.AddSingleton(services => new RenderSlots(services.GetRequiredService<IOptions<RenderOptions>>().Value.MaxConcurrentShots));
         return builder;
     }
 }

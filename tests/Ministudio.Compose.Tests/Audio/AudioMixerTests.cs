@@ -1,6 +1,5 @@
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.MediaTools;
-using Ministudio.Compose.Rendering;
 
 namespace Ministudio.Compose.Tests.Audio;
 

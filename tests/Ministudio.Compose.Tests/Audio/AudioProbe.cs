@@ -1,5 +1,4 @@
 using Ministudio.TestSupport;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;

@@ -2,16 +2,17 @@ using Ministudio.Compose.Audio;
 
 namespace Ministudio.Compose.Tests.Audio;
 
-public sealed class ElevenLabsSpeechTests(FakeElevenLabs fake) : IClassFixture<FakeElevenLabs>, IDisposable
+public sealed class ElevenLabsSpeechTests(FakeElevenLabs fake) : SpeechVendorTests<FakeElevenLabs>(fake), IClassFixture<FakeElevenLabs>
 {
-    private const string Voice = "elevenlabs:" + FakeElevenLabs.Voice;
-    private SpeechServices? _services;
+    protected override string Voice => "elevenlabs:" + FakeElevenLabs.Voice;
 
-    public void Dispose() => _services?.Dispose();
+    protected override string UnknownVoice => "elevenlabs:NoSuchVoice42";
 
-    private SpeechServices Services(string apiKey = FakeElevenLabs.ApiKey) => _services ??= new SpeechServices(new Dictionary<string, string?>
+    protected override SpeechServices Services() => Services(FakeElevenLabs.ApiKey);
+
+    private SpeechServices Services(string apiKey) => Services(new Dictionary<string, string?>
     {
-        ["Compose:Audio:ElevenLabs:BaseUrl"] = fake.BaseUrl.ToString(),
+        ["Compose:Audio:ElevenLabs:BaseUrl"] = Fake.BaseUrl.ToString(),
         ["Compose:Audio:ElevenLabs:ApiKey"] = apiKey,
         ["Compose:Audio:ElevenLabs:ModelId"] = "eleven_test_model",
     });
@@ -19,7 +20,7 @@ public sealed class ElevenLabsSpeechTests(FakeElevenLabs fake) : IClassFixture<F
     [Fact]
     public async Task Mp3_and_character_alignment_become_a_wav_with_word_timings()
     {
-        fake.Reset();
+        Fake.Reset();
         var services = Services();
         const string text = "Hello there, brave new world.";
         var clip = await services.Synthesizer.SynthesizeAsync(new SpeechRequest(text, Voice), services.Folder, TestContext.Current.CancellationToken);
@@ -31,7 +32,7 @@ public sealed class ElevenLabsSpeechTests(FakeElevenLabs fake) : IClassFixture<F
         Assert.Equal(0.1 + text.IndexOf("brave", StringComparison.Ordinal) * slot, clip.Words[2].StartSeconds, 2);
         Assert.Equal(0.1 + text.Length * slot, clip.Words[^1].EndSeconds, 2);
 
-        var request = Assert.Single(fake.Requests);
+        var request = Assert.Single(Fake.Requests);
         Assert.Equal(("POST", $"/v1/text-to-speech/{FakeElevenLabs.Voice}/with-timestamps", FakeElevenLabs.ApiKey), (request.Method, request.Path, request.Header("xi-api-key")));
         Assert.Equal("?output_format=mp3_44100_128", request.Query);
         Assert.Equal(text, request.Node()!["text"]!.GetValue<string>());
@@ -42,32 +43,14 @@ public sealed class ElevenLabsSpeechTests(FakeElevenLabs fake) : IClassFixture<F
     [Fact]
     public async Task A_rate_is_sent_as_the_voice_speed()
     {
-        fake.Reset();
+        Fake.Reset();
         var services = Services();
         await services.Synthesizer.SynthesizeAsync(new SpeechRequest("Slowly now.", Voice, 0.8), services.Folder, TestContext.Current.CancellationToken);
-        Assert.Equal(0.8, Assert.Single(fake.Requests).Node()!["voice_settings"]!["speed"]!.GetValue<double>());
+        Assert.Equal(0.8, Assert.Single(Fake.Requests).Node()!["voice_settings"]!["speed"]!.GetValue<double>());
     }
 
     [Fact]
-    public Task Rate_limiting_is_retryable_after_the_vendors_wait()
-    {
-        fake.Next = VendorFailure.RateLimited;
-        return CloudSpeech.AssertFailsAsync(Services(), new SpeechRequest("Too fast.", Voice), "tts.rate_limited", true, TimeSpan.FromSeconds(FakeSpeechVendor.RetryAfterSeconds));
-    }
-
-    [Theory]
-    [InlineData(VendorFailure.QuotaExhausted, "tts.quota_exhausted", false)]
-    [InlineData(VendorFailure.ServerError, "tts.unavailable", true)]
-    [InlineData(VendorFailure.Rejected, "tts.rejected", false)]
-    public Task Vendor_errors_map_to_stable_codes(VendorFailure failure, string code, bool retryable)
-    {
-        fake.Next = failure;
-        return CloudSpeech.AssertFailsAsync(Services(), new SpeechRequest("Fails.", Voice), code, retryable);
-    }
-
-    [Fact]
-    public Task A_voice_the_vendor_does_not_know_is_an_invalid_voice() =>
-        CloudSpeech.AssertFailsAsync(Services(), new SpeechRequest("Who speaks?", "elevenlabs:NoSuchVoice42"), "tts.invalid_voice", false);
+    public Task Running_out_of_quota_is_not_retryable() => AssertQuotaExhaustedAsync();
 
     [Fact]
     public Task A_wrong_key_is_unauthorized() =>

@@ -3,15 +3,17 @@ using Ministudio.Compose.Audio;
 
 namespace Ministudio.Compose.Tests.Audio;
 
-public sealed class GoogleSpeechTests(FakeGoogle fake) : IClassFixture<FakeGoogle>, IDisposable
+public sealed class GoogleSpeechTests(FakeGoogle fake) : SpeechVendorTests<FakeGoogle>(fake), IClassFixture<FakeGoogle>
 {
-    private SpeechServices? _services;
+    protected override string Voice => "google:en-US-Neural2-F";
 
-    public void Dispose() => _services?.Dispose();
+    protected override string UnknownVoice => "google:en-US-Imaginary-Q";
 
-    private SpeechServices Services(string? apiKey = FakeGoogle.ApiKey, string? accessToken = null) => _services ??= new SpeechServices(new Dictionary<string, string?>
+    protected override SpeechServices Services() => Services(FakeGoogle.ApiKey, null);
+
+    private SpeechServices Services(string? apiKey, string? accessToken) => Services(new Dictionary<string, string?>
     {
-        ["Compose:Audio:Google:BaseUrl"] = fake.BaseUrl.ToString(),
+        ["Compose:Audio:Google:BaseUrl"] = Fake.BaseUrl.ToString(),
         ["Compose:Audio:Google:ApiKey"] = apiKey,
         ["Compose:Audio:Google:AccessToken"] = accessToken,
     });
@@ -19,7 +21,7 @@ public sealed class GoogleSpeechTests(FakeGoogle fake) : IClassFixture<FakeGoogl
     [Fact]
     public async Task Marked_ssml_gives_the_words_their_vendor_timepoints()
     {
-        fake.Reset();
+        Fake.Reset();
         var services = Services();
         const string text = "Tom & Jerry say \"<hi>\" fast.";
         var clip = await services.Synthesizer.SynthesizeAsync(new SpeechRequest(text, "google:en-US-Neural2-F", 0.9), services.Folder, TestContext.Current.CancellationToken);
@@ -28,7 +30,7 @@ public sealed class GoogleSpeechTests(FakeGoogle fake) : IClassFixture<FakeGoogl
         Assert.Equal(["Tom", "Jerry", "say", "<hi>", "fast"], clip.Words.Select(w => w.Word));
         for (var i = 0; i < clip.Words.Count; i++) Assert.Equal(FakeGoogle.TimeOfMark(i, clip.Words.Count), clip.Words[i].StartSeconds, 6);
 
-        var request = Assert.Single(fake.Requests);
+        var request = Assert.Single(Fake.Requests);
         Assert.Equal(("POST", "/v1beta1/text:synthesize", FakeGoogle.ApiKey), (request.Method, request.Path, request.Header("X-Goog-Api-Key")));
         Assert.Null(request.Header("Authorization"));
         // The text survives SSML escaping word for word.
@@ -44,11 +46,11 @@ public sealed class GoogleSpeechTests(FakeGoogle fake) : IClassFixture<FakeGoogl
     [Fact]
     public async Task An_access_token_is_sent_as_a_bearer_token()
     {
-        fake.Reset();
+        Fake.Reset();
         var services = Services(apiKey: null, accessToken: FakeGoogle.AccessToken);
         await services.Synthesizer.SynthesizeAsync(new SpeechRequest("Token please.", "google:en-GB-Wavenet-B"), services.Folder, TestContext.Current.CancellationToken);
 
-        var request = Assert.Single(fake.Requests);
+        var request = Assert.Single(Fake.Requests);
         Assert.Equal($"Bearer {FakeGoogle.AccessToken}", request.Header("Authorization"));
         Assert.Null(request.Header("X-Goog-Api-Key"));
     }
@@ -56,13 +58,13 @@ public sealed class GoogleSpeechTests(FakeGoogle fake) : IClassFixture<FakeGoogl
     [Fact]
     public async Task A_voice_without_ssml_gets_plain_text_and_estimated_timings()
     {
-        fake.Reset();
+        Fake.Reset();
         var services = Services();
         var clip = await services.Synthesizer.SynthesizeAsync(new SpeechRequest("Plain words only.", "google:en-US-Chirp3-HD-Charon"), services.Folder, TestContext.Current.CancellationToken);
 
         await CloudSpeech.AssertVendorAudioAsync(clip, services.Folder);
         Assert.Equal(["Plain", "words", "only"], clip.Words.Select(w => w.Word));
-        var request = Assert.Single(fake.Requests);
+        var request = Assert.Single(Fake.Requests);
         Assert.Equal("Plain words only.", request.Node()!["input"]!["text"]!.GetValue<string>());
         Assert.Null(request.Node()!["enableTimePointing"]);
     }
@@ -70,36 +72,16 @@ public sealed class GoogleSpeechTests(FakeGoogle fake) : IClassFixture<FakeGoogl
     [Fact]
     public async Task Text_whose_marked_ssml_would_pass_googles_limit_goes_as_plain_text()
     {
-        fake.Reset();
+        Fake.Reset();
         var services = Services();
         var text = string.Join(' ', Enumerable.Repeat("go", 1000));
         var clip = await services.Synthesizer.SynthesizeAsync(new SpeechRequest(text, "google:en-US-Neural2-F"), services.Folder, TestContext.Current.CancellationToken);
 
         Assert.Equal(1000, clip.Words.Count);
-        var request = Assert.Single(fake.Requests);
+        var request = Assert.Single(Fake.Requests);
         Assert.Equal(text, request.Node()!["input"]!["text"]!.GetValue<string>());
         Assert.Null(request.Node()!["input"]!["ssml"]);
     }
-
-    [Fact]
-    public Task Rate_limiting_is_retryable_after_the_vendors_wait()
-    {
-        fake.Next = VendorFailure.RateLimited;
-        return CloudSpeech.AssertFailsAsync(Services(), new SpeechRequest("Too fast.", "google:en-US-Neural2-F"), "tts.rate_limited", true, TimeSpan.FromSeconds(FakeSpeechVendor.RetryAfterSeconds));
-    }
-
-    [Theory]
-    [InlineData(VendorFailure.ServerError, "tts.unavailable", true)]
-    [InlineData(VendorFailure.Rejected, "tts.rejected", false)]
-    public Task Vendor_errors_map_to_stable_codes(VendorFailure failure, string code, bool retryable)
-    {
-        fake.Next = failure;
-        return CloudSpeech.AssertFailsAsync(Services(), new SpeechRequest("Fails.", "google:en-US-Neural2-F"), code, retryable);
-    }
-
-    [Fact]
-    public Task A_voice_the_vendor_does_not_know_is_an_invalid_voice() =>
-        CloudSpeech.AssertFailsAsync(Services(), new SpeechRequest("Who speaks?", "google:en-US-Imaginary-Q"), "tts.invalid_voice", false);
 
     [Theory]
     [InlineData("AIza-wrong", null)]

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.MediaTools;
-using Ministudio.Compose.Rendering;
 
 namespace Ministudio.Compose.Tests.Audio;
 

@@ -2,14 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.MediaTools;
-using Ministudio.Compose.Rendering;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Tests.Audio;
 
 /// <summary>The audio registrations as the service makes them, over a fresh artifact store and the given settings.</summary>
-internal sealed class SpeechServices : IDisposable
+public sealed class SpeechServices : IDisposable
 {
     private readonly ServiceProvider _provider;
 

@@ -59,6 +59,14 @@ public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : 
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>A harness of its own on <see cref="Settings"/> with some of the vendor's settings replaced (a null removes one).</summary>
+    protected VendorHarness HarnessWith(params (string Key, string? Value)[] overrides)
+    {
+        var settings = Settings(Fake.BaseUrl);
+        foreach (var (key, value) in overrides) settings[$"Dispatch:Vendors:{Vendor}:{key}"] = value;
+        return VendorHarness.Create(settings);
+    }
+
     protected Task<GeneratedClip> GenerateAsync(ShotJob? shot = null, IProgress<ProviderProgress>? progress = null, CancellationToken? ct = null, VendorHarness? harness = null) =>
         (harness ?? Harness).Provider(Vendor).GenerateAsync(shot ?? Shots.For(Vendor), progress ?? new RecordingProgress(), ct ?? TestContext.Current.CancellationToken);
 
@@ -273,9 +281,7 @@ public abstract class VendorContractTests<TFake> : IAsyncLifetime where TFake : 
     public async Task A_task_that_outlives_the_timeout_is_cancelled_at_the_vendor_and_times_out()
     {
         Fake.Script = [new FakeState.Running(0.5)];
-        var settings = Settings(Fake.BaseUrl);
-        settings[$"Dispatch:Vendors:{Vendor}:TaskTimeout"] = "00:00:00.300";
-        await using var harness = VendorHarness.Create(settings);
+        await using var harness = HarnessWith(("TaskTimeout", "00:00:00.300"));
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync(harness: harness));
 

@@ -8,7 +8,6 @@ using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Platform;
 using Ministudio.Platform.Trust;
-using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors;
@@ -72,6 +71,9 @@ public sealed class VendorHarness : IAsyncDisposable
 
     /// <summary>The vendor catalogue as routing sees it with these settings.</summary>
     public Routing.CapabilityCatalogue Catalogue => _services.GetRequiredService<Routing.CapabilityCatalogue>();
+
+    /// <summary>The names of every provider <c>AddVideoVendors()</c> registered.</summary>
+    public IReadOnlyList<string> ProviderNames => [.. _services.GetServices<IVideoProvider>().Select(p => p.Name)];
 
     public IVideoProvider Provider(string name) => _services.GetServices<IVideoProvider>().Single(p => p.Name == name);
 

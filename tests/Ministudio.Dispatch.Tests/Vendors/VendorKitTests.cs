@@ -5,8 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
-
 using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors;
@@ -18,6 +16,20 @@ public sealed class VendorKitTests : IDisposable
     private readonly ArtifactStore _artifacts = new(Directory.CreateTempSubdirectory("ministudio-kit-tests").FullName);
 
     public void Dispose() => Directory.Delete(_artifacts.Root, recursive: true);
+
+    [Fact]
+    public async Task Every_adapter_registers_itself_under_its_catalogue_entry_and_every_vendor_still_making_video_has_one()
+    {
+        await using var harness = VendorHarness.Create(new Dictionary<string, string?>());
+        var registered = harness.ProviderNames;
+        var catalogue = harness.Catalogue.Vendors.Keys;
+
+        // One adapter per name; "local" is the render service itself (routed, not an adapter), "sora" is retired.
+        Assert.Equal(registered.Distinct().Order(), registered.Order());
+        Assert.Equal(["fal", "gemini", "kling", "luma", "minimax", "mock", "replicate", "runway", "veo"], registered.Order());
+        Assert.Subset(catalogue.ToHashSet(), registered.ToHashSet());
+        Assert.Equal(["local", "sora"], catalogue.Except(registered).Order());
+    }
 
     [Fact]
     public async Task VendorTask_tolerates_a_run_of_transient_poll_failures()

@@ -1,5 +1,4 @@
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Providers.Vendors;
 

@@ -27,13 +27,7 @@ public sealed class FalProviderTests : VendorContractTests<FakeFalServer>
         status == 400 ? FakeFalServer.ValidationError("duration", message, "value_error") : $$"""{"detail":"{{message}}"}""";
 
     /// <summary>fal configured with Kling's endpoints (not in the catalogue: their lengths come from the options).</summary>
-    private VendorHarness KlingHarness()
-    {
-        var settings = Settings(Fake.BaseUrl);
-        settings[$"Dispatch:Vendors:{Vendor}:Model"] = KlingText;
-        settings[$"Dispatch:Vendors:{Vendor}:ImageToVideoModel"] = KlingImage;
-        return VendorHarness.Create(settings);
-    }
+    private VendorHarness KlingHarness() => HarnessWith(("Model", KlingText), ("ImageToVideoModel", KlingImage));
 
     [Fact]
     public async Task The_catalogues_default_endpoint_veo3_gets_its_fields_and_lengths_as_4s_6s_or_8s()

@@ -100,9 +100,7 @@ public sealed class KlingProviderTests : VendorContractTests<FakeKlingServer>
     [Fact]
     public async Task A_token_signed_with_the_wrong_secret_is_refused_as_unauthorized()
     {
-        var settings = Settings(Fake.BaseUrl);
-        settings[$"Dispatch:Vendors:{Vendor}:SecretKey"] = "not-the-secret";
-        await using var harness = VendorHarness.Create(settings);
+        await using var harness = HarnessWith(("SecretKey", "not-the-secret"));
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync(harness: harness));
 

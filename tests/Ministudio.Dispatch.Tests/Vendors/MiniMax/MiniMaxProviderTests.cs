@@ -108,9 +108,7 @@ public sealed class MiniMaxProviderTests : VendorContractTests<FakeMiniMaxServer
     [Fact]
     public async Task A_wrong_key_is_unauthorized()
     {
-        var settings = Settings(Fake.BaseUrl);
-        settings[$"Dispatch:Vendors:{Vendor}:ApiKey"] = "wrong";
-        await using var harness = VendorHarness.Create(settings);
+        await using var harness = HarnessWith(("ApiKey", "wrong"));
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => GenerateAsync(harness: harness));
 

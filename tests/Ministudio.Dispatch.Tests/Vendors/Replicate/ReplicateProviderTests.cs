@@ -23,13 +23,6 @@ public sealed class ReplicateProviderTests : VendorContractTests<FakeReplicateSe
     protected override bool IsCancel(RecordedRequest r) => r.Method == "POST" && r.Path.EndsWith("/cancel", StringComparison.Ordinal);
     protected override string ErrorBody(int status, string message) => FakeReplicateServer.Problem(status, "Error", message);
 
-    private VendorHarness HarnessWith(params (string Key, string? Value)[] settings)
-    {
-        var all = Settings(Fake.BaseUrl);
-        foreach (var (key, value) in settings) all[$"Dispatch:Vendors:{Vendor}:{key}"] = value;
-        return VendorHarness.Create(all);
-    }
-
     [Fact]
     public async Task A_prediction_carries_the_models_inputs_waits_and_reports_progress_from_the_logs()
     {

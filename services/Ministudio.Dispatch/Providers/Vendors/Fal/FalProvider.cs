@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 
@@ -11,9 +10,10 @@ namespace Ministudio.Dispatch.Providers.Vendors.Fal;
 /// the result from its response URL and copy the video; cancel through its cancel URL when we give up.
 /// </summary>
 public sealed class FalProvider(
-    IHttpClientFactory clients, IOptions<FalOptions> options, Routing.CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+    IHttpClientFactory clients, IOptions<FalOptions> options, Routing.CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoVendor<FalOptions>
 {
-    public const string ProviderName = "fal";
+    public static string ProviderName => "fal";
+    public static Uri DefaultBaseUrl { get; } = new("https://queue.fal.run/");
 
     private readonly FalOptions _options = options.Value;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -16,9 +15,10 @@ namespace Ministudio.Dispatch.Providers.Vendors.Kling;
 /// Kling documents it as unsupported on v2.x). Kling has no cancel call, so a task we give up on runs out at Kling.
 /// </summary>
 public sealed class KlingProvider(
-    IHttpClientFactory clients, IOptions<KlingOptions> options, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+    IHttpClientFactory clients, IOptions<KlingOptions> options, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoVendor<KlingOptions>
 {
-    public const string ProviderName = "kling";
+    public static string ProviderName => "kling";
+    public static Uri DefaultBaseUrl { get; } = new("https://api-singapore.klingai.com/");
 
     private readonly KlingOptions _options = options.Value;
 

@@ -1,12 +1,9 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Routing;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Dispatch.Providers.Vendors.Luma;
 
@@ -23,10 +20,10 @@ namespace Ministudio.Dispatch.Providers.Vendors.Luma;
 /// </summary>
 public sealed class LumaProvider(
     IHttpClientFactory clients, IOptions<LumaOptions> settings, CapabilityCatalogue catalogue, ArtifactStore artifacts, ArtifactUrls urls,
-    ClipDownloader downloader, ShotInputs inputs, TimeProvider time, ILogger<LumaProvider> logger) : IVideoProvider
+    ClipDownloader downloader, ShotInputs inputs, TimeProvider time, ILogger<LumaProvider> logger) : IVideoVendor<LumaOptions>
 {
-    public const string ProviderName = "luma";
-    public static readonly Uri DefaultBaseUrl = new("https://api.lumalabs.ai/");
+    public static string ProviderName => "luma";
+    public static Uri DefaultBaseUrl { get; } = new("https://api.lumalabs.ai/");
 
     private readonly LumaOptions _options = settings.Value;
 
@@ -47,29 +44,10 @@ public sealed class LumaProvider(
             request.Prompt, model, aspectRatio, ResolutionFor(request), $"{duration}s", Loop: false,
             Keyframes: await KeyframesAsync(request, ct), CallbackUrl: _options.CallbackUrl?.ToString());
 
-        var client = clients.CreateClient(Name);
-        var generationId = await VendorTask.CreateOnceAsync(shot, Name, async token =>
-        {
-            using var create = Authorized(HttpMethod.Post, "dream-machine/v1/generations/video", key);
-            create.Content = JsonContent.Create(body, options: VendorCalls.Json);
-            using var created = await VendorCalls.CreateAsync(client, create, Name, token, Classify);
-            return (await VendorCalls.ReadJsonAsync<LumaGeneration>(created, Name, token)).Id;
-        }, ct);
-        var id = Uri.EscapeDataString(generationId);
-
-        var video = await VendorTask.WaitAsync(Name,
-            token => VendorCalls.ReadAsync(t => PollAsync(client, id, key, t), Name, token),
-            async token =>
-            {
-                using var cancel = Authorized(HttpMethod.Delete, $"dream-machine/v1/generations/{id}", key);
-                using var response = await client.SendAsync(cancel, token);
-                await VendorResponses.EnsureSuccessAsync(response, Name, token);
-            },
-            _options, progress, time, ct);
-
-        progress.Report(new ProviderProgress(0.95, "downloading"));
-        // assets.video is a link to Luma's CDN: no credentials go with it.
-        var hash = await VendorCalls.DownloadAsync(downloader, client, () => new HttpRequestMessage(HttpMethod.Get, video), Name, time, ct);
+        var generation = new RestVendorTask<LumaGeneration>(Name, (method, path) => Authorized(method, path, key), "detail",
+            created => created.Id, id => $"dream-machine/v1/generations/{id}", StateOf);
+        var hash = await generation.RunAsync(shot, clients.CreateClient(Name), "dream-machine/v1/generations/video", body,
+            _options, downloader, progress, time, ct);
         return new GeneratedClip(hash, duration, model);
     }
 
@@ -95,12 +73,8 @@ public sealed class LumaProvider(
         }
     }
 
-    private async Task<TaskState> PollAsync(HttpClient client, string id, string? key, CancellationToken ct)
-    {
-        using var poll = Authorized(HttpMethod.Get, $"dream-machine/v1/generations/{id}", key);
-        using var response = await client.SendAsync(poll, ct);
-        var generation = await VendorCalls.ReadJsonAsync<LumaGeneration>(response, Name, ct, Classify);
-        return generation.State switch
+    private static TaskState StateOf(LumaGeneration generation) =>
+        generation.State switch
         {
             "completed" when generation.Assets?.Video is { Length: > 0 } video => new TaskState.Succeeded(video),
             "completed" => new TaskState.Failed(new ProviderException(ProviderErrors.BadOutput, "luma completed the generation without a video.", retryable: true)),
@@ -108,7 +82,6 @@ public sealed class LumaProvider(
             "dreaming" => new TaskState.Working(null, "dreaming"),
             _ => new TaskState.Working(null, "queued"),
         };
-    }
 
     /// <summary>Luma gives only free text: moderation wording is a content refusal, anything else may be tried again.</summary>
     public static ProviderException FromFailureReason(string? reason) =>
@@ -124,21 +97,6 @@ public sealed class LumaProvider(
         _ => "540p",
     };
 
-    private static ProviderException? Classify(HttpStatusCode status, string body)
-    {
-        string? detail;
-        try
-        {
-            detail = JsonSerializer.Deserialize<LumaError>(body, VendorCalls.Json)?.Detail;
-        }
-        catch (JsonException)
-        {
-            detail = null;
-        }
-        return status is not HttpStatusCode.TooManyRequests && VendorRequests.IsSafetyRefusal(detail)
-            ? new ProviderException(ProviderErrors.ContentRejected, $"luma refused the request: {detail}", retryable: false)
-            : null;
-    }
 
     private HttpRequestMessage Authorized(HttpMethod method, string path, string? key)
     {

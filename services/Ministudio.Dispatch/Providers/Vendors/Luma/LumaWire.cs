@@ -25,5 +25,3 @@ public sealed record LumaGeneration(
     [property: JsonPropertyName("assets")] LumaAssets? Assets);
 
 public sealed record LumaAssets([property: JsonPropertyName("video")] string? Video);
-
-public sealed record LumaError([property: JsonPropertyName("detail")] string? Detail);

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -12,9 +11,10 @@ namespace Ministudio.Dispatch.Providers.Vendors.MiniMax;
 /// is checked there; it has no cancel call.
 /// </summary>
 public sealed class MiniMaxProvider(
-    IHttpClientFactory clients, IOptions<MiniMaxOptions> options, Routing.CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+    IHttpClientFactory clients, IOptions<MiniMaxOptions> options, Routing.CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoVendor<MiniMaxOptions>
 {
-    public const string ProviderName = "minimax";
+    public static string ProviderName => "minimax";
+    public static Uri DefaultBaseUrl { get; } = new("https://api.minimax.io/");
 
     private readonly MiniMaxOptions _options = options.Value;
 

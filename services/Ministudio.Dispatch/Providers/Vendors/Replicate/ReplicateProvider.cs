@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -12,9 +11,10 @@ namespace Ministudio.Dispatch.Providers.Vendors.Replicate;
 /// cancel at Replicate when we give up. Input names differ per model, so they come from <see cref="ReplicateOptions.Models"/>.
 /// </summary>
 public sealed class ReplicateProvider(
-    IHttpClientFactory clients, IOptions<ReplicateOptions> options, Routing.CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+    IHttpClientFactory clients, IOptions<ReplicateOptions> options, Routing.CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoVendor<ReplicateOptions>
 {
-    public const string ProviderName = "replicate";
+    public static string ProviderName => "replicate";
+    public static Uri DefaultBaseUrl { get; } = new("https://api.replicate.com/");
 
     private readonly ReplicateOptions _options = options.Value;
 

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Ministudio.Contracts;
@@ -18,10 +16,10 @@ namespace Ministudio.Dispatch.Providers.Vendors.Runway;
 /// </summary>
 public sealed class RunwayProvider(
     IHttpClientFactory clients, IOptions<RunwayOptions> settings, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time,
-    ILogger<RunwayProvider> logger) : IVideoProvider
+    ILogger<RunwayProvider> logger) : IVideoVendor<RunwayOptions>
 {
-    public const string ProviderName = "runway";
-    public static readonly Uri DefaultBaseUrl = new("https://api.dev.runwayml.com/");
+    public static string ProviderName => "runway";
+    public static Uri DefaultBaseUrl { get; } = new("https://api.dev.runwayml.com/");
 
     private readonly RunwayOptions _options = settings.Value;
 
@@ -49,38 +47,15 @@ public sealed class RunwayProvider(
             Seed: family.TakesSeed ? unchecked((uint)request.Seed) : null,
             NegativePrompt: family.TakesNegativePrompt && firstFrame is not null ? request.NegativePrompt : null);
 
-        var client = clients.CreateClient(Name);
-        var taskId = await VendorTask.CreateOnceAsync(shot, Name, async token =>
-        {
-            using var create = Authorized(HttpMethod.Post, firstFrame is null ? "v1/text_to_video" : "v1/image_to_video", key);
-            create.Content = JsonContent.Create(body, options: VendorCalls.Json);
-            using var created = await VendorCalls.CreateAsync(client, create, Name, token, Classify);
-            return (await VendorCalls.ReadJsonAsync<RunwayTask>(created, Name, token)).Id;
-        }, ct);
-        var id = Uri.EscapeDataString(taskId);
-
-        var output = await VendorTask.WaitAsync(Name,
-            token => VendorCalls.ReadAsync(t => PollAsync(client, id, key, t), Name, token),
-            async token =>
-            {
-                using var cancel = Authorized(HttpMethod.Delete, $"v1/tasks/{id}", key);
-                using var response = await client.SendAsync(cancel, token);
-                await VendorResponses.EnsureSuccessAsync(response, Name, token);
-            },
-            _options, progress, time, ct);
-
-        progress.Report(new ProviderProgress(0.95, "downloading"));
-        // The output URL is a signed link to Runway's storage: no credentials go with it.
-        var hash = await VendorCalls.DownloadAsync(downloader, client, () => new HttpRequestMessage(HttpMethod.Get, output), Name, time, ct);
+        var task = new RestVendorTask<RunwayTask>(Name, (method, path) => Authorized(method, path, key), "error",
+            created => created.Id, id => $"v1/tasks/{id}", StateOf);
+        var hash = await task.RunAsync(shot, clients.CreateClient(Name), firstFrame is null ? "v1/text_to_video" : "v1/image_to_video", body,
+            _options, downloader, progress, time, ct);
         return new GeneratedClip(hash, duration, model);
     }
 
-    private async Task<TaskState> PollAsync(HttpClient client, string id, string? key, CancellationToken ct)
-    {
-        using var poll = Authorized(HttpMethod.Get, $"v1/tasks/{id}", key);
-        using var response = await client.SendAsync(poll, ct);
-        var task = await VendorCalls.ReadJsonAsync<RunwayTask>(response, Name, ct, Classify);
-        return task.Status switch
+    private static TaskState StateOf(RunwayTask task) =>
+        task.Status switch
         {
             "SUCCEEDED" when task.Output is [var url, ..] => new TaskState.Succeeded(url),
             "SUCCEEDED" => new TaskState.Failed(new ProviderException(ProviderErrors.BadOutput, "runway finished the task without an output.", retryable: true)),
@@ -90,7 +65,6 @@ public sealed class RunwayProvider(
             "THROTTLED" => new TaskState.Working(null, "throttled"),
             _ => new TaskState.Working(null, "queued"),
         };
-    }
 
     /// <summary>failureCode is dot-separated, most generic first: SAFETY.INPUT.TEXT, INTERNAL.BAD_OUTPUT, ASSET.INVALID…</summary>
     public static ProviderException FromFailureCode(string? code, string? failure)
@@ -105,21 +79,6 @@ public sealed class RunwayProvider(
         return new ProviderException(ProviderErrors.Failed, detail, retryable: false);
     }
 
-    private ProviderException? Classify(HttpStatusCode status, string body)
-    {
-        string? error;
-        try
-        {
-            error = JsonSerializer.Deserialize<RunwayError>(body, VendorCalls.Json)?.Error;
-        }
-        catch (JsonException)
-        {
-            error = null;
-        }
-        return status is not HttpStatusCode.TooManyRequests && VendorRequests.IsSafetyRefusal(error)
-            ? new ProviderException(ProviderErrors.ContentRejected, $"runway refused the request: {error}", retryable: false)
-            : null;
-    }
 
     private HttpRequestMessage Authorized(HttpMethod method, string path, string? key)
     {

@@ -18,5 +18,3 @@ public sealed record RunwayTask(
     [property: JsonPropertyName("output")] IReadOnlyList<string>? Output,
     [property: JsonPropertyName("failure")] string? Failure,
     [property: JsonPropertyName("failureCode")] string? FailureCode);
-
-public sealed record RunwayError([property: JsonPropertyName("error")] string? Error);

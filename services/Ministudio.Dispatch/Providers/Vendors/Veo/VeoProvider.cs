@@ -16,9 +16,10 @@ namespace Ministudio.Dispatch.Providers.Vendors.Veo;
 /// canceled shot simply stops polling. Veo reports no progress; VendorTask creeps the fraction forward.
 /// </summary>
 public sealed class VeoProvider(
-    IHttpClientFactory clients, IOptions<VeoOptions> settings, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+    IHttpClientFactory clients, IOptions<VeoOptions> settings, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoVendor<VeoOptions>
 {
-    public const string ProviderName = "veo";
+    public static string ProviderName => "veo";
+    public static Uri DefaultBaseUrl { get; } = new("https://us-central1-aiplatform.googleapis.com/");
 
     private readonly VeoOptions _options = settings.Value;
     private readonly Lock _gate = new();

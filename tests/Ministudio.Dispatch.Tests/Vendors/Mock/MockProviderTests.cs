@@ -1,21 +1,18 @@
 extern alias render;
 
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Providers.Vendors.Mock;
 using Ministudio.Platform;
-using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Mock;
 
 /// <summary>The mock vendor with the real render service hosted in memory, sharing one artifact store.</summary>
-public sealed class MockVideoProviderTests : IAsyncLifetime
+public sealed class MockProviderTests : IAsyncLifetime
 {
     private readonly string _artifactRoot = Directory.CreateTempSubdirectory("ministudio-mock-vendor-tests").FullName;
     private WebApplicationFactory<render::Program> _render = null!;
@@ -38,7 +35,7 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
     }
 
     private VendorHarness Harness(params (string Key, string? Value)[] settings) => VendorHarness.Create(
-        settings.ToDictionary(s => $"Dispatch:Vendors:{MockVideoProvider.ProviderName}:{s.Key}", s => s.Value), _renderer, _artifactRoot);
+        settings.ToDictionary(s => $"Dispatch:Vendors:{MockProvider.ProviderName}:{s.Key}", s => s.Value), _renderer, _artifactRoot);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -46,18 +43,18 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
     public async Task The_same_request_gives_the_same_small_real_mp4()
     {
         await using var harness = Harness();
-        var provider = harness.Provider(MockVideoProvider.ProviderName);
-        var shot = Shots.For(MockVideoProvider.ProviderName, duration: 1, seed: 7);
+        var provider = harness.Provider(MockProvider.ProviderName);
+        var shot = Shots.For(MockProvider.ProviderName, duration: 1, seed: 7);
 
         var progress = new RecordingProgress();
         var first = await provider.GenerateAsync(shot, progress, Ct);
         var second = await provider.GenerateAsync(shot with { JobId = Guid.NewGuid() }, new RecordingProgress(), Ct);
-        var otherSeed = await provider.GenerateAsync(Shots.For(MockVideoProvider.ProviderName, duration: 1, seed: 8), new RecordingProgress(), Ct);
+        var otherSeed = await provider.GenerateAsync(Shots.For(MockProvider.ProviderName, duration: 1, seed: 8), new RecordingProgress(), Ct);
 
         Assert.Equal(first.ArtifactHash, second.ArtifactHash);
         Assert.Equal(await File.ReadAllBytesAsync(harness.Artifacts.PathOf(first.ArtifactHash), Ct), await File.ReadAllBytesAsync(harness.Artifacts.PathOf(second.ArtifactHash), Ct));
         Assert.NotEqual(first.ArtifactHash, otherSeed.ArtifactHash);
-        Assert.Equal((1.0, MockVideoProvider.ModelName), (first.DurationSeconds, first.Model));
+        Assert.Equal((1.0, MockProvider.ModelName), (first.DurationSeconds, first.Model));
         Assert.NotEmpty(progress.Reports);
 
         var info = await Media.ProbeAsync(harness.Artifacts.PathOf(first.ArtifactHash));
@@ -72,8 +69,8 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
         var settings = new[] { ("FailureRate", (string?)"0.3"), ("FailureKinds:0", "rate_limited"), ("FailureKinds:1", "unavailable"), ("FailureKinds:2", "content_rejected") };
         await using var harness = Harness(settings);
         await using var again = Harness(settings);
-        var mock = (MockVideoProvider)harness.Provider(MockVideoProvider.ProviderName);
-        var twin = (MockVideoProvider)again.Provider(MockVideoProvider.ProviderName);
+        var mock = (MockProvider)harness.Provider(MockProvider.ProviderName);
+        var twin = (MockProvider)again.Provider(MockProvider.ProviderName);
 
         var outcomes = Enumerable.Range(0, 200).Select(seed => mock.FailureFor(seed, attempt: 1)?.Code).ToList();
         var failures = outcomes.Count(code => code is not null);
@@ -93,7 +90,7 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
     {
         await using var harness = Harness(("FailureRate", "1"), ("FailureKinds:0", kind), ("RetryAfter", "00:00:07"));
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            harness.Provider(MockVideoProvider.ProviderName).GenerateAsync(Shots.For(MockVideoProvider.ProviderName), new RecordingProgress(), Ct));
+            harness.Provider(MockProvider.ProviderName).GenerateAsync(Shots.For(MockProvider.ProviderName), new RecordingProgress(), Ct));
         Assert.Equal((code, retryable), (error.Code, error.Retryable));
         Assert.Equal(kind == "rate_limited" ? TimeSpan.FromSeconds(7) : (TimeSpan?)null, error.RetryAfter);
     }
@@ -102,8 +99,8 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
     public async Task A_shot_that_fails_its_first_attempts_succeeds_on_the_next()
     {
         await using var harness = Harness(("FailFirstAttempts", "2"), ("FailureKinds:0", "unavailable"));
-        var provider = harness.Provider(MockVideoProvider.ProviderName);
-        var shot = Shots.For(MockVideoProvider.ProviderName, duration: 1);
+        var provider = harness.Provider(MockProvider.ProviderName);
+        var shot = Shots.For(MockProvider.ProviderName, duration: 1);
 
         for (var attempt = 1; attempt <= 2; attempt++)
         {
@@ -118,7 +115,7 @@ public sealed class MockVideoProviderTests : IAsyncLifetime
     public async Task A_failure_rate_outside_0_to_1_is_refused_at_start_with_its_key()
     {
         await using var harness = Harness(("FailureRate", "1.5"));
-        var error = Assert.Throws<InvalidOperationException>(() => harness.Provider(MockVideoProvider.ProviderName));
+        var error = Assert.Throws<InvalidOperationException>(() => harness.Provider(MockProvider.ProviderName));
         Assert.Contains("Dispatch:Vendors:mock:FailureRate", error.Message);
     }
 }

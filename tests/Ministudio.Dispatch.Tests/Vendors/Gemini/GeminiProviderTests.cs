@@ -7,9 +7,9 @@ using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors.Gemini;
 
-public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServer>
+public sealed class GeminiProviderTests : VendorContractTests<FakeGeminiServer>
 {
-    protected override string Vendor => GeminiVeoProvider.ProviderName;
+    protected override string Vendor => GeminiProvider.ProviderName;
     protected override (string Header, string Value) ExpectedAuth => ("x-goog-api-key", FakeGeminiServer.ApiKey);
 
     /// <summary>The Gemini API offers no cancel for Veo operations.</summary>
@@ -35,7 +35,7 @@ public sealed class GeminiVeoProviderTests : VendorContractTests<FakeGeminiServe
 
     private static Dictionary<string, string?> GeminiSettings(Uri baseUrl, string apiKey)
     {
-        var settings = VendorHarness.VendorSettings(GeminiVeoProvider.ProviderName, baseUrl, apiKey);
+        var settings = VendorHarness.VendorSettings(GeminiProvider.ProviderName, baseUrl, apiKey);
         const string Entry = "Dispatch:Catalogue:gemini";
         settings[$"{Entry}:DefaultModel"] = Model;
         settings[$"{Entry}:FirstFrameExcludesReferences"] = "true";

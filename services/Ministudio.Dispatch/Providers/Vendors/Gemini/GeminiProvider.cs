@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Ministudio.Dispatch.Routing;
 using Ministudio.Dispatch.Providers.Vendors.Veo;
@@ -11,11 +10,11 @@ namespace Ministudio.Dispatch.Providers.Vendors.Gemini;
 /// with the same key. The Gemini API takes no seed and has no cancel call for these operations, so a canceled shot
 /// stops polling; the key is only ever sent to the API's own host.
 /// </summary>
-public sealed class GeminiVeoProvider(
-    IHttpClientFactory clients, IOptions<GeminiOptions> settings, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoProvider
+public sealed class GeminiProvider(
+    IHttpClientFactory clients, IOptions<GeminiOptions> settings, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoVendor<GeminiOptions>
 {
-    public const string ProviderName = "gemini";
-    public static readonly Uri DefaultBaseUrl = new("https://generativelanguage.googleapis.com/");
+    public static string ProviderName => "gemini";
+    public static Uri DefaultBaseUrl { get; } = new("https://generativelanguage.googleapis.com/");
     private const string KeyHeader = "x-goog-api-key";
 
     private readonly GeminiOptions _options = settings.Value;

@@ -12,7 +12,7 @@ namespace Ministudio.Dispatch.Providers.Vendors.Mock;
 /// path as <see cref="LocalRenderProvider"/>) and fails exactly as <see cref="MockOptions"/> says, so demos, local
 /// development and the routing chaos tests see vendor behaviour that is reproducible from the seed.
 /// </summary>
-public sealed class MockVideoProvider : IVideoProvider
+public sealed class MockProvider : IVideoProvider
 {
     public const string ProviderName = "mock";
     public const string ModelName = "mock-1";
@@ -25,7 +25,7 @@ public sealed class MockVideoProvider : IVideoProvider
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<(Guid Job, int Shot, long Seed), int> _attempts = new();
 
-    public MockVideoProvider(Renderer.RendererClient renderer, IOptions<MockOptions> options, IOptions<RenderCallOptions> renderCalls, TimeProvider time)
+    public MockProvider(Renderer.RendererClient renderer, IOptions<MockOptions> options, IOptions<RenderCallOptions> renderCalls, TimeProvider time)
     {
         _options = options.Value;
         if (_options.FailureRate is < 0 or > 1 || double.IsNaN(_options.FailureRate))
