@@ -44,6 +44,10 @@ public sealed partial class MinistudioClient
     public Task<JsonElement> ListTemplatesAsync(CancellationToken ct = default) =>
         _api.SendAsync<JsonElement>(() => ApiTransport.Request(HttpMethod.Get, "v1/templates"), ct);
 
+    /// <summary>What a film's fields may say: shot types, camera moves, lenses, lighting, profiles, grades, aspect ratios and limits.</summary>
+    public Task<JsonElement> GetFilmOptionsAsync(CancellationToken ct = default) =>
+        _api.SendAsync<JsonElement>(() => ApiTransport.Request(HttpMethod.Get, "v1/film-options"), ct);
+
     /// <summary>The providers a film may name today (chains and vendors).</summary>
     public Task<ProviderChoices> ListProvidersAsync(CancellationToken ct = default) =>
         _api.SendAsync<ProviderChoices>(() => ApiTransport.Request(HttpMethod.Get, "v1/providers"), ct);

@@ -73,6 +73,7 @@ public sealed class DocumentCoverageTests(PlatformHosts platform) : IDisposable
         }
         Assert.NotEqual(default, await client.ListStylePacksAsync(Ct));
         Assert.NotEqual(default, await client.ListTemplatesAsync(Ct));
+        Assert.True((await client.GetFilmOptionsAsync(Ct)).GetProperty("cameraMoves").GetArrayLength() > 0);
         Assert.Contains("local", (await client.ListProvidersAsync(Ct)).Vendors);
 
         // Images and a timeline of one.
