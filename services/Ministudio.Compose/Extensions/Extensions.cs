@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.Consumers;
 using Ministudio.Compose.MediaTools;
@@ -21,7 +22,11 @@ public static class Extensions
             bus.AddConsumer<ComposeFilmConsumer, ComposeFilmConsumerDefinition>();
             bus.AddConsumer<MeasureSpeechConsumer>();
         });
-        builder.Services.AddSingleton(ComposeOptions.From(builder.Configuration));
+        builder.Services.AddOptions<ComposeOptions>().BindConfiguration(ComposeOptions.Section)
+            .Validate(options => options.IsValid, $"{ComposeOptions.Section}: MaxSeconds, Threads and MaxOutputBytes must be positive.")
+            .ValidateOnStart();
+        // The renderers take the caps as a value: tests hand them their own.
+        builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<ComposeOptions>>().Value);
         builder.Services.AddSingleton<TimelineRenderer>();
         builder.Services.AddSingleton<FilmTimeline>();
         builder.AddAudio();

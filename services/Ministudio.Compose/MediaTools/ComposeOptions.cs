@@ -3,14 +3,28 @@ using System.Globalization;
 namespace Ministudio.Compose.MediaTools;
 
 /// <summary>Caps on one composition (Compose:MaxSeconds of wall time, Compose:Threads, Compose:MaxOutputBytes per file).</summary>
-public sealed record ComposeOptions(TimeSpan MaxDuration, int Threads, long MaxOutputBytes = ComposeOptions.DefaultMaxOutputBytes)
+public sealed class ComposeOptions
 {
+    public const string Section = "Compose";
     public const long DefaultMaxOutputBytes = 4L << 30;
 
-    public static ComposeOptions From(IConfiguration configuration) => new(
-        TimeSpan.FromSeconds(configuration.GetValue("Compose:MaxSeconds", 600)),
-        configuration.GetValue("Compose:Threads", Environment.ProcessorCount),
-        configuration.GetValue("Compose:MaxOutputBytes", DefaultMaxOutputBytes));
+    public ComposeOptions()
+    {
+    }
+
+    public ComposeOptions(TimeSpan maxDuration, int threads, long maxOutputBytes = DefaultMaxOutputBytes) =>
+        (MaxSeconds, Threads, MaxOutputBytes) = (maxDuration.TotalSeconds, threads, maxOutputBytes);
+
+    /// <summary>Wall time one composition may take before it is stopped.</summary>
+    public double MaxSeconds { get; set; } = 600;
+
+    public int Threads { get; set; } = Environment.ProcessorCount;
+
+    public long MaxOutputBytes { get; set; } = DefaultMaxOutputBytes;
+
+    public TimeSpan MaxDuration => TimeSpan.FromSeconds(MaxSeconds);
+
+    public bool IsValid => MaxSeconds > 0 && Threads > 0 && MaxOutputBytes > 0;
 
     /// <summary>Threads as ffmpeg's -threads value.</summary>
     public string ThreadsArgument => Threads.ToString(CultureInfo.InvariantCulture);
