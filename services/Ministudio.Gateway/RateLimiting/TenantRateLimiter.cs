@@ -62,7 +62,7 @@ public sealed class TenantRateLimiter(
     public const string FailedOpenMetric = "ministudio.gateway.rate_limit.failed_open";
 
     private static readonly Counter<long> FailedOpen = MinistudioTelemetry.Meter.CreateCounter<long>(
-        FailedOpenMetric, description: "Requests let through unlimited because Redis did not answer in time.");
+        FailedOpenMetric, description: "Requests let through unlimited because Redis did not answer in time (reason no_answer) or its circuit was open (circuit_open).");
 
     // KEYS[1]: the tenant's theoretical arrival time (TAT). ARGV[1]: emission interval (ms), ARGV[2]: burst capacity,
     // ARGV[3]: how many requests to take at most. Grants as many as fit, up to ARGV[3].
@@ -120,7 +120,7 @@ public sealed class TenantRateLimiter(
         {
             // Availability over strictness: a Redis outage must not take the API down with it. While the circuit is
             // open nothing waited; the circuit logged the outage once.
-            FailedOpen.Add(1);
+            FailedOpen.Add(1, new KeyValuePair<string, object?>("reason", ex is BrokenCircuitException ? "circuit_open" : "no_answer"));
             if (ex is not BrokenCircuitException) logger.LogWarning(ex, "Rate limit check for tenant {Tenant} failed; letting the request through", tenantId);
             return null;
         }
