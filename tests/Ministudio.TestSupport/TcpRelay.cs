@@ -59,7 +59,8 @@ public sealed class TcpRelay : IAsyncDisposable
                 _ = RelayAsync(client);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        // Stopped: a wait that was pending is canceled, and one begun after Stop() finds the listener closed.
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
         }
     }
