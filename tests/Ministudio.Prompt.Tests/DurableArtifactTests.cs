@@ -27,12 +27,7 @@ public sealed class DurableArtifactTests : IAsyncDisposable
     private ArtifactStore OtherService(string name, bool s3) =>
         s3 ? new ArtifactStore(TestS3.Options(Path.Combine(_root, name))) : _app!.Factory.Services.GetRequiredService<ArtifactStore>();
 
-    private static async Task<string> StoreAsync(ArtifactStore store, string name, string content)
-    {
-        var file = Path.Combine(store.CreateScratchFolder(), name);
-        await File.WriteAllTextAsync(file, content, Ct);
-        return await store.AddFileAsync(file, Ct);
-    }
+    private static Task<string> StoreAsync(ArtifactStore store, string name, string content) => store.AddTextAsync(content, name, Ct);
 
     /// <summary>Submits a film, reports its shots rendered with clips stored by "render"; returns the job and its clips.</summary>
     private async Task<(Guid Job, string[] Clips)> RenderAsync(Guid tenant, ArtifactStore render)

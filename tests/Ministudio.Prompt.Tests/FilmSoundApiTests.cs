@@ -40,12 +40,7 @@ public sealed class FilmSoundApiTests : IAsyncLifetime
         ],
     };
 
-    private async Task<string> StoreAsync(string name, string content)
-    {
-        var file = Path.Combine(Store.CreateScratchFolder(), name);
-        await File.WriteAllTextAsync(file, content, Ct);
-        return await Store.AddFileAsync(file, Ct);
-    }
+    private Task<string> StoreAsync(string name, string content) => Store.AddTextAsync(content, name, Ct);
 
     /// <summary>Submits a film and reports every shot rendered; returns the job and the ComposeFilm prompt sent.</summary>
     private async Task<(JobView Job, ComposeFilm Compose, string[] Clips)> RenderAsync(Guid tenant, FilmSpec film)

@@ -27,12 +27,7 @@ public sealed class ProvenanceTests : IAsyncLifetime
     public async Task The_manifest_verifies_with_the_documented_command_and_fails_when_one_byte_of_the_film_changes()
     {
         var store = _app.Factory.Services.GetRequiredService<ArtifactStore>();
-        async Task<string> StoreAsync(string content)
-        {
-            var file = Path.Combine(store.CreateScratchFolder(), "file");
-            await File.WriteAllTextAsync(file, content, Ct);
-            return await store.AddFileAsync(file, Ct);
-        }
+        Task<string> StoreAsync(string content) => store.AddTextAsync(content, ct: Ct);
         var client = _app.ClientFor(_app.Acme);
         var film = FilmSamples.ThreeShots();
         var job = (await (await client.PostAsJsonAsync("/v1/films", film, Ct)).Content.ReadFromJsonAsync<JobView>(JsonSerializerOptions.Web, Ct))!;

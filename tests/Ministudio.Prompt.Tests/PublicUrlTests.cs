@@ -30,12 +30,7 @@ public sealed class PublicUrlTests
         Assert.Equal($"https://studio.example/v1/jobs/{job.Id}", accepted.Headers.Location!.OriginalString);
 
         var store = app.Factory.Services.GetRequiredService<ArtifactStore>();
-        async Task<string> StoreAsync(string content)
-        {
-            var file = Path.Combine(store.CreateScratchFolder(), "artifact");
-            await File.WriteAllTextAsync(file, content, Ct);
-            return await store.AddFileAsync(file, Ct);
-        }
+        Task<string> StoreAsync(string content) => store.AddTextAsync(content, ct: Ct);
         for (var i = 0; i < film.Shots!.Count; i++)
             await app.Harness.Bus.Publish(new ShotRendered(job.Id, i, await StoreAsync($"clip {i} of {job.Id}"), film.Shots[i].DurationSeconds, false, "local"), Ct);
         await app.Harness.PublishedAsync<ComposeFilm>(m => m.JobId == job.Id);

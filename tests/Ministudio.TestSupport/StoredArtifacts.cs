@@ -10,4 +10,12 @@ public static class StoredArtifacts
         store.FetchAsync(hash).GetAwaiter().GetResult() ?? throw new FileNotFoundException($"Artifact {hash} is not in the store.");
 
     public static bool Contains(this ArtifactStore store, string hash) => store.ContainsAsync(hash).GetAwaiter().GetResult();
+
+    /// <summary>Stores <paramref name="content"/> as an artifact (written to a scratch file named <paramref name="fileName"/>) and returns its hash.</summary>
+    public static async Task<string> AddTextAsync(this ArtifactStore store, string content, string fileName = "artifact", CancellationToken ct = default)
+    {
+        var file = Path.Combine(store.CreateScratchFolder(), fileName);
+        await File.WriteAllTextAsync(file, content, ct);
+        return await store.AddFileAsync(file, ct);
+    }
 }
