@@ -172,7 +172,6 @@ public sealed class PlatformFixture : IAsyncLifetime
         return (await created.Content.ReadFromJsonAsync<JsonObject>(ct))!["key"]!.GetValue<string>();
     }
 
-    /// <summary>Shots the render service has drawn since it started (its own /stats, not routed by the gateway).</summary>
     /// <summary>Dispatch's spans for a job's shots, as far as they have arrived (spans leave a service about once a second).</summary>
     public List<ReceivedSpan> DispatchSpansOf(Guid jobId) => Traces.Spans
         .Where(span => span.Name == "dispatch shot" && span.Attributes.GetValueOrDefault("ministudio.job_id") as string == jobId.ToString()).ToList();
@@ -182,6 +181,21 @@ public sealed class PlatformFixture : IAsyncLifetime
         await using var dataSource = NpgsqlDataSource.Create((await _app.GetConnectionStringAsync(ResourceNames.Postgres))!);
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM jobs");
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>What a stuck film's diagnosis needs: the leases on its shots and the dispatch processes alive.</summary>
+    public async Task<string> LeasesOfAsync(Guid jobId)
+    {
+        await using var dataSource = NpgsqlDataSource.Create((await _app.GetConnectionStringAsync(ResourceNames.Postgres))!);
+        await using var command = dataSource.CreateCommand(
+            "SELECT shot_index, owner, heartbeat_at, now() - heartbeat_at, takeovers, finished_at, vendor FROM dispatch.shot_leases WHERE job_id = $1 ORDER BY shot_index");
+        command.Parameters.AddWithValue(jobId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+            rows.Add($"shot {reader.GetInt32(0)} owner {reader.GetString(1)} silent {reader.GetValue(3)} takeovers {reader.GetInt32(4)} finished {reader.GetValue(5)} vendor {reader.GetValue(6)}");
+        var alive = System.Diagnostics.Process.GetProcesses().Where(p => p.ProcessName.Contains("Dispatch", StringComparison.OrdinalIgnoreCase)).Select(p => p.Id);
+        return $"leases: [{string.Join("; ", rows)}]; dispatch processes: [{string.Join(", ", alive)}]";
     }
 
     /// <summary>A rectangle inside the figure drawn for a character slot, where only the figure's own pixels are.</summary>

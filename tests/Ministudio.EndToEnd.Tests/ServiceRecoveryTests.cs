@@ -31,7 +31,15 @@ public sealed class ServiceRecoveryTests(PlatformFixture platform)
         var killed = await platform.KillAsync(ResourceNames.Dispatch, Ct);
         await platform.WaitUntilRestartedAsync(ResourceNames.Dispatch, killed, Ct);
         var restarted = watch.Elapsed;
-        var (job, _) = await FilmApiTests.WaitForTerminalAsync(client, jobId);
+        JsonObject job;
+        try
+        {
+            (job, _) = await FilmApiTests.WaitForTerminalAsync(client, jobId);
+        }
+        catch (Xunit.Sdk.XunitException stuck)
+        {
+            throw new Xunit.Sdk.XunitException($"{stuck.Message}{Environment.NewLine}{await platform.LeasesOfAsync(jobId)}");
+        }
 
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"R1 kill -9 dispatch: restarted after {restarted.TotalSeconds:F1} s, film {job["status"]} {watch.Elapsed.TotalSeconds:F1} s after the kill");
