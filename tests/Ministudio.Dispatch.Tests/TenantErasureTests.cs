@@ -37,6 +37,8 @@ public sealed class TenantErasureTests : IAsyncLifetime
             .AddLogging()
             .AddMassTransitTestHarness(bus =>
             {
+                // An erasure scans Redis and the ledger: on a loaded machine it outlasts the harness's 1.2 s default quiet time.
+                bus.SetTestTimeouts(testInactivityTimeout: TimeSpan.FromSeconds(10));
                 bus.AddConsumer<TenantErasedConsumer>();
                 bus.AddConsumer<ExportTenantUsageConsumer>();
             })
