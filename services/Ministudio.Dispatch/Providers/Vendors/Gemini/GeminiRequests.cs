@@ -9,7 +9,7 @@ namespace Ministudio.Dispatch.Providers.Vendors.Gemini;
 /// <summary>
 /// How a shot maps onto an Omni interaction and how its answers map back: the task said outright, the first frame or
 /// the reference images as image blocks after the prompt, the length as "8s", the smallest resolution that covers the
-/// shot, and the video by URI (a clip is megabytes; inline base64 in every poll would carry it again and again).
+/// shot, and the video by URI (a clip is megabytes, a third more again as base64 inside a JSON body).
 /// </summary>
 public static class GeminiRequests
 {
@@ -20,10 +20,7 @@ public static class GeminiRequests
     public static InteractionRequest Interaction(
         string model, ShotRequest request, VendorModel limits, int seconds, InputImage? firstFrame, IReadOnlyList<InputImage> references, string vendor)
     {
-        if (firstFrame is not null && references.Count > 0)
-            throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} takes a first frame or reference images, not both.", retryable: false);
-        if (references.Count > limits.MaxReferenceImages)
-            throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} takes at most {limits.MaxReferenceImages} reference images, not {references.Count}.", retryable: false);
+        VendorRequests.FirstFrameOrReferences(firstFrame, references, limits, vendor);
         var shortSide = Math.Min(request.Width, request.Height);
         if (limits.MaxShortSide > 0 && shortSide > limits.MaxShortSide)
             throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} {model} makes at most {limits.MaxShortSide}p, not {shortSide}p.", retryable: false);
