@@ -69,7 +69,7 @@ public static class CameraPath
 
     private static CameraPose Both(LayerView view) => new(view, view);
 
-    private static CameraPose Crane(float up) => new(new(1.08f - 0.08f * up, 0, -0.08f * up), new(1.16f - 0.16f * up, 0, -0.2f * up));
+    private static CameraPose Crane(float up) => new(new(1.08f - 0.08f * up, 0, -0.08f * up), new(1.16f - 0.16f * up, 0, -0.15f * up));
 
     /// <summary>Smoothstep: a move starts and settles gently.</summary>
     private static float Ease(float t) => t * t * (3 - 2 * t);

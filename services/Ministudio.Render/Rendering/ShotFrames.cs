@@ -41,11 +41,11 @@ public sealed class ShotFrames : IDisposable
 
         var light = SceneLight.Of(request.Environment?.TimeOfDay);
         _backdrop = SceneBackdrop.Paint(request, Width, Height, light);
-        _backdropSoft = rackFocus ? Soften(_backdrop, Math.Min(Width, Height) / 90f) : null;
+        _backdropSoft = rackFocus ? Soften(_backdrop, Math.Min(Width, Height) / 60f) : null;
         foreach (var figure in ShotFraming.Place(request, Width, Height))
         {
             var sprite = LitSprite(figure, light);
-            _figures.Add((figure, sprite, rackFocus ? Soften(sprite, figure.Bounds.Height / 60f) : null));
+            _figures.Add((figure, sprite, rackFocus ? Soften(sprite, figure.Bounds.Height / 25f) : null));
         }
         foreach (var line in request.Speech)
             if (!_speechMarks.ContainsKey(line.Speaker) && _figures.Any(f => Same(f.Figure.Character.Name, line.Speaker)))
