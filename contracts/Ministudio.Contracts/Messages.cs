@@ -1,10 +1,15 @@
+using System.Text.Json.Serialization;
+
 namespace Ministudio.Contracts;
 
 /// <summary>
 /// Everything a provider needs to produce one shot; its canonical JSON is the result-cache key. NegativePrompt is set
 /// only for providers that take it as a field (others get it in the prompt text). FirstFrameClip is the artifact hash
 /// of the previous shot in a continuity chain: its last frame becomes this shot's first. ReferenceImages are artifact
-/// hashes of character and environment references the provider conditions on.
+/// hashes of character and environment references the provider conditions on. ShotType, Environment and Speech are
+/// set only for providers that draw them from fields (the procedural renderer's animatic, <c>animatic</c> in the vendor
+/// catalogue); every other provider reads them in the prompt, and a null field stays out of the canonical JSON, so the
+/// cache keys of their requests do not change.
 /// </summary>
 public sealed record ShotRequest(
     string Provider,
@@ -21,7 +26,16 @@ public sealed record ShotRequest(
     ShotStyle Style,
     IReadOnlyList<ShotCharacter> Characters,
     string? FirstFrameClip = null,
-    IReadOnlyList<string>? ReferenceImages = null);
+    IReadOnlyList<string>? ReferenceImages = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ShotType = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ShotEnvironment? Environment = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SpokenSpan>? Speech = null);
+
+/// <summary>Where a shot happens, as in force during it: the location, its palette (#RRGGBB), time of day, weather and lighting.</summary>
+public sealed record ShotEnvironment(string? Location, IReadOnlyList<string> Palette, string? TimeOfDay, string? Weather, string? Lighting);
+
+/// <summary>A dialogue line as the film will play it: who speaks, from when to when, in seconds from the clip's first frame.</summary>
+public sealed record SpokenSpan(string Speaker, double StartSeconds, double EndSeconds);
 
 public sealed record ShotStyle(string Name, IReadOnlyList<string> Palette);
 

@@ -155,6 +155,12 @@ public sealed class VendorEntry
     /// <summary>Takes a first frame or reference images in one generation, not both (Veo).</summary>
     public bool FirstFrameExcludesReferences { get; set; }
 
+    /// <summary>
+    /// Draws an animatic from the request's fields (shot type, environment, speech timing): the procedural renderer.
+    /// The compiler fills those fields only for such vendors; the others read the same facts in the prompt.
+    /// </summary>
+    public bool Animatic { get; set; }
+
     public Dictionary<string, VendorModel> Models { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
