@@ -30,7 +30,8 @@ public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions
     /// <summary>Thrown when compose cannot speak now (a vendor outage, compose not answering): the client may retry.</summary>
     public sealed class UnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
-    public async Task<(FilmSpec Film, IReadOnlyList<FieldError> Errors)> ApplyAsync(FilmSpec spec, CancellationToken ct)
+    /// <summary>Speaks the film's lines for <paramref name="tenantId"/> (its own speech-vendor keys, its cost ledger) and sizes or checks the shots.</summary>
+    public async Task<(FilmSpec Film, IReadOnlyList<FieldError> Errors)> ApplyAsync(Guid tenantId, FilmSpec spec, CancellationToken ct)
     {
         var score = FilmScores.ScoreOf(spec);
         var lines = score.Shots.SelectMany(s => s.Lines).ToList();
@@ -39,7 +40,7 @@ public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions
         Response<SpeechMeasured, SpeechRefused> response;
         try
         {
-            response = await compose.GetResponse<SpeechMeasured, SpeechRefused>(new MeasureSpeech(lines), ct,
+            response = await compose.GetResponse<SpeechMeasured, SpeechRefused>(new MeasureSpeech(lines, tenantId), ct,
                 RequestTimeout.After(s: (int)Math.Ceiling(options.Value.MeasureTimeoutSeconds)));
         }
         catch (RequestTimeoutException ex)
@@ -126,10 +127,17 @@ public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions
                     if (!isNarration) dialogue++;
                     continue;
                 }
-                var field = refusal.Code == "tts.invalid_voice"
+                // A voice compose cannot use (unknown, or a vendor nobody holds a key for) is the voice's field.
+                var code = refusal.Code switch
+                {
+                    "tts.invalid_voice" => "film.voice_unknown",
+                    "tts.not_configured" => "film.voice_unavailable",
+                    _ => "film.speech_refused",
+                };
+                var field = code != "film.speech_refused"
                     ? isNarration ? "narrator.voiceId" : $"characters[{CharacterIndex(spec, spoken.Speaker!)}].voice.voiceId"
                     : isNarration ? $"shots[{i}].narration" : $"shots[{i}].dialogue[{dialogue}].line";
-                return new FieldError(field, refusal.Code == "tts.invalid_voice" ? "film.voice_unknown" : "film.speech_refused", refusal.Message);
+                return new FieldError(field, code, refusal.Message);
             }
         }
         return new FieldError("shots", "film.speech_refused", refusal.Message);
