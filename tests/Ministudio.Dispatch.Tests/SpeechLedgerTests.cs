@@ -68,10 +68,10 @@ public sealed class SpeechLedgerTests : IAsyncLifetime
         // The same announcement three times (a redelivery, a publish retried after a lost ack): one row.
         foreach (var message in new[] { measured, measured, measured, composed, ownKey })
             await harness.Bus.Publish(message, Ct);
-        Assert.True(await harness.Consumed.Any<SpeechSynthesized>(m => m.Context.Message.SynthesisId == ownKey.SynthesisId, Ct));
-        await Eventually.TrueAsync(() => harness.Consumed.Select<SpeechSynthesized>().Count() >= 5);
+        // Every delivery consumed (the broker delivers them on its own schedule), then the rows counted.
+        await Eventually.TrueAsync(() => harness.Consumed.Select<SpeechSynthesized>(m => m.Exception is null).Count() >= 5);
 
-        Assert.Equal([1L, 1L, 1L], [await RowsAsync(measured.SynthesisId), await RowsAsync(composed.SynthesisId), await RowsAsync(ownKey.SynthesisId)]);
+        foreach (var synthesis in new[] { measured, composed, ownKey }) Assert.Equal(1L, await RowsAsync(synthesis.SynthesisId));
         var ledger = _services.GetRequiredService<CostLedger>();
         var (from, to) = (DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1));
         Assert.Equal(
