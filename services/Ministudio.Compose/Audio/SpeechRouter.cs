@@ -77,7 +77,7 @@ public sealed class SpeechRouter(
         }
         var words = produced.Words is { Count: > 0 } given ? Clamp(given, duration) : WordTimingEstimator.Estimate(text, duration);
         var clip = new SpeechClip(target, duration, words);
-        if (request.Payer is { } payer) await RecordSpendAsync(payer, engine, voice, price, text.Length, duration, tenantKey is not null, ct);
+        if (request.Payer is { } payer) await RecordSpendAsync(payer, engine, price, text.Length, duration, tenantKey is not null, ct);
         await RememberAsync(recipe, clip, ct);
         return clip;
     }
@@ -117,7 +117,7 @@ public sealed class SpeechRouter(
     /// Announces the spend before the clip is cached: a cached clip was always billed. When the bus refuses, the clip is
     /// not cached and the line fails retryably (made again on the retry, billed once then).
     /// </summary>
-    private async Task RecordSpendAsync(SpeechPayer payer, ISpeechEngine engine, string voice, (string Model, SpeechModel Price) price,
+    private async Task RecordSpendAsync(SpeechPayer payer, ISpeechEngine engine, (string Model, SpeechModel Price) price,
         int characters, double seconds, bool byok, CancellationToken ct)
     {
         var spent = new SpeechSynthesized(Guid.CreateVersion7(), payer.TenantId, payer.JobId, engine.Name, price.Model, characters,
