@@ -278,6 +278,10 @@ public sealed class FilmSoundApiTests : IAsyncLifetime
         await AssertRefusedAsync(_app.Acme, JsonSerializer.SerializeToNode(film, JsonSerializerOptions.Web)!.AsObject(), "narrator.voiceId", "film.voice_unknown");
         var dialogue = VoicedFilm() with { Characters = [FilmSamples.Mira, FilmSamples.Theo with { Voice = new VoiceSpec(SpeechLengths.MuteVoice, null) }] };
         await AssertRefusedAsync(_app.Acme, JsonSerializer.SerializeToNode(dialogue, JsonSerializerOptions.Web)!.AsObject(), "characters[1].voice.voiceId", "film.voice_unknown");
+        // A cloud voice nobody holds a key for (neither the tenant nor the platform): refused on the voice, for this tenant.
+        var unpaid = VoicedFilm() with { Narrator = new VoiceSpec(SpeechLengths.UnpaidVoice, null) };
+        await AssertRefusedAsync(_app.Acme, JsonSerializer.SerializeToNode(unpaid, JsonSerializerOptions.Web)!.AsObject(), "narrator.voiceId", "film.voice_unavailable");
+        Assert.Contains(_app.Acme, SpeechLengths.Tenants);
         var timing = VoicedFilm() with { Timing = "slow" };
         await AssertRefusedAsync(_app.Acme, JsonSerializer.SerializeToNode(timing, JsonSerializerOptions.Web)!.AsObject(), "timing", "film.timing_unknown");
     }

@@ -80,7 +80,7 @@ public static class FilmsApi
         // Speech is measured only for a valid film: its shots are sized to it (timing "narration") or checked against it.
         try
         {
-            var (timed, unfit, speech) = await timing.ApplyAsync(resolved!, ct);
+            var (timed, unfit, speech) = await timing.ApplyAsync(tenant, resolved!, ct);
             return unfit.Count > 0 ? (null, ApiProblems.Validation(unfit)) : ((tenant, timed, speech), null);
         }
         catch (SpeechTiming.UnavailableException)

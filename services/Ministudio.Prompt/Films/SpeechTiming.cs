@@ -33,7 +33,8 @@ public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions
     /// <summary>A film sized to its speech, what does not fit, and per shot its dialogue lines in seconds from the shot's start.</summary>
     public sealed record TimedFilm(FilmSpec Film, IReadOnlyList<FieldError> Errors, IReadOnlyList<IReadOnlyList<SpokenSpan>>? Speech);
 
-    public async Task<TimedFilm> ApplyAsync(FilmSpec spec, CancellationToken ct)
+    /// <summary>Speaks the film's lines for <paramref name="tenantId"/> (its own speech-vendor keys, its cost ledger) and sizes or checks the shots.</summary>
+    public async Task<TimedFilm> ApplyAsync(Guid tenantId, FilmSpec spec, CancellationToken ct)
     {
         var score = FilmScores.ScoreOf(spec);
         var lines = score.Shots.SelectMany(s => s.Lines).ToList();
@@ -42,7 +43,7 @@ public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions
         Response<SpeechMeasured, SpeechRefused> response;
         try
         {
-            response = await compose.GetResponse<SpeechMeasured, SpeechRefused>(new MeasureSpeech(lines), ct,
+            response = await compose.GetResponse<SpeechMeasured, SpeechRefused>(new MeasureSpeech(lines, tenantId), ct,
                 RequestTimeout.After(s: (int)Math.Ceiling(options.Value.MeasureTimeoutSeconds)));
         }
         catch (RequestTimeoutException ex)
@@ -144,10 +145,17 @@ public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions
                     if (!isNarration) dialogue++;
                     continue;
                 }
-                var field = refusal.Code == "tts.invalid_voice"
+                // A voice compose cannot use (unknown, or a vendor nobody holds a key for) is the voice's field.
+                var code = refusal.Code switch
+                {
+                    "tts.invalid_voice" => "film.voice_unknown",
+                    "tts.not_configured" => "film.voice_unavailable",
+                    _ => "film.speech_refused",
+                };
+                var field = code != "film.speech_refused"
                     ? isNarration ? "narrator.voiceId" : $"characters[{CharacterIndex(spec, spoken.Speaker!)}].voice.voiceId"
                     : isNarration ? $"shots[{i}].narration" : $"shots[{i}].dialogue[{dialogue}].line";
-                return new FieldError(field, refusal.Code == "tts.invalid_voice" ? "film.voice_unknown" : "film.speech_refused", refusal.Message);
+                return new FieldError(field, code, refusal.Message);
             }
         }
         return new FieldError("shots", "film.speech_refused", refusal.Message);
