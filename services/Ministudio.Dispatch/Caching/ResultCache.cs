@@ -42,7 +42,9 @@ public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circu
         $"{tenantId:N}:{Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, JsonSerializerOptions.Web)))}";
 
     /// <summary>The Redis key of a request's single-flight lock.</summary>
-    public static string LockKeyOf(Guid tenantId, ShotRequest request) => KeyPrefix + KeyOf(tenantId, request) + LockSuffix;
+    public static string LockKeyOf(Guid tenantId, ShotRequest request) => LockKeyOf(KeyPrefix + KeyOf(tenantId, request));
+
+    private static string LockKeyOf(string entryKey) => entryKey + LockSuffix;
 
     /// <summary>Forgets every result cached for a tenant (entries and any single-flight locks); returns how many keys went.</summary>
     public async Task<long> EraseTenantAsync(Guid tenantId, CancellationToken ct)
@@ -73,7 +75,7 @@ public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circu
         }
 
         var key = KeyPrefix + KeyOf(tenantId, request);
-        var lockKey = LockKeyOf(tenantId, request);
+        var lockKey = LockKeyOf(key);
         var owner = Guid.NewGuid().ToString("N");
         var database = redis.GetDatabase();
         try
