@@ -66,17 +66,19 @@ start render "$root/services/Ministudio.Render" "http://127.0.0.1:$render_http/h
   Kestrel__Endpoints__http__Url="http://127.0.0.1:$render_http" Kestrel__Endpoints__grpc__Url="http://127.0.0.1:$render_grpc" \
   Kestrel__Endpoints__grpc__Protocols=Http2 dotnet "$(dll Render)" || exit 1
 render_pid=${pids[-1]}
-start compose "$root/services/Ministudio.Compose" "http://127.0.0.1:$compose_http/health" "${infra_env[@]}" \
-  Kestrel__Endpoints__http__Url="http://127.0.0.1:$compose_http" dotnet "$(dll Compose)" || exit 1
 start prompt "$root/services/Ministudio.Prompt" "http://127.0.0.1:$prompt_http/health" "${infra_env[@]}" Admin__ApiKey="$admin_key" \
   Kestrel__Endpoints__http__Url="http://127.0.0.1:$prompt_http" dotnet "$(dll Prompt)" || exit 1
+# compose and dispatch read tenants' own vendor keys from prompt (speech, video).
+prompt_address=(services__prompt__http__0="http://127.0.0.1:$prompt_http")
+start compose "$root/services/Ministudio.Compose" "http://127.0.0.1:$compose_http/health" "${infra_env[@]}" "${prompt_address[@]}" \
+  Kestrel__Endpoints__http__Url="http://127.0.0.1:$compose_http" dotnet "$(dll Compose)" || exit 1
 
 # dispatch is restarted per measure: the mock vendor's latency and the shot concurrency are its settings.
 dispatch_pid=
 start_dispatch() { # LATENCY CONCURRENCY [extra settings…]
   stop_dispatch
   local http=$dispatch_http latency=$1 concurrency=$2; shift 2
-  start dispatch "$root/services/Ministudio.Dispatch" "http://127.0.0.1:$http/health" "${infra_env[@]}" "$@" \
+  start dispatch "$root/services/Ministudio.Dispatch" "http://127.0.0.1:$http/health" "${infra_env[@]}" "${prompt_address[@]}" "$@" \
     services__render__http__0="http://127.0.0.1:$render_http" services__render__grpc__0="http://127.0.0.1:$render_grpc" \
     Dispatch__Vendors__mock__Latency="$latency" Dispatch__MaxConcurrentShots="$concurrency" Dispatch__Vendors__mock__Resilience__MaxConcurrency="$concurrency" \
     Kestrel__Endpoints__http__Url="http://127.0.0.1:$http" dotnet "$(dll Dispatch)" || exit 1

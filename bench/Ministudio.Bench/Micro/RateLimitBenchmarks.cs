@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Ministudio.Gateway.RateLimiting;
+using Ministudio.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace Ministudio.Bench.Micro;
@@ -25,8 +26,9 @@ public class RateLimitBenchmarks
         var connection = Environment.GetEnvironmentVariable("ConnectionStrings__redis")
                          ?? throw new InvalidOperationException("ConnectionStrings__redis is not set (bench/run.sh starts Redis).");
         _redis = ConnectionMultiplexer.Connect(connection);
-        _roundTrip = new TenantRateLimiter(_redis, Options.Create(new RateLimitOptions { MaxLeaseSize = 1 }), TimeProvider.System, NullLogger<TenantRateLimiter>.Instance);
-        _leased = new TenantRateLimiter(_redis, Options.Create(new RateLimitOptions()), TimeProvider.System, NullLogger<TenantRateLimiter>.Instance);
+        var circuit = new RedisCircuit(Options.Create(new RedisCircuitOptions()), NullLogger<RedisCircuit>.Instance);
+        _roundTrip = new TenantRateLimiter(_redis, circuit, Options.Create(new RateLimitOptions { MaxLeaseSize = 1 }), TimeProvider.System, NullLogger<TenantRateLimiter>.Instance);
+        _leased = new TenantRateLimiter(_redis, circuit, Options.Create(new RateLimitOptions()), TimeProvider.System, NullLogger<TenantRateLimiter>.Instance);
     }
 
     [GlobalCleanup]
