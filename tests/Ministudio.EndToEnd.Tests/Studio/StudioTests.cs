@@ -69,6 +69,8 @@ public sealed class StudioTests(PlatformFixture platform) : IAsyncLifetime
                 await page.Locator("select[name='aspectRatio'] option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)"));
             await Expect(page.GetByLabel("Seconds").First).ToHaveAttributeAsync("max", options["limits"]!["maxShotSeconds"]!.ToString());
             await page.GetByLabel("Action of shot 1").FillAsync($"{name} walks along the pier at dawn");
+            // A narrated line: the film is voiced and captioned, so the job delivers captions beside the film.
+            await page.Locator("input[name='shot-0-narration']").FillAsync("She walks to the light.");
             await page.GetByLabel("Seconds").First.FillAsync("2");
             await page.GetByRole(AriaRole.Button, new() { Name = "Add a shot to scene 1" }).ClickAsync();
             await page.GetByLabel("Action of shot 2").FillAsync($"{name} waves at the lighthouse");
@@ -125,21 +127,24 @@ public sealed class StudioTests(PlatformFixture platform) : IAsyncLifetime
             Assert.InRange(duration, 3.0, 4.5);
             await StudioBrowser.ScreenshotAsync(page, "studio-finished-job", page.Locator("main"));
 
-            // Downloads: the film today; captions and poster as soon as the job lists them (they come with the deliverables work).
+            // The player carries the job's poster and its captions track; the film and the captions download.
+            await Expect(video).ToHaveAttributeAsync("poster", new System.Text.RegularExpressions.Regex("^blob:"));
+            await Expect(video.Locator("track[kind='captions']")).ToHaveCountAsync(1);
             var film = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download Film (MP4)" }).ClickAsync());
             var filmBytes = await File.ReadAllBytesAsync((await film.PathAsync())!, TestContext.Current.CancellationToken);
             Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(filmBytes, 4, 4));
+            var captions = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download Captions (WebVTT)" }).ClickAsync());
+            Assert.Equal($"{jobId}-captions.vtt", captions.SuggestedFilename);
+            var webVtt = await File.ReadAllTextAsync((await captions.PathAsync())!, TestContext.Current.CancellationToken);
+            Assert.StartsWith("WEBVTT", webVtt);
+            // The line, as cues: long lines are split between cues, so compare the cue texts joined.
+            var cueText = string.Join(' ', webVtt.Split('\n').Where(line => line.Length > 0 && line != "WEBVTT" && !line.Contains("-->")));
+            Assert.Contains("She walks to the light", cueText);
+            // Every file the job lists is offered, under the studio's label for it.
             var job = await platform.GatewayClient(key).GetFromJsonAsync<JsonObject>($"/v1/jobs/{jobId}", TestContext.Current.CancellationToken);
-            var captionsButton = page.GetByRole(AriaRole.Button, new() { Name = "Download Captions (WebVTT)" });
-            if (job!["video"]!["captionsUrl"] is not null)
-            {
-                var captions = await page.RunAndWaitForDownloadAsync(() => captionsButton.ClickAsync());
-                Assert.StartsWith("WEBVTT", await File.ReadAllTextAsync((await captions.PathAsync())!, TestContext.Current.CancellationToken));
-            }
-            else
-            {
-                await Expect(captionsButton).ToHaveCountAsync(0);
-            }
+            var listed = job!["deliverables"]!.AsArray().Select(d => d!["name"]!.GetValue<string>()).ToArray();
+            Assert.Contains("captions.vtt", listed);
+            Assert.Equal(listed, await page.Locator("ul.downloads button").EvaluateAllAsync<string[]>("bs => bs.map(b => b.dataset.name)"));
 
             // The jobs list shows it finished.
             await nav.GetByRole(AriaRole.Link, new() { Name = "Jobs" }).ClickAsync();

@@ -126,29 +126,49 @@ async function costOf(job, signal) {
   return group ? Number(group.committedUsd) + Number(group.reservedUsd) : 0;
 }
 
+/** How the studio names a deliverable of the API's list (`name` as the job lists it); other names are shown as they are. */
+const deliverableLabels = {
+  'video': 'Film (MP4)',
+  'poster.jpg': 'Poster (JPEG)',
+  'captions.vtt': 'Captions (WebVTT)',
+  'captions.srt': 'Captions (SRT)',
+  'audio.m4a': 'Audio (M4A)',
+  'sprite.jpg': 'Thumbnail sprite (JPEG)',
+  'sprite.vtt': 'Thumbnail track (WebVTT)',
+  'manifest.json': 'Provenance manifest (JSON)',
+  'manifest.sig': 'Manifest signature',
+  'hls/master.m3u8': 'HLS master playlist',
+  'hls/index.m3u8': 'HLS media playlist',
+};
+const shotClip = /^shots\/(\d+)\/video$/;
+
+/** A deliverable as the studio shows it: its label and the name it is saved under. */
+function describe(job, file) {
+  const clip = shotClip.exec(file.name);
+  if (clip) return { ...file, label: `Shot ${Number(clip[1]) + 1} clip (MP4)`, saveAs: `${job.id}-shot-${Number(clip[1]) + 1}.mp4` };
+  if (file.name === 'video') return { ...file, label: deliverableLabels.video, saveAs: `${job.id}.mp4` };
+  return { ...file, label: deliverableLabels[file.name] ?? file.name, saveAs: `${job.id}-${file.name.replaceAll('/', '-')}` };
+}
+
 /**
- * The film and its other deliverables. Media elements cannot send the bearer key, so each file is fetched with it
- * and shown from memory. Captions and a poster appear as soon as the job lists them (video.captionsUrl,
- * video.posterUrl, or a deliverables list); every listed file can be downloaded.
+ * The film and its other deliverables, as the job lists them (`deliverables`: film, poster, captions, audio, sprite,
+ * HLS playlists, manifest, each shot's clip). Media elements cannot send the bearer key, so each file is fetched with it
+ * and shown from memory: the poster on the player, the WebVTT captions as its track.
  */
 async function player(job, signal) {
   const video = job.video;
-  const files = [
-    { kind: 'video', url: video.url, name: `${job.id}.mp4`, label: 'Film (MP4)' },
-    ...(video.posterUrl ? [{ kind: 'poster', url: video.posterUrl, name: `${job.id}-poster.jpg`, label: 'Poster' }] : []),
-    ...(video.captionsUrl ? [{ kind: 'captions', url: video.captionsUrl, name: `${job.id}.vtt`, label: 'Captions (WebVTT)' }] : []),
-    ...(job.deliverables ?? []).map((d) => ({ kind: d.kind, url: d.url, name: d.name ?? d.url.split('/').pop(), label: d.label ?? d.kind })),
-  ];
+  const listed = (job.deliverables ?? []).map((file) => describe(job, file));
+  const files = listed.some((file) => file.name === 'video') ? listed : [describe(job, { name: 'video', url: video.url }), ...listed];
   const blobs = new Map();
   const fetchBlob = async (file) => blobs.get(file.url) ?? blobs.set(file.url, await blobOf(file.url, { signal })).get(file.url);
   const element = h('video', { id: 'film-player', controls: true, preload: 'metadata', playsinline: true, 'aria-label': `Film: ${job.title}` });
-  const poster = files.find((f) => f.kind === 'poster');
+  const poster = files.find((f) => f.name === 'poster.jpg');
   if (poster) element.poster = URL.createObjectURL(await fetchBlob(poster));
-  const captions = files.find((f) => f.kind === 'captions');
+  const captions = files.find((f) => f.name === 'captions.vtt');
   if (captions) element.append(h('track', { kind: 'captions', srclang: 'en', label: 'Captions', default: true, src: URL.createObjectURL(await fetchBlob(captions)) }));
-  element.src = URL.createObjectURL(await fetchBlob(files[0]));
+  element.src = URL.createObjectURL(await fetchBlob(files.find((f) => f.name === 'video')));
   return h('div', { class: 'result' }, element,
     h('ul', { class: 'downloads', 'aria-label': 'Downloads' }, files.map((file) => h('li', {},
-      h('button', { type: 'button', class: 'quiet', 'data-kind': file.kind, onclick: async () => download(await fetchBlob(file), file.name) }, `Download ${file.label}`)))),
+      h('button', { type: 'button', class: 'quiet', 'data-name': file.name, onclick: async () => download(await fetchBlob(file), file.saveAs) }, `Download ${file.label}`)))),
     h('p', { class: 'muted' }, `${video.durationSeconds.toFixed(1)} s · SHA-256 `, h('code', {}, video.sha256.slice(0, 16)), '…'));
 }
