@@ -20,11 +20,7 @@ public sealed class S3rverProcess : IAsyncDisposable
 
     public static async Task<S3rverProcess> StartAsync()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var server = new S3rverProcess(port);
+        var server = new S3rverProcess(FreePort.Next());
         await server.StartAgainAsync();
         return server;
     }

@@ -169,7 +169,7 @@ public sealed class VendorKitTests : IDisposable
             await Task.Delay(TimeSpan.FromSeconds(30), token);
             return new HttpResponseMessage(HttpStatusCode.OK);
         })) { Timeout = TimeSpan.FromMilliseconds(50) });
-        var refused = await CreateFailureAsync(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ClosedPort()}/") });
+        var refused = await CreateFailureAsync(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}/") });
         var notCreated = await CreateFailureAsync(Answering(HttpStatusCode.ServiceUnavailable), (_, _) =>
             new ProviderException(ProviderErrors.Unavailable, "the vendor says nothing was created", retryable: true));
 
@@ -218,16 +218,6 @@ public sealed class VendorKitTests : IDisposable
     private ClipDownloader Downloader(long? maxBytes = null) => new(_artifacts, new ConfigurationBuilder()
         .AddInMemoryCollection(maxBytes is { } cap ? new Dictionary<string, string?> { ["Dispatch:MaxClipBytes"] = cap.ToString(System.Globalization.CultureInfo.InvariantCulture) } : [])
         .Build());
-
-    /// <summary>A port nothing listens on: bound, read, released.</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private sealed class Stub(Func<CancellationToken, Task<HttpResponseMessage>> answer) : HttpMessageHandler
     {
