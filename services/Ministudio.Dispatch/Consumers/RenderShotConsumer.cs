@@ -46,8 +46,10 @@ public sealed class RenderShotConsumer(
         {
             lease = await leases.AcquireAsync(jobId, shotIndex, context.CancellationToken);
         }
-        catch (NpgsqlException ex)
+        catch (NpgsqlException ex) when (!MessageRetry.WillRetry(context, ex))
         {
+            // PostgreSQL stayed away through every attempt (MessageRetry): the shot fails, retryably; before that, a
+            // transient failure goes up to the retry and costs the shot time only.
             logger.LogWarning(ex, "Could not lease shot {ShotIndex} of job {JobId}", shotIndex, jobId);
             await context.Publish(new ShotFailed(jobId, shotIndex, RoutingErrors.LedgerUnavailable, "The shot ledger is unreachable; no money is spent without it.", Retryable: true));
             return;
@@ -97,6 +99,14 @@ public sealed class RenderShotConsumer(
             await progress.FlushAsync();
             logger.LogInformation("Stopped shot {ShotIndex} of canceled job {JobId}", shotIndex, jobId);
             await lease.FinishAsync();
+        }
+        catch (ProviderException ex) when (ex.Code == RoutingErrors.LedgerUnavailable && MessageRetry.WillRetry(context, ex))
+        {
+            // The ledger was away before any vendor was paid: the message is handled again in a moment (the lease goes
+            // with this attempt, or, left behind while PostgreSQL is away, is taken over after its grace period).
+            await progress.FlushAsync();
+            logger.LogWarning("Shot {ShotIndex} of job {JobId} waits for the cost ledger (attempt {Attempt})", shotIndex, jobId, context.GetRetryAttempt() + 1);
+            throw;
         }
         catch (ProviderException ex)
         {
