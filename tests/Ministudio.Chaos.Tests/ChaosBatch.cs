@@ -23,7 +23,7 @@ public sealed class ChaosBatch
     public const int ShotsPerFilm = 2;
 
     /// <summary>Generous: a batch waits out the faults; the scenarios never gate on how long it took.</summary>
-    private static readonly TimeSpan FinishTimeout = TimeSpan.FromMinutes(8);
+    private static readonly TimeSpan FinishTimeout = TimeSpan.FromMinutes(5);
 
     private readonly ChaosPlatform _platform;
     private readonly HttpClient _client;
