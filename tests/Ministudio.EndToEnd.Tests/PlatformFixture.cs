@@ -2,6 +2,7 @@ using Aspire.Hosting.Testing;
 using Ministudio.EndToEnd.Tests.Telemetry;
 using Ministudio.Platform;
 using Ministudio.Render.Rendering;
+using Ministudio.TestSupport;
 using Ministudio.Testing;
 
 namespace Ministudio.EndToEnd.Tests;
