@@ -134,7 +134,8 @@ public abstract class AppHostPlatform(string name) : IAsyncLifetime
                 if (e.ResourceId == killed.ResourceId) states.Add($"{e.Snapshot.State?.Text} pid {PidOf(e)} exit {e.Snapshot.ExitCode}");
                 return e.ResourceId == killed.ResourceId && e.Snapshot.State?.Text == KnownResourceStates.Running && PidOf(e) is { } pid && pid != killed.Pid;
             }, limit.Token);
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, limit.Token);
+            // A restart may pass through a failed start (the supervisor tries again): keep waiting rather than give up at once.
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, limit.Token);
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !ct.IsCancellationRequested)
         {
