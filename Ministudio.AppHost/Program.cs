@@ -44,7 +44,7 @@ var dispatch = builder.AddProject<Projects.Ministudio_Dispatch>(ResourceNames.Di
     .WithArtifacts(settings, builder.Configuration)
     .WithPublicBaseUrl(builder.Configuration);
 
-builder.AddProject<Projects.Ministudio_Compose>(ResourceNames.Compose)
+var compose = builder.AddProject<Projects.Ministudio_Compose>(ResourceNames.Compose)
     .WithHttpEndpoint()
     .WithServiceHealthCheck()
     .WithReference(rabbitmq).WaitFor(rabbitmq)
@@ -60,8 +60,10 @@ var prompt = builder.AddProject<Projects.Ministudio_Prompt>(ResourceNames.Prompt
     .WithArtifacts(settings, builder.Configuration)
     .WithPublicBaseUrl(builder.Configuration)
     .WithTenantSeed(builder.Configuration, settings);
-// Dispatch reads tenants' own vendor keys (BYOK) from prompt when a shot needs them; no wait, prompt starts after it.
+// Dispatch (video) and compose (speech) read tenants' own vendor keys (BYOK) from prompt when they need them; no wait,
+// prompt starts after them.
 dispatch.WithReference(prompt);
+compose.WithReference(prompt);
 
 var gateway = builder.AddProject<Projects.Ministudio_Gateway>(ResourceNames.Gateway)
     .WithPublicHttpEndpoint(settings.GatewayPort)

@@ -1,10 +1,15 @@
+using System.Text.Json.Serialization;
+
 namespace Ministudio.Contracts;
 
 /// <summary>
 /// Everything a provider needs to produce one shot; its canonical JSON is the result-cache key. NegativePrompt is set
 /// only for providers that take it as a field (others get it in the prompt text). FirstFrameClip is the artifact hash
 /// of the previous shot in a continuity chain: its last frame becomes this shot's first. ReferenceImages are artifact
-/// hashes of character and environment references the provider conditions on.
+/// hashes of character and environment references the provider conditions on. ShotType, Environment and Speech are
+/// set only for providers that draw them from fields (the procedural renderer's animatic, <c>animatic</c> in the vendor
+/// catalogue); every other provider reads them in the prompt, and a null field stays out of the canonical JSON, so the
+/// cache keys of their requests do not change.
 /// </summary>
 public sealed record ShotRequest(
     string Provider,
@@ -21,7 +26,16 @@ public sealed record ShotRequest(
     ShotStyle Style,
     IReadOnlyList<ShotCharacter> Characters,
     string? FirstFrameClip = null,
-    IReadOnlyList<string>? ReferenceImages = null);
+    IReadOnlyList<string>? ReferenceImages = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ShotType = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ShotEnvironment? Environment = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SpokenSpan>? Speech = null);
+
+/// <summary>Where a shot happens, as in force during it: the location, its palette (#RRGGBB), time of day, weather and lighting.</summary>
+public sealed record ShotEnvironment(string? Location, IReadOnlyList<string> Palette, string? TimeOfDay, string? Weather, string? Lighting);
+
+/// <summary>A dialogue line as the film will play it: who speaks, from when to when, in seconds from the clip's first frame.</summary>
+public sealed record SpokenSpan(string Speaker, double StartSeconds, double EndSeconds);
 
 public sealed record ShotStyle(string Name, IReadOnlyList<string> Palette);
 
@@ -43,7 +57,9 @@ public sealed record ShotFailed(Guid JobId, int ShotIndex, string ErrorCode, str
 /// <summary>
 /// prompt → compose: make the job's film. With a Timeline, the timeline is rendered; with a Score, compose speaks its
 /// lines and builds the film's timeline from the clips and the score (FilmTimeline); with neither, the clips are
-/// joined in order with the transition between each pair, at the film's Aspect.
+/// joined in order with the transition between each pair, at the film's Aspect. <paramref name="TenantId"/> is whose own
+/// speech-vendor keys speak the film's lines and whose cost ledger pays for them (empty: the platform's keys, no tenant
+/// billed — tools and tests only).
 /// </summary>
 public sealed record ComposeFilm(
     Guid JobId,
@@ -52,7 +68,8 @@ public sealed record ComposeFilm(
     double TransitionSeconds,
     string Aspect,
     Timeline? Timeline = null,
-    FilmScore? Score = null);
+    FilmScore? Score = null,
+    Guid TenantId = default);
 
 /// <summary>
 /// What a film adds to its clips: per shot (in ClipHashes order) its spoken lines and the transition into it, an
@@ -77,14 +94,27 @@ public sealed record ScoredShot(IReadOnlyList<SpokenLine> Lines, ClipTransition?
 /// <summary>A line spoken in a shot: narration (Speaker null) or a character's dialogue, in an engine:voice (null: the default).</summary>
 public sealed record SpokenLine(string Text, string? Voice, string? Speaker = null);
 
-/// <summary>prompt → compose (request): how long each line lasts when spoken. Answered by SpeechMeasured or SpeechRefused.</summary>
-public sealed record MeasureSpeech(IReadOnlyList<SpokenLine> Lines);
+/// <summary>
+/// prompt → compose (request): how long each line lasts when spoken, for the tenant whose keys speak and whose ledger
+/// pays (empty: the platform's keys, no tenant billed). Answered by SpeechMeasured or SpeechRefused.
+/// </summary>
+public sealed record MeasureSpeech(IReadOnlyList<SpokenLine> Lines, Guid TenantId = default);
 
 /// <summary>compose → prompt (response): each line's spoken length in seconds, in order (the speech is now cached).</summary>
 public sealed record SpeechMeasured(IReadOnlyList<double> Seconds);
 
 /// <summary>compose → prompt (response): the line at index Line cannot be spoken (tts.invalid_voice, …); Retryable for vendor outages.</summary>
 public sealed record SpeechRefused(int Line, string Code, string Message, bool Retryable);
+
+/// <summary>
+/// compose → dispatch: a line was synthesized by a speech vendor (never sent for a line served from the speech cache).
+/// Dispatch's cost ledger records it once per <paramref name="SynthesisId"/>, however often it is delivered.
+/// <paramref name="JobId"/> is null for speech measured while a film was submitted, before it had a job;
+/// <paramref name="Byok"/>: paid with the tenant's own key. <paramref name="CostUsd"/> is the list price from the
+/// vendor catalogue's speech section for <paramref name="Characters"/> characters and <paramref name="Seconds"/> of audio.
+/// </summary>
+public sealed record SpeechSynthesized(
+    Guid SynthesisId, Guid TenantId, Guid? JobId, string Vendor, string Model, int Characters, double Seconds, decimal CostUsd, bool Byok);
 
 /// <summary>A file compose made next to the film: its name under /v1/jobs/{id}/ (poster.jpg, hls/master.m3u8, …), hash and media type.</summary>
 public sealed record FilmDeliverable(string Name, string Sha256, string MediaType);

@@ -7,6 +7,7 @@ using Ministudio.Compose.Consumers;
 using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.Platform;
+using Ministudio.TestSupport;
 
 namespace Ministudio.Compose.Tests;
 
@@ -24,7 +25,8 @@ internal static class ComposeRig
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddSingleton(artifacts)
             .AddSingleton(options);
-        if (voiced) services.AddAudioServices();
+        // Voiced films speak for their tenant: its own keys from prompt (none stored here), its spend on the bus.
+        if (voiced) services.AddSingleton(new PromptSecrets().Reader()).AddAudioServices();
         else services.AddSingleton<IAudioMixer, AudioMixer>();
         var provider = services
             .AddSingleton<TimelineRenderer>()

@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,6 +7,7 @@ using Ministudio.Contracts;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Routing;
+using Ministudio.Platform.Tenancy;
 using Ministudio.TestSupport;
 using Npgsql;
 
@@ -72,33 +70,4 @@ internal static class LedgerDatabase
     public static ShotRouter Router(NpgsqlDataSource dataSource, IConfiguration configuration, TenantVendorSecrets secrets, params IVideoProvider[] providers) =>
         new(providers, new CapabilityCatalogue(configuration), new VendorPipelines(ResilienceOf(configuration), TimeProvider.System),
             new CostLedger(dataSource), secrets, configuration, NullLogger<ShotRouter>.Instance);
-}
-
-/// <summary>
-/// prompt's internal route for tenants' own vendor keys (GET /internal/tenants/{id}/provider-secrets), as dispatch
-/// calls it, answering from what the test stored; prompt's side of the route is tested in Ministudio.Prompt.Tests.
-/// </summary>
-internal sealed class PromptSecrets : HttpMessageHandler, IHttpClientFactory
-{
-    private int _calls;
-
-    public ConcurrentDictionary<Guid, Dictionary<string, string>> Stored { get; } = new();
-    public int Calls => _calls;
-
-    /// <summary>While set, prompt cannot be reached.</summary>
-    public bool Down { get; set; }
-
-    public TenantVendorSecrets Reader(TimeSpan? cacheFor = null) =>
-        new(this, Options.Create(new TenantSecretsOptions { CacheFor = cacheFor ?? TimeSpan.FromMinutes(1) }), TimeProvider.System, NullLogger<TenantVendorSecrets>.Instance);
-
-    public HttpClient CreateClient(string name) => new(this, disposeHandler: false) { BaseAddress = new Uri("http://prompt") };
-
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _calls);
-        if (Down) throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (prompt:80)");
-        var tenant = Guid.Parse(request.RequestUri!.Segments[3].TrimEnd('/'));
-        var secrets = Stored.TryGetValue(tenant, out var stored) ? stored : [];
-        return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(new TenantProviderSecrets(secrets)) });
-    }
 }

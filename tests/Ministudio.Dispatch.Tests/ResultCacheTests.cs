@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Caching;
+using Ministudio.Dispatch.Leases;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Routing;
 using Ministudio.Platform;
@@ -25,8 +26,10 @@ public sealed class ResultCacheTests : IAsyncLifetime
         Directory.Delete(_artifacts.Root, recursive: true);
     }
 
-    private ResultCache Cache(IConnectionMultiplexer? redis = null, RedisCircuit? circuit = null) =>
-        new(redis ?? _redis, circuit ?? Circuit(), _artifacts, NullLogger<ResultCache>.Instance);
+    private ResultCache Cache(IConnectionMultiplexer? redis = null, RedisCircuit? circuit = null, ShotLeaseOptions? claims = null) =>
+        new(redis ?? _redis, circuit ?? Circuit(), _artifacts, Options.Create(claims ?? new ShotLeaseOptions()), NullLogger<ResultCache>.Instance);
+
+    private static readonly ShotLeaseOptions ShortClaims = new() { HeartbeatInterval = TimeSpan.FromMilliseconds(200), GracePeriod = TimeSpan.FromSeconds(1) };
 
     private static RedisCircuit Circuit(RedisCircuitOptions? options = null) =>
         new(Options.Create(options ?? new RedisCircuitOptions()), NullLogger<RedisCircuit>.Instance);
@@ -86,6 +89,36 @@ public sealed class ResultCacheTests : IAsyncLifetime
         Assert.Equal(1, provider.Calls);
         Assert.Single(outcomes.Select(o => o.Routed.Clip.ArtifactHash).Distinct());
         Assert.Equal(49, outcomes.Count(o => o.FromCache));
+    }
+
+    [Fact]
+    public async Task A_holder_killed_mid_generation_would_leave_its_lock_for_the_grace_period_at_most()
+    {
+        var provider = new RecordingProvider(_artifacts) { Latency = TimeSpan.FromSeconds(3) };
+        var request = Requests.Unique();
+        var generating = Cache(claims: ShortClaims).GetOrGenerateAsync(Tenant, request, Generate(provider, request), CancellationToken.None);
+        await Eventually.TrueAsync(() => provider.Calls == 1);
+
+        // Killed now, the holder renews no more: what is left of the lock is all a take-over waits for.
+        var ttl = await _redis.GetDatabase().KeyTimeToLiveAsync(ResultCache.LockKeyOf(Tenant, request));
+        Assert.NotNull(ttl);
+        Assert.True(ttl <= ShortClaims.GracePeriod, $"lock lives {ttl} more");
+        await generating;
+    }
+
+    [Fact]
+    public async Task A_holder_that_generates_longer_than_the_grace_period_keeps_its_lock()
+    {
+        // Four grace periods of generation: without renewal the lock would lapse and the waiter would generate again.
+        var provider = new RecordingProvider(_artifacts) { Latency = 4 * ShortClaims.GracePeriod };
+        var request = Requests.Unique();
+        var first = Cache(claims: ShortClaims).GetOrGenerateAsync(Tenant, request, Generate(provider, request), CancellationToken.None);
+        await Eventually.TrueAsync(() => provider.Calls == 1);
+        var second = await Cache(claims: ShortClaims).GetOrGenerateAsync(Tenant, request, Generate(provider, request), CancellationToken.None);
+
+        Assert.False((await first).FromCache);
+        Assert.True(second.FromCache);
+        Assert.Equal(1, provider.Calls);
     }
 
     [Fact]

@@ -250,12 +250,13 @@ public sealed class RoutingTests : IAsyncLifetime
     [Fact]
     public async Task A_chain_passes_the_shot_on_when_its_first_vendor_lacks_credentials_or_is_retired()
     {
-        // Real adapters: veo without a service-account key, and gemini whose every catalogue model is retired.
+        // Real adapters: veo without a service-account key, and gemini configured for a Veo preview Google retired.
         await using var vendors = Vendors.VendorHarness.Create(new Dictionary<string, string?>());
         var veo = vendors.Provider("veo");
         var gemini = vendors.Provider("gemini");
         var fallback = new RecordingProvider(_artifacts, "fallback") { Latency = TimeSpan.Zero };
-        var settings = new DispatchSettings().Vendor("fallback", 0.04m).Chain("premium", "veo", "fallback").Chain("legacy", "gemini", "fallback").Build();
+        var settings = new DispatchSettings().Vendor("fallback", 0.04m).Chain("premium", "veo", "fallback").Chain("legacy", "gemini", "fallback")
+            .Set("Dispatch:Vendors:gemini:Model", "veo-3.1-generate-preview").Build();
         var router = LedgerDatabase.Router(_database, settings, veo, gemini, fallback);
         var routedAround = new List<string>();
         using var listener = new System.Diagnostics.Metrics.MeterListener();

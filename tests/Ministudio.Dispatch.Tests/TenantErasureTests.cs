@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Caching;
+using Ministudio.Dispatch.Leases;
 using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Routing;
@@ -32,10 +33,12 @@ public sealed class TenantErasureTests : IAsyncLifetime
         _redis = await ConnectionMultiplexer.ConnectAsync(await TestInfrastructure.RedisAsync());
         _services = new ServiceCollection()
             .AddSingleton(new CostLedger(_database))
-            .AddSingleton(new ResultCache(_redis, new RedisCircuit(Options.Create(new RedisCircuitOptions()), NullLogger<RedisCircuit>.Instance), _artifacts, NullLogger<ResultCache>.Instance))
+            .AddSingleton(new ResultCache(_redis, new RedisCircuit(Options.Create(new RedisCircuitOptions()), NullLogger<RedisCircuit>.Instance), _artifacts, Options.Create(new ShotLeaseOptions()), NullLogger<ResultCache>.Instance))
             .AddLogging()
             .AddMassTransitTestHarness(bus =>
             {
+                // An erasure scans Redis and the ledger: on a loaded machine it outlasts the harness's 1.2 s default quiet time.
+                bus.SetTestTimeouts(testInactivityTimeout: TimeSpan.FromSeconds(10));
                 bus.AddConsumer<TenantErasedConsumer>();
                 bus.AddConsumer<ExportTenantUsageConsumer>();
             })

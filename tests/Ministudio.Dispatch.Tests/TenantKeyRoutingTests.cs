@@ -8,6 +8,8 @@ using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Routing;
 using Ministudio.Platform;
+using Ministudio.Platform.Tenancy;
+using Ministudio.TestSupport;
 using Npgsql;
 
 namespace Ministudio.Dispatch.Tests;

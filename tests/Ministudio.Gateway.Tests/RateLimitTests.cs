@@ -194,7 +194,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
             foreach (var tag in tags)
-                if (tag.Key == "reason" && tag.Value as string == "no_answer") Interlocked.Add(ref waited, value);
+                if (tag.Key == "reason" && tag.Value as string == TenantRateLimiter.FailedOpenNoAnswer) Interlocked.Add(ref waited, value);
         });
         listener.Start();
         await using var relay = TcpRelay.To(_redis);

@@ -195,18 +195,22 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Only_dispatch_reads_a_tenants_own_vendor_keys_and_every_change_is_announced()
+    public async Task Only_the_paying_services_read_a_tenants_own_vendor_keys_and_every_change_is_announced()
     {
         var admin = _app.AdminClient();
         Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync($"/admin/v1/tenants/{_app.Acme}/provider-secrets/runway", new { secret = "sk-acme-runway" }, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync($"/admin/v1/tenants/{_app.Acme}/provider-secrets/kling", new { secret = "ak-acme:sk-acme" }, Ct)).StatusCode);
+        // A speech vendor's key too: compose speaks the tenant's cloud voices with it.
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync($"/admin/v1/tenants/{_app.Acme}/provider-secrets/elevenlabs", new { secret = "xi-acme" }, Ct)).StatusCode);
         await _app.Harness.PublishedAsync<TenantProviderSecretChanged>(m => m.TenantId == _app.Acme && m.Vendor == "runway");
 
         var dispatch = _app.ServiceClient(ResourceNames.Dispatch);
         var revealed = await dispatch.GetFromJsonAsync<TenantProviderSecrets>($"/internal/tenants/{_app.Acme}/provider-secrets", Ct);
-        Assert.Equal(new Dictionary<string, string> { ["kling"] = "ak-acme:sk-acme", ["runway"] = "sk-acme-runway" }, revealed!.Secrets);
+        Assert.Equal(new Dictionary<string, string> { ["elevenlabs"] = "xi-acme", ["kling"] = "ak-acme:sk-acme", ["runway"] = "sk-acme-runway" }, revealed!.Secrets);
         Assert.Empty((await dispatch.GetFromJsonAsync<TenantProviderSecrets>($"/internal/tenants/{_app.Globex}/provider-secrets", Ct))!.Secrets);
-        foreach (var caller in new[] { ResourceNames.Gateway, ResourceNames.Mcp, ResourceNames.Compose })
+        var compose = _app.ServiceClient(ResourceNames.Compose);
+        Assert.Equal(revealed.Secrets, (await compose.GetFromJsonAsync<TenantProviderSecrets>($"/internal/tenants/{_app.Acme}/provider-secrets", Ct))!.Secrets);
+        foreach (var caller in new[] { ResourceNames.Gateway, ResourceNames.Mcp })
         {
             var refused = await _app.ServiceClient(caller).GetAsync($"/internal/tenants/{_app.Acme}/provider-secrets", Ct);
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
@@ -215,7 +219,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         }
 
         var listed = await admin.GetStringAsync($"/admin/v1/tenants/{_app.Acme}/provider-secrets", Ct);
-        Assert.Equal(["kling", "runway"], JsonNode.Parse(listed)!.AsArray().Select(v => v!["vendor"]!.GetValue<string>()));
+        Assert.Equal(["elevenlabs", "kling", "runway"], JsonNode.Parse(listed)!.AsArray().Select(v => v!["vendor"]!.GetValue<string>()));
         Assert.DoesNotContain("sk-acme", listed);
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/admin/v1/tenants/{_app.Acme}/provider-secrets/runway", Ct)).StatusCode);
@@ -225,7 +229,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.NotFound, "provider_secret.not_found"), (again.StatusCode, await Problems.CodeOf(again)));
         var nobody = await admin.DeleteAsync($"/admin/v1/tenants/{Guid.NewGuid()}/provider-secrets/runway", Ct);
         Assert.Equal("tenant.not_found", await Problems.CodeOf(nobody));
-        Assert.Equal(["kling"], (await dispatch.GetFromJsonAsync<TenantProviderSecrets>($"/internal/tenants/{_app.Acme}/provider-secrets", Ct))!.Secrets.Keys);
+        Assert.Equal(["elevenlabs", "kling"], (await dispatch.GetFromJsonAsync<TenantProviderSecrets>($"/internal/tenants/{_app.Acme}/provider-secrets", Ct))!.Secrets.Keys.Order());
         Assert.Contains("provider_secret.remove", await admin.GetStringAsync("/admin/v1/audit", Ct));
 
         // A plan may let a refused tenant key fall back to the platform's; dispatch hears it with the plan.

@@ -86,6 +86,25 @@ public sealed class FilmSoundApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_animatic_is_told_when_each_dialogue_line_is_spoken_as_the_film_will_play_it()
+    {
+        var response = await _app.ClientFor(_app.Acme).PostAsJsonAsync("/v1/films:compile", VoicedFilm(), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var compiled = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        var speech = compiled.RootElement.GetProperty("shots").EnumerateArray()
+            .Select(s => s.GetProperty("request").GetProperty("speech").Deserialize<List<SpokenSpan>>(JsonSerializerOptions.Web)!).ToList();
+
+        // Shot 0 has narration only (no one to mark). Shot 1 starts 2.5 s into the film (3 s less the 0.5 s fade), its
+        // line a lead after that: the narration (1.4 s from 0.2 s, then a gap) has ended by then.
+        Assert.Empty(speech[0]);
+        var line = Assert.Single(speech[1]);
+        Assert.Equal("theo", line.Speaker);
+        Assert.Equal(FilmScore.LeadSeconds, line.StartSeconds, 3);
+        Assert.Equal(FilmScore.LeadSeconds + SpeechLengths.Of("Ready when you are."), line.EndSeconds, 3);
+        Assert.Empty(speech[2]);
+    }
+
+    [Fact]
     public async Task A_cut_joins_shots_without_a_transition_and_the_film_can_set_every_boundary()
     {
         var film = FilmSamples.ThreeShots() with { Transition = new TransitionSpec("dissolve", 1) };
@@ -259,6 +278,10 @@ public sealed class FilmSoundApiTests : IAsyncLifetime
         await AssertRefusedAsync(_app.Acme, JsonSerializer.SerializeToNode(film, JsonSerializerOptions.Web)!.AsObject(), "narrator.voiceId", "film.voice_unknown");
         var dialogue = VoicedFilm() with { Characters = [FilmSamples.Mira, FilmSamples.Theo with { Voice = new VoiceSpec(SpeechLengths.MuteVoice, null) }] };
         await AssertRefusedAsync(_app.Acme, JsonSerializer.SerializeToNode(dialogue, JsonSerializerOptions.Web)!.AsObject(), "characters[1].voice.voiceId", "film.voice_unknown");
+        // A cloud voice nobody holds a key for (neither the tenant nor the platform): refused on the voice, for this tenant.
+        var unpaid = VoicedFilm() with { Narrator = new VoiceSpec(SpeechLengths.UnpaidVoice, null) };
+        await AssertRefusedAsync(_app.Acme, JsonSerializer.SerializeToNode(unpaid, JsonSerializerOptions.Web)!.AsObject(), "narrator.voiceId", "film.voice_unavailable");
+        Assert.Contains(_app.Acme, SpeechLengths.Tenants);
         var timing = VoicedFilm() with { Timing = "slow" };
         await AssertRefusedAsync(_app.Acme, JsonSerializer.SerializeToNode(timing, JsonSerializerOptions.Web)!.AsObject(), "timing", "film.timing_unknown");
     }

@@ -57,7 +57,7 @@ public sealed class FilmValidatorTests
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         foreach (var vendor in VendorProfiles.All.Keys.Where(v => VendorProfiles.Retirement(v, today) is null))
             Assert.Empty(FilmValidator.Validate(FilmSamples.ThreeShots() with { Provider = vendor }));
-        Assert.Equal(["gemini", "sora"], VendorProfiles.All.Keys.Where(v => VendorProfiles.Retirement(v, today) is not null).Order());
+        Assert.Equal(["sora"], VendorProfiles.All.Keys.Where(v => VendorProfiles.Retirement(v, today) is not null).Order());
     }
 
     [Fact]

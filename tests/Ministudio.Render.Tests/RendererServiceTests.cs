@@ -135,5 +135,22 @@ public sealed class RendererServiceTests : IAsyncLifetime
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_artifactRoot, "sha256"), "*", SearchOption.AllDirectories));
     }
 
+    [Theory]
+    [InlineData("spiral", "", "", 0.0, 1.0)]
+    [InlineData("pan-left", "XCU", "", 0.0, 1.0)]
+    [InlineData("pan-left", "CU", "", 0.5, 1.0)]
+    [InlineData("pan-left", "CU", "Mira", 1.0, 0.5)]
+    public async Task A_move_shot_type_or_speech_line_the_renderer_does_not_know_is_refused(string camera, string shotType, string speaker, double start, double end)
+    {
+        var request = FigureTests.Request(seed: 1, action: "x", camera: camera, FigureTests.Mira);
+        request.ShotType = shotType;
+        request.Speech.Add(new SpeechSpan { Speaker = speaker, StartSeconds = start, EndSeconds = end });
+        if (camera == "spiral" || shotType == "XCU") request.Speech.Clear();
+
+        using var call = _client.RenderShot(request, cancellationToken: TestContext.Current.CancellationToken);
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext(TestContext.Current.CancellationToken));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+    }
+
     private sealed record RenderStatsBody(long ShotsRendered, long FramesRendered);
 }

@@ -155,6 +155,12 @@ public sealed class VendorEntry
     /// <summary>Takes a first frame or reference images in one generation, not both (Veo).</summary>
     public bool FirstFrameExcludesReferences { get; set; }
 
+    /// <summary>
+    /// Draws an animatic from the request's fields (shot type, environment, speech timing): the procedural renderer.
+    /// The compiler fills those fields only for such vendors; the others read the same facts in the prompt.
+    /// </summary>
+    public bool Animatic { get; set; }
+
     public Dictionary<string, VendorModel> Models { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -175,7 +181,8 @@ public sealed class VendorEntry
 
 /// <summary>
 /// The vendor catalogue: every vendor's models, limits, prices with their source, lifecycle, and the chains films may
-/// name. One data file (<c>contracts/Ministudio.Contracts/Vendors/vendors.json</c>) read by prompt and dispatch.
+/// name, and the speech vendors' prices. One data file (<c>contracts/Ministudio.Contracts/Vendors/vendors.json</c>) read by
+/// prompt, dispatch and compose.
 /// </summary>
 public sealed class VendorCatalogue
 {
@@ -185,6 +192,9 @@ public sealed class VendorCatalogue
     public Dictionary<string, List<string>> Chains { get; set; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, VendorEntry> Vendors { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The text-to-speech vendors compose speaks with, by engine name (espeak, openai, google, elevenlabs), and their prices.</summary>
+    public Dictionary<string, SpeechVendorEntry> Speech { get; set; } = new(StringComparer.Ordinal);
 
     private static readonly Lazy<VendorCatalogue> ShippedCatalogue = new(Load);
 
@@ -205,6 +215,8 @@ public sealed class VendorCatalogue
         catalogue.Vendors = new(catalogue.Vendors, StringComparer.Ordinal);
         catalogue.Chains = new(catalogue.Chains, StringComparer.Ordinal);
         foreach (var vendor in catalogue.Vendors.Values) vendor.Models = new(vendor.Models, StringComparer.Ordinal);
+        catalogue.Speech = new(catalogue.Speech, StringComparer.Ordinal);
+        foreach (var vendor in catalogue.Speech.Values) vendor.Models = new(vendor.Models, StringComparer.Ordinal);
         return catalogue;
     }
 

@@ -1,25 +1,33 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Ministudio.Compose.MediaTools;
 using Ministudio.Platform;
+using Ministudio.Platform.Tenancy;
 
 namespace Ministudio.Compose.Audio;
 
 public static class AudioExtensions
 {
-    /// <summary>Narration engines behind one ISpeechSynthesizer, and the IAudioMixer; settings from Compose:Audio.</summary>
+    /// <summary>
+    /// Narration engines behind one ISpeechSynthesizer, and the IAudioMixer; settings from Compose:Audio. Tenants' own
+    /// vendor keys are read from prompt (shared with dispatch: <see cref="TenantVendorSecrets"/>); spend goes on the bus.
+    /// </summary>
     public static IHostApplicationBuilder AddAudio(this IHostApplicationBuilder builder)
     {
+        builder.AddTenantVendorSecrets();
         builder.Services.AddAudioServices();
         return builder;
     }
 
     /// <summary>
-    /// The registrations behind AddAudio. Needs ComposeOptions and the ArtifactStore (the speech cache) registered.
-    /// Each vendor gets a named HttpClient whose base address comes from its options.
+    /// The registrations behind AddAudio. Needs ComposeOptions, the ArtifactStore (the speech cache) and
+    /// <see cref="TenantVendorSecrets"/> registered, and a bus unless an <see cref="ISpeechSpend"/> is. Each vendor gets a
+    /// named HttpClient whose base address comes from its options.
     /// </summary>
     public static IServiceCollection AddAudioServices(this IServiceCollection services)
     {
         services.AddOptions<AudioOptions>().BindConfiguration(AudioOptions.Section).ValidateOnStart();
+        services.TryAddSingleton<ISpeechSpend, BusSpeechSpend>();
         AddVendorClient(services, OpenAiSpeechEngine.ClientName, audio => audio.OpenAI.BaseUrl);
         AddVendorClient(services, GoogleSpeechEngine.ClientName, audio => audio.Google.BaseUrl);
         AddVendorClient(services, ElevenLabsSpeechEngine.ClientName, audio => audio.ElevenLabs.BaseUrl);

@@ -2,9 +2,20 @@ namespace Ministudio.Compose.Audio;
 
 /// <summary>
 /// A line to speak. Voice is "engine:voice" (espeak:en-us, openai:alloy, google:en-US-Neural2-F,
-/// elevenlabs:&lt;voice id&gt;); null means the configured default voice.
+/// elevenlabs:&lt;voice id&gt;); null means the configured default voice. <paramref name="Payer"/> is who the line is
+/// spoken for (null: the platform's keys, no tenant billed — tools and tests).
 /// </summary>
-public sealed record SpeechRequest(string Text, string? Voice, double Rate = 1.0);
+public sealed record SpeechRequest(string Text, string? Voice, double Rate = 1.0, SpeechPayer? Payer = null);
+
+/// <summary>
+/// Who pays for speech: the tenant whose own vendor keys speak (where it holds one) and whose cost ledger records the
+/// spend, and the job it is for (null while a film is only being submitted).
+/// </summary>
+public sealed record SpeechPayer(Guid TenantId, Guid? JobId)
+{
+    /// <summary>The payer of a message's speech; null for a message without a tenant.</summary>
+    public static SpeechPayer? Of(Guid tenantId, Guid? jobId) => tenantId == Guid.Empty ? null : new SpeechPayer(tenantId, jobId);
+}
 
 /// <summary>When one word is spoken, in seconds from the start of its speech clip.</summary>
 public sealed record WordTiming(string Word, double StartSeconds, double EndSeconds);

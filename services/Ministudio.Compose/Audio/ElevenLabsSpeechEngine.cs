@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Ministudio.Platform.Tenancy;
 
 namespace Ministudio.Compose.Audio;
 
@@ -21,6 +22,12 @@ public sealed partial class ElevenLabsSpeechEngine(IHttpClientFactory clients, I
 
     public string CacheIdentity => options.Value.ElevenLabs.ModelId;
 
+    public bool NeedsKey => true;
+
+    public bool HasPlatformKey => !string.IsNullOrEmpty(options.Value.ElevenLabs.ApiKey);
+
+    public string PricedModel(string voice) => options.Value.ElevenLabs.ModelId;
+
     public void Validate(string voice, double rate)
     {
         if (!VoiceId().IsMatch(voice)) throw new SpeechException("tts.invalid_voice", $"'{voice}' is not an ElevenLabs voice id.");
@@ -28,11 +35,9 @@ public sealed partial class ElevenLabsSpeechEngine(IHttpClientFactory clients, I
             throw new SpeechException("tts.invalid_rate", $"ElevenLabs speaks at rates from {MinRate} to {MaxRate}, not {rate}.");
     }
 
-    public async Task<EngineSpeech> SynthesizeAsync(string voice, string text, double rate, string folder, CancellationToken ct)
+    public async Task<EngineSpeech> SynthesizeAsync(string voice, string text, double rate, TenantSecret? tenantKey, string folder, CancellationToken ct)
     {
         var settings = options.Value.ElevenLabs;
-        if (string.IsNullOrEmpty(settings.ApiKey))
-            throw new SpeechException("tts.not_configured", "ElevenLabs speech needs Compose:Audio:ElevenLabs:ApiKey.");
         object body = rate == 1.0
             ? new { text, model_id = settings.ModelId }
             : new { text, model_id = settings.ModelId, voice_settings = new { speed = rate } };
@@ -41,7 +46,7 @@ public sealed partial class ElevenLabsSpeechEngine(IHttpClientFactory clients, I
         {
             Content = JsonContent.Create(body),
         };
-        request.Headers.Add("xi-api-key", settings.ApiKey);
+        request.Headers.Add("xi-api-key", tenantKey?.Value ?? settings.ApiKey);
 
         using var response = await SpeechHttp.SendAsync(clients.CreateClient(ClientName), request, "ElevenLabs", Describe, ct);
         using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Ministudio.Platform;
+using Ministudio.Platform.Tenancy;
 
 namespace Ministudio.Compose.Audio;
 
@@ -16,12 +17,18 @@ public sealed partial class EspeakSpeechEngine(IOptions<AudioOptions> options) :
 
     public string CacheIdentity => "espeak-ng";
 
+    public bool NeedsKey => false;
+
+    public bool HasPlatformKey => true;
+
+    public string PricedModel(string voice) => "espeak-ng";
+
     public void Validate(string voice, double rate)
     {
         if (!VoiceName().IsMatch(voice)) throw new SpeechException("tts.invalid_voice", $"'{voice}' is not an espeak-ng voice name (like en-us or en+f3).");
     }
 
-    public async Task<EngineSpeech> SynthesizeAsync(string voice, string text, double rate, string folder, CancellationToken ct)
+    public async Task<EngineSpeech> SynthesizeAsync(string voice, string text, double rate, TenantSecret? tenantKey, string folder, CancellationToken ct)
     {
         var espeak = options.Value.Espeak;
         var output = Path.Combine(folder, $"espeak-{Guid.NewGuid():N}.wav");

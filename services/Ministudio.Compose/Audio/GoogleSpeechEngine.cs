@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Ministudio.Compose.MediaTools;
+using Ministudio.Platform.Tenancy;
 
 namespace Ministudio.Compose.Audio;
 
@@ -27,17 +28,28 @@ public sealed partial class GoogleSpeechEngine(IHttpClientFactory clients, IOpti
 
     public string CacheIdentity => "v1beta1";
 
+    public bool NeedsKey => true;
+
+    public bool HasPlatformKey => !string.IsNullOrEmpty(options.Value.Google.ApiKey) || !string.IsNullOrEmpty(options.Value.Google.AccessToken);
+
+    /// <summary>The voice family Google prices by: en-US-Neural2-F → Neural2, en-GB-Chirp3-HD-Charon → Chirp3-HD.</summary>
+    public string PricedModel(string voice)
+    {
+        var parts = voice.Split('-');
+        if (parts.Length < 3) return voice;
+        var family = parts[2];
+        return parts.Length > 4 && parts[3] == "HD" ? $"{family}-HD" : family;
+    }
+
     public void Validate(string voice, double rate)
     {
         if (!VoiceName().IsMatch(voice))
             throw new SpeechException("tts.invalid_voice", $"'{voice}' is not a Google voice name (like en-US-Neural2-F).");
     }
 
-    public async Task<EngineSpeech> SynthesizeAsync(string voice, string text, double rate, string folder, CancellationToken ct)
+    public async Task<EngineSpeech> SynthesizeAsync(string voice, string text, double rate, TenantSecret? tenantKey, string folder, CancellationToken ct)
     {
         var settings = options.Value.Google;
-        if (string.IsNullOrEmpty(settings.ApiKey) && string.IsNullOrEmpty(settings.AccessToken))
-            throw new SpeechException("tts.not_configured", "Google speech needs Compose:Audio:Google:ApiKey or Compose:Audio:Google:AccessToken.");
 
         var languageCode = string.Join('-', voice.Split('-').Take(2));
         var tokens = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
@@ -49,7 +61,10 @@ public sealed partial class GoogleSpeechEngine(IHttpClientFactory clients, IOpti
             ? new { input, voice = new { languageCode, name = voice }, audioConfig = AudioConfig(rate), enableTimePointing = new[] { "SSML_MARK" } }
             : new { input, voice = new { languageCode, name = voice }, audioConfig = AudioConfig(rate) };
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1beta1/text:synthesize") { Content = JsonContent.Create(body) };
-        if (!string.IsNullOrEmpty(settings.AccessToken))
+        // A tenant's own key is an API key; the platform's may be an API key or an OAuth access token.
+        if (tenantKey is not null)
+            request.Headers.Add("X-Goog-Api-Key", tenantKey.Value);
+        else if (!string.IsNullOrEmpty(settings.AccessToken))
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.AccessToken);
         else
             request.Headers.Add("X-Goog-Api-Key", settings.ApiKey);

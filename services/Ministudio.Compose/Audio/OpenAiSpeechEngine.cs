@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Ministudio.Platform.Tenancy;
 
 namespace Ministudio.Compose.Audio;
 
@@ -18,21 +19,25 @@ public sealed partial class OpenAiSpeechEngine(IHttpClientFactory clients, IOpti
 
     public string CacheIdentity => options.Value.OpenAI.Model;
 
+    public bool NeedsKey => true;
+
+    public bool HasPlatformKey => !string.IsNullOrEmpty(options.Value.OpenAI.ApiKey);
+
+    public string PricedModel(string voice) => options.Value.OpenAI.Model;
+
     public void Validate(string voice, double rate)
     {
         if (!VoiceName().IsMatch(voice)) throw new SpeechException("tts.invalid_voice", $"'{voice}' is not an OpenAI voice name (like alloy).");
     }
 
-    public async Task<EngineSpeech> SynthesizeAsync(string voice, string text, double rate, string folder, CancellationToken ct)
+    public async Task<EngineSpeech> SynthesizeAsync(string voice, string text, double rate, TenantSecret? tenantKey, string folder, CancellationToken ct)
     {
         var settings = options.Value.OpenAI;
-        if (string.IsNullOrEmpty(settings.ApiKey))
-            throw new SpeechException("tts.not_configured", "OpenAI speech needs Compose:Audio:OpenAI:ApiKey.");
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/audio/speech")
         {
             Content = JsonContent.Create(new { model = settings.Model, input = text, voice, response_format = "wav", speed = rate }),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tenantKey?.Value ?? settings.ApiKey);
 
         using var response = await SpeechHttp.SendAsync(clients.CreateClient(ClientName), request, "OpenAI", Describe, ct);
         var output = Path.Combine(folder, $"openai-{Guid.NewGuid():N}.wav");

@@ -4,7 +4,10 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Ministudio.Compose.MediaTools;
+using Ministudio.Contracts;
+using Ministudio.Contracts.Vendors;
 using Ministudio.Platform;
+using Ministudio.Platform.Tenancy;
 using Ministudio.ServiceDefaults;
 
 namespace Ministudio.Compose.Audio;
@@ -12,9 +15,18 @@ namespace Ministudio.Compose.Audio;
 /// <summary>
 /// The narration entry point: validates the request, picks the engine from the voice prefix, and caches results in
 /// the artifact store so the same (engine, model, voice, rate, text) is synthesized — and paid for — once. Every clip
-/// is re-encoded to 16-bit PCM WAV, measured with ffprobe, and copied into the caller's folder.
+/// is re-encoded to 16-bit PCM WAV, measured with ffprobe, and copied into the caller's folder. A cloud vendor is paid
+/// with the payer's own key when the tenant holds one (BYOK, read from prompt like dispatch does), else with the
+/// platform's; with neither the line is refused (tts.not_configured). Each synthesis a tenant pays for (never a cache
+/// hit) is announced to dispatch's cost ledger at the catalogue's list price, before the clip is cached.
 /// </summary>
-public sealed class SpeechRouter(IEnumerable<ISpeechEngine> engines, ArtifactStore artifacts, IOptions<AudioOptions> options, ILogger<SpeechRouter> logger)
+public sealed class SpeechRouter(
+    IEnumerable<ISpeechEngine> engines,
+    ArtifactStore artifacts,
+    TenantVendorSecrets tenantSecrets,
+    ISpeechSpend spend,
+    IOptions<AudioOptions> options,
+    ILogger<SpeechRouter> logger)
     : ISpeechSynthesizer
 {
     public const double MinRate = 0.25;
@@ -29,6 +41,9 @@ public sealed class SpeechRouter(IEnumerable<ISpeechEngine> engines, ArtifactSto
             throw new SpeechException("tts.invalid_rate", $"Rate must be between {MinRate} and {MaxRate}, not {request.Rate}.");
         var (engine, voice) = Route(request.Voice ?? options.Value.DefaultVoice);
         engine.Validate(voice, request.Rate);
+        var price = PriceOf(engine, voice);
+        // Checked before the cache, so whether a voice may be used never depends on what someone else spoke before.
+        var tenantKey = await KeyOfAsync(engine, request.Payer, ct);
 
         Directory.CreateDirectory(folder);
         var recipe = Recipe(engine, voice, request.Rate, text);
@@ -39,7 +54,7 @@ public sealed class SpeechRouter(IEnumerable<ISpeechEngine> engines, ArtifactSto
             return cached;
         }
 
-        var produced = await engine.SynthesizeAsync(voice, text, request.Rate, folder, ct);
+        var produced = await engine.SynthesizeAsync(voice, text, request.Rate, tenantKey, folder, ct);
         double duration;
         try
         {
@@ -62,8 +77,62 @@ public sealed class SpeechRouter(IEnumerable<ISpeechEngine> engines, ArtifactSto
         }
         var words = produced.Words is { Count: > 0 } given ? Clamp(given, duration) : WordTimingEstimator.Estimate(text, duration);
         var clip = new SpeechClip(target, duration, words);
+        if (request.Payer is { } payer) await RecordSpendAsync(payer, engine, price, text.Length, duration, tenantKey is not null, ct);
         await RememberAsync(recipe, clip, ct);
         return clip;
+    }
+
+    /// <summary>The tenant's own key for the engine's vendor, or null for the platform's; refuses a line nobody can pay for.</summary>
+    private async Task<TenantSecret?> KeyOfAsync(ISpeechEngine engine, SpeechPayer? payer, CancellationToken ct)
+    {
+        if (!engine.NeedsKey) return null;
+        TenantSecret? own = null;
+        if (payer is not null)
+        {
+            try
+            {
+                own = (await tenantSecrets.OfAsync(payer.TenantId, ct)).GetValueOrDefault(engine.Name);
+            }
+            catch (TenantSecretsUnavailableException ex)
+            {
+                throw new SpeechException(TenantVendorSecrets.ErrorCode, "The tenant's own speech-vendor keys could not be read just now; try again shortly.", retryable: true, inner: ex);
+            }
+        }
+        if (own is null && !engine.HasPlatformKey)
+            throw new SpeechException("tts.not_configured",
+                $"No key pays for {engine.Name} voices: the tenant holds no {engine.Name} key of its own (an operator sets one with PUT /admin/v1/tenants/{{id}}/provider-secrets/{engine.Name}) and the platform has none configured.");
+        return own;
+    }
+
+    /// <summary>The catalogue's price for the voice; an engine the catalogue does not price is never called (fail closed).</summary>
+    private static (string Model, SpeechModel Price) PriceOf(ISpeechEngine engine, string voice)
+    {
+        var model = engine.PricedModel(voice);
+        var (_, price) = VendorCatalogue.Shipped.Speech.GetValueOrDefault(engine.Name)?.PriceOf(model)
+            ?? throw new SpeechException("tts.not_configured", $"The {engine.Name} engine has no price in the vendor catalogue; it is not used.");
+        return (model, price);
+    }
+
+    /// <summary>
+    /// Announces the spend before the clip is cached: a cached clip was always billed. When the bus refuses, the clip is
+    /// not cached and the line fails retryably (made again on the retry, billed once then).
+    /// </summary>
+    private async Task RecordSpendAsync(SpeechPayer payer, ISpeechEngine engine, (string Model, SpeechModel Price) price,
+        int characters, double seconds, bool byok, CancellationToken ct)
+    {
+        var spent = new SpeechSynthesized(Guid.CreateVersion7(), payer.TenantId, payer.JobId, engine.Name, price.Model, characters,
+            Math.Round(seconds, 3), price.Price.CostOf(characters, seconds), byok);
+        try
+        {
+            await spend.RecordAsync(spent, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "The cost of speech {SynthesisId} for tenant {TenantId} could not be announced", spent.SynthesisId, payer.TenantId);
+            throw new SpeechException("tts.unavailable", "The speech was made but its cost could not be recorded; try again shortly.", retryable: true, inner: ex);
+        }
+        logger.LogDebug("Speech {SynthesisId}: {Vendor} {Model}, {Characters} characters, {Seconds} s, {CostUsd} USD (BYOK: {Byok})",
+            spent.SynthesisId, spent.Vendor, spent.Model, characters, spent.Seconds, spent.CostUsd, byok);
     }
 
     /// <summary>"engine:voice" → the engine and its own voice name; an unknown engine is an invalid voice.</summary>

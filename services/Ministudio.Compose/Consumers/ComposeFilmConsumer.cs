@@ -94,7 +94,7 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, FilmTimeline 
             RenderedFilm film;
             try
             {
-                film = await renderer.RenderAsync(timeline, artifacts, scratch, progress, ct);
+                film = await renderer.RenderAsync(timeline, artifacts, scratch, progress, ct, SpeechPayer.Of(message.TenantId, message.JobId));
             }
             finally
             {

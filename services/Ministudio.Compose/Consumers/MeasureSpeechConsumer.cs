@@ -15,6 +15,8 @@ public sealed class MeasureSpeechConsumer(ISpeechSynthesizer speech, ArtifactSto
     public async Task Consume(ConsumeContext<MeasureSpeech> context)
     {
         var folder = artifacts.CreateScratchFolder();
+        // Measured before the film has a job: the spend is the tenant's, without a job.
+        var payer = SpeechPayer.Of(context.Message.TenantId, jobId: null);
         try
         {
             var seconds = new List<double>();
@@ -23,7 +25,7 @@ public sealed class MeasureSpeechConsumer(ISpeechSynthesizer speech, ArtifactSto
                 var line = context.Message.Lines[i];
                 try
                 {
-                    seconds.Add((await speech.SynthesizeAsync(new SpeechRequest(line.Text, line.Voice), folder, context.CancellationToken)).DurationSeconds);
+                    seconds.Add((await speech.SynthesizeAsync(new SpeechRequest(line.Text, line.Voice, Payer: payer), folder, context.CancellationToken)).DurationSeconds);
                 }
                 catch (SpeechException ex)
                 {

@@ -5,6 +5,7 @@ using Ministudio.Compose.Consumers;
 using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
 using Ministudio.Platform;
+using Ministudio.Platform.Tenancy;
 using Ministudio.Platform.Trust;
 using Ministudio.ServiceDefaults;
 
@@ -21,6 +22,7 @@ public static class Extensions
         {
             bus.AddConsumer<ComposeFilmConsumer, ComposeFilmConsumerDefinition>();
             bus.AddConsumer<MeasureSpeechConsumer>();
+            bus.AddTenantSecretInvalidation();
         });
         builder.Services.AddOptions<ComposeOptions>().BindConfiguration(ComposeOptions.Section)
             .Validate(options => options.IsValid, $"{ComposeOptions.Section}: MaxSeconds, Threads and MaxOutputBytes must be positive.")

@@ -21,6 +21,7 @@ public sealed class FilmTimeline(ISpeechSynthesizer? speech = null)
         if (score.Shots.Count != message.ClipHashes.Count)
             throw new CompositionException("compose.score_mismatch", $"The score has {score.Shots.Count} shots for {message.ClipHashes.Count} clips.");
         var (sources, output) = await ProbeAsync(message, artifacts, ct);
+        var payer = SpeechPayer.Of(message.TenantId, message.JobId);
 
         var pictures = new List<TimelineClip>();
         var lines = new List<TimelineClip>();
@@ -39,7 +40,7 @@ public sealed class FilmTimeline(ISpeechSynthesizer? speech = null)
             for (var next = i + 1; next < sources.Count && score.Shots[next].Continues; next++) length += sources[next].DurationSeconds;
             foreach (var line in score.Shots[i].Lines)
             {
-                var spoken = await (speech ?? throw FilmSound.SpeechUnavailable()).SynthesizeAsync(new SpeechRequest(line.Text, line.Voice), folder, ct);
+                var spoken = await (speech ?? throw FilmSound.SpeechUnavailable()).SynthesizeAsync(new SpeechRequest(line.Text, line.Voice, Payer: payer), folder, ct);
                 if (at + spoken.DurationSeconds > start + length + TimelinePlan.Tolerance)
                     throw new CompositionException("compose.speech_too_long",
                         $"Shot {i}'s speech needs {at - start + spoken.DurationSeconds:0.##} s; its clip is {length:0.##} s (ask for timing \"narration\").");

@@ -36,7 +36,7 @@ public sealed record TimelinePlan(
     /// <summary>Something besides the clips' own sound is heard: narration, audio clips or a soundtrack.</summary>
     public bool HasOtherAudio(Timeline timeline) => Narrations.Count > 0 || Sounds.Count > 0 || timeline.Soundtrack is not null;
 
-    public static async Task<TimelinePlan> BuildAsync(Timeline timeline, ArtifactStore artifacts, string folder, ISpeechSynthesizer? speech, CancellationToken ct)
+    public static async Task<TimelinePlan> BuildAsync(Timeline timeline, ArtifactStore artifacts, string folder, ISpeechSynthesizer? speech, SpeechPayer? payer, CancellationToken ct)
     {
         var assets = await LinkAssetsAsync(timeline, artifacts, folder, ct);
         var visuals = new List<PlacedVisual>();
@@ -63,7 +63,7 @@ public sealed record TimelinePlan(
                         sounds.Add(clip);
                         break;
                     case TimelineVocabulary.Narration:
-                        var spoken = await (speech ?? throw FilmSound.SpeechUnavailable()).SynthesizeAsync(new SpeechRequest(clip.Text!, clip.Voice), folder, ct);
+                        var spoken = await (speech ?? throw FilmSound.SpeechUnavailable()).SynthesizeAsync(new SpeechRequest(clip.Text!, clip.Voice, Payer: payer), folder, ct);
                         var length = clip.Length ?? spoken.DurationSeconds;
                         narrations.Add(new PlacedNarration(clip, spoken, length));
                         cues.AddRange(Captions.FromSpeech(clip.Text!, clip.Start, length, spoken.Words));

@@ -31,7 +31,8 @@ public sealed class TimelineRenderer(ComposeOptions options, IAudioMixer mixer, 
     private readonly FilmSound _sound = new(options, mixer);
     private readonly Deliverables _deliverables = new(options);
 
-    public async Task<RenderedFilm> RenderAsync(Timeline timeline, ArtifactStore artifacts, string folder, IProgress<double>? progress, CancellationToken ct)
+    /// <summary>Renders the timeline; its narration is spoken for <paramref name="payer"/> (null: the platform's keys, no tenant billed).</summary>
+    public async Task<RenderedFilm> RenderAsync(Timeline timeline, ArtifactStore artifacts, string folder, IProgress<double>? progress, CancellationToken ct, SpeechPayer? payer = null)
     {
         var errors = TimelineValidator.Validate(timeline);
         if (errors.Count > 0)
@@ -41,7 +42,7 @@ public sealed class TimelineRenderer(ComposeOptions options, IAudioMixer mixer, 
         budget.CancelAfter(options.MaxDuration);
         try
         {
-            return await RenderValidAsync(timeline, artifacts, Path.GetFullPath(folder), progress, budget.Token);
+            return await RenderValidAsync(timeline, artifacts, Path.GetFullPath(folder), progress, payer, budget.Token);
         }
         catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
         {
@@ -49,9 +50,9 @@ public sealed class TimelineRenderer(ComposeOptions options, IAudioMixer mixer, 
         }
     }
 
-    private async Task<RenderedFilm> RenderValidAsync(Timeline timeline, ArtifactStore artifacts, string folder, IProgress<double>? progress, CancellationToken ct)
+    private async Task<RenderedFilm> RenderValidAsync(Timeline timeline, ArtifactStore artifacts, string folder, IProgress<double>? progress, SpeechPayer? payer, CancellationToken ct)
     {
-        var plan = await TimelinePlan.BuildAsync(timeline, artifacts, folder, speech, ct);
+        var plan = await TimelinePlan.BuildAsync(timeline, artifacts, folder, speech, payer, ct);
         var burn = timeline.Captions is { Burn: true } && plan.Cues.Count > 0;
         var (srt, vtt) = await Deliverables.WriteInputsAsync(timeline, plan, burn, folder, ct);
 

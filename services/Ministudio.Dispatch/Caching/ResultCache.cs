@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Ministudio.Contracts;
+using Ministudio.Dispatch.Leases;
 using Ministudio.Dispatch.Routing;
 using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
@@ -15,12 +17,15 @@ namespace Ministudio.Dispatch.Caching;
 /// instance, wait for one generation (single flight through a Redis lock). Redis being down or slow never stops a shot:
 /// every cache step gives up after a short timeout and the shot goes to the vendor path uncached; once Redis failed
 /// repeatedly, the <see cref="RedisCircuit"/> makes every step give up at once instead of waiting out its timeout.
+/// The lock is a claim like a shot lease (<see cref="ShotLeaseOptions"/>): it lives for the grace period and its holder
+/// renews it every heartbeat while it generates, so a holder killed mid-shot blocks the others for a grace period at
+/// most (the take-over of its shot waits that long anyway), not for a whole generation's worth of time.
 /// </summary>
-public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circuit, ArtifactStore artifacts, ILogger<ResultCache> logger)
+public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circuit, ArtifactStore artifacts, IOptions<ShotLeaseOptions> claims, ILogger<ResultCache> logger)
 {
     private const string KeyPrefix = "ministudio:result:v3:";
+    private const string LockSuffix = ":lock";
     private static readonly TimeSpan EntryLifetime = TimeSpan.FromDays(30);
-    private static readonly TimeSpan LockLifetime = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan WaitPoll = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How long one cache step may take before the cache counts as down for this shot.</summary>
@@ -35,6 +40,11 @@ public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circu
     /// </summary>
     public static string KeyOf(Guid tenantId, ShotRequest request) =>
         $"{tenantId:N}:{Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, JsonSerializerOptions.Web)))}";
+
+    /// <summary>The Redis key of a request's single-flight lock.</summary>
+    public static string LockKeyOf(Guid tenantId, ShotRequest request) => LockKeyOf(KeyPrefix + KeyOf(tenantId, request));
+
+    private static string LockKeyOf(string entryKey) => entryKey + LockSuffix;
 
     /// <summary>Forgets every result cached for a tenant (entries and any single-flight locks); returns how many keys went.</summary>
     public async Task<long> EraseTenantAsync(Guid tenantId, CancellationToken ct)
@@ -65,7 +75,7 @@ public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circu
         }
 
         var key = KeyPrefix + KeyOf(tenantId, request);
-        var lockKey = key + ":lock";
+        var lockKey = LockKeyOf(key);
         var owner = Guid.NewGuid().ToString("N");
         var database = redis.GetDatabase();
         try
@@ -73,7 +83,7 @@ public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circu
             while (true)
             {
                 if (await TryGetAsync(database, key, ct) is { } cached) return new Outcome(cached, FromCache: true);
-                if (await circuit.CallAsync(token => database.LockTakeAsync(lockKey, owner, LockLifetime).WaitAsync(StepTimeout, token), ct)) break;
+                if (await circuit.CallAsync(token => database.LockTakeAsync(lockKey, owner, claims.Value.GracePeriod).WaitAsync(StepTimeout, token), ct)) break;
                 await Task.Delay(WaitPoll, ct);
             }
             // Another worker may have finished between our miss and taking the lock.
@@ -91,6 +101,8 @@ public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circu
             return new Outcome(await generate(ct), FromCache: false);
         }
 
+        using var renewal = new CancellationTokenSource();
+        var renewing = RenewAsync(database, lockKey, owner, renewal.Token);
         try
         {
             var routed = await generate(ct);
@@ -99,7 +111,33 @@ public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circu
         }
         finally
         {
+            await renewal.CancelAsync();
+            await renewing;
             await ReleaseAsync(database, lockKey, owner);
+        }
+    }
+
+    /// <summary>Keeps the single-flight lock while this holder generates; a missed renewal costs a second generation at worst.</summary>
+    private async Task RenewAsync(IDatabase database, string lockKey, string owner, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(claims.Value.HeartbeatInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    if (!await circuit.CallAsync(_ => database.LockExtendAsync(lockKey, owner, claims.Value.GracePeriod).WaitAsync(StepTimeout)))
+                        logger.LogWarning("The single-flight lock {LockKey} expired while its holder still generated", lockKey);
+                }
+                catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
+                {
+                    if (ex is not BrokenCircuitException) logger.LogWarning(ex, "Could not renew the single-flight lock {LockKey}", lockKey);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
         }
     }
 

@@ -9,6 +9,7 @@ using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Dispatch.Routing;
 using Ministudio.Platform;
+using Ministudio.Platform.Tenancy;
 using Ministudio.Platform.Trust;
 using Ministudio.ServiceDefaults;
 
@@ -31,9 +32,11 @@ public static class Extensions
             bus.AddConsumer<TenantPlanChangedConsumer>();
             bus.AddConsumer<TenantErasedConsumer>();
             bus.AddConsumer<ExportTenantUsageConsumer>();
+            bus.AddConsumer<SpeechSynthesizedConsumer>();
+            bus.AddConsumer<SpeechSynthesizedConsumer>();
             // Every instance hears every cancellation: each stops the shots it is working on.
-            bus.AddConsumer<JobCanceledConsumer>().Endpoint(EveryInstance);
-            bus.AddConsumer<TenantProviderSecretChangedConsumer>().Endpoint(EveryInstance);
+            bus.AddConsumer<JobCanceledConsumer>().Endpoint(endpoint => endpoint.EveryInstance());
+            bus.AddTenantSecretInvalidation();
         });
 
         // A render streams for as long as it takes; the default HTTP timeouts and retries would cut it off. Pings find
@@ -64,13 +67,7 @@ public static class Extensions
         builder.Services.AddSingleton<CostLedger>();
         builder.Services.AddVendorResilience();
         builder.Services.AddSingleton<VendorPipelines>();
-        // Tenants' own vendor keys (BYOK) are read from prompt, which alone can decrypt them, over a signed call.
-        builder.Services.AddOptions<TenantSecretsOptions>().BindConfiguration(TenantSecretsOptions.Section)
-            .Validate(options => options.CacheFor > TimeSpan.Zero && options.CacheFor <= TimeSpan.FromMinutes(10), "CacheFor must be above zero and at most 10 minutes.")
-            .ValidateOnStart();
-        builder.Services.AddHttpClient(TenantVendorSecrets.ClientName, client => client.BaseAddress = new Uri($"http://_http.{ResourceNames.Prompt}"))
-            .AddServiceCredential();
-        builder.Services.AddSingleton<TenantVendorSecrets>();
+        builder.AddTenantVendorSecrets();
         builder.Services.AddSingleton<ShotRouter>();
         builder.Services.AddSingleton<CanceledJobs>();
         builder.Services.AddOptions<ShotConsumerOptions>().BindConfiguration(ShotConsumerOptions.Section)
@@ -81,12 +78,5 @@ public static class Extensions
         builder.Services.AddSingleton<ShotLeases>();
         builder.Services.AddApiDocument();
         return builder;
-    }
-
-    /// <summary>A temporary queue per instance, so every dispatch instance hears the message, not just one.</summary>
-    private static void EveryInstance(IEndpointRegistrationConfigurator endpoint)
-    {
-        endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
-        endpoint.Temporary = true;
     }
 }

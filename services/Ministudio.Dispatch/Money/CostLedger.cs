@@ -42,6 +42,9 @@ public sealed class CostLedger(NpgsqlDataSource dataSource)
         WHERE tenant_id = $1 AND NOT byok AND created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
         """;
 
+    /// <summary>The job key of usage without a job: speech made while a film was submitted, before its job existed.</summary>
+    public const string NoJob = "none";
+
     public async Task SetPlanAsync(TenantPlanChanged plan, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("""
@@ -159,6 +162,30 @@ public sealed class CostLedger(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// A synthesis compose made (speech): one committed row at its list price, marked BYOK when the tenant's own key
+    /// paid. Its id is the synthesis id, so a redelivered announcement records nothing more; true when the row is new.
+    /// Speech is not reserved against the budget beforehand (a line costs fractions of a cent), but counts as spend.
+    /// </summary>
+    public async Task<bool> RecordSpeechAsync(SpeechSynthesized speech, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO dispatch.cost_ledger (id, tenant_id, job_id, vendor, model, estimate_usd, actual_usd, state, byok, kind, characters, audio_seconds, settled_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $6, 'committed', $7, 'speech', $8, $9, now())
+            ON CONFLICT (id) DO NOTHING
+            """);
+        command.Parameters.Add(new() { Value = speech.SynthesisId });
+        command.Parameters.Add(new() { Value = speech.TenantId });
+        command.Parameters.Add(new() { Value = (object?)speech.JobId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new() { Value = speech.Vendor });
+        command.Parameters.Add(new() { Value = speech.Model });
+        command.Parameters.Add(new() { Value = speech.CostUsd });
+        command.Parameters.Add(new() { Value = speech.Byok });
+        command.Parameters.Add(new() { Value = speech.Characters });
+        command.Parameters.Add(new() { Value = speech.Seconds });
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
     public async Task<BudgetStatus> BudgetAsync(Guid tenantId, CancellationToken ct)
     {
         var plan = await PlanOfAsync(tenantId, ct);
@@ -173,7 +200,8 @@ public sealed class CostLedger(NpgsqlDataSource dataSource)
         var key = grouping switch
         {
             UsageGrouping.Day => "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
-            UsageGrouping.Job => "job_id::text",
+            // Speech measured while a film was submitted has no job yet.
+            UsageGrouping.Job => $"coalesce(job_id::text, '{NoJob}')",
             _ => "vendor",
         };
         await using var command = dataSource.CreateCommand($"""

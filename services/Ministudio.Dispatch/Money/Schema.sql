@@ -34,6 +34,14 @@ ALTER TABLE dispatch.cost_ledger ADD COLUMN IF NOT EXISTS byok boolean NOT NULL 
 
 CREATE INDEX IF NOT EXISTS cost_ledger_tenant_created ON dispatch.cost_ledger (tenant_id, created_at);
 
+-- Speech (compose's SpeechSynthesized): one committed row per synthesis, its id the synthesis id, so a redelivered
+-- announcement adds nothing. Speech measured while a film is submitted has no job (nor shot) yet.
+ALTER TABLE dispatch.cost_ledger ALTER COLUMN job_id DROP NOT NULL;
+ALTER TABLE dispatch.cost_ledger ALTER COLUMN shot_index DROP NOT NULL;
+ALTER TABLE dispatch.cost_ledger ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'video';
+ALTER TABLE dispatch.cost_ledger ADD COLUMN IF NOT EXISTS characters int;
+ALTER TABLE dispatch.cost_ledger ADD COLUMN IF NOT EXISTS audio_seconds double precision;
+
 -- Who is producing a shot right now (ShotLeases): the owner heart-beats; a shot whose owner stopped (crash, kill) is
 -- taken over after the grace period, resuming the recorded vendor task and cost reservation instead of starting anew.
 -- A shot that ended (rendered, failed, canceled) keeps its row, finished, so a late redelivery is not produced again;

@@ -1,5 +1,6 @@
 using Ministudio.Contracts;
 using Ministudio.Dispatch.Leases;
+using Ministudio.Platform.Tenancy;
 
 namespace Ministudio.Dispatch.Providers;
 
@@ -14,14 +15,6 @@ public sealed record GeneratedClip(string ArtifactHash, double DurationSeconds, 
 public sealed record ShotJob(Guid JobId, int ShotIndex, ShotRequest Request, Guid TenantId = default, TenantSecret? TenantSecret = null)
 {
     public ShotLease? Lease { get; init; }
-}
-
-/// <summary>A tenant's own vendor credential; never printed, so a logged <see cref="ShotJob"/> cannot leak it.</summary>
-public sealed class TenantSecret(string value)
-{
-    public string Value { get; } = value;
-
-    public override string ToString() => "***";
 }
 
 /// <summary>How far a provider is with a shot.</summary>

@@ -93,7 +93,16 @@ public sealed class LocalRenderProvider(Renderer.RendererClient renderer, IOptio
             CameraMove = request.CameraMove,
             FirstFrameArtifact = request.FirstFrameClip ?? "",
             Style = new StyleLook { Name = request.Style.Name, Palette = { request.Style.Palette } },
+            ShotType = request.ShotType ?? "",
         };
+        if (request.Environment is { } environment)
+            message.Environment = new EnvironmentLook
+            {
+                Location = environment.Location ?? "", Palette = { environment.Palette }, TimeOfDay = environment.TimeOfDay ?? "",
+                Weather = environment.Weather ?? "", Lighting = environment.Lighting ?? "",
+            };
+        foreach (var line in request.Speech ?? [])
+            message.Speech.Add(new SpeechSpan { Speaker = line.Speaker, StartSeconds = line.StartSeconds, EndSeconds = line.EndSeconds });
         foreach (var character in request.Characters)
         {
             var look = new CharacterLook { Name = character.Name, Slot = character.Slot };

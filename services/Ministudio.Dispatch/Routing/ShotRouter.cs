@@ -6,6 +6,7 @@ using Ministudio.Dispatch.Money;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
 using Ministudio.Platform;
+using Ministudio.Platform.Tenancy;
 using Ministudio.ServiceDefaults;
 using Npgsql;
 using Polly.CircuitBreaker;
@@ -77,7 +78,7 @@ public sealed class ShotRouter(
             throw new ProviderException(RoutingErrors.UnknownProvider, $"No provider or chain named '{requested}' is configured.", retryable: false);
 
         var plan = await PlanOfAsync(shot, ct);
-        var ownKeys = await tenantSecrets.OfAsync(shot.TenantId, ct);
+        var ownKeys = await OwnKeysAsync(shot, ct);
         ProviderException? last = null;
         foreach (var vendor in vendors)
         {
@@ -94,6 +95,18 @@ public sealed class ShotRouter(
     private static bool PassesOn(ProviderException failure) =>
         failure.Code != ProviderErrors.ContentRejected
         && (failure.Retryable || failure.Code is ProviderErrors.Unauthorized or ProviderErrors.QuotaExceeded or ProviderErrors.NotConfigured or ProviderErrors.Retired);
+
+    private async Task<IReadOnlyDictionary<string, TenantSecret>> OwnKeysAsync(ShotJob shot, CancellationToken ct)
+    {
+        try
+        {
+            return await tenantSecrets.OfAsync(shot.TenantId, ct);
+        }
+        catch (TenantSecretsUnavailableException ex)
+        {
+            throw new ProviderException(TenantVendorSecrets.ErrorCode, "The tenant's own vendor keys could not be read just now; the shot is tried again.", retryable: true, ex);
+        }
+    }
 
     private async Task<TenantPlan?> PlanOfAsync(ShotJob shot, CancellationToken ct)
     {

@@ -61,6 +61,9 @@ public sealed class TenantRateLimiter(
 
     public const string FailedOpenMetric = "ministudio.gateway.rate_limit.failed_open";
 
+    /// <summary>The <c>reason</c> tag of <see cref="FailedOpenMetric"/>: Redis did not answer in time, or its circuit was open.</summary>
+    public const string FailedOpenNoAnswer = "no_answer", FailedOpenCircuitOpen = "circuit_open";
+
     private static readonly Counter<long> FailedOpen = MinistudioTelemetry.Meter.CreateCounter<long>(
         FailedOpenMetric, description: "Requests let through unlimited because Redis did not answer in time (reason no_answer) or its circuit was open (circuit_open).");
 
@@ -120,7 +123,7 @@ public sealed class TenantRateLimiter(
         {
             // Availability over strictness: a Redis outage must not take the API down with it. While the circuit is
             // open nothing waited; the circuit logged the outage once.
-            FailedOpen.Add(1, new KeyValuePair<string, object?>("reason", ex is BrokenCircuitException ? "circuit_open" : "no_answer"));
+            FailedOpen.Add(1, new KeyValuePair<string, object?>("reason", ex is BrokenCircuitException ? FailedOpenCircuitOpen : FailedOpenNoAnswer));
             if (ex is not BrokenCircuitException) logger.LogWarning(ex, "Rate limit check for tenant {Tenant} failed; letting the request through", tenantId);
             return null;
         }

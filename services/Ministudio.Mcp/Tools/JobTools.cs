@@ -21,18 +21,19 @@ public sealed class JobTools(GatewayApi api)
     public async Task<CallToolResult> RenderFilm(
         [Description("The film, as POST /v1/films takes it.")] JsonElement film,
         RequestContext<CallToolRequestParams> context,
-        IProgress<ProgressNotificationValue> progress,
         CancellationToken ct)
     {
         var client = api.Caller;
         try
         {
             var job = await client.SubmitFilmAsync(ToolResults.BodyText(film), ct: ct);
-            if (context.Params?.ProgressToken is null) return ToolResults.Success(WithResources(job));
+            if (context.Params?.ProgressToken is not { } token) return ToolResults.Success(WithResources(job));
             await foreach (var update in client.WatchJobAsync(job.Id, ct))
             {
                 job = update;
-                progress.Report(new ProgressNotificationValue { Progress = (float)job.Progress, Total = 1, Message = Describe(job) });
+                // Sent and awaited, not IProgress.Report (fire and forget): a notice that left after the result would be
+                // dropped by the client, whose progress handler ends with the call (CI lost the final 100 %).
+                await context.Server.NotifyProgressAsync(token, new ProgressNotificationValue { Progress = (float)job.Progress, Total = 1, Message = Describe(job) }, cancellationToken: ct);
             }
             return ToolResults.Success(WithResources(job));
         }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ministudio.Contracts.Vendors;
 using Ministudio.Platform;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Infrastructure;
@@ -180,9 +181,10 @@ public static partial class AdminApi
     public static async Task<Results<NoContent, ProblemHttpResult>> SetProviderSecretAsync(
         Guid id, string vendor, HttpContext context, ProviderSecrets secrets, CancellationToken ct)
     {
-        if (!VendorProfiles.All.ContainsKey(vendor))
-            return ApiProblems.Problem(ProblemCodes.ProviderUnknown,
-                $"'{vendor}' is not a provider; use one of {string.Join(", ", VendorProfiles.All.Keys)}.");
+        // Video vendors (dispatch pays them) and speech vendors (compose pays them) take a tenant's own key.
+        var vendors = VendorProfiles.All.Keys.Concat(VendorCatalogue.Shipped.Speech.Keys.Where(v => !VendorProfiles.All.ContainsKey(v))).ToList();
+        if (!vendors.Contains(vendor))
+            return ApiProblems.Problem(ProblemCodes.ProviderUnknown, $"'{vendor}' is not a provider; use one of {string.Join(", ", vendors)}.");
         var (request, problem) = await JsonBody.ReadAsync<ProviderSecretRequest>(context, "a provider secret", ct);
         if (problem is not null) return problem;
         if (string.IsNullOrWhiteSpace(request!.Secret) || request.Secret.Length > MaxSecretLength)

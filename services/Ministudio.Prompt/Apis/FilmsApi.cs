@@ -36,7 +36,7 @@ public static class FilmsApi
         if (invalidKey is not null) return invalidKey;
         var (film, problem) = await ReadFilmAsync(context, resolver, timing, ct);
         if (problem is not null) return problem;
-        var compiled = PromptCompiler.Compile(film!.Value.Film);
+        var compiled = PromptCompiler.Compile(film!.Value.Film, speech: film.Value.Speech);
         if (await ModerateAsync(moderation, film.Value.Tenant, compiled, ct) is { } refused) return refused;
         var (outcome, jobId, created) = await jobs.CreateAsync(film.Value.Tenant, film.Value.Film, compiled, idempotency, ct);
         if (Idempotency.Answer(context, outcome) is { } conflict) return conflict;
@@ -51,7 +51,7 @@ public static class FilmsApi
     {
         var (film, problem) = await ReadFilmAsync(context, resolver, timing, ct);
         if (problem is not null) return problem;
-        var compiled = PromptCompiler.Compile(film!.Value.Film);
+        var compiled = PromptCompiler.Compile(film!.Value.Film, speech: film.Value.Speech);
         // The dry run refuses what the submission would refuse, so a studio user learns it before spending anything.
         if (await ModerateAsync(moderation, film.Value.Tenant, compiled, ct) is { } refused) return refused;
         return TypedResults.Ok(new CompileResult(compiled.Shots.Select(s => new CompiledShotView(s.Index, s.Chain, s.Prompt, s.Request, s.Shot, s.Part, s.Parts, s.State)).ToList(), compiled.Warnings));
@@ -69,7 +69,7 @@ public static class FilmsApi
         }
     }
 
-    private static async Task<((Guid Tenant, FilmSpec Film)? Film, ProblemHttpResult? Problem)> ReadFilmAsync(
+    private static async Task<((Guid Tenant, FilmSpec Film, IReadOnlyList<IReadOnlyList<SpokenSpan>>? Speech)? Film, ProblemHttpResult? Problem)> ReadFilmAsync(
         HttpContext context, FilmResolver resolver, SpeechTiming timing, CancellationToken ct)
     {
         var tenant = TenantFilter.TenantOf(context);
@@ -80,8 +80,8 @@ public static class FilmsApi
         // Speech is measured only for a valid film: its shots are sized to it (timing "narration") or checked against it.
         try
         {
-            var (timed, unfit) = await timing.ApplyAsync(resolved!, ct);
-            return unfit.Count > 0 ? (null, ApiProblems.Validation(unfit)) : ((tenant, timed), null);
+            var (timed, unfit, speech) = await timing.ApplyAsync(tenant, resolved!, ct);
+            return unfit.Count > 0 ? (null, ApiProblems.Validation(unfit)) : ((tenant, timed, speech), null);
         }
         catch (SpeechTiming.UnavailableException)
         {

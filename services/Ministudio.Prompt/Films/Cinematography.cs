@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ministudio.Contracts;
 
 namespace Ministudio.Prompt.Films;
 
@@ -34,14 +35,15 @@ public sealed record CinematographyCatalogue(
 public sealed record CompiledCamera(string Move, string? Words, string? WarningCode, string? Warning);
 
 /// <summary>
-/// The cinematographer's vocabulary (Cinematography.json): shot types, lenses, apertures, compositions, lighting setups,
-/// colour temperatures, camera moves and how each provider is told about them, the named profiles and the style
-/// evolutions. The compiler and the validator both read it here.
+/// The cinematographer's vocabulary: shot types and camera moves (in contracts, <see cref="ShotTypes"/> and
+/// <see cref="CameraMoves"/>, as the render service draws them too), and from Cinematography.json lenses, apertures,
+/// compositions, lighting setups, colour temperatures, how each provider is told about camera moves, the named profiles
+/// and the style evolutions. The compiler and the validator both read it here.
 /// </summary>
 public static class Cinematography
 {
     public const int MinKelvin = 1000, MaxKelvin = 12000;
-    public const string Static = "static";
+    public const string Static = CameraMoves.Static;
     private const string Natural = "natural";
 
     public static readonly CinematographyCatalogue Catalogue = Load();
@@ -98,7 +100,6 @@ public static class Cinematography
         using var stream = typeof(Cinematography).Assembly.GetManifestResourceStream("Ministudio.Prompt.Films.Cinematography.json")
             ?? throw new InvalidOperationException("Cinematography.json is not embedded in the prompt assembly.");
         var catalogue = JsonSerializer.Deserialize<CinematographyCatalogue>(stream, JsonSerializerOptions.Web)!;
-        // Shot types are written in capitals or not (ws, WS); everything else is a lower-case key.
-        return catalogue with { ShotTypes = new Dictionary<string, string>(catalogue.ShotTypes.ToDictionary(), StringComparer.OrdinalIgnoreCase) };
+        return catalogue with { ShotTypes = ShotTypes.All, CameraMoves = CameraMoves.All };
     }
 }

@@ -26,7 +26,8 @@ public sealed record CompiledFilm(IReadOnlyList<CompiledShot> Shots, IReadOnlyLi
 public static class PromptCompiler
 {
     /// <param name="today">The day lifecycle warnings are judged on (default: today, UTC).</param>
-    public static CompiledFilm Compile(FilmSpec spec, DateOnly? today = null)
+    /// <param name="speech">Per film shot, when its dialogue lines are spoken (<see cref="SpeechTiming"/>); null: not measured.</param>
+    public static CompiledFilm Compile(FilmSpec spec, DateOnly? today = null, IReadOnlyList<IReadOnlyList<SpokenSpan>>? speech = null)
     {
         var day = today ?? DateOnly.FromDateTime(DateTime.UtcNow);
         VideoFormats.TryGetSize(spec.AspectRatio, out var size);
@@ -49,6 +50,7 @@ public static class PromptCompiler
 
             var provider = shot.Provider ?? spec.Provider ?? Providers.Local;
             var profile = VendorProfiles.For(provider);
+            var animatic = profile.Vendor?.Animatic == true;
             var present = PresentCharacters(characters, shot);
             var state = states[index];
             var look = ShotLooks.Of(spec, shots, index, provider);
@@ -59,6 +61,7 @@ public static class PromptCompiler
             var references = ProviderFit.References(present, environment, chained, spec.AspectRatio!, profile, at, warnings);
             var shortSide = Math.Min(size.Width, size.Height);
             var parts = LongShots.Parts(shot.DurationSeconds, chained, references is not null, shortSide, profile, at, warnings);
+            var partStart = 0.0;
             for (var part = 1; part <= parts.Count; part++)
             {
                 // Parts after the first continue the same shot: they open on the previous part's last frame.
@@ -87,7 +90,11 @@ public static class PromptCompiler
                     NegativePrompt: profile.NegativePromptField ? PromptSections.Clean(spec.Style?.NegativePrompt) : null,
                     Style: style,
                     Characters: present.Select(p => new ShotCharacter(p.Character.Name!, p.Slot, PromptSections.IdentityEntries(p.Character.Identity))).ToArray(),
-                    ReferenceImages: part == 1 ? references : null), index, part, parts.Count, shotState));
+                    ReferenceImages: part == 1 ? references : null,
+                    ShotType: animatic ? look.ShotType?.ToUpperInvariant() : null,
+                    Environment: animatic ? Animatic.Environment(environment, state.Environment, style) : null,
+                    Speech: animatic ? Animatic.Speech(speech?.ElementAtOrDefault(index), partStart, parts[part - 1]) : null), index, part, parts.Count, shotState));
+                partStart += parts[part - 1];
             }
         }
         return new CompiledFilm(compiled, warnings);

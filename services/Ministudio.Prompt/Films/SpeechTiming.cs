@@ -21,7 +21,7 @@ public sealed class SpeechTimingOptions
 /// Sizes shots to their speech before anything is made. Compose speaks every line (and caches it for the film), and
 /// the lines are laid out as compose will place them. With timing <c>narration</c> a shot too short for its speech
 /// grows to it plus the pad, snapped to a length its vendor makes; otherwise speech that does not fit the length the
-/// vendor will make is refused, naming the shot.
+/// vendor will make is refused, naming the shot. The layout also tells the animatic when each dialogue line is spoken.
 /// </summary>
 public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions<SpeechTimingOptions> options)
 {
@@ -30,16 +30,20 @@ public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions
     /// <summary>Thrown when compose cannot speak now (a vendor outage, compose not answering): the client may retry.</summary>
     public sealed class UnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
-    public async Task<(FilmSpec Film, IReadOnlyList<FieldError> Errors)> ApplyAsync(FilmSpec spec, CancellationToken ct)
+    /// <summary>A film sized to its speech, what does not fit, and per shot its dialogue lines in seconds from the shot's start.</summary>
+    public sealed record TimedFilm(FilmSpec Film, IReadOnlyList<FieldError> Errors, IReadOnlyList<IReadOnlyList<SpokenSpan>>? Speech);
+
+    /// <summary>Speaks the film's lines for <paramref name="tenantId"/> (its own speech-vendor keys, its cost ledger) and sizes or checks the shots.</summary>
+    public async Task<TimedFilm> ApplyAsync(Guid tenantId, FilmSpec spec, CancellationToken ct)
     {
         var score = FilmScores.ScoreOf(spec);
         var lines = score.Shots.SelectMany(s => s.Lines).ToList();
-        if (lines.Count == 0) return (spec, []);
+        if (lines.Count == 0) return new(spec, [], null);
 
         Response<SpeechMeasured, SpeechRefused> response;
         try
         {
-            response = await compose.GetResponse<SpeechMeasured, SpeechRefused>(new MeasureSpeech(lines), ct,
+            response = await compose.GetResponse<SpeechMeasured, SpeechRefused>(new MeasureSpeech(lines, tenantId), ct,
                 RequestTimeout.After(s: (int)Math.Ceiling(options.Value.MeasureTimeoutSeconds)));
         }
         catch (RequestTimeoutException ex)
@@ -50,7 +54,7 @@ public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions
         {
             var refusal = refused.Message;
             if (refusal.Retryable) throw new UnavailableException(refusal.Message);
-            return (spec, [Refusal(spec, score, refusal)]);
+            return new(spec, [Refusal(spec, score, refusal)], null);
         }
         response.Is(out Response<SpeechMeasured>? measured);
         var seconds = measured!.Message.Seconds;
@@ -59,6 +63,7 @@ public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions
         // into it; its first line a lead after its start, and never before the line before ended plus a gap.
         var errors = new List<FieldError>();
         var shots = spec.Shots!.ToList();
+        var speech = shots.Select(_ => (IReadOnlyList<SpokenSpan>)[]).ToList();
         var line = 0;
         double start = 0, previousLength = 0, speechEnds = 0;
         for (var i = 0; i < shots.Count; i++)
@@ -74,6 +79,7 @@ public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions
 
             var at = Math.Max(start + FilmScore.LeadSeconds, speechEnds);
             var ends = at + seconds.Skip(line).Take(spoken).Sum() + FilmScore.GapSeconds * (spoken - 1);
+            speech[i] = Spans(score.Shots[i].Lines, seconds.Skip(line).Take(spoken).ToList(), at - start);
             line += spoken;
             speechEnds = ends + FilmScore.GapSeconds;
             var needed = ends - start;
@@ -96,7 +102,20 @@ public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions
         var total = shots.Sum(s => s.DurationSeconds);
         if (errors.Count == 0 && total > VideoFormats.MaxFilmSeconds)
             errors.Add(new("shots", "film.duration_too_long", $"Sized to their speech the shots add up to {total:0.#} s; at most {VideoFormats.MaxFilmSeconds}."));
-        return (spec with { Shots = shots }, errors);
+        return new(spec with { Shots = shots }, errors, speech);
+    }
+
+    /// <summary>A shot's dialogue lines (narration has no speaker to mark) from <paramref name="first"/> seconds into it, a gap apart.</summary>
+    private static List<SpokenSpan> Spans(IReadOnlyList<SpokenLine> lines, IReadOnlyList<double> seconds, double first)
+    {
+        var spans = new List<SpokenSpan>();
+        var at = first;
+        for (var k = 0; k < lines.Count; k++)
+        {
+            if (lines[k].Speaker is { } speaker) spans.Add(new SpokenSpan(speaker, Math.Round(at, 3), Math.Round(at + seconds[k], 3)));
+            at += seconds[k] + FilmScore.GapSeconds;
+        }
+        return spans;
     }
 
     /// <summary>The shortest length at least <paramref name="seconds"/> the vendor makes, by its own snapping; null when none.</summary>
@@ -126,10 +145,17 @@ public sealed class SpeechTiming(IRequestClient<MeasureSpeech> compose, IOptions
                     if (!isNarration) dialogue++;
                     continue;
                 }
-                var field = refusal.Code == "tts.invalid_voice"
+                // A voice compose cannot use (unknown, or a vendor nobody holds a key for) is the voice's field.
+                var code = refusal.Code switch
+                {
+                    "tts.invalid_voice" => "film.voice_unknown",
+                    "tts.not_configured" => "film.voice_unavailable",
+                    _ => "film.speech_refused",
+                };
+                var field = code != "film.speech_refused"
                     ? isNarration ? "narrator.voiceId" : $"characters[{CharacterIndex(spec, spoken.Speaker!)}].voice.voiceId"
                     : isNarration ? $"shots[{i}].narration" : $"shots[{i}].dialogue[{dialogue}].line";
-                return new FieldError(field, refusal.Code == "tts.invalid_voice" ? "film.voice_unknown" : "film.speech_refused", refusal.Message);
+                return new FieldError(field, code, refusal.Message);
             }
         }
         return new FieldError("shots", "film.speech_refused", refusal.Message);

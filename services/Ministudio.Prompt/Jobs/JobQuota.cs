@@ -45,7 +45,7 @@ public static class JobQuota
         foreach (var (jobId, timeline) in started)
         {
             if (timeline is null) await QueueChainStartsAsync(connection, transaction, tenantId, jobId, ct);
-            else await TimelineJobs.EnqueueComposeAsync(connection, transaction, jobId,
+            else await TimelineJobs.EnqueueComposeAsync(connection, transaction, jobId, tenantId,
                 System.Text.Json.JsonSerializer.Deserialize<Timeline>(timeline, System.Text.Json.JsonSerializerOptions.Web)!, ct);
         }
         return started.Count;

@@ -86,7 +86,7 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
         {
             var score = FilmScores.ScoreOf(await JobRows.SpecAsync(connection, transaction, rendered.JobId, ct), parts);
             await Outbox.EnqueueAsync(connection, transaction,
-                new ComposeFilm(rendered.JobId, clips, JobStore.Transition, JobStore.TransitionSeconds, aspect!, Score: score), ct);
+                new ComposeFilm(rendered.JobId, clips, JobStore.Transition, JobStore.TransitionSeconds, aspect!, Score: score, TenantId: job.Value.TenantId), ct);
         }
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();

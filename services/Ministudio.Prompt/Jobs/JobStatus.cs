@@ -30,7 +30,7 @@ public static class JobFailures
 
     /// <summary>Transient causes: the same request may well succeed later.</summary>
     private static readonly HashSet<string> Retryable =
-        [QueueExpired, ProblemCodes.JobDeadlineExceeded.Code, "render.unavailable", "tts.unavailable", "tts.rate_limited", Platform.ArtifactStoreUnavailableException.Code];
+        [QueueExpired, ProblemCodes.JobDeadlineExceeded.Code, "render.unavailable", "tts.unavailable", "tts.rate_limited", Platform.Tenancy.TenantVendorSecrets.ErrorCode, Platform.ArtifactStoreUnavailableException.Code];
 
     public static bool IsRetryable(string code) => Retryable.Contains(code);
 }

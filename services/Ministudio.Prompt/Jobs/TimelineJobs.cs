@@ -53,7 +53,7 @@ public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outbo
         JobRows.CreateAsync(dataSource, outboxSignal, urls, tenantId, idempotency, async (connection, transaction, jobId, throttled) =>
         {
             await InsertAsync(connection, transaction, jobId, tenantId, title, timeline, throttled, ct);
-            if (!throttled) await EnqueueComposeAsync(connection, transaction, jobId, timeline, ct);
+            if (!throttled) await EnqueueComposeAsync(connection, transaction, jobId, tenantId, timeline, ct);
         }, ct);
 
     private static async Task InsertAsync(
@@ -77,7 +77,7 @@ public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outbo
     }
 
     /// <summary>Within the caller's transaction: compose the timeline (there are no clips of shots to join).</summary>
-    internal static Task EnqueueComposeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, Timeline timeline, CancellationToken ct) =>
+    internal static Task EnqueueComposeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, Guid tenantId, Timeline timeline, CancellationToken ct) =>
         Outbox.EnqueueAsync(connection, transaction,
-            new ComposeFilm(jobId, [], JobStore.Transition, JobStore.TransitionSeconds, timeline.Output.Aspect, timeline), ct);
+            new ComposeFilm(jobId, [], JobStore.Transition, JobStore.TransitionSeconds, timeline.Output.Aspect, timeline, TenantId: tenantId), ct);
 }

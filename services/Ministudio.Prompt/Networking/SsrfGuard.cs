@@ -1,10 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Ministudio.Prompt.Networking;
 

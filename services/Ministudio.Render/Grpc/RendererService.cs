@@ -76,6 +76,12 @@ public sealed class RendererService(ShotEncoder encoder, RenderSlots slots, Arti
             return $"duration_seconds must be above 0 and at most {MaxDurationSeconds}.";
         if (Math.Round(request.DurationSeconds * request.Fps) < 1)
             return "the shot must have at least one frame.";
+        if (!CameraPath.Draws(request.CameraMove))
+            return $"camera_move '{request.CameraMove}' is not a camera move; use one of {string.Join(", ", CameraPath.Moves)}.";
+        if (!ShotFraming.Frames(request.ShotType))
+            return $"shot_type '{request.ShotType}' is not a shot type; use one of {string.Join(", ", ShotFraming.ShotTypesFramed)}.";
+        if (request.Speech.FirstOrDefault(s => string.IsNullOrWhiteSpace(s.Speaker) || !(s.StartSeconds >= 0) || !(s.EndSeconds > s.StartSeconds)) is { } line)
+            return $"speech line of '{line.Speaker}' must name its speaker and run from a start at or after 0 s to a later end.";
         return null;
     }
 

@@ -7,7 +7,8 @@ public static class Caption
 {
     private const int MaxLines = 3;
 
-    private static readonly SKTypeface Typeface = LoadTypeface();
+    /// <summary>The platform font, shipped in the assembly; every text the renderer draws uses it.</summary>
+    internal static readonly SKTypeface Typeface = LoadTypeface();
 
     public static void Draw(SKCanvas canvas, string text, SKRect band)
     {

@@ -11,6 +11,9 @@ namespace Ministudio.Render.Rendering;
 /// </summary>
 public static class FigureSprite
 {
+    /// <summary>Where the middle of the head is, as a fraction of the sprite's height from its top (for every identity, within 0.02).</summary>
+    public const float HeadCentre = 0.185f;
+
     public static SKBitmap Draw(CharacterLook character, int width, int height)
     {
         var traits = new Traits(IdentityHash(character));

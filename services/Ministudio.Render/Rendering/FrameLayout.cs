@@ -18,12 +18,19 @@ public static class FrameLayout
         return new SKSizeI(Even(figureHeight * 0.5f), figureHeight);
     }
 
+    /// <summary>Where a slot's figure stands across the frame, as a fraction of its width.</summary>
+    public static float SlotCentre(int slot) => SlotCentres[slot % SlotCentres.Length];
+
+    /// <summary>The ground line figures of wide and full shots stand on (the scenery's horizon is drawn there).</summary>
+    public static int GroundLine(int height) => (int)(height * 0.8f);
+
+    /// <summary>The figure's place in a full shot (and a shot without a type).</summary>
     public static SKRectI FigureBounds(int slot, int width, int height)
     {
         var size = FigureSize(width, height);
-        var centre = SlotCentres[slot % SlotCentres.Length] * width;
+        var centre = SlotCentre(slot) * width;
         var left = Math.Clamp((int)(centre - size.Width / 2f), 0, width - size.Width);
-        var bottom = (int)(height * 0.8f);
+        var bottom = GroundLine(height);
         return new SKRectI(left, bottom - size.Height, left + size.Width, bottom);
     }
 

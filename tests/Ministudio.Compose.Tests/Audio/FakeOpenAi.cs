@@ -7,6 +7,9 @@ namespace Ministudio.Compose.Tests.Audio;
 public sealed class FakeOpenAi : FakeSpeechVendor
 {
     public const string ApiKey = "sk-test-ministudio";
+
+    /// <summary>The keys the fake accepts: the platform's, and any a test gives a tenant of its own.</summary>
+    public HashSet<string> Keys { get; } = [ApiKey];
     private static readonly HashSet<string> Voices = ["alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer", "verse"];
 
     protected override string AudioFileName => "speech.wav";
@@ -18,7 +21,8 @@ public sealed class FakeOpenAi : FakeSpeechVendor
     {
         if (context.Request.Method != "POST" || context.Request.Path != "/v1/audio/speech")
             return Error(context, 404, $"Invalid URL ({context.Request.Method} {context.Request.Path})", "invalid_request_error", null, null);
-        if (context.Request.Headers.Authorization != $"Bearer {ApiKey}")
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || !Keys.Contains(authorization["Bearer ".Length..]))
             return Error(context, 401, "Incorrect API key provided.", "invalid_request_error", null, "invalid_api_key");
 
         switch (failure)

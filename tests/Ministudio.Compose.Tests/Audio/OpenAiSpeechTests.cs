@@ -68,7 +68,8 @@ public sealed class OpenAiSpeechTests(FakeOpenAi fake) : SpeechVendorTests<FakeO
                 ["Compose:Audio:OpenAI:ApiKey"] = FakeOpenAi.ApiKey,
             });
             builder.AddServiceDefaults();
-            builder.Services.AddSingleton(new ArtifactStore(Path.Combine(root, "store"))).AddSingleton(new ComposeOptions(TimeSpan.FromMinutes(1), 1));
+            builder.Services.AddSingleton(new ArtifactStore(Path.Combine(root, "store"))).AddSingleton(new ComposeOptions(TimeSpan.FromMinutes(1), 1))
+                .AddSingleton<ISpeechSpend>(new RecordedSpend()); // no bus in this host
             builder.AddAudio();
             using var host = builder.Build();
             Fake.Reset();

@@ -2,11 +2,17 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.MediaTools;
+using Ministudio.Contracts;
 using Ministudio.Platform;
+using Ministudio.Platform.Tenancy;
+using Ministudio.TestSupport;
 
 namespace Ministudio.Compose.Tests.Audio;
 
-/// <summary>The audio registrations as the service makes them, over a fresh artifact store and the given settings.</summary>
+/// <summary>
+/// The audio registrations as the service makes them, over a fresh artifact store and the given settings; tenants' own
+/// keys come from <see cref="Prompt"/> (prompt's internal route as compose calls it) and spend is kept in <see cref="Spend"/>.
+/// </summary>
 public sealed class SpeechServices : IDisposable
 {
     private readonly ServiceProvider _provider;
@@ -21,6 +27,8 @@ public sealed class SpeechServices : IDisposable
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton(new ArtifactStore(StoreRoot))
             .AddSingleton(new ComposeOptions(TimeSpan.FromMinutes(2), 2))
+            .AddSingleton(Prompt.Reader())
+            .AddSingleton<ISpeechSpend>(Spend)
             .AddAudioServices();
         if (wrap is not null)
         {
@@ -36,6 +44,12 @@ public sealed class SpeechServices : IDisposable
     }
 
     public string StoreRoot { get; }
+
+    /// <summary>Tenants' own vendor keys, as prompt hands them out.</summary>
+    public PromptSecrets Prompt { get; } = new();
+
+    /// <summary>Every synthesis announced to the cost ledger.</summary>
+    public RecordedSpend Spend { get; } = new();
 
     /// <summary>The job folder clips are written to.</summary>
     public string Folder { get; }
@@ -59,11 +73,28 @@ internal sealed class CountingEngine(ISpeechEngine inner) : ISpeechEngine
 
     public string Name => inner.Name;
     public string CacheIdentity => inner.CacheIdentity;
+    public bool NeedsKey => inner.NeedsKey;
+    public bool HasPlatformKey => inner.HasPlatformKey;
+    public string PricedModel(string voice) => inner.PricedModel(voice);
     public void Validate(string voice, double rate) => inner.Validate(voice, rate);
 
-    public Task<EngineSpeech> SynthesizeAsync(string voice, string text, double rate, string folder, CancellationToken ct)
+    public Task<EngineSpeech> SynthesizeAsync(string voice, string text, double rate, TenantSecret? tenantKey, string folder, CancellationToken ct)
     {
         Interlocked.Increment(ref Calls);
-        return inner.SynthesizeAsync(voice, text, rate, folder, ct);
+        return inner.SynthesizeAsync(voice, text, rate, tenantKey, folder, ct);
+    }
+}
+
+/// <summary>The cost ledger as compose sees it: what was announced, in order.</summary>
+public sealed class RecordedSpend : ISpeechSpend
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<SpeechSynthesized> _announced = new();
+
+    public IReadOnlyList<SpeechSynthesized> Announced => [.. _announced];
+
+    public Task RecordAsync(SpeechSynthesized spend, CancellationToken ct)
+    {
+        _announced.Enqueue(spend);
+        return Task.CompletedTask;
     }
 }

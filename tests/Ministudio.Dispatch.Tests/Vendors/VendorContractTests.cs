@@ -1,5 +1,6 @@
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
+using Ministudio.Platform.Tenancy;
 using Ministudio.TestSupport;
 
 namespace Ministudio.Dispatch.Tests.Vendors;

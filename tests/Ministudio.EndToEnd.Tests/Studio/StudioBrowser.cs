@@ -63,12 +63,20 @@ public sealed class StudioBrowser : IAsyncDisposable
         {
             await scenario();
         }
-        catch
+        catch (Exception failure)
         {
             var output = Path.Combine(AppContext.BaseDirectory, "screenshots");
             Directory.CreateDirectory(output);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(output, $"{name}-failure.png"), FullPage = true });
-            await File.WriteAllTextAsync(Path.Combine(output, $"{name}-failure.html"), await page.ContentAsync());
+            try
+            {
+                await File.WriteAllTextAsync(Path.Combine(output, $"{name}-failure.html"), await page.ContentAsync());
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(output, $"{name}-failure.png"), FullPage = true });
+            }
+            catch (PlaywrightException recording)
+            {
+                // A page too stuck to be pictured must not hide why the scenario failed.
+                throw new AggregateException($"{name} failed, and recording the page failed too: {recording.Message}", failure);
+            }
             throw;
         }
     }

@@ -35,6 +35,18 @@ public static partial class VendorRequests
             ? request.AspectRatio
             : throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} makes {string.Join(", ", limits.AspectRatios)} videos, not {request.AspectRatio}.", retryable: false);
 
+    /// <summary>
+    /// Refuses, before any call, images a model takes in separate generations only (Veo, Gemini Omni: a first frame or
+    /// reference images, not both) and more reference images than it takes.
+    /// </summary>
+    public static void FirstFrameOrReferences(InputImage? firstFrame, IReadOnlyList<InputImage> references, VendorModel limits, string vendor)
+    {
+        if (firstFrame is not null && references.Count > 0)
+            throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} takes a first frame or reference images, not both.", retryable: false);
+        if (references.Count > limits.MaxReferenceImages)
+            throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} takes at most {limits.MaxReferenceImages} reference images, not {references.Count}.", retryable: false);
+    }
+
     /// <summary>The last percentage a progress-bar log line shows ("45%|####"), as a fraction; null when none.</summary>
     public static double? ProgressFromLogs(string? logs)
     {

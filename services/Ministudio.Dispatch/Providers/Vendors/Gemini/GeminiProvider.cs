@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Options;
 using Ministudio.Dispatch.Routing;
-using Ministudio.Dispatch.Providers.Vendors.Veo;
 
 namespace Ministudio.Dispatch.Providers.Vendors.Gemini;
 
 /// <summary>
-/// Veo through the Gemini API with an API key (<c>Dispatch:Vendors:gemini</c>): <c>models/{model}:predictLongRunning</c>
-/// starts an operation, <c>GET v1beta/{operation name}</c> polls it, and the finished sample's file URI is downloaded
-/// with the same key. The Gemini API takes no seed and has no cancel call for these operations, so a canceled shot
-/// stops polling; the key is only ever sent to the API's own host.
+/// Gemini Omni Flash through the Gemini API's Interactions API, with an API key (<c>Dispatch:Vendors:gemini</c>):
+/// <c>POST v1beta/interactions</c> with <c>background: true</c> starts the interaction and answers its id (recorded in
+/// the shot's lease, so a take-over resumes it), <c>GET v1beta/interactions/{id}</c> polls it from queued and
+/// in_progress to completed, and <c>POST v1beta/interactions/{id}/cancel</c> stops it when the shot is canceled or
+/// times out. The finished video comes as a URI (downloaded with the key only when it is on the API's own host) or
+/// inline as base64. Omni reports no progress and takes no seed or negative prompt (the compiler writes the negative
+/// prompt into the text).
 /// </summary>
 public sealed class GeminiProvider(
     IHttpClientFactory clients, IOptions<GeminiOptions> settings, CapabilityCatalogue catalogue, ClipDownloader downloader, ShotInputs inputs, TimeProvider time) : IVideoVendor<GeminiOptions>
@@ -29,50 +31,66 @@ public sealed class GeminiProvider(
         var client = clients.CreateClient(Name);
         var root = _options.BaseUrl ?? DefaultBaseUrl;
         var (model, limits) = catalogue.Resolve(Name, request, _options.Model);
-        var duration = VendorRequests.SnapDuration(request, limits, Name);
-        var instance = VeoRequests.Instance(request, await inputs.FirstFrameAsync(request, ct), await inputs.ReferenceImagesAsync(request, ct), limits, Name);
-        var body = new VeoPredictRequest([instance], new VeoParameters(
-            VendorRequests.AspectRatio(request, limits, Name), duration, SampleCount: 1, VeoRequests.ResolutionFor(request), request.NegativePrompt));
+        var seconds = VendorRequests.SnapDuration(request, limits, Name);
+        var body = GeminiRequests.Interaction(model, request, limits, seconds,
+            await inputs.FirstFrameAsync(request, ct), await inputs.ReferenceImagesAsync(request, ct), Name);
 
-        var operationName = await VendorTask.CreateOnceAsync(shot, Name, async token =>
+        HttpRequestMessage Authorized(HttpMethod method, string path)
         {
-            using var create = new HttpRequestMessage(HttpMethod.Post, new Uri(root, $"v1beta/models/{model}:predictLongRunning"))
-            {
-                Content = JsonContent.Create(body, options: VendorCalls.Json),
-            };
-            create.Headers.Add(KeyHeader, key);
-            using var created = await VendorCalls.CreateAsync(client, create, Name, token, (status, text) => VeoRequests.Classify(Name, status, text));
-            var operation = await VendorCalls.ReadJsonAsync<VeoOperation<GeminiVideoResponse>>(created, Name, token);
-            return operation.Name is { Length: > 0 } name
-                ? name
-                : throw new ProviderException(ProviderErrors.BadOutput, "gemini accepted the request without naming its operation.", retryable: false);
-        }, ct);
+            var message = new HttpRequestMessage(method, new Uri(root, path));
+            message.Headers.Add(KeyHeader, key);
+            return message;
+        }
 
-        var videoUri = await VendorTask.WaitAsync(Name,
-            token => VendorCalls.ReadAsync(t => PollAsync(client, new Uri(root, $"v1beta/{operationName}"), key, t), Name, token),
-            cancelAtVendor: null, _options, progress, time, ct);
+        var id = await VendorTask.CreateOnceAsync(shot, Name, async token =>
+        {
+            using var create = Authorized(HttpMethod.Post, "v1beta/interactions");
+            create.Content = JsonContent.Create(body, options: VendorCalls.Json);
+            using var created = await VendorCalls.CreateAsync(client, create, Name, token, Classify);
+            var interaction = await VendorCalls.ReadJsonAsync<Interaction>(created, Name, token);
+            return interaction.Id is { Length: > 0 } started
+                ? started
+                : throw new ProviderException(ProviderErrors.BadOutput, "gemini accepted the interaction without naming it.", retryable: false);
+        }, ct);
+        var path = $"v1beta/interactions/{Uri.EscapeDataString(id)}";
+
+        InteractionContent? video = null;
+        await VendorTask.WaitAsync(Name,
+            token => VendorCalls.ReadAsync(async t =>
+            {
+                using var poll = Authorized(HttpMethod.Get, path);
+                using var response = await client.SendAsync(poll, t);
+                var (state, finished) = GeminiRequests.StateOf(await VendorCalls.ReadJsonAsync<Interaction>(response, Name, t, Classify), Name);
+                video = finished;
+                return state;
+            }, Name, token),
+            async token =>
+            {
+                using var cancel = Authorized(HttpMethod.Post, $"{path}/cancel");
+                using var response = await client.SendAsync(cancel, token);
+                await VendorResponses.EnsureSuccessAsync(response, Name, token, Classify);
+            },
+            _options, progress, time, ct);
 
         progress.Report(new ProviderProgress(0.95, "downloading"));
-        var hash = await VendorCalls.DownloadAsync(downloader, client, () =>
-        {
-            var download = new HttpRequestMessage(HttpMethod.Get, videoUri);
-            if (VendorCalls.SameHost(new Uri(videoUri), root)) download.Headers.Add(KeyHeader, key);
-            return download;
-        }, Name, time, ct);
-        return new GeneratedClip(hash, duration, model);
+        var hash = video!.Data is { Length: > 0 } inline
+            ? await downloader.StoreAsync(new MemoryStream(Decode(inline)), Name, ct)
+            : await VendorCalls.DownloadAsync(downloader, client,
+                () => VendorRequests.Download(video.Uri!, root, download => download.Headers.Add(KeyHeader, key)), Name, time, ct);
+        return new GeneratedClip(hash, seconds, model);
     }
 
-    private async Task<TaskState> PollAsync(HttpClient client, Uri operationUri, string? key, CancellationToken ct)
+    private byte[] Decode(string base64)
     {
-        using var poll = new HttpRequestMessage(HttpMethod.Get, operationUri);
-        poll.Headers.Add(KeyHeader, key);
-        using var response = await client.SendAsync(poll, ct);
-        var operation = await VendorCalls.ReadJsonAsync<VeoOperation<GeminiVideoResponse>>(response, Name, ct, (status, text) => VeoRequests.Classify(Name, status, text));
-        if (!operation.Done) return new TaskState.Working(null, "generating");
-        if (operation.Error is { } error) return new TaskState.Failed(VeoRequests.FromOperationError(Name, error));
-        var result = operation.Response?.GenerateVideoResponse;
-        if (result?.GeneratedSamples is [{ Video.Uri: { Length: > 0 } uri }, ..]) return new TaskState.Succeeded(uri);
-        if (result?.RaiMediaFilteredCount > 0) return new TaskState.Failed(VeoRequests.Filtered(Name, result.RaiMediaFilteredCount.Value, result.RaiMediaFilteredReasons));
-        return new TaskState.Failed(new ProviderException(ProviderErrors.BadOutput, "gemini finished the operation without a video.", retryable: true));
+        try
+        {
+            return Convert.FromBase64String(base64);
+        }
+        catch (FormatException ex)
+        {
+            throw new ProviderException(ProviderErrors.BadOutput, $"{Name} sent the video as data that is not base64.", retryable: false, ex);
+        }
     }
+
+    private ProviderException? Classify(System.Net.HttpStatusCode status, string body) => GeminiRequests.Classify(Name, status, body);
 }

@@ -6,7 +6,7 @@ using Ministudio.Contracts.Vendors;
 namespace Ministudio.Dispatch.Providers.Vendors.Veo;
 
 /// <summary>
-/// How a shot maps onto Veo's request, for both Vertex AI and the Gemini API. The limits (lengths, the 8-second rule
+/// How a shot maps onto Veo's request on Vertex AI. The limits (lengths, the 8-second rule
 /// with reference images and above 720p, aspect ratios, reference images) come from the vendor catalogue; reference
 /// images ("asset") cannot be combined with a first frame.
 /// </summary>
@@ -18,10 +18,7 @@ public static class VeoRequests
 
     public static VeoInstance Instance(ShotRequest request, InputImage? firstFrame, IReadOnlyList<InputImage> references, VendorModel limits, string vendor)
     {
-        if (firstFrame is not null && references.Count > 0)
-            throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} takes a first frame or reference images, not both.", retryable: false);
-        if (references.Count > limits.MaxReferenceImages)
-            throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} takes at most {limits.MaxReferenceImages} reference images, not {references.Count}.", retryable: false);
+        VendorRequests.FirstFrameOrReferences(firstFrame, references, limits, vendor);
         if (references.Count > 0 && limits.ReferenceAspectRatios.Count > 0 && !limits.ReferenceAspectRatios.Contains(request.AspectRatio))
             throw new ProviderException(ProviderErrors.InvalidRequest, $"{vendor} takes reference images only for {string.Join(", ", limits.ReferenceAspectRatios)} videos.", retryable: false);
         return new VeoInstance(

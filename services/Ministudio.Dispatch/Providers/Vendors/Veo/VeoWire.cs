@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Ministudio.Dispatch.Providers.Vendors.Veo;
 
-// Veo's predictLongRunning body, shared by Vertex AI and the Gemini API (which accepts a subset of the parameters).
+// Veo's predictLongRunning body on Vertex AI.
 
 public sealed record VeoPredictRequest(
     [property: JsonPropertyName("instances")] IReadOnlyList<VeoInstance> Instances,

@@ -1,10 +1,9 @@
 using MassTransit;
 using Ministudio.Contracts;
-using Ministudio.Dispatch.Routing;
 
-namespace Ministudio.Dispatch.Consumers;
+namespace Ministudio.Platform.Tenancy;
 
-/// <summary>Runs on every dispatch instance (its own temporary queue): each drops its copy of the tenant's secrets.</summary>
+/// <summary>Runs on every instance of a service that pays vendors (its own temporary queue): each drops its copy of the tenant's secrets.</summary>
 public sealed class TenantProviderSecretChangedConsumer(TenantVendorSecrets secrets) : IConsumer<TenantProviderSecretChanged>
 {
     public Task Consume(ConsumeContext<TenantProviderSecretChanged> context)
