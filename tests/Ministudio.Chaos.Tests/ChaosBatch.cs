@@ -23,7 +23,7 @@ public sealed class ChaosBatch
     public const int ShotsPerFilm = 2;
 
     /// <summary>Generous: a batch waits out the faults; the scenarios never gate on how long it took.</summary>
-    private static readonly TimeSpan FinishTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan FinishTimeout = TimeSpan.FromMinutes(4);
 
     private readonly ChaosPlatform _platform;
     private readonly HttpClient _client;
@@ -44,7 +44,7 @@ public sealed class ChaosBatch
     /// Submits <paramref name="films"/> films of <see cref="ShotsPerFilm"/> one-second shots each, every shot a
     /// request of its own (no result-cache hits); <paramref name="seedOf"/> may give a shot a seed the mock treats specially.
     /// </summary>
-    public static async Task<ChaosBatch> SubmitAsync(ChaosPlatform platform, string scenario, CancellationToken ct, int? films = null, Func<int, int, long?>? seedOf = null)
+    internal static async Task<ChaosBatch> SubmitAsync(ChaosPlatform platform, string scenario, CancellationToken ct, int? films = null, Func<int, int, long?>? seedOf = null)
     {
         var count = films ?? Films;
         var client = platform.GatewayClient(await platform.NewTenantKeyAsync(ct));
@@ -161,6 +161,19 @@ public sealed class ChaosBatch
         var takenOver = Convert.ToInt32(await takeovers.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         return new ChaosFigures(scenario, counts["total"]!.GetValue<int>(), counts["succeeded"]!.GetValue<int>(), counts["failed"]!.GetValue<int>(),
             shots, attempts + takenOver, takenOver, duplicated, recovery, Elapsed);
+    }
+
+    /// <summary>The batch's films that have not succeeded (yet), with their status, stage and error code.</summary>
+    public async Task<IReadOnlyList<(Guid Job, string State)>> NotSucceededAsync(CancellationToken ct)
+    {
+        await using var database = await _platform.DatabaseAsync();
+        await using var command = database.CreateCommand(
+            "SELECT id, status || ' at ' || stage || coalesce(' ' || error_code, '') FROM jobs WHERE batch_id = $1 AND status <> 'succeeded' ORDER BY id");
+        command.Parameters.AddWithValue(Id);
+        var jobs = new List<(Guid, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) jobs.Add((reader.GetGuid(0), reader.GetString(1)));
+        return jobs;
     }
 
     private async Task<long> CommittedShotsAsync(CancellationToken ct)

@@ -20,86 +20,90 @@ public sealed class RecoveryScenarioTests(ChaosPlatform platform)
     [InlineData(ResourceNames.Render)]
     [InlineData(ResourceNames.Compose)]
     [InlineData(ResourceNames.Prompt)]
-    public async Task R1_a_service_killed_mid_batch_costs_no_film_and_no_second_payment(string service)
-    {
-        var batch = await ChaosBatch.SubmitAsync(platform, $"R1 kill -9 {service}", Ct);
-        await batch.WaitUntilUnderWayAsync(shots: 2, Ct);
-        var unfinished = await batch.UnfinishedAsync(Ct);
+    public Task R1_a_service_killed_mid_batch_costs_no_film_and_no_second_payment(string service) =>
+        ChaosScenario.RunAsync(platform, $"R1 kill -9 {service}", async scenario =>
+        {
+            var batch = await scenario.SubmitAsync(Ct);
+            await batch.WaitUntilUnderWayAsync(shots: 2, Ct);
+            var unfinished = await batch.UnfinishedAsync(Ct);
 
-        var fault = Stopwatch.StartNew();
-        var killed = await platform.KillAsync(service, Ct);
-        await platform.WaitUntilRestartedAsync(service, killed, Ct);
-        var restarted = fault.Elapsed;
-        await batch.WaitUntilFinishedAsync(Ct);
+            var fault = Stopwatch.StartNew();
+            var killed = await platform.KillAsync(service, Ct);
+            await platform.WaitUntilRestartedAsync(service, killed, Ct);
+            var restarted = fault.Elapsed;
+            await batch.WaitUntilFinishedAsync(Ct);
 
-        var figures = (await batch.FiguresAsync($"R1 kill -9 {service}",
-            $"{unfinished} films unfinished at the kill; {service} healthy again after {restarted.TotalSeconds:F1} s; batch done {fault.Elapsed.TotalSeconds:F1} s after the kill", Ct)).Print();
-        AssertNothingLostOrPaidTwice(figures);
-    }
+            var figures = (await batch.FiguresAsync(scenario.Name,
+                $"{unfinished} films unfinished at the kill; {service} healthy again after {restarted.TotalSeconds:F1} s; batch done {fault.Elapsed.TotalSeconds:F1} s after the kill", Ct)).Print();
+            AssertNothingLostOrPaidTwice(figures);
+        }, Ct);
 
     /// <summary>R2: RabbitMQ stopped (the dashboard's Stop) for 20 s mid-batch and started again: queued messages are durable, every service reconnects.</summary>
     [Fact]
-    public async Task R2_rabbitmq_stopped_for_20_s_mid_batch_loses_and_repeats_nothing()
-    {
-        var batch = await ChaosBatch.SubmitAsync(platform, "R2 RabbitMQ stopped 20 s", Ct);
-        await batch.WaitUntilUnderWayAsync(shots: 2, Ct);
-        var unfinished = await batch.UnfinishedAsync(Ct);
+    public Task R2_rabbitmq_stopped_for_20_s_mid_batch_loses_and_repeats_nothing() =>
+        ChaosScenario.RunAsync(platform, "R2 RabbitMQ stopped 20 s", async scenario =>
+        {
+            var batch = await scenario.SubmitAsync(Ct);
+            await batch.WaitUntilUnderWayAsync(shots: 2, Ct);
+            var unfinished = await batch.UnfinishedAsync(Ct);
 
-        var fault = Stopwatch.StartNew();
-        await platform.CommandAsync(ResourceNames.RabbitMq, KnownResourceCommands.StopCommand, Ct);
-        await platform.App.ResourceNotifications.WaitForResourceAsync(ResourceNames.RabbitMq, [KnownResourceStates.Exited, KnownResourceStates.Finished], Ct);
-        await Task.Delay(TimeSpan.FromSeconds(20), Ct);
-        await platform.CommandAsync(ResourceNames.RabbitMq, KnownResourceCommands.StartCommand, Ct);
-        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.RabbitMq, Ct);
-        var back = fault.Elapsed;
-        await batch.WaitUntilFinishedAsync(Ct);
+            var fault = Stopwatch.StartNew();
+            await platform.CommandAsync(ResourceNames.RabbitMq, KnownResourceCommands.StopCommand, Ct);
+            await platform.App.ResourceNotifications.WaitForResourceAsync(ResourceNames.RabbitMq, [KnownResourceStates.Exited, KnownResourceStates.Finished], Ct);
+            await Task.Delay(TimeSpan.FromSeconds(20), Ct);
+            await platform.CommandAsync(ResourceNames.RabbitMq, KnownResourceCommands.StartCommand, Ct);
+            await platform.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.RabbitMq, Ct);
+            var back = fault.Elapsed;
+            await batch.WaitUntilFinishedAsync(Ct);
 
-        var figures = (await batch.FiguresAsync("R2 RabbitMQ stopped 20 s",
-            $"{unfinished} films unfinished at the stop; broker back after {back.TotalSeconds:F1} s; batch done {(fault.Elapsed - back).TotalSeconds:F1} s after it was back", Ct)).Print();
-        AssertNothingLostOrPaidTwice(figures);
-    }
+            var figures = (await batch.FiguresAsync(scenario.Name,
+                $"{unfinished} films unfinished at the stop; broker back after {back.TotalSeconds:F1} s; batch done {(fault.Elapsed - back).TotalSeconds:F1} s after it was back", Ct)).Print();
+            AssertNothingLostOrPaidTwice(figures);
+        }, Ct);
 
     /// <summary>R3: PostgreSQL killed mid-batch and started again by the AppHost: consumers retry (MessageRetry), prompt's outbox drains, the jobs finish.</summary>
     [Fact]
-    public async Task R3_postgresql_restarted_mid_batch_loses_no_film()
-    {
-        var batch = await ChaosBatch.SubmitAsync(platform, "R3 PostgreSQL restarted", Ct);
-        await batch.WaitUntilUnderWayAsync(shots: 2, Ct);
-        var unfinished = await batch.UnfinishedAsync(Ct);
+    public Task R3_postgresql_restarted_mid_batch_loses_no_film() =>
+        ChaosScenario.RunAsync(platform, "R3 PostgreSQL killed, restarted by the AppHost", async scenario =>
+        {
+            var batch = await scenario.SubmitAsync(Ct);
+            await batch.WaitUntilUnderWayAsync(shots: 2, Ct);
+            var unfinished = await batch.UnfinishedAsync(Ct);
 
-        var fault = Stopwatch.StartNew();
-        var killed = await platform.KillAsync(ResourceNames.Postgres, Ct);
-        await platform.WaitUntilRestartedAsync(ResourceNames.Postgres, killed, Ct);
-        var back = fault.Elapsed;
-        await batch.WaitUntilFinishedAsync(Ct);
+            var fault = Stopwatch.StartNew();
+            var killed = await platform.KillAsync(ResourceNames.Postgres, Ct);
+            await platform.WaitUntilRestartedAsync(ResourceNames.Postgres, killed, Ct);
+            var back = fault.Elapsed;
+            await batch.WaitUntilFinishedAsync(Ct);
 
-        var figures = (await batch.FiguresAsync("R3 PostgreSQL killed, restarted by the AppHost",
-            $"{unfinished} films unfinished at the kill; PostgreSQL healthy again after {back.TotalSeconds:F1} s; batch done {(fault.Elapsed - back).TotalSeconds:F1} s after that", Ct)).Print();
-        AssertNothingLostOrPaidTwice(figures);
-        await using var database = await platform.DatabaseAsync();
-        await using var outbox = database.CreateCommand("SELECT count(*) FROM outbox");
-        Assert.Equal(0L, (long)(await outbox.ExecuteScalarAsync(Ct))!);
-    }
+            var figures = (await batch.FiguresAsync(scenario.Name,
+                $"{unfinished} films unfinished at the kill; PostgreSQL healthy again after {back.TotalSeconds:F1} s; batch done {(fault.Elapsed - back).TotalSeconds:F1} s after that", Ct)).Print();
+            AssertNothingLostOrPaidTwice(figures);
+            await using var database = await platform.DatabaseAsync();
+            await using var outbox = database.CreateCommand("SELECT count(*) FROM outbox");
+            Assert.Equal(0L, (long)(await outbox.ExecuteScalarAsync(Ct))!);
+        }, Ct);
 
     /// <summary>R6: a vendor task that never finishes: the shot times out with its code, its film fails, the rest of the batch succeeds, the batch ends.</summary>
     [Fact]
-    public async Task R6_a_stuck_vendor_task_times_out_and_the_batch_ends()
-    {
-        const int stuckFilm = 0;
-        var batch = await ChaosBatch.SubmitAsync(platform, "R6 stuck vendor", Ct, seedOf: (film, shot) => film == stuckFilm && shot == 0 ? ChaosPlatform.StuckSeed : null);
-        await batch.WaitUntilFinishedAsync(Ct);
-        var results = await batch.ResultsAsync(Ct);
+    public Task R6_a_stuck_vendor_task_times_out_and_the_batch_ends() =>
+        ChaosScenario.RunAsync(platform, "R6 stuck vendor task (1 shot never finishes)", async scenario =>
+        {
+            const int stuckFilm = 0;
+            var batch = await scenario.SubmitAsync(Ct, seedOf: (film, shot) => film == stuckFilm && shot == 0 ? ChaosPlatform.StuckSeed : null);
+            await batch.WaitUntilFinishedAsync(Ct);
+            var results = await batch.ResultsAsync(Ct);
 
-        var stuck = results.Single(line => line["line"]!.GetValue<int>() == stuckFilm + 1);
-        var figures = (await batch.FiguresAsync("R6 stuck vendor task (1 shot never finishes)",
-            $"the stuck film failed with {stuck["errorCode"]} after the {ChaosPlatform.AttemptTimeout.TotalSeconds:F0} s attempt timeout; batch done after {batch.Elapsed.TotalSeconds:F1} s", Ct)).Print();
-        Assert.Equal("failed", stuck["status"]!.GetValue<string>());
-        Assert.Equal("provider.timeout", stuck["errorCode"]!.GetValue<string>());
-        Assert.All(results.Where(line => line != stuck), line => Assert.Equal("succeeded", line["status"]!.GetValue<string>()));
-        Assert.Equal(figures.Films - 1, figures.Succeeded);
-        Assert.Equal(0, figures.Duplicated);
-        Assert.Equal(0, figures.ExtraVendorCalls);
-    }
+            var stuck = results.Single(line => line["line"]!.GetValue<int>() == stuckFilm + 1);
+            var figures = (await batch.FiguresAsync(scenario.Name,
+                $"the stuck film failed with {stuck["errorCode"]} after the {ChaosPlatform.AttemptTimeout.TotalSeconds:F0} s attempt timeout; batch done after {batch.Elapsed.TotalSeconds:F1} s", Ct)).Print();
+            Assert.Equal("failed", stuck["status"]!.GetValue<string>());
+            Assert.Equal("provider.timeout", stuck["errorCode"]!.GetValue<string>());
+            Assert.All(results.Where(line => line != stuck), line => Assert.Equal("succeeded", line["status"]!.GetValue<string>()));
+            Assert.Equal(figures.Films - 1, figures.Succeeded);
+            Assert.Equal(0, figures.Duplicated);
+            Assert.Equal(0, figures.ExtraVendorCalls);
+        }, Ct);
 
     private static void AssertNothingLostOrPaidTwice(ChaosFigures figures)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -30,7 +31,12 @@ public abstract class AppHostPlatform(string name) : IAsyncLifetime
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(
         double.TryParse(Environment.GetEnvironmentVariable("MINISTUDIO_E2E_START_MINUTES"), System.Globalization.CultureInfo.InvariantCulture, out var minutes) ? minutes : 5);
 
+    /// <summary>Lines kept per resource instance for a failure's diagnosis (<see cref="RecentLogs"/>).</summary>
+    private const int LogLinesKept = 400;
+
     private readonly string _dataRoot = Directory.CreateTempSubdirectory($"ministudio-{name}").FullName;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _logs = new();
+    private readonly CancellationTokenSource _stopping = new();
     private DistributedApplication _app = null!;
 
     protected string Artifacts => Path.Combine(_dataRoot, "artifacts");
@@ -70,6 +76,7 @@ public abstract class AppHostPlatform(string name) : IAsyncLifetime
             .AddFilter("Aspire.Hosting", LogLevel.Warning)
             .AddFilter("Ministudio.AppHost.Resources", LogLevel.Warning));
         _app = await builder.BuildAsync(starting.Token);
+        _ = KeepLogsAsync(_stopping.Token);
         await _app.StartAsync(starting.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Gateway, starting.Token);
     }
@@ -89,7 +96,9 @@ public abstract class AppHostPlatform(string name) : IAsyncLifetime
 
     public virtual async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         await _app.DisposeAsync();
+        _stopping.Dispose();
         try
         {
             Directory.Delete(_dataRoot, recursive: true);
@@ -119,6 +128,28 @@ public abstract class AppHostPlatform(string name) : IAsyncLifetime
         // service (and PostgreSQL under runuser, with a process per connection).
         process.Kill(entireProcessTree: true);
         return (running.ResourceId, pid);
+    }
+
+    /// <summary>
+    /// Freezes one running instance of a resource with SIGSTOP, as a hung process: its sockets stay open and nothing
+    /// answers. Returns its process id for <see cref="Thaw"/>.
+    /// </summary>
+    public async Task<int> FreezeAsync(string resource, CancellationToken ct)
+    {
+        var running = await _app.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running && PidOf(e) is not null, ct);
+        var pid = PidOf(running)!.Value;
+        Signal(pid, "STOP");
+        return pid;
+    }
+
+    /// <summary>Lets a frozen process (<see cref="FreezeAsync"/>) run again with SIGCONT.</summary>
+    public static void Thaw(int pid) => Signal(pid, "CONT");
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {pid} exited {kill.ExitCode}");
     }
 
     /// <summary>Waits until the killed instance runs again as a new process and the resource answers its health checks.</summary>
@@ -176,4 +207,74 @@ public abstract class AppHostPlatform(string name) : IAsyncLifetime
     /// <summary>The platform's database, to read what the services recorded (jobs, the cost ledger, shot leases).</summary>
     public async Task<NpgsqlDataSource> DatabaseAsync() =>
         NpgsqlDataSource.Create((await _app.GetConnectionStringAsync(ResourceNames.Postgres))!);
+
+    /// <summary>What a stuck film's diagnosis needs: the leases on its shots and the dispatch processes alive.</summary>
+    public async Task<string> LeasesOfAsync(Guid jobId)
+    {
+        await using var dataSource = await DatabaseAsync();
+        await using var command = dataSource.CreateCommand(
+            "SELECT shot_index, owner, heartbeat_at, now() - heartbeat_at, takeovers, finished_at, vendor FROM dispatch.shot_leases WHERE job_id = $1 ORDER BY shot_index");
+        command.Parameters.AddWithValue(jobId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+            rows.Add($"shot {reader.GetInt32(0)} owner {reader.GetString(1)} silent {reader.GetValue(3)} takeovers {reader.GetInt32(4)} finished {reader.GetValue(5)} vendor {reader.GetValue(6)}");
+        var alive = System.Diagnostics.Process.GetProcesses().Where(p => p.ProcessName.Contains("Dispatch", StringComparison.OrdinalIgnoreCase)).Select(p => p.Id);
+        return $"leases: [{string.Join("; ", rows)}]; dispatch processes: [{string.Join(", ", alive)}]";
+    }
+
+    /// <summary>
+    /// The last <paramref name="lines"/> console lines of each instance of the resources (every replica, across its
+    /// restarts), oldest first, for a failure's message: what the services said while a film went wrong.
+    /// </summary>
+    public string RecentLogs(int lines, params string[] resources)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var (instance, log) in _logs.Where(entry => !entry.Value.IsEmpty && resources.Any(resource => entry.Key.StartsWith(resource, StringComparison.Ordinal))).OrderBy(entry => entry.Key))
+        {
+            text.AppendLine($"--- {instance}, last {lines} lines ---");
+            foreach (var line in log.TakeLast(lines)) text.AppendLine(line);
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Follows every resource instance's console log from the start, keeping its last <see cref="LogLinesKept"/> lines.</summary>
+    private async Task KeepLogsAsync(CancellationToken ct)
+    {
+        var loggers = _app.Services.GetRequiredService<ResourceLoggerService>();
+        var followed = new HashSet<string>();
+        try
+        {
+            await foreach (var update in _app.ResourceNotifications.WatchAsync(ct))
+            {
+                // Logs are kept per instance (a replica's id); the resource's own name is followed too in case they go there.
+                foreach (var key in new[] { update.ResourceId, update.Resource.Name })
+                {
+                    if (followed.Add(key)) _ = FollowAsync(loggers, key, ct);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task FollowAsync(ResourceLoggerService loggers, string instance, CancellationToken ct)
+    {
+        var log = _logs.GetOrAdd(instance, _ => new ConcurrentQueue<string>());
+        try
+        {
+            await foreach (var batch in loggers.WatchAsync(instance).WithCancellation(ct))
+            {
+                foreach (var line in batch)
+                {
+                    log.Enqueue(line.Content);
+                    while (log.Count > LogLinesKept) log.TryDequeue(out _);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
 }
