@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace Ministudio.AppHost;
 
 /// <summary>
-/// Starts a service again when it exits on its own (a crash, <c>kill -9</c>), the way Kubernetes restarts a pod's
-/// container: Aspire (DCP) leaves an exited executable exited. A service that went Running → Exited without passing
+/// Starts a service, or an infrastructure server run from the machine's binaries (Redis, RabbitMQ, PostgreSQL), again
+/// when it exits on its own (a crash, <c>kill -9</c>, the OOM killer), the way Kubernetes restarts a pod's container:
+/// Aspire (DCP) leaves an exited executable exited. A service that went Running → Exited without passing
 /// through Stopping was not stopped by the operator (the dashboard's Stop, or the AppHost shutting down), so it is
 /// started with the dashboard's own Start command, after a back-off that doubles while it keeps crashing. Every
 /// restart is logged, and the dashboard shows it in the resource's state and restart count.
@@ -35,7 +36,8 @@ internal sealed class ServiceSupervisor(
         {
             await foreach (var update in notifications.WatchAsync(stoppingToken))
             {
-                if (update.Resource is not ProjectResource) continue;
+                // Projects are the services; executables are the infrastructure servers (containers have their own restart policy).
+                if (update.Resource is not (ProjectResource or ExecutableResource)) continue;
                 var state = update.Snapshot.State?.Text;
                 if (!_services.TryGetValue(update.ResourceId, out var service)) _services[update.ResourceId] = service = new Supervised();
                 var previous = service.State;

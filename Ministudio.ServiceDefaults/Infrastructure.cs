@@ -25,6 +25,7 @@ public static class Infrastructure
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(connectionString));
+                rabbit.UseMessageRetry(MessageRetry.Configure);
                 rabbit.ConfigureEndpoints(context);
             });
         });

@@ -13,6 +13,7 @@ using Ministudio.Dispatch.Routing;
 using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using Ministudio.TestSupport;
+using Npgsql;
 using StackExchange.Redis;
 
 namespace Ministudio.Dispatch.Tests;
@@ -26,7 +27,9 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
 
     private RecordingProvider Provider { get; set; } = null!;
 
-    private async Task StartAsync(RecordingProvider provider)
+    /// <param name="database">The ledger's and leases' database (default: a fresh one).</param>
+    /// <param name="retry">The endpoint's retry, as the services configure it on the bus (default: none).</param>
+    private async Task StartAsync(RecordingProvider provider, NpgsqlDataSource? database = null, Action<IRetryConfigurator>? retry = null)
     {
         Provider = provider;
         var redis = await ConnectionMultiplexer.ConnectAsync(await TestInfrastructure.RedisAsync());
@@ -34,7 +37,7 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
         _services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<IConnectionMultiplexer>(redis)
-            .AddSingleton(await LedgerDatabase.CreateAsync())
+            .AddSingleton(database ?? await LedgerDatabase.CreateAsync())
             .AddSingleton(settings.Build())
             .AddSingleton(TimeProvider.System)
             .AddSingleton(_artifacts)
@@ -55,6 +58,14 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
                 bus.AddConsumer<RenderShotConsumer>();
                 bus.AddConsumer<JobCanceledConsumer>();
                 bus.AddConsumer<TenantPlanChangedConsumer>();
+                if (retry is not null)
+                {
+                    bus.UsingInMemory((context, memory) =>
+                    {
+                        memory.UseMessageRetry(retry);
+                        memory.ConfigureEndpoints(context);
+                    });
+                }
             })
             .BuildServiceProvider(true);
         _harness = _services.GetTestHarness();
@@ -187,6 +198,39 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
         await _harness.Bus.Publish(new RenderShot(job, tenant, 0, Requests.Unique()), TestContext.Current.CancellationToken);
         Assert.Equal(RoutingErrors.NotAllowed, (await FailedAsync(job)).ErrorCode);
         Assert.Equal(0, Provider.Calls);
+    }
+
+    [Fact]
+    public async Task A_ledger_away_through_every_retry_fails_the_shot_once_on_the_last_attempt()
+    {
+        // Nothing listens there: every lease attempt meets a refused connection, a transient NpgsqlException.
+        await using var unreachable = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={UnusedPort()};Username=nobody;Password=none;Timeout=2");
+        var retries = new RetryCounter();
+        // MessageRetry's policy and attempt count without its waits (about 50 s in all).
+        await StartAsync(new RecordingProvider(_artifacts), unreachable, retry =>
+        {
+            retry.Handle<Exception>(MessageRetry.IsTransient);
+            retry.Immediate(MessageRetry.Limit);
+            retry.ConnectRetryObserver(retries);
+        });
+        var job = Guid.NewGuid();
+        await _harness.Bus.Publish(new RenderShot(job, Guid.NewGuid(), 1, Requests.Unique()), TestContext.Current.CancellationToken);
+
+        var failed = await FailedAsync(job);
+        await Eventually.TrueAsync(() => _harness.Consumed.Select<RenderShot>().Any(m => m.Context.Message.JobId == job));
+        Assert.Equal((RoutingErrors.LedgerUnavailable, true, 1), (failed.ErrorCode, failed.Retryable, failed.ShotIndex));
+        // Every attempt but the last went back to the retry; only the last one told prompt.
+        Assert.Equal(MessageRetry.Limit, retries.Retries);
+        Assert.Single(_harness.Published.Select<ShotFailed>(TestContext.Current.CancellationToken), m => m.Context.Message.JobId == job);
+        Assert.Empty(_harness.Published.Select<Fault<RenderShot>>(TestContext.Current.CancellationToken));
+        Assert.Equal(0, Provider.Calls);
+    }
+
+    private static int UnusedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private Task<ShotRendered> RenderedAsync(Guid job) => _harness.PublishedAsync<ShotRendered>(m => m.JobId == job);

@@ -40,7 +40,7 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, FilmTimeline 
             // A voice that cannot speak, or a speech vendor that keeps failing: the job fails with the speech code.
             logger.LogWarning(ex, "Speech for job {JobId} failed: {Code}", message.JobId, ex.Code);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Code);
-            await context.Publish(new FilmComposeFailed(message.JobId, ex.Code, ex.Message));
+            await context.PublishBoundedAsync(new FilmComposeFailed(message.JobId, ex.Code, ex.Message));
             return;
         }
         catch (ArtifactStoreUnavailableException ex)
@@ -48,14 +48,14 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, FilmTimeline 
             // The store is down or full: nothing was recorded, and the same job succeeds once the store is back.
             logger.LogWarning(ex, "Composing job {JobId} failed: the artifact store is unavailable", message.JobId);
             activity?.SetStatus(ActivityStatusCode.Error, ArtifactStoreUnavailableException.Code);
-            await context.Publish(new FilmComposeFailed(message.JobId, ArtifactStoreUnavailableException.Code, ex.Message));
+            await context.PublishBoundedAsync(new FilmComposeFailed(message.JobId, ArtifactStoreUnavailableException.Code, ex.Message));
             return;
         }
         catch (CompositionException ex)
         {
             logger.LogWarning(ex, "Composing job {JobId} failed: {Code}", message.JobId, ex.Code);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Code);
-            await context.Publish(new FilmComposeFailed(message.JobId, ex.Code, ex.Message));
+            await context.PublishBoundedAsync(new FilmComposeFailed(message.JobId, ex.Code, ex.Message));
             return;
         }
         catch (Exception ex) when (!context.CancellationToken.IsCancellationRequested)
@@ -63,10 +63,10 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, FilmTimeline 
             // Anything else (the store's disk, an unreadable film) fails the job too; only a shutdown redelivers.
             logger.LogError(ex, "Composing job {JobId} failed unexpectedly", message.JobId);
             activity?.SetStatus(ActivityStatusCode.Error, "compose.ffmpeg_failed");
-            await context.Publish(new FilmComposeFailed(message.JobId, "compose.ffmpeg_failed", ex.Message));
+            await context.PublishBoundedAsync(new FilmComposeFailed(message.JobId, "compose.ffmpeg_failed", ex.Message));
             return;
         }
-        await context.Publish(composed);
+        await context.PublishBoundedAsync(composed);
     }
 
     private async Task<FilmComposed> ComposeAsync(ConsumeContext<ComposeFilm> context, Activity? activity)
@@ -90,7 +90,7 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, FilmTimeline 
             }
             timeline ??= await FilmTimeline.OfClipsAsync(message, artifacts, ct);
 
-            var progress = new ProgressThrottle<double>(fraction => context.Publish(new FilmComposeProgressed(message.JobId, fraction), ct), fraction => fraction, ProgressInterval);
+            var progress = new ProgressThrottle<double>(fraction => context.PublishBoundedAsync(new FilmComposeProgressed(message.JobId, fraction), ct), fraction => fraction, ProgressInterval);
             RenderedFilm film;
             try
             {

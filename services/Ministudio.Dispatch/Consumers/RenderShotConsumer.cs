@@ -29,7 +29,7 @@ public sealed class RenderShotConsumer(
         var (jobId, tenantId, shotIndex, request) = context.Message;
         if (router.VendorsOf(request.Provider).Count == 0)
         {
-            await context.Publish(new ShotFailed(jobId, shotIndex, RoutingErrors.UnknownProvider, $"No provider or chain named '{request.Provider}' is configured.", Retryable: false));
+            await context.PublishBoundedAsync(new ShotFailed(jobId, shotIndex, RoutingErrors.UnknownProvider, $"No provider or chain named '{request.Provider}' is configured.", Retryable: false));
             return;
         }
 
@@ -46,10 +46,12 @@ public sealed class RenderShotConsumer(
         {
             lease = await leases.AcquireAsync(jobId, shotIndex, context.CancellationToken);
         }
-        catch (NpgsqlException ex)
+        catch (NpgsqlException ex) when (!MessageRetry.WillRetry(context, ex))
         {
+            // PostgreSQL stayed away through every attempt (MessageRetry): the shot fails, retryably; before that, a
+            // transient failure goes up to the retry and costs the shot time only.
             logger.LogWarning(ex, "Could not lease shot {ShotIndex} of job {JobId}", shotIndex, jobId);
-            await context.Publish(new ShotFailed(jobId, shotIndex, RoutingErrors.LedgerUnavailable, "The shot ledger is unreachable; no money is spent without it.", Retryable: true));
+            await context.PublishBoundedAsync(new ShotFailed(jobId, shotIndex, RoutingErrors.LedgerUnavailable, "The shot ledger is unreachable; no money is spent without it.", Retryable: true));
             return;
         }
         if (lease is null)
@@ -69,7 +71,7 @@ public sealed class RenderShotConsumer(
         var job = new ShotJob(jobId, shotIndex, request, tenantId) { Lease = lease };
         // At most one progress report per tenth of the work or per second, in order.
         var progress = new ProgressThrottle<ProviderProgress>(
-            report => context.Publish(new ShotProgressed(jobId, shotIndex, report.Fraction, report.Stage)), report => report.Fraction, TimeSpan.FromSeconds(1), minimumStep: 0.1);
+            report => context.PublishBoundedAsync(new ShotProgressed(jobId, shotIndex, report.Fraction, report.Stage)), report => report.Fraction, TimeSpan.FromSeconds(1), minimumStep: 0.1);
         try
         {
             var outcome = await cache.GetOrGenerateAsync(tenantId, request, ct => router.GenerateAsync(job, progress, ct), shot.Token);
@@ -86,7 +88,7 @@ public sealed class RenderShotConsumer(
             activity?.SetTag("ministudio.latency_s", seconds);
             ShotLatency.Record(seconds, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
             Shots.Add(1, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
-            await context.Publish(new ShotRendered(jobId, shotIndex, clip.ArtifactHash, clip.DurationSeconds, outcome.FromCache, vendor));
+            await context.PublishBoundedAsync(new ShotRendered(jobId, shotIndex, clip.ArtifactHash, clip.DurationSeconds, outcome.FromCache, vendor));
             await lease.FinishAsync();
             // After the answer: a hit's zero-cost usage row is bookkeeping, not part of the shot's latency.
             if (outcome.FromCache) await RecordCacheHitAsync(job, vendor, model, context.CancellationToken);
@@ -98,12 +100,20 @@ public sealed class RenderShotConsumer(
             logger.LogInformation("Stopped shot {ShotIndex} of canceled job {JobId}", shotIndex, jobId);
             await lease.FinishAsync();
         }
+        catch (ProviderException ex) when (ex.Code == RoutingErrors.LedgerUnavailable && MessageRetry.WillRetry(context, ex))
+        {
+            // The ledger was away before any vendor was paid: the message is handled again in a moment (the lease goes
+            // with this attempt, or, left behind while PostgreSQL is away, is taken over after its grace period).
+            await progress.FlushAsync();
+            logger.LogWarning("Shot {ShotIndex} of job {JobId} waits for the cost ledger (attempt {Attempt})", shotIndex, jobId, context.GetRetryAttempt() + 1);
+            throw;
+        }
         catch (ProviderException ex)
         {
             await progress.FlushAsync();
             logger.LogWarning(ex, "Shot {ShotIndex} of job {JobId} failed for {Provider}: {Code}", shotIndex, jobId, request.Provider, ex.Code);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Code);
-            await context.Publish(new ShotFailed(jobId, shotIndex, ex.Code, ex.Message, ex.Retryable));
+            await context.PublishBoundedAsync(new ShotFailed(jobId, shotIndex, ex.Code, ex.Message, ex.Retryable));
             await lease.FinishAsync();
         }
     }

@@ -112,7 +112,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxSig
             using var activity = ActivityContext.TryParse(traceParent, traceState, out var parent)
                 ? MinistudioTelemetry.ActivitySource.StartActivity($"outbox publish {type.Name}", ActivityKind.Producer, parent)
                 : null;
-            await bus.Publish(message, type, ct);
+            await bus.PublishBoundedAsync(message, type, ct);
         }
 
         await using (var delete = new NpgsqlCommand("DELETE FROM outbox WHERE id = ANY(@ids)", connection, transaction))

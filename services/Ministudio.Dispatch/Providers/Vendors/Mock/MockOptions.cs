@@ -33,6 +33,12 @@ public sealed class MockOptions : VendorOptions
     /// <summary>What a rate-limited attempt says to wait.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Seeds whose attempts are accepted and never finish, a vendor task stuck on the vendor's side: only the attempt's
+    /// timeout (<c>Dispatch:Vendors:mock:Resilience:AttemptTimeout</c>) or the job's cancellation ends them.
+    /// </summary>
+    public List<long> StuckSeeds { get; set; } = [];
+
     /// <summary>Simulated vendor time before rendering (or failing) an accepted attempt.</summary>
     public TimeSpan Latency { get; set; } = TimeSpan.Zero;
 

@@ -46,6 +46,11 @@ public sealed class MockProvider : IVideoProvider
 
         var failure = FailureFor(shot.Request.Seed, attempt);
         if (failure?.Code == ProviderErrors.RateLimited) throw failure;
+        if (_options.StuckSeeds.Contains(shot.Request.Seed))
+        {
+            progress.Report(new ProviderProgress(0, "queued"));
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct);
+        }
         if (_options.Latency > TimeSpan.Zero)
         {
             progress.Report(new ProviderProgress(0, "queued"));
