@@ -1,4 +1,5 @@
 using Aspire.Hosting.Testing;
+using Ministudio.Compose.MediaTools;
 using Ministudio.Dispatch.Leases;
 using Ministudio.Dispatch.Providers.Vendors.Mock;
 using Ministudio.Dispatch.Routing;
@@ -51,6 +52,11 @@ public sealed class ChaosPlatform() : AppHostPlatform("chaos")
         SetServiceConfiguration(builder, ResourceNames.Prompt, new Dictionary<string, string>
         {
             ["Batches:MaxActiveJobsPerTenant"] = FilmsAtOnce.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        // A batch of short films: compose takes several at once instead of queueing them one by one.
+        SetServiceConfiguration(builder, ResourceNames.Compose, new Dictionary<string, string>
+        {
+            [$"{ComposeOptions.Section}:{nameof(ComposeOptions.MaxConcurrentFilms)}"] = "3",
         });
         var mock = $"Dispatch:Vendors:{MockProvider.ProviderName}";
         SetServiceConfiguration(builder, ResourceNames.Dispatch, new Dictionary<string, string>

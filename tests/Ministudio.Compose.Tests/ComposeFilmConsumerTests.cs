@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Ministudio.Compose.Consumers;
 using Ministudio.Compose.MediaTools;
 using Ministudio.Contracts;
@@ -144,5 +145,14 @@ public sealed class ComposeFilmConsumerTests : IAsyncLifetime
         var failed = await _harness.PublishedAsync<FilmComposeFailed>(m => m.JobId == job);
         Assert.Equal("compose.clip_missing", failed.ErrorCode);
         Assert.False(await _harness.Published.Any<Fault<ComposeFilm>>(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public void One_instance_composes_as_many_films_at_once_as_configured()
+    {
+        Assert.Equal(1, new ComposeFilmConsumerDefinition(Options.Create(new ComposeOptions())).ConcurrentMessageLimit);
+        Assert.Equal(3, new ComposeFilmConsumerDefinition(Options.Create(new ComposeOptions { MaxConcurrentFilms = 3 })).ConcurrentMessageLimit);
+        Assert.False(new ComposeOptions { MaxConcurrentFilms = 0 }.IsValid);
+        Assert.False(new ComposeOptions { MaxConcurrentFilms = 17 }.IsValid);
     }
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Ministudio.Compose.Audio;
 using Ministudio.Compose.MediaTools;
 using Ministudio.Compose.Rendering;
@@ -147,6 +148,6 @@ public sealed class ComposeFilmConsumer(TimelineRenderer renderer, FilmTimeline 
 
 public sealed class ComposeFilmConsumerDefinition : ConsumerDefinition<ComposeFilmConsumer>
 {
-    // Encoding is CPU bound and already uses every core: one film at a time per instance.
-    public ComposeFilmConsumerDefinition() => ConcurrentMessageLimit = 1;
+    // Encoding is CPU bound and already uses every core: by default one film at a time per instance (Compose:MaxConcurrentFilms).
+    public ComposeFilmConsumerDefinition(IOptions<ComposeOptions> options) => ConcurrentMessageLimit = options.Value.MaxConcurrentFilms;
 }

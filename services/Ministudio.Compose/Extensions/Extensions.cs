@@ -25,7 +25,7 @@ public static class Extensions
             bus.AddTenantSecretInvalidation();
         });
         builder.Services.AddOptions<ComposeOptions>().BindConfiguration(ComposeOptions.Section)
-            .Validate(options => options.IsValid, $"{ComposeOptions.Section}: MaxSeconds, Threads and MaxOutputBytes must be positive.")
+            .Validate(options => options.IsValid, $"{ComposeOptions.Section}: MaxSeconds, Threads and MaxOutputBytes must be positive, MaxConcurrentFilms 1 to 16.")
             .ValidateOnStart();
         // The renderers take the caps as a value: tests hand them their own.
         builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<ComposeOptions>>().Value);

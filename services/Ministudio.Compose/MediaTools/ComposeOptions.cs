@@ -22,9 +22,15 @@ public sealed class ComposeOptions
 
     public long MaxOutputBytes { get; set; } = DefaultMaxOutputBytes;
 
+    /// <summary>
+    /// Films one instance composes at once. One keeps every core on one encode; more helps when films are short and
+    /// most of a composition is waiting on its many small ffmpeg runs (batches of short films).
+    /// </summary>
+    public int MaxConcurrentFilms { get; set; } = 1;
+
     public TimeSpan MaxDuration => TimeSpan.FromSeconds(MaxSeconds);
 
-    public bool IsValid => MaxSeconds > 0 && Threads > 0 && MaxOutputBytes > 0;
+    public bool IsValid => MaxSeconds > 0 && Threads > 0 && MaxOutputBytes > 0 && MaxConcurrentFilms is > 0 and <= 16;
 
     /// <summary>Threads as ffmpeg's -threads value.</summary>
     public string ThreadsArgument => Threads.ToString(CultureInfo.InvariantCulture);
