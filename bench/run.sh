@@ -120,11 +120,11 @@ wanted P7 && measure P7 renderPid="$render_pid"
 wanted P9 && { start_dispatch 00:00:10 8; measure P9 vendorLatency=10; }
 wanted P4 && { start_dispatch 00:00:00 32; measure P4 shots="${BENCH_P4_SHOTS:-2000}"; }
 # P5: the same count of 2 s shots at dispatch concurrency 8, then 32 (1,000 shots would take minutes per half here).
-# The mock's stand-in render is made minimal (64 px, 4 fps): with its default size, two render slots on two cores
-# take longer per shot than the 2 s vendor latency, and the measure would be of the render service, not of dispatch.
-tiny_mock=(Dispatch__Vendors__mock__LongSide=64 Dispatch__Vendors__mock__Fps=4)
-wanted P5 && { start_dispatch 00:00:02 8 "${tiny_mock[@]}"; measure P5 concurrency=8 shots="${BENCH_P5_SHOTS:-96}";
-               start_dispatch 00:00:02 32 "${tiny_mock[@]}"; measure P5 concurrency=32 shots="${BENCH_P5_SHOTS:-96}"; }
+# The mock serves one stored clip per format (Dispatch:Vendors:mock:ReuseClips): rendering every shot, two render slots
+# on two cores take longer per shot than the 2 s vendor latency, and the measure would be of the render service.
+stored_clips=(Dispatch__Vendors__mock__ReuseClips=true)
+wanted P5 && { start_dispatch 00:00:02 8 "${stored_clips[@]}"; measure P5 concurrency=8 shots="${BENCH_P5_SHOTS:-96}";
+               start_dispatch 00:00:02 32 "${stored_clips[@]}"; measure P5 concurrency=32 shots="${BENCH_P5_SHOTS:-96}"; }
 # P3 last, with dispatch stopped: the accept path alone (films pile up in RabbitMQ, nothing renders them meanwhile).
 # The CPU each process spends per film is read from /proc (PostgreSQL and RabbitMQ with their children).
 wanted P3 && { stop_dispatch; measure P3 ${BENCH_TRACE:+traces="$out"} pids="prompt:$prompt_pid,gateway:$gateway_pid,postgres:$(head -1 "$INFRA_RUN/pg/postmaster.pid"),rabbitmq:$(cat "$INFRA_RUN/rabbit.pid"),redis:$(cat "$INFRA_RUN/redis.pid")"; }
