@@ -4,7 +4,10 @@
 # Usage: bash bench/run.sh [--no-micro]      (about 20-25 minutes on 2 shared cores, every step bounded in count and time)
 # Results: the table on stdout and in $BENCH_OUT (default out/bench/results.md); logs of every process next to it.
 # Not a test: nothing here gates CI. Environment knobs: BENCH_SECONDS (per load run, default 5), BENCH_ROUNDS (2),
-# BENCH_MEASURES (default "P1 P2 P7 P9 P4 P5 P3"), BENCH_P4_SHOTS (2000), BENCH_P5_SHOTS (96), GATEWAY_DLL (another gateway build to measure, e.g. a baseline).
+# BENCH_MEASURES (default "P1 P2 P7 P9 P4 P5 P3"), BENCH_P4_SHOTS (2000), BENCH_P5_SHOTS (96), GATEWAY_DLL, PROMPT_DLL, DISPATCH_DLL (another build of that service
+# to measure, e.g. a baseline: its Ministudio.X.dll; it runs from this checkout's content root), BENCH_TRACE=1 (sampled
+# thread-time traces of prompt and the gateway during P3's films, into $BENCH_OUT; needs `dotnet tool install -g dotnet-trace`),
+# PROMPT_PG_EXTRA (Npgsql settings added to prompt's connection string, e.g. "Maximum Pool Size=8", to try pool settings).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -66,8 +69,9 @@ start render "$root/services/Ministudio.Render" "http://127.0.0.1:$render_http/h
   Kestrel__Endpoints__http__Url="http://127.0.0.1:$render_http" Kestrel__Endpoints__grpc__Url="http://127.0.0.1:$render_grpc" \
   Kestrel__Endpoints__grpc__Protocols=Http2 dotnet "$(dll Render)" || exit 1
 render_pid=${pids[-1]}
-start prompt "$root/services/Ministudio.Prompt" "http://127.0.0.1:$prompt_http/health" "${infra_env[@]}" Admin__ApiKey="$admin_key" \
-  Kestrel__Endpoints__http__Url="http://127.0.0.1:$prompt_http" dotnet "$(dll Prompt)" || exit 1
+start prompt "$root/services/Ministudio.Prompt" "http://127.0.0.1:$prompt_http/health" "${infra_env[@]}" ${PROMPT_PG_EXTRA:+ConnectionStrings__postgres="$ConnectionStrings__postgres;$PROMPT_PG_EXTRA"} Admin__ApiKey="$admin_key" \
+  Kestrel__Endpoints__http__Url="http://127.0.0.1:$prompt_http" dotnet "${PROMPT_DLL:-$(dll Prompt)}" || exit 1
+prompt_pid=${pids[-1]}
 # compose and dispatch read tenants' own vendor keys from prompt (speech, video).
 prompt_address=(services__prompt__http__0="http://127.0.0.1:$prompt_http")
 start compose "$root/services/Ministudio.Compose" "http://127.0.0.1:$compose_http/health" "${infra_env[@]}" "${prompt_address[@]}" \
@@ -81,7 +85,7 @@ start_dispatch() { # LATENCY CONCURRENCY [extra settings…]
   start dispatch "$root/services/Ministudio.Dispatch" "http://127.0.0.1:$http/health" "${infra_env[@]}" "${prompt_address[@]}" "$@" \
     services__render__http__0="http://127.0.0.1:$render_http" services__render__grpc__0="http://127.0.0.1:$render_grpc" \
     Dispatch__Vendors__mock__Latency="$latency" Dispatch__MaxConcurrentShots="$concurrency" Dispatch__Vendors__mock__Resilience__MaxConcurrency="$concurrency" \
-    Kestrel__Endpoints__http__Url="http://127.0.0.1:$http" dotnet "$(dll Dispatch)" || exit 1
+    Kestrel__Endpoints__http__Url="http://127.0.0.1:$http" dotnet "${DISPATCH_DLL:-$(dll Dispatch)}" || exit 1
   dispatch_pid=${pids[-1]}
 }
 stop_dispatch() {
@@ -93,6 +97,7 @@ start gateway "$root/services/Ministudio.Gateway" "http://127.0.0.1:$gateway_htt
   services__prompt__http__0="http://127.0.0.1:$prompt_http" services__dispatch__http__0="http://127.0.0.1:$dispatch_http" \
   services__mcp__http__0="http://127.0.0.1:9" ServiceTrust__SigningKey="$ServiceTrust__SigningKey" \
   Kestrel__Endpoints__http__Url="http://127.0.0.1:$gateway_http" dotnet "${GATEWAY_DLL:-$(dll Gateway)}" || exit 1
+gateway_pid=${pids[-1]}
 start bare-yarp "$root" "http://127.0.0.1:$bare_http/alive" dotnet "$bench_dll" proxy port="$bare_http" to="http://127.0.0.1:$prompt_http" || exit 1
 
 measure() { # MEASURES [extra key=value…]
@@ -115,13 +120,14 @@ wanted P7 && measure P7 renderPid="$render_pid"
 wanted P9 && { start_dispatch 00:00:10 8; measure P9 vendorLatency=10; }
 wanted P4 && { start_dispatch 00:00:00 32; measure P4 shots="${BENCH_P4_SHOTS:-2000}"; }
 # P5: the same count of 2 s shots at dispatch concurrency 8, then 32 (1,000 shots would take minutes per half here).
-# The mock's stand-in render is made minimal (64 px, 4 fps): with its default size, two render slots on two cores
-# take longer per shot than the 2 s vendor latency, and the measure would be of the render service, not of dispatch.
-tiny_mock=(Dispatch__Vendors__mock__LongSide=64 Dispatch__Vendors__mock__Fps=4)
-wanted P5 && { start_dispatch 00:00:02 8 "${tiny_mock[@]}"; measure P5 concurrency=8 shots="${BENCH_P5_SHOTS:-96}";
-               start_dispatch 00:00:02 32 "${tiny_mock[@]}"; measure P5 concurrency=32 shots="${BENCH_P5_SHOTS:-96}"; }
+# The mock serves one stored clip per format (Dispatch:Vendors:mock:ReuseClips): rendering every shot, two render slots
+# on two cores take longer per shot than the 2 s vendor latency, and the measure would be of the render service.
+stored_clips=(Dispatch__Vendors__mock__ReuseClips=true)
+wanted P5 && { start_dispatch 00:00:02 8 "${stored_clips[@]}"; measure P5 concurrency=8 shots="${BENCH_P5_SHOTS:-96}";
+               start_dispatch 00:00:02 32 "${stored_clips[@]}"; measure P5 concurrency=32 shots="${BENCH_P5_SHOTS:-96}"; }
 # P3 last, with dispatch stopped: the accept path alone (films pile up in RabbitMQ, nothing renders them meanwhile).
-wanted P3 && { stop_dispatch; measure P3; }
+# The CPU each process spends per film is read from /proc (PostgreSQL and RabbitMQ with their children).
+wanted P3 && { stop_dispatch; measure P3 ${BENCH_TRACE:+traces="$out"} pids="prompt:$prompt_pid,gateway:$gateway_pid,postgres:$(head -1 "$INFRA_RUN/pg/postmaster.pid"),rabbitmq:$(cat "$INFRA_RUN/rabbit.pid"),redis:$(cat "$INFRA_RUN/redis.pid")"; }
 
 {
   echo "bash bench/run.sh — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -21,24 +21,15 @@ public static class JobMeasures
     /// </summary>
     public static async Task<IReadOnlyList<ResultRow>> LocalRenderAsync(Uri render, int? renderPid)
     {
-        var cpuBefore = renderPid is { } p ? CpuSeconds(p) : 0;
+        var cpuBefore = renderPid is { } p ? ProcessCpu.SecondsOf(p) : 0;
         var seconds = await RenderAsync(render, 1280, 720, 24, 4);
-        var cpu = renderPid is { } q ? CpuSeconds(q) - cpuBefore : double.NaN;
+        var cpu = renderPid is { } q ? ProcessCpu.SecondsOf(q) - cpuBefore : double.NaN;
         var alone = cpu / Environment.ProcessorCount;
         return
         [
             new("P7 local render + encode, 4 s 720p24 (CPU time ÷ cores)", $"{alone:F2} s", "4.00 s (real time)", ResultRow.X(4 / alone), "≥ 1.5× real time",
                 ResultRow.Pass(4 / alone >= 1.5), $"CPU {cpu:F2} s on {Environment.ProcessorCount} cores; wall {seconds:F2} s on the shared machine ({ResultRow.X(4 / seconds)})"),
         ];
-    }
-
-    /// <summary>User + system CPU of a process and its waited-for children (ffmpeg), from /proc/PID/stat.</summary>
-    private static double CpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // Fields 14-17 of stat (utime, stime, cutime, cstime) are 11-14 here, counted after the command name; in clock ticks (100 Hz).
-        return (long.Parse(fields[11]) + long.Parse(fields[12]) + long.Parse(fields[13]) + long.Parse(fields[14])) / 100.0;
     }
 
     /// <summary>

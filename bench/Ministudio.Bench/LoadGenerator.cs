@@ -59,6 +59,36 @@ public static class LoadGenerator
         return Summarise(target, connections, histograms, errors.Sum(), seconds);
     }
 
+    /// <summary>
+    /// <paramref name="count"/> requests, <paramref name="connections"/> at a time, stopping early after
+    /// <paramref name="limit"/>: a warm-up whose work is bounded, not its time (a cold service under load may answer its
+    /// first requests only after seconds).
+    /// </summary>
+    public static async Task<LoadResult> WarmUpAsync(string target, Func<int, HttpRequestMessage> request, int count, int connections, TimeSpan limit)
+    {
+        using var client = Client(connections);
+        var histogram = new LongHistogram(MaxTrackableMicros, 3);
+        long errors = 0;
+        var next = -1;
+        var stopAt = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count && Stopwatch.GetTimestamp() < stopAt)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var ok = await SendAsync(client, request(i));
+                lock (histogram)
+                {
+                    if (ok) histogram.RecordValue(Math.Clamp(Micros(Stopwatch.GetTimestamp() - start), 0, MaxTrackableMicros));
+                    else errors++;
+                }
+            }
+        })));
+        return Summarise(target, connections, [histogram], errors, Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
     /// <summary>Starts <paramref name="rate"/> requests a second for <paramref name="duration"/>, at most 512 in flight.</summary>
     public static async Task<LoadResult> OpenLoopAsync(string target, Func<int, HttpRequestMessage> request, double rate, TimeSpan duration)
     {

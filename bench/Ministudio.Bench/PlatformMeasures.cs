@@ -40,7 +40,7 @@ public static class PlatformMeasures
             IReadOnlyList<ResultRow> rows = measure switch
             {
                 "P1" => await ProxyMeasures.GatewayOverheadAsync(gateway, new Uri(args.Required("bare")), prompt, key, seconds, (int)args.Number("rounds", 2)),
-                "P3" => await ProxyMeasures.FilmAcceptAsync(gateway, key, seconds),
+                "P3" => await ProxyMeasures.FilmAcceptAsync(gateway, key, seconds, args.Optional("pids"), args.Optional("traces")),
                 "P2" => await ShotMeasures.CacheHitVsMissAsync(shots!, tenantId),
                 "P4" => await ShotMeasures.DispatchRateAsync(shots!, tenantId, new Uri(args.Required("rabbitmq")), (int)args.Number("shots", 2000)),
                 "P5" => await ShotMeasures.BatchScalingAsync(shots!, tenantId, (int)args.Number("shots", 96), (int)args.Number("concurrency", 8), results + ".p5"),

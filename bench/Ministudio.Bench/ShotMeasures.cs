@@ -97,7 +97,7 @@ public static class ShotMeasures
         [
             new($"P5 batch scaling, concurrency {lowConcurrency} → {concurrency} ({count} shots, 2 s latency)", $"{rate:F2} shots/s ({seconds:F1} s)",
                 $"{lowRate:F2} shots/s ({lowSeconds:F1} s)", ResultRow.X(rate / lowRate), "≥ 3.5×", ResultRow.Pass(rate / lowRate >= 3.5),
-                $"{count} shots instead of 1,000 to bound the run, mock render minimal; ideal {concurrency / double.Parse(lowConcurrency, CultureInfo.InvariantCulture):F1}×"),
+                $"{count} shots instead of 1,000 to bound the run, the mock serving its stored clip (ReuseClips); ideal {concurrency / double.Parse(lowConcurrency, CultureInfo.InvariantCulture):F1}×"),
         ];
     }
 

@@ -2,6 +2,7 @@ extern alias render;
 
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Ministudio.Contracts.Render;
 using Ministudio.Dispatch.Providers;
 using Ministudio.Dispatch.Providers.Vendors;
@@ -61,6 +62,42 @@ public sealed class MockProviderTests : IAsyncLifetime
         Assert.Equal(("h264", 320, 180), (info.Codec, info.Width, info.Height));
         Assert.Equal(12, info.FramesPerSecond, 0.01);
         Assert.Equal(1.0, info.DurationSeconds, 0.1);
+    }
+
+    [Fact]
+    public async Task With_ReuseClips_each_format_is_rendered_once_and_its_stored_clip_served_to_every_request_of_it()
+    {
+        await using var harness = Harness(("ReuseClips", "true"));
+        var provider = harness.Provider(MockProvider.ProviderName);
+        var stats = _render.Services.GetRequiredService<render::Ministudio.Render.Rendering.RenderStats>();
+        var renderedBefore = stats.ShotsRendered;
+
+        // Concurrent first requests of one format share one render; other prompts and seeds get the same clip.
+        var sameFormat = await Task.WhenAll(Enumerable.Range(1, 4).Select(seed =>
+            provider.GenerateAsync(Shots.For(MockProvider.ProviderName, duration: 1, seed: seed, prompt: $"take {seed}"), new RecordingProgress(), Ct)));
+        var progress = new RecordingProgress();
+        var later = await provider.GenerateAsync(Shots.For(MockProvider.ProviderName, duration: 1, seed: 99), progress, Ct);
+        var longer = await provider.GenerateAsync(Shots.For(MockProvider.ProviderName, duration: 2, seed: 1), new RecordingProgress(), Ct);
+
+        Assert.Single(sameFormat.Append(later).Select(c => c.ArtifactHash).Distinct());
+        Assert.NotEqual(later.ArtifactHash, longer.ArtifactHash);
+        Assert.Equal(2, stats.ShotsRendered - renderedBefore);
+        Assert.Equal((1.0, MockProvider.ModelName), (later.DurationSeconds, later.Model));
+        Assert.NotEmpty(progress.Reports);
+        var info = await Media.ProbeAsync(harness.Artifacts.PathOf(later.ArtifactHash));
+        Assert.Equal(("h264", 320, 180), (info.Codec, info.Width, info.Height));
+        Assert.Equal(2.0, (await Media.ProbeAsync(harness.Artifacts.PathOf(longer.ArtifactHash))).DurationSeconds, 0.1);
+
+        // Another process (a new provider) renders the same bytes for the format: the clip depends on nothing else.
+        await using var again = Harness(("ReuseClips", "true"));
+        Assert.Equal(later.ArtifactHash, (await again.Provider(MockProvider.ProviderName).GenerateAsync(Shots.For(MockProvider.ProviderName, duration: 1, seed: 5), new RecordingProgress(), Ct)).ArtifactHash);
+
+        // A stored clip cleaned away from the artifact store is rendered again, not served as a missing file.
+        Assert.True(await harness.Artifacts.DeleteAsync(later.ArtifactHash, Ct));
+        var renderedBeforeCleanup = stats.ShotsRendered;
+        var rerendered = await provider.GenerateAsync(Shots.For(MockProvider.ProviderName, duration: 1, seed: 6), new RecordingProgress(), Ct);
+        Assert.True(harness.Artifacts.Contains(rerendered.ArtifactHash));
+        Assert.Equal(1, stats.ShotsRendered - renderedBeforeCleanup);
     }
 
     [Fact]

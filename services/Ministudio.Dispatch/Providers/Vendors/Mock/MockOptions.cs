@@ -47,6 +47,14 @@ public sealed class MockOptions : VendorOptions
 
     public int Fps { get; set; } = 12;
 
+    /// <summary>
+    /// Render one clip per output format (the small size, frame rate and length) and serve that stored clip to every
+    /// later request of the format, whatever its prompt, seed, characters or first frame: for load tests whose measure is
+    /// dispatch and the bus, not the render service. The clip is rendered from a fixed stand-in request, so it is the
+    /// same real MP4 in every run; a clip cleaned away from the artifact store is rendered again. Off by default.
+    /// </summary>
+    public bool ReuseClips { get; set; }
+
     /// <summary>The mock needs no credentials.</summary>
     public override bool IsConfigured => Enabled;
 }

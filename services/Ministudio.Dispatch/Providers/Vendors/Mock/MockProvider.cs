@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Ministudio.Contracts.Render;
+using Ministudio.Platform;
 
 namespace Ministudio.Dispatch.Providers.Vendors.Mock;
 
@@ -24,9 +25,12 @@ public sealed class MockProvider : IVideoProvider
     private readonly MockOptions _options;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<(Guid Job, int Shot, long Seed), int> _attempts = new();
+    private readonly ConcurrentDictionary<(int Width, int Height, int Fps, double Seconds), Lazy<Task<GeneratedClip>>> _storedClips = new();
+    private readonly ArtifactStore _artifacts;
 
-    public MockProvider(Renderer.RendererClient renderer, IOptions<MockOptions> options, IOptions<RenderCallOptions> renderCalls, TimeProvider time)
+    public MockProvider(Renderer.RendererClient renderer, ArtifactStore artifacts, IOptions<MockOptions> options, IOptions<RenderCallOptions> renderCalls, TimeProvider time)
     {
+        _artifacts = artifacts;
         _options = options.Value;
         if (_options.FailureRate is < 0 or > 1 || double.IsNaN(_options.FailureRate))
             throw new InvalidOperationException($"Dispatch:Vendors:{ProviderName}:FailureRate must be between 0 and 1, not {_options.FailureRate}.");
@@ -62,7 +66,9 @@ public sealed class MockProvider : IVideoProvider
             throw failure;
         }
 
-        var clip = await _renderer.GenerateAsync(shot with { Request = Small(shot.Request) }, progress, ct);
+        var clip = _options.ReuseClips
+            ? await StoredClipAsync(shot, progress, ct)
+            : await _renderer.GenerateAsync(shot with { Request = Small(shot.Request) }, progress, ct);
         _attempts.TryRemove(key, out _);
         return clip with { DurationSeconds = shot.Request.DurationSeconds, Model = ModelName };
     }
@@ -83,6 +89,44 @@ public sealed class MockProvider : IVideoProvider
             MockFailureKinds.Unavailable => new ProviderException(ProviderErrors.Unavailable, detail, retryable: true),
             _ => new ProviderException(ProviderErrors.ContentRejected, detail, retryable: false),
         };
+    }
+
+    /// <summary>
+    /// With <see cref="MockOptions.ReuseClips"/>: the clip of the shot's format, rendered once from a fixed stand-in
+    /// request (concurrent first requests share that render, which no one shot's cancellation stops) and served from
+    /// the artifact store after that.
+    /// </summary>
+    private async Task<GeneratedClip> StoredClipAsync(ShotJob shot, IProgress<ProviderProgress> progress, CancellationToken ct)
+    {
+        var small = Small(shot.Request);
+        var standIn = small with
+        {
+            Prompt = "mock clip", Action = "mock clip", Seed = 1, CameraMove = "static", NegativePrompt = null, Style = new Contracts.ShotStyle("mock", ["#223344", "#88AACC", "#F0E0C0"]),
+            Characters = [], FirstFrameClip = null, ReferenceImages = null, ShotType = null, Environment = null, Speech = null,
+        };
+        var format = (small.Width, small.Height, small.Fps, small.DurationSeconds);
+        while (true)
+        {
+            var stored = _storedClips.GetOrAdd(format, _ => new Lazy<Task<GeneratedClip>>(
+                () => _renderer.GenerateAsync(new ShotJob(Guid.Empty, 0, standIn), new Progress<ProviderProgress>(), CancellationToken.None)));
+            GeneratedClip clip;
+            try
+            {
+                clip = await stored.Value.WaitAsync(ct);
+            }
+            catch (ProviderException)
+            {
+                // A failed render is not kept: the next request of the format renders again.
+                _storedClips.TryRemove(KeyValuePair.Create(format, stored));
+                throw;
+            }
+            if (await _artifacts.ContainsAsync(clip.ArtifactHash, ct))
+            {
+                progress.Report(new ProviderProgress(1, "stored"));
+                return clip;
+            }
+            _storedClips.TryRemove(KeyValuePair.Create(format, stored));
+        }
     }
 
     /// <summary>The request at the mock's small size and frame rate, same shape and length; sides kept even for H.264.</summary>
