@@ -106,5 +106,8 @@ infra_down() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$pgbin/pg_ctl" -D "$INFRA_RUN/pg" -m fast stop >/dev/null 2>&1
     else "$pgbin/pg_ctl" -D "$INFRA_RUN/pg" -m fast stop >/dev/null 2>&1; fi
   fi
+  # The servers' data and logs go with them (a used set is 2-3 GB); INFRA_KEEP=1 keeps them to read.
+  [ "${INFRA_KEEP:-0}" = 1 ] || rm -rf "$INFRA_RUN"
+  INFRA_RUN=
   return 0
 }
