@@ -84,16 +84,18 @@ chroot_run() { local root=$1; shift; chroot "$root" /usr/bin/env -i PATH=/usr/sb
 ensure_minbase() {
   local minbase=$cache/rootfs/minbase-$suite
   [ -f "$minbase/.complete" ] && return 0
+  local started=$SECONDS
   log "debootstrap $suite (minbase) from $(debian_mirror)"
   remove_root "$minbase"; mkdir -p "$cache/rootfs"
   debootstrap --variant=minbase "$suite" "$minbase" "$(debian_mirror)" >"$cache/debootstrap.log" 2>&1 \
     || { tail -20 "$cache/debootstrap.log" >&2; die "debootstrap failed"; }
   touch "$minbase/.complete"
+  log "debootstrap done in $((SECONDS - started)) s"
 }
 
 # One copy of minbase per base with its packages installed in a chroot.
 build_rootfs() {
-  local base=$1 key root minbase
+  local base=$1 key root minbase started=$SECONDS
   key=$(cat "deploy/images/$base.packages" <(users_of "$base") deploy/images/rootfs.sh <(echo "$suite") | sha256sum | cut -c1-12)
   root=$cache/rootfs/$base-$key
   if [ -f "$root/.complete" ]; then echo "$root"; return; fi
@@ -116,6 +118,7 @@ build_rootfs() {
   rm -f "$root"/etc/apt/sources.list.d/*.sources   # the host's
   printf 'nameserver 127.0.0.1\n' >"$root/etc/resolv.conf"   # replaced by the runtime's
   echo "$base: $(packages_of "$base")| debian $(cat "$root/etc/debian_version")" >"$root/.complete"
+  log "root file system '$base': $(du -sm --exclude=./proc "$root" | cut -f1) MB in $((SECONDS - started)) s" >&2
   echo "$root"
 }
 
@@ -129,8 +132,9 @@ dotnet_version() { ls "$(dotnet_root)/shared/Microsoft.NETCore.App" | grep "^$do
 
 # The base image of one root file system (plus the .NET runtime for services' bases), committed once per content key.
 build_base_image() {
-  local base=$1 root name ctr key
+  local base=$1 root name ctr key started
   root=$(build_rootfs "$base")
+  started=$SECONDS
   key=$(basename "$root" | sed "s/^$base-//")
   has_services "$base" && key=$key-dotnet$(dotnet_version)
   name=localhost/$registry/base-$base:$key
@@ -148,6 +152,7 @@ build_base_image() {
   buildah config --label "org.opencontainers.image.base.name=debian:$suite" \
                  --label "org.opencontainers.image.description=Ministudio $base base: $description" "$ctr"
   buildah commit --quiet --rm "$ctr" "$name" >/dev/null
+  log "base image $name committed in $((SECONDS - started)) s" >&2
   echo "$name"
 }
 
