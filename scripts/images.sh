@@ -2,10 +2,13 @@
 # Builds one OCI image per service (and the dev infrastructure images) without a Docker engine:
 #   1. a Debian root file system (debootstrap minbase, pinned suite) per base: runtime, media, redis, rabbitmq, postgres,
 #      with the packages listed in deploy/images/<base>.packages, package caches and docs removed;
-#   2. each base committed once as an image (buildah from scratch), so services share its layers;
-#   3. each service published self-contained for linux-x64 and added as one layer on its base (non-root user 1654,
-#      OCI labels, a health check).
-# Usage: bash scripts/images.sh [service|infra-image ...]   (default: all)
+#   2. each base committed once as an image (buildah from scratch), the services' bases with the .NET shared runtime of
+#      the SDK that builds them (deploy/images/dotnet-runtime.sh), so services share its layers;
+#   3. each service published framework-dependent for linux-x64 and added as one layer on its base (non-root user
+#      1654, OCI labels, a health check).
+# Usage: bash scripts/images.sh [--bases] [--no-build] [service|infra-image ...]   (default: all)
+#   --bases     only the root file systems and base images (scripts/test.sh makes them while the solution builds)
+#   --no-build  publish from the Release build already made (dotnet build -c Release) instead of building again
 # Env:   MINISTUDIO_IMAGE_TAG (default: git short revision), MINISTUDIO_IMAGE_CACHE (default: .images, gitignored),
 #        MINISTUDIO_REGISTRY (default: ministudio; images are <registry>/<name>:<tag> in the local podman store).
 # Root is needed (debootstrap, chroot, buildah). Rerunning reuses the cached root file systems (keyed by package list).
@@ -24,7 +27,9 @@ source_url=${MINISTUDIO_SOURCE_URL:-https://github.com/ministudio/ministudio}
 app_uid=1654
 # Environment of the service images and of the infrastructure images (deploy/images/Dockerfile sets the same).
 app_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TZ=UTC HOME=/tmp ASPNETCORE_HTTP_PORTS=8080 DOTNET_RUNNING_IN_CONTAINER=true DOTNET_gcServer=0
-         Artifacts__Root=/artifacts DOTNET_EnableDiagnostics=0)
+         Artifacts__Root=/artifacts DOTNET_EnableDiagnostics=0 DOTNET_ROOT=/usr/share/dotnet)
+# The services' target framework: its newest runtime of the SDK's installation goes into their bases.
+dotnet_major=$(sed -n 's:.*<TargetFramework>net\([0-9]*\)\..*</TargetFramework>.*:\1:p' Directory.Build.props | head -1)
 infra_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TZ=UTC HOME=/tmp)
 
 # service -> base image and project; infrastructure images have no project.
@@ -79,16 +84,18 @@ chroot_run() { local root=$1; shift; chroot "$root" /usr/bin/env -i PATH=/usr/sb
 ensure_minbase() {
   local minbase=$cache/rootfs/minbase-$suite
   [ -f "$minbase/.complete" ] && return 0
+  local started=$SECONDS
   log "debootstrap $suite (minbase) from $(debian_mirror)"
   remove_root "$minbase"; mkdir -p "$cache/rootfs"
   debootstrap --variant=minbase "$suite" "$minbase" "$(debian_mirror)" >"$cache/debootstrap.log" 2>&1 \
     || { tail -20 "$cache/debootstrap.log" >&2; die "debootstrap failed"; }
   touch "$minbase/.complete"
+  log "debootstrap done in $((SECONDS - started)) s"
 }
 
 # One copy of minbase per base with its packages installed in a chroot.
 build_rootfs() {
-  local base=$1 key root minbase
+  local base=$1 key root minbase started=$SECONDS
   key=$(cat "deploy/images/$base.packages" <(users_of "$base") deploy/images/rootfs.sh <(echo "$suite") | sha256sum | cut -c1-12)
   root=$cache/rootfs/$base-$key
   if [ -f "$root/.complete" ]; then echo "$root"; return; fi
@@ -111,32 +118,55 @@ build_rootfs() {
   rm -f "$root"/etc/apt/sources.list.d/*.sources   # the host's
   printf 'nameserver 127.0.0.1\n' >"$root/etc/resolv.conf"   # replaced by the runtime's
   echo "$base: $(packages_of "$base")| debian $(cat "$root/etc/debian_version")" >"$root/.complete"
+  log "root file system '$base': $(du -sm --exclude=./proc "$root" | cut -f1) MB in $((SECONDS - started)) s" >&2
   echo "$root"
 }
 
-# The base image of one root file system, committed once per content key.
+# Whether a base carries services (and so the .NET runtime): some image of it has a project.
+has_services() { local n; for n in "${!project_of[@]}"; do [ "${base_of[$n]}" = "$1" ] && return 0; done; return 1; }
+
+# The .NET installation that builds the services (its shared runtime goes into their bases).
+dotnet_root() { [ -n "${DOTNET_ROOT:-}" ] && [ -x "$DOTNET_ROOT/dotnet" ] && echo "$DOTNET_ROOT" || dirname "$(readlink -f "$(command -v dotnet)")"; }
+
+dotnet_version() { ls "$(dotnet_root)/shared/Microsoft.NETCore.App" | grep "^$dotnet_major\." | sort -V | tail -1; }
+
+# The base image of one root file system (plus the .NET runtime for services' bases), committed once per content key.
 build_base_image() {
-  local base=$1 root name ctr
+  local base=$1 root name ctr key started
   root=$(build_rootfs "$base")
-  name=localhost/$registry/base-$base:$(basename "$root" | sed "s/^$base-//")
+  started=$SECONDS
+  key=$(basename "$root" | sed "s/^$base-//")
+  has_services "$base" && key=$key-dotnet$(dotnet_version)
+  name=localhost/$registry/base-$base:$key
   if podman image exists "$name"; then echo "$name"; return; fi
   log "base image $name" >&2
   ctr=$(buildah from --quiet scratch)
   local mnt; mnt=$(buildah mount "$ctr")
   tar -C "$root" --exclude=./.complete -cf - . | tar -C "$mnt" -xf -
+  local description="debian $suite minbase + $(packages_of "$base")"
+  if has_services "$base"; then
+    sh deploy/images/dotnet-runtime.sh "$(dotnet_root)" "$mnt" "$dotnet_major" >/dev/null
+    description="$description + .NET $(dotnet_version)"
+  fi
   buildah umount "$ctr" >/dev/null
   buildah config --label "org.opencontainers.image.base.name=debian:$suite" \
-                 --label "org.opencontainers.image.description=Ministudio $base base: debian $suite minbase + $(packages_of "$base")" "$ctr"
+                 --label "org.opencontainers.image.description=Ministudio $base base: $description" "$ctr"
   buildah commit --quiet --rm "$ctr" "$name" >/dev/null
+  log "base image $name committed in $((SECONDS - started)) s" >&2
   echo "$name"
 }
 
 publish_service() {
   local name=$1 project=${project_of[$1]} out=$cache/publish/$1
-  log "dotnet publish $project (self-contained linux-x64)" >&2
   rm -rf "$out"
-  # Its own artifacts path: a self-contained build must not replace the framework-dependent bin/ the AppHost runs.
-  sh deploy/images/publish.sh "$project" "$out" --artifacts-path "$cache/dotnet" -v q -clp:ErrorsOnly >&2
+  if [ "$no_build" = 1 ]; then
+    log "dotnet publish $project (framework-dependent, from the Release build)" >&2
+    sh deploy/images/publish.sh "$project" "$out" --no-build -v q -clp:ErrorsOnly >&2
+  else
+    log "dotnet publish $project (framework-dependent, built in $cache/dotnet)" >&2
+    # Its own artifacts path: a build as root must not leave root-owned files in the checkout's bin/ and obj/.
+    sh deploy/images/publish.sh "$project" "$out" --artifacts-path "$cache/dotnet" -v q -clp:ErrorsOnly >&2
+  fi
   echo "$out"
 }
 
@@ -186,16 +216,27 @@ build_image() {
 images_install
 mkdir -p "$cache"; : >"$cache/built.txt"
 export STORAGE_DRIVER=${STORAGE_DRIVER:-overlay} BUILDAH_FORMAT=docker   # docker format: HEALTHCHECK is kept
-wanted=("$@"); [ ${#wanted[@]} -gt 0 ] || wanted=("${all[@]}")
+bases_only=0 no_build=0 wanted=()
+for arg in "$@"; do
+  case $arg in
+    --bases) bases_only=1 ;;
+    --no-build) no_build=1 ;;
+    -*) die "unknown option $arg" ;;
+    *) wanted+=("$arg") ;;
+  esac
+done
+[ ${#wanted[@]} -gt 0 ] || wanted=("${all[@]}")
 declare -A bases=()
 for name in "${wanted[@]}"; do
   [ -n "${base_of[$name]:-}" ] || die "unknown image '$name' (one of: ${all[*]})"
   bases[${base_of[$name]}]=1
 done
-# The root file systems install in parallel (mostly downloads and unpacking), then images are assembled one by one.
+# The root file systems install and their base images commit in parallel (mostly downloads, unpacking and copying),
+# then images are assembled one by one.
 ensure_minbase
 declare -A jobs=()
-for base in "${!bases[@]}"; do build_rootfs "$base" >/dev/null & jobs[$base]=$!; done
-for base in "${!jobs[@]}"; do wait "${jobs[$base]}" || die "root file system '$base' failed (logs in $cache)"; done
+for base in "${!bases[@]}"; do build_base_image "$base" >/dev/null & jobs[$base]=$!; done
+for base in "${!jobs[@]}"; do wait "${jobs[$base]}" || die "base '$base' failed (logs in $cache)"; done
+[ "$bases_only" = 0 ] || { log "done: base images of ${!bases[*]}"; exit 0; }
 for name in "${wanted[@]}"; do build_image "$name"; done
 log "done: $(wc -l <"$cache/built.txt") images tagged $tag (list in $cache/built.txt)"

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Generates the keys of the Secret "ministudio-secrets" with fresh random passwords, as an env file:
 #   bash scripts/k8s-secrets.sh [file]     (default: deploy/k8s/overlays/dev/secrets.env, which the dev overlay reads)
+# The prod overlay keeps artifacts in an S3-compatible bucket: give its credentials, which are not generated, as
+#   ARTIFACTS_S3_ACCESS_KEY=... ARTIFACTS_S3_SECRET_KEY=... bash scripts/k8s-secrets.sh /secure/place/ministudio.env
+# (left empty otherwise: dev keeps artifacts on its volume and does not read them).
 # Never overwrites an existing file (the passwords are already in the running databases). Nothing it writes is
 # committed (.gitignore). Production: write it somewhere safe and create the Secret from it, or keep the same keys in
 # your secret store.
@@ -26,5 +29,9 @@ Admin__ApiKey=$(random 48)
 ServiceTrust__SigningKey=$(random 64)
 DASHBOARD_BROWSER_TOKEN=$(random 32)
 DASHBOARD_OTLP_API_KEY=$(random 32)
+Artifacts__S3__AccessKey=${ARTIFACTS_S3_ACCESS_KEY:-}
+Artifacts__S3__SecretKey=${ARTIFACTS_S3_SECRET_KEY:-}
 ENV
 echo "wrote $file (operator key: Admin__ApiKey; dashboard login token: DASHBOARD_BROWSER_TOKEN)"
+[ -n "${ARTIFACTS_S3_ACCESS_KEY:-}" ] && [ -n "${ARTIFACTS_S3_SECRET_KEY:-}" ] ||
+  echo "S3 credentials left empty (set ARTIFACTS_S3_ACCESS_KEY and ARTIFACTS_S3_SECRET_KEY for the prod overlay's bucket)"

@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.Extensions.Configuration;
+using Ministudio.Platform;
 using Ministudio.ServiceDefaults;
 using k8s.Models;
 
@@ -124,25 +126,79 @@ public sealed class ConfigurationContractTests
         SortedSet<string> Callers(string callee) => callers.TryGetValue(callee, out var set) ? set : callers[callee] = new(StringComparer.Ordinal);
     }
 
-    /// <summary>Env names, keys of envFrom ConfigMaps (rendered) and of envFrom Secrets; secretKeyRefs must name keys the Secret has.</summary>
-    private static HashSet<string> Provided(RenderedOverlay rendered, V1Container container, IReadOnlySet<string> secretKeys)
+    [Theory]
+    [MemberData(nameof(Kustomize.OverlayNames), MemberType = typeof(Kustomize))]
+    public async Task Every_artifact_store_setting_passes_the_services_own_check_and_the_store_is_where_the_backend_needs_it(string overlay)
     {
-        var provided = new HashSet<string>(StringComparer.Ordinal);
+        var rendered = await Kustomize.RenderAsync(overlay);
+        var secretKeys = SecretKeysFromScript(await Kustomize.RenderAsync("dev"));
+        var storing = RequiredConfiguration.Services.Where(s => RequiredConfiguration.Of(s).Contains("Artifacts__Root")).Order().ToList();
+        Assert.Equal([ResourceNames.Compose, ResourceNames.Dispatch, ResourceNames.Prompt, ResourceNames.Render], storing);
+        var backends = new HashSet<bool>();
+        foreach (var service in storing)
+        {
+            var pod = rendered.Named<V1Deployment>(service).Spec.Template.Spec;
+            var environment = EnvironmentOf(rendered, pod.Containers.Single(), secretKeys);
+            // The options class the services bind and validate at start (ArtifactStore's AddArtifactStore).
+            var options = new ConfigurationBuilder()
+                .AddInMemoryCollection(environment.Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), (string?)e.Value)))
+                .Build().GetSection(ArtifactOptions.Section).Get<ArtifactOptions>() ?? new ArtifactOptions();
+            Assert.True(options.Problem() is null, $"{overlay}: {service}: {options.Problem()}");
+            backends.Add(options.UsesS3);
+            var mount = pod.Containers.Single().VolumeMounts.Single(m => m.MountPath == options.Root);
+            var volume = pod.Volumes.Single(v => v.Name == mount.Name);
+            if (options.UsesS3)
+            {
+                // The bucket's credentials come from the Secret; the local folder is the pod's own.
+                foreach (var credential in new[] { nameof(S3ArtifactOptions.AccessKey), nameof(S3ArtifactOptions.SecretKey) })
+                {
+                    var key = $"{ArtifactOptions.Section}__{nameof(ArtifactOptions.S3)}__{credential}";
+                    Assert.Equal($"(secret {key})", environment.GetValueOrDefault(key));
+                }
+                Assert.True(volume.EmptyDir is not null && volume.PersistentVolumeClaim is null, $"{overlay}: {service} keeps {options.Root} on {volume.Name}, not an emptyDir");
+            }
+            else
+            {
+                // Every service reads and writes the one store: the ReadWriteMany claim.
+                Assert.Equal("artifacts", volume.PersistentVolumeClaim?.ClaimName);
+                Assert.Equal(["ReadWriteMany"], rendered.Named<V1PersistentVolumeClaim>("artifacts").Spec.AccessModes);
+            }
+        }
+        Assert.Single(backends);
+        Assert.Equal(overlay != "dev", backends.Single());
+        // With S3 there is no shared volume left to provision.
+        if (backends.Single()) Assert.DoesNotContain(rendered.All<V1PersistentVolumeClaim>(), claim => claim.Metadata.Name == "artifacts");
+    }
+
+    /// <summary>Env names, keys of envFrom ConfigMaps (rendered) and of envFrom Secrets; secretKeyRefs must name keys the Secret has.</summary>
+    private static HashSet<string> Provided(RenderedOverlay rendered, V1Container container, IReadOnlySet<string> secretKeys) =>
+        EnvironmentOf(rendered, container, secretKeys).Keys.ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A container's environment as Kubernetes makes it (env over envFrom): ConfigMap values as rendered, a Secret's
+    /// value as "(secret KEY)"; every secretKeyRef must name a key the Secret has.
+    /// </summary>
+    private static Dictionary<string, string> EnvironmentOf(RenderedOverlay rendered, V1Container container, IReadOnlySet<string> secretKeys)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var source in container.EnvFrom ?? [])
+        {
+            if (source.ConfigMapRef is { } map)
+                foreach (var (key, value) in rendered.Named<V1ConfigMap>(map.Name).Data) environment[key] = value;
+            if (source.SecretRef is { Name: "ministudio-secrets" })
+                foreach (var key in secretKeys) environment[key] = $"(secret {key})";
+        }
         foreach (var env in container.Env ?? [])
         {
             if (env.ValueFrom?.SecretKeyRef is { } reference)
             {
                 Assert.Equal("ministudio-secrets", reference.Name);
                 Assert.True(secretKeys.Contains(reference.Key), $"{rendered.Name}: {container.Name} reads {reference.Key}, which scripts/k8s-secrets.sh does not write");
+                environment[env.Name] = $"(secret {reference.Key})";
             }
-            provided.Add(env.Name);
+            else environment[env.Name] = env.Value ?? "";
         }
-        foreach (var source in container.EnvFrom ?? [])
-        {
-            if (source.ConfigMapRef is { } map) provided.UnionWith(rendered.Named<V1ConfigMap>(map.Name).Data.Keys);
-            if (source.SecretRef is { } secret) provided.UnionWith(secretKeys.Where(_ => secret.Name == "ministudio-secrets"));
-        }
-        return provided;
+        return environment;
     }
 
     /// <summary>The Secret's keys, as scripts/k8s-secrets.sh writes them (the dev overlay generates the Secret from its file).</summary>

@@ -14,7 +14,7 @@ public sealed partial class ImageRecipeTests
     [Fact]
     public async Task The_Dockerfile_builds_every_image_of_the_script_the_same_way()
     {
-        var (images, suite, appEnv, infraEnv) = await ReadScriptAsync();
+        var (images, suite, appEnv, infraEnv, dotnetMajor) = await ReadScriptAsync();
         var dockerfile = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "images", "Dockerfile"), TestContext.Current.CancellationToken);
         var stages = Stages(dockerfile);
 
@@ -24,6 +24,11 @@ public sealed partial class ImageRecipeTests
         // Both make a base with the same script, inside the root file system, and publish with the same script.
         Assert.Contains("chroot_run \"$root\" sh /tmp/images/rootfs.sh \"$base\"", script, StringComparison.Ordinal);
         Assert.Contains("sh deploy/images/publish.sh \"$project\" \"$out\"", script, StringComparison.Ordinal);
+        // Both put the .NET shared runtime of the SDK that publishes the services into the services' bases.
+        Assert.Contains("sh deploy/images/dotnet-runtime.sh \"$(dotnet_root)\" \"$mnt\" \"$dotnet_major\"", script, StringComparison.Ordinal);
+        Assert.Contains($"sh /mnt/images/dotnet-runtime.sh /usr/share/dotnet /runtime {dotnetMajor}\n", stages["dotnet-runtime"].Body, StringComparison.Ordinal);
+        Assert.Contains("COPY --from=dotnet-runtime /runtime/ /\n", stages["base-runtime"].Body, StringComparison.Ordinal);
+        Assert.Equal("base-runtime", stages["base-media"].From);
         foreach (var image in images)
         {
             Assert.True(stages.TryGetValue(image.Name, out var target), $"The Dockerfile has no target '{image.Name}'.");
@@ -57,7 +62,7 @@ public sealed partial class ImageRecipeTests
     public async Task The_base_script_makes_the_user_the_manifests_run_as_and_leaves_no_package_caches()
     {
         var rootfs = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "images", "rootfs.sh"), TestContext.Current.CancellationToken);
-        var (images, _, _, _) = await ReadScriptAsync();
+        var (images, _, _, _, _) = await ReadScriptAsync();
 
         Assert.Contains("useradd --system --uid \"$uid\" --gid \"$uid\" --home-dir \"$home\"", rootfs, StringComparison.Ordinal);
         Assert.Contains("rm -rf /var/lib/apt/lists/*", rootfs, StringComparison.Ordinal);
@@ -69,7 +74,7 @@ public sealed partial class ImageRecipeTests
     [Fact]
     public async Task Only_the_media_images_carry_ffmpeg_espeak_and_fonts()
     {
-        var (images, _, _, _) = await ReadScriptAsync();
+        var (images, _, _, _, _) = await ReadScriptAsync();
         var packages = (string @base) => File.ReadAllLines(Path.Combine(Repository.Root, "deploy", "images", $"{@base}.packages"))
             .Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#')).ToHashSet();
 
@@ -84,19 +89,19 @@ public sealed partial class ImageRecipeTests
     {
         // Where Docker exists (not on this project's CI machines, which have none) the Dockerfile is built for real.
         var docker = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "docker")).FirstOrDefault(File.Exists);
-        if (docker is null || (await Tools.RunAsync(docker, ["info"])).ExitCode != 0) Assert.Skip("No Docker engine here; scripts/images.sh is exercised instead (PodmanSmokeTests, with MINISTUDIO_IMAGES=1).");
+        if (docker is null || (await Tools.RunAsync(docker, ["info"])).ExitCode != 0) Assert.Skip("No Docker engine here; scripts/images.sh is exercised instead (PodmanSmokeTests).");
         var result = await Tools.RunAsync(docker!, ["build", "-f", "deploy/images/Dockerfile", "--target", "gateway", "-t", "ministudio/gateway:dockerfile-test", "."],
             timeout: TimeSpan.FromMinutes(20));
         Assert.True(result.ExitCode == 0, result.Describe("docker build --target gateway"));
     }
 
-    private static async Task<(List<ScriptImage> Images, string Suite, string[] AppEnv, string[] InfraEnv)> ReadScriptAsync()
+    private static async Task<(List<ScriptImage> Images, string Suite, string[] AppEnv, string[] InfraEnv, string DotnetMajor)> ReadScriptAsync()
     {
         var script = Path.Combine(Repository.Root, "scripts", "images.sh");
         var result = await Tools.RunAsync("bash", ["-c", """
             source "$1"
             for n in "${all[@]}"; do echo "image|$n|${base_of[$n]}|${project_of[$n]:-}|$(healthcheck_of "$n")|$(users_of "${base_of[$n]}")"; done
-            echo "suite|$suite"; echo "app_env|${app_env[*]}"; echo "infra_env|${infra_env[*]}"
+            echo "suite|$suite"; echo "app_env|${app_env[*]}"; echo "infra_env|${infra_env[*]}"; echo "dotnet_major|$dotnet_major"
             """, "images-recipe", script]);
         Assert.True(result.ExitCode == 0, result.Describe("source scripts/images.sh"));
         var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|')).ToList();
@@ -106,7 +111,8 @@ public sealed partial class ImageRecipeTests
             return new ScriptImage(l[1], l[2], l[3], l[4], user[0], int.Parse(user[1], System.Globalization.CultureInfo.InvariantCulture), user[2]);
         }).ToList();
         string Value(string key) => lines.Single(l => l[0] == key)[1];
-        return (images, Value("suite"), Value("app_env").Split(' '), Value("infra_env").Split(' '));
+        Assert.Matches("^[0-9]+$", Value("dotnet_major"));
+        return (images, Value("suite"), Value("app_env").Split(' '), Value("infra_env").Split(' '), Value("dotnet_major"));
     }
 
     private sealed record Stage(string From, string Body);

@@ -77,10 +77,11 @@ public sealed class PodmanManifest
             $"{Field(d, "kind:")}/{Field(d, "  name:")}"));
 
         Assert.NotNull(secret);
+        // An empty value (the S3 credentials dev does not use) loads as null.
         return new PodmanManifest
         {
             SecretName = secret.Metadata.Name,
-            SecretJson = System.Text.Json.JsonSerializer.Serialize(secret.Data.ToDictionary(kv => kv.Key, kv => Convert.ToBase64String(kv.Value))),
+            SecretJson = System.Text.Json.JsonSerializer.Serialize(secret.Data.ToDictionary(kv => kv.Key, kv => Convert.ToBase64String(kv.Value ?? []))),
             Yaml = string.Join("\n---\n", kept.Select(o => KubernetesYaml.Serialize(o))),
             LeftOut = leftOut,
             Pods = pods,

@@ -21,10 +21,15 @@ public static class Tools
         var found = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, name)).FirstOrDefault(File.Exists);
         if (found is not null) return found;
-        var message = $"{name} is not installed ({installHint}).";
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)) Assert.Fail(message + " CI must have it.");
-        Assert.Skip(message);
+        Unavailable($"{name} is not installed ({installHint}).");
         return null!;
+    }
+
+    /// <summary>Something a test needs is missing: a skip with the reason on a developer's machine, a failure in CI (CI=true).</summary>
+    public static void Unavailable(string reason)
+    {
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)) Assert.Fail(reason + " CI must have it.");
+        Assert.Skip(reason);
     }
 
     public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> arguments, string? workingDirectory = null,
