@@ -11,6 +11,12 @@ public sealed record RenderedOverlay(string Name, string Yaml, IReadOnlyList<str
 
     public T Named<T>(string name) where T : IKubernetesObject<k8s.Models.V1ObjectMeta> =>
         All<T>().SingleOrDefault(o => o.Metadata.Name == name) ?? throw new Xunit.Sdk.XunitException($"{Name}: no {typeof(T).Name} '{name}'.");
+
+    /// <summary>
+    /// The built-in objects loaded anew, for a caller that changes them: <see cref="BuiltInObjects"/> is one cached copy
+    /// that every test of the run reads at the same time.
+    /// </summary>
+    public IReadOnlyList<object> LoadBuiltInObjects() => Kustomize.LoadBuiltIn(Documents);
 }
 
 /// <summary>
@@ -53,10 +59,12 @@ public static class Kustomize
         var documents = Split(yaml);
         // KEDA's custom resources are checked against KEDA's CRD schema (schema/validate.mjs); the rest are loaded
         // strictly into the Kubernetes API types, which rejects every field those types do not have.
-        var builtIn = string.Join("\n---\n", documents.Where(d => !IsCustomResource(d)));
-        var objects = KubernetesYaml.LoadAllFromString(builtIn, strict: true);
-        return new RenderedOverlay(overlay, yaml, documents, objects);
+        return new RenderedOverlay(overlay, yaml, documents, LoadBuiltIn(documents));
     }
+
+    /// <summary>The documents that are not custom resources, loaded strictly into the Kubernetes API types.</summary>
+    public static IReadOnlyList<object> LoadBuiltIn(IEnumerable<string> documents) =>
+        KubernetesYaml.LoadAllFromString(string.Join("\n---\n", documents.Where(d => !IsCustomResource(d))), strict: true);
 
     public static bool IsCustomResource(string document) => document.Contains("apiVersion: keda.sh/", StringComparison.Ordinal);
 

@@ -42,7 +42,8 @@ public sealed class PodmanManifest
         V1Secret? secret = null;
         var health = new Dictionary<string, int>();
 
-        foreach (var item in overlay.BuiltInObjects)
+        // A copy of its own: images, ports and aliases are changed for podman, and the cached objects are shared.
+        foreach (var item in overlay.LoadBuiltInObjects())
         {
             switch (item)
             {
