@@ -18,7 +18,7 @@ infra_install() {
   command -v espeak-ng >/dev/null || need+=(espeak-ng)
   command -v strace >/dev/null || need+=(strace)   # compose tests trace which files ffmpeg opens
   [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)   # the studio's browser tests (Playwright drives it)
-  [ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)   # the studio in Firefox (PuppeteerSharp over WebDriver BiDi)
+  [ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)   # the studio in Firefox (driven over WebDriver BiDi, FirefoxBrowser)
   [ -n "$(infra_pg_bin)" ] && [ -x "$(infra_pg_bin)/initdb" ] || need+=(postgresql)
   command -v npm >/dev/null || need+=(nodejs npm)   # s3rver, the artifact store's S3 tests
   if [ ${#need[@]} -gt 0 ]; then
