@@ -49,6 +49,8 @@ images_install() {
   command -v podman >/dev/null || need+=(podman)
   command -v runc >/dev/null || need+=(runc)
   command -v fuse-overlayfs >/dev/null || need+=(fuse-overlayfs)
+  # podman kube play builds its pod's pause image around catatonit (only a Recommends of podman, left out below).
+  command -v catatonit >/dev/null || [ -x /usr/libexec/podman/catatonit ] || need+=(catatonit)
   [ ${#need[@]} -eq 0 ] && return 0
   [ "$(id -u)" = 0 ] || die "missing: ${need[*]} (install with: sudo apt-get install -y ${need[*]})"
   log "installing ${need[*]}"
