@@ -51,6 +51,7 @@ public sealed class ArtifactStoreScenarioTests(ChaosPlatform platform)
             var back = fault.Elapsed;
             if (resubmitted is not null) await resubmitted.WaitUntilFinishedAsync(Ct);
 
+            // Both submissions together: the batch's films and shots once, the vendor calls and double payments of both.
             var first = await batch.FiguresAsync(scenario.Name, "", Ct);
             var again = resubmitted is null ? null : await resubmitted.FiguresAsync(scenario.Name, "", Ct);
             var figures = new ChaosFigures(scenario.Name, first.Films, first.Succeeded + (again?.Succeeded ?? 0), again?.Failed ?? first.Failed,
