@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -29,9 +30,12 @@ public sealed class ChaosBatch
     private readonly HttpClient _client;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    private ChaosBatch(ChaosPlatform platform, HttpClient client, Guid id, int films)
+    /// <summary>The batch's NDJSON lines, first line 1 (as the results number them): what a resubmission sends again.</summary>
+    private readonly IReadOnlyList<string> _lines;
+
+    private ChaosBatch(ChaosPlatform platform, HttpClient client, Guid id, IReadOnlyList<string> lines)
     {
-        (_platform, _client, Id, FilmCount) = (platform, client, id, films);
+        (_platform, _client, Id, _lines, FilmCount) = (platform, client, id, lines, lines.Count);
     }
 
     public Guid Id { get; }
@@ -63,12 +67,24 @@ public sealed class ChaosBatch
                 durationSeconds = 1,
                 seed = seedOf?.Invoke(film, shot),
             }),
-        }));
+        })).ToList();
+        return await PostAsync(platform, client, lines, ct);
+    }
+
+    /// <summary>
+    /// Submits the films on <paramref name="lines"/> (numbered from 1, as in the results) again, as the same tenant:
+    /// what a client does with the retryable lines of a finished batch.
+    /// </summary>
+    internal Task<ChaosBatch> ResubmitAsync(IEnumerable<int> lines, CancellationToken ct) =>
+        PostAsync(_platform, _client, lines.Select(line => _lines[line - 1]).ToList(), ct);
+
+    private static async Task<ChaosBatch> PostAsync(ChaosPlatform platform, HttpClient client, IReadOnlyList<string> lines, CancellationToken ct)
+    {
         var body = new StringContent(string.Join("\n", lines) + "\n", Encoding.UTF8, "application/x-ndjson");
         using var accepted = await client.PostAsync("/v1/batches", body, ct);
         Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, await accepted.Content.ReadAsStringAsync(ct));
         var id = (await accepted.Content.ReadFromJsonAsync<JsonObject>(ct))!["batch"]!["id"]!.GetValue<Guid>();
-        return new ChaosBatch(platform, client, id, count);
+        return new ChaosBatch(platform, client, id, lines);
     }
 
     /// <summary>Waits until the batch is under way: at least <paramref name="shots"/> shots paid for and films still unfinished.</summary>
@@ -126,6 +142,36 @@ public sealed class ChaosBatch
     {
         var text = await _client.GetStringAsync($"/v1/batches/{Id}/results", ct);
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
+    }
+
+    /// <summary>
+    /// Downloads every file each of the batch's jobs lists (its film, compose's files, every shot clip recorded as made;
+    /// a failed job lists its made shots' clips) through the gateway, which streams it from the artifact store, and
+    /// compares its SHA-256 with the hash the job API gives. Returns the files checked and each that was missing,
+    /// unreadable or different: an artifact recorded as done that the store does not hold whole.
+    /// </summary>
+    public async Task<(int Checked, IReadOnlyList<string> Bad)> VerifyDeliverablesAsync(CancellationToken ct)
+    {
+        var (checkedFiles, bad) = (0, new List<string>());
+        foreach (var job in (await ResultsAsync(ct)).Select(line => line["jobId"]?.GetValue<Guid>()).OfType<Guid>())
+        {
+            var view = (await _client.GetFromJsonAsync<JsonObject>($"/v1/jobs/{job}", ct))!;
+            foreach (var file in view["deliverables"]?.AsArray().Select(node => node!.AsObject()) ?? [])
+            {
+                checkedFiles++;
+                var (name, url, expected) = (file["name"]!.GetValue<string>(), file["url"]!.GetValue<string>(), file["sha256"]!.GetValue<string>());
+                using var response = await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+                if (!response.IsSuccessStatusCode)
+                {
+                    bad.Add($"job {job} {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+                    continue;
+                }
+                await using var body = await response.Content.ReadAsStreamAsync(ct);
+                var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(body, ct));
+                if (actual != expected) bad.Add($"job {job} {name}: recorded {expected}, served {actual}");
+            }
+        }
+        return (checkedFiles, bad);
     }
 
     /// <summary>

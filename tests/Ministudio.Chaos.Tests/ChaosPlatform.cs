@@ -6,6 +6,7 @@ using Ministudio.Dispatch.Routing;
 using Ministudio.Gateway.RateLimiting;
 using Ministudio.ServiceDefaults;
 using Ministudio.Testing;
+using Ministudio.TestSupport;
 
 namespace Ministudio.Chaos.Tests;
 
@@ -18,7 +19,9 @@ public sealed class ChaosCollection : ICollectionFixture<ChaosPlatform>
 /// <summary>
 /// The whole platform under its AppHost, its own instance (the kills here never reach the end-to-end suite's), with the
 /// mock vendor standing in for the real ones: each accepted attempt takes <see cref="VendorLatency"/>, and a shot with
-/// <see cref="StuckSeed"/> never finishes until its attempt times out after <see cref="AttemptTimeout"/>.
+/// <see cref="StuckSeed"/> never finishes until its attempt times out after <see cref="AttemptTimeout"/>. Artifacts live
+/// in an S3 bucket on an s3rver of the suite's own (<see cref="ArtifactServer"/>), as in the Kubernetes <c>prod</c>
+/// overlay, so that R5 can take the store away and bring it back.
 /// </summary>
 public sealed class ChaosPlatform() : AppHostPlatform("chaos")
 {
@@ -47,8 +50,25 @@ public sealed class ChaosPlatform() : AppHostPlatform("chaos")
     /// <summary>Messages in each <c>_error</c> queue after the last scenario's check: the next one's baseline.</summary>
     public IReadOnlyDictionary<string, long> FaultedMessages { get; set; } = new Dictionary<string, long>();
 
+    /// <summary>The S3 server every service keeps its artifacts in; R5 stops it and starts it again.</summary>
+    public S3rverProcess ArtifactServer { get; private set; } = null!;
+
+    public override async ValueTask InitializeAsync()
+    {
+        ArtifactServer = await S3rverProcess.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await ArtifactServer.DisposeAsync();
+    }
+
     protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
+        foreach (var service in new[] { ResourceNames.Render, ResourceNames.Dispatch, ResourceNames.Compose, ResourceNames.Prompt })
+            SetServiceConfiguration(builder, service, TestS3.Settings(ArtifactServer.Endpoint));
         SetServiceConfiguration(builder, ResourceNames.Prompt, new Dictionary<string, string>
         {
             ["Batches:MaxActiveJobsPerTenant"] = FilmsAtOnce.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -57,6 +57,14 @@ public sealed class ChaosScenario
         return batch;
     }
 
+    /// <summary>Submits the films on <paramref name="lines"/> of <paramref name="batch"/> again (<see cref="ChaosBatch.ResubmitAsync"/>).</summary>
+    public async Task<ChaosBatch> ResubmitAsync(ChaosBatch batch, IEnumerable<int> lines, CancellationToken ct)
+    {
+        var again = await batch.ResubmitAsync(lines, ct);
+        _batches.Add(again);
+        return again;
+    }
+
     private static IReadOnlyDictionary<string, long> Faulted(IReadOnlyDictionary<string, long> depths) =>
         depths.Where(queue => queue.Key.EndsWith(BrokerQueues.ErrorSuffix, StringComparison.Ordinal)).ToDictionary();
 

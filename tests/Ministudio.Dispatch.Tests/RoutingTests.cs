@@ -99,6 +99,32 @@ public sealed class RoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Clips_the_artifact_store_could_not_take_do_not_cool_the_vendor_down()
+    {
+        // R5: the store is down, so every clip the vendor makes fails to be stored; the vendor itself is fine.
+        var storeDown = true;
+        var vendor = new RecordingProvider(_artifacts, "primary")
+        {
+            Latency = TimeSpan.Zero,
+            FailOnCall = _ => storeDown ? new ProviderException(ArtifactStoreUnavailableException.Code, "S3 down", retryable: true) : null,
+        };
+        var settings = new DispatchSettings().Vendor("primary", 0.05m)
+            .Set("Dispatch:Vendors:primary:Resilience:MinimumThroughput", "3")
+            .Set("Dispatch:Vendors:primary:Resilience:RetryDelay", "00:00:00.001")
+            .Set("Dispatch:Vendors:primary:Resilience:Cooldown", "00:05:00")
+            .Build();
+        var router = LedgerDatabase.Router(_database, settings, vendor);
+        var tenant = Guid.NewGuid();
+
+        for (var i = 0; i < 3; i++) Assert.Equal(ArtifactStoreUnavailableException.Code, (await RouteAsync(router, Shot("primary", tenant))).Failure?.Code);
+        storeDown = false;
+
+        // The store is back: the next shot is made at once, not refused as provider.circuit_open for the cool-down.
+        var after = await RouteAsync(router, Shot("primary", tenant));
+        Assert.Equal("primary", after.Clip?.Vendor);
+    }
+
+    [Fact]
     public async Task A_switched_off_vendor_is_never_called()
     {
         var primary = new RecordingProvider(_artifacts, "primary") { Latency = TimeSpan.Zero };

@@ -98,6 +98,23 @@ public sealed class DurableArtifactTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_store_outage_as_prompt_writes_the_films_manifest_fails_the_job_retryably_instead_of_leaving_it_running()
+    {
+        await using var s3 = await S3rverProcess.StartAsync();
+        _app = await PromptApp.StartAsync(new Dictionary<string, string>(TestS3.Settings(s3.Endpoint)) { ["Provenance:Key"] = "provenance-key-for-tests-0123456789abcdef" });
+        using var render = new ArtifactStore(TestS3.Options(Path.Combine(_root, "render"), s3.Endpoint));
+        var (job, _) = await RenderAsync(_app.Acme, render);
+        var film = await StoreAsync(render, "film.mp4", "the whole film");
+
+        // The store goes away after compose stored the film, before prompt stores the film's provenance manifest.
+        await s3.StopAsync();
+        await _app.Harness.Bus.Publish(new FilmComposed(job, film, 9, Deliverables: []), Ct);
+        var failed = await JobAsync(_app.Acme, job, j => j.Status != JobStatus.Running);
+        Assert.Equal((JobStatus.Failed, ArtifactStoreUnavailableException.Code, true), (failed.Status, failed.Error?.Code, failed.Error?.Retryable));
+        Assert.Null(failed.Video);
+    }
+
+    [Fact]
     public async Task With_retention_of_0_days_a_finished_films_artifacts_are_swept_and_those_a_running_job_names_are_kept()
     {
         _app = await PromptApp.StartAsync();

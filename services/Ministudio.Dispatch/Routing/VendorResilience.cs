@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Ministudio.Dispatch.Providers;
+using Ministudio.Platform;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -129,7 +130,9 @@ public sealed class VendorPipelines(IOptionsMonitor<VendorResilienceOptions> set
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is ProviderException { Retryable: true } or TimeoutRejectedException),
+                // A clip the artifact store could not take says nothing about the vendor (R5: S3 down): it does not count
+                // towards the vendor's cooling down, which would fail every film for the cool-down after the store is back.
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is ProviderException { Retryable: true, Code: not ArtifactStoreUnavailableException.Code } or TimeoutRejectedException),
                 FailureRatio = options.FailureRatio,
                 MinimumThroughput = options.MinimumThroughput,
                 SamplingDuration = options.SamplingDuration,

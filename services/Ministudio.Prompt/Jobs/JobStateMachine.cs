@@ -197,7 +197,20 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
         command.Parameters.AddWithValue("hash", composed.ArtifactHash);
         command.Parameters.AddWithValue("duration", composed.DurationSeconds);
         // The provenance manifest names the film and its shots: written before the job points at the film.
-        var manifest = await provenance.WriteAsync(connection, transaction, composed.JobId, composed.ArtifactHash, ct);
+        IReadOnlyList<FilmDeliverable> manifest;
+        try
+        {
+            manifest = await provenance.WriteAsync(connection, transaction, composed.JobId, composed.ArtifactHash, ct);
+        }
+        catch (ArtifactStoreUnavailableException ex)
+        {
+            // The store went away between compose storing the film and this: the job fails with the store's retryable
+            // code, as compose's own failure would. Thrown on, the message went to the _error queue and the job stayed
+            // running until its deadline.
+            await transaction.RollbackAsync(ct);
+            await RecordFilmComposeFailedAsync(new FilmComposeFailed(composed.JobId, ArtifactStoreUnavailableException.Code, ex.Message), ct);
+            return;
+        }
         command.Parameters.Add(JobRows.Json("deliverables", (composed.Deliverables ?? []).Concat(manifest).ToList()));
         command.Parameters.AddWithValue("job", composed.JobId);
         command.Parameters.AddWithValue("running", JobStatus.Running);
