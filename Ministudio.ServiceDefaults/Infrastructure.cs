@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -54,24 +55,14 @@ public static class Infrastructure
     public static IHostApplicationBuilder AddPostgresDataSource(this IHostApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.Postgres);
-        var pool = builder.Configuration.GetSection(PostgresPoolOptions.Section).Get<PostgresPoolOptions>() ?? new PostgresPoolOptions();
-        if (!pool.IsValid)
-            throw new InvalidOperationException($"{PostgresPoolOptions.Section}:MaxSize is 0 (4 per core) or a positive count.");
-        var settings = new NpgsqlConnectionStringBuilder(connectionString);
-        // An explicit size in the connection string (a deployment's own choice) wins; otherwise the bounded default.
-        if (!NamesPoolSize(connectionString))
-            settings.MaxPoolSize = pool.Effective;
-        var bounded = settings.ConnectionString;
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(bounded));
+        builder.Services.AddOptions<PostgresPoolOptions>().BindConfiguration(PostgresPoolOptions.Section)
+            .Validate(pool => pool.MaxSize >= 0, $"{PostgresPoolOptions.Section}:MaxSize is 0 (4 per core) or a positive count.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services =>
+            NpgsqlDataSource.Create(services.GetRequiredService<IOptions<PostgresPoolOptions>>().Value.Bound(connectionString)));
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>(ResourceNames.Postgres);
         return builder;
     }
-
-    // Npgsql's builder reports its default (100) for an unnamed size, so whether one was named is read from the text.
-    private static bool NamesPoolSize(string connectionString) =>
-        connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(part => part.Split('=', 2)[0].Trim().Replace(" ", "", StringComparison.Ordinal))
-            .Any(name => name.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase) || name.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
 
     private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
     {

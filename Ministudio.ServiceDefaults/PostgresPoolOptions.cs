@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace Ministudio.ServiceDefaults;
 
 /// <summary>
@@ -15,7 +17,15 @@ public sealed class PostgresPoolOptions
     /// </summary>
     public int MaxSize { get; set; }
 
-    public bool IsValid => MaxSize >= 0;
-
     public int Effective => MaxSize > 0 ? MaxSize : Math.Max(8, 4 * Environment.ProcessorCount);
+
+    /// <summary>The connection string with this pool size, unless it names its own (a deployment's choice wins).</summary>
+    public string Bound(string connectionString) =>
+        NamesPoolSize(connectionString) ? connectionString : new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = Effective }.ConnectionString;
+
+    // Npgsql's builder reports its default (100) for an unnamed size, so whether one was named is read from the text.
+    private static bool NamesPoolSize(string connectionString) =>
+        connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('=', 2)[0].Trim().Replace(" ", "", StringComparison.Ordinal))
+            .Any(name => name.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase) || name.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
 }
