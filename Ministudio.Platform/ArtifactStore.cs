@@ -61,7 +61,7 @@ public sealed class ArtifactStore : IDisposable
         }
         catch (IOException ex) when (IsStorageFull(ex))
         {
-            throw new ArtifactStoreUnavailableException($"The artifact store is full: {ex.Message}", ex);
+            throw new ArtifactStoreUnavailableException("The artifact store is full.", ex);
         }
         return hash;
     }

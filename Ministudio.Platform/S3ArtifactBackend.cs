@@ -189,7 +189,8 @@ internal sealed class S3ArtifactBackend : ArtifactBackend
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
-            throw new ArtifactStoreUnavailableException($"The artifact store could not {verb} {name}: {ex.Message}", ex);
+            // The message reaches a job's error, which clients read: the cause (hosts, ports) stays in the inner exception, for logs.
+            throw new ArtifactStoreUnavailableException($"The artifact store could not {verb} {name}.", ex);
         }
     }
 

@@ -54,7 +54,7 @@ internal sealed class S3ObjectStream(IAmazonS3 s3, string bucket, string key, lo
         }
         catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException)
         {
-            throw new ArtifactStoreUnavailableException($"The artifact store could not read {key}: {ex.Message}", ex);
+            throw new ArtifactStoreUnavailableException($"The artifact store could not read {key}.", ex);
         }
     }
 

@@ -21,7 +21,9 @@ public sealed class RendererService(ShotEncoder encoder, RenderSlots slots, Arti
         }
         catch (ArtifactStoreUnavailableException ex)
         {
-            // Unavailable, with the store's own code in a trailer: dispatch reports that code, retryable.
+            // Unavailable, with the store's own code in a trailer: dispatch reports that code, retryable. The cause is
+            // logged here; the status carries only the store's client-safe message.
+            logger.LogWarning(ex, "Shot {JobId}/{ShotIndex}: the artifact store is unavailable", request.JobId, request.ShotIndex);
             throw new RpcException(new Status(StatusCode.Unavailable, ex.Message), new Metadata { { ArtifactStoreUnavailableException.GrpcTrailer, ArtifactStoreUnavailableException.Code } });
         }
     }
