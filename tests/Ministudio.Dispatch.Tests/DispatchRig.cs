@@ -54,7 +54,7 @@ internal static class LedgerDatabase
     public static async Task<NpgsqlDataSource> CreateAsync()
     {
         var dataSource = NpgsqlDataSource.Create(await TestInfrastructure.CreateDatabaseAsync("dispatch"));
-        await new DatabaseInitializer(dataSource).StartAsync(CancellationToken.None);
+        await new DatabaseInitializer(dataSource, NullLogger<DatabaseInitializer>.Instance).StartAsync(CancellationToken.None);
         return dataSource;
     }
 

@@ -26,6 +26,8 @@ public static class Extensions
         builder.AddProblemAnswers();
         builder.AddServiceTrust(ResourceNames.Prompt);
         builder.AddPostgresDataSource();
+        // Before the bus: hosted services start in order, and no message may be consumed before the schema is there.
+        builder.Services.AddHostedService<DatabaseInitializer>();
         builder.AddArtifactStore();
         builder.AddRabbitMqBus(bus => bus.AddConsumer<JobEventsConsumer>());
 
@@ -58,7 +60,6 @@ public static class Extensions
         builder.Services.AddScoped<SpeechTiming>();
         builder.Services.AddSingleton<ReferenceImages>();
         builder.Services.AddSingleton<TenantAssets>();
-        builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddHostedService<TenantSeeder>();
         // After the initializer: Data Protection loads its key ring at start-up, from the table the schema creates.
         builder.AddSecretsAtRest();
