@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace Ministudio.ServiceDefaults;
@@ -23,9 +24,10 @@ public sealed class PostgresPoolOptions
     public string Bound(string connectionString) =>
         NamesPoolSize(connectionString) ? connectionString : new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = Effective }.ConnectionString;
 
-    // Npgsql's builder reports its default (100) for an unnamed size, so whether one was named is read from the text.
+    // Npgsql's builder reports its default (100) for an unnamed size, so whether one was named is read from the keys the
+    // generic builder parsed (quoting handled), spaces ignored as Npgsql ignores them ("Max Pool Size", "MaxPoolSize").
     private static bool NamesPoolSize(string connectionString) =>
-        connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(part => part.Split('=', 2)[0].Trim().Replace(" ", "", StringComparison.Ordinal))
-            .Any(name => name.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase) || name.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal))
+            .Any(key => key.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase) || key.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
 }

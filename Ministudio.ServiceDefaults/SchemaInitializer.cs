@@ -24,8 +24,8 @@ public abstract class SchemaInitializer(NpgsqlDataSource dataSource, ILogger log
     /// <summary>The service whose schema this is (its row in schema_versions).</summary>
     protected abstract string Service { get; }
 
-    /// <summary>The idempotent schema script.</summary>
-    protected abstract string ReadSchema();
+    /// <summary>The idempotent schema script: the name of its embedded resource in the service's assembly.</summary>
+    protected abstract string SchemaResource { get; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -47,6 +47,14 @@ public abstract class SchemaInitializer(NpgsqlDataSource dataSource, ILogger log
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private string ReadSchema()
+    {
+        using var stream = GetType().Assembly.GetManifestResourceStream(SchemaResource)
+            ?? throw new InvalidOperationException($"{SchemaResource} is not embedded in the {Service} assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 
     private async Task ApplyAsync(string schema, string version, CancellationToken ct)
     {

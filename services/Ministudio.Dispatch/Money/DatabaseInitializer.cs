@@ -8,11 +8,5 @@ public sealed class DatabaseInitializer(NpgsqlDataSource dataSource, ILogger<Dat
 {
     protected override string Service => ResourceNames.Dispatch;
 
-    protected override string ReadSchema()
-    {
-        using var stream = typeof(DatabaseInitializer).Assembly.GetManifestResourceStream("Ministudio.Dispatch.Money.Schema.sql")
-            ?? throw new InvalidOperationException("Schema.sql is not embedded in the dispatch assembly.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    protected override string SchemaResource => "Ministudio.Dispatch.Money.Schema.sql";
 }

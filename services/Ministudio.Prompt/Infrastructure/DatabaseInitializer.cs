@@ -8,11 +8,5 @@ public sealed class DatabaseInitializer(NpgsqlDataSource dataSource, ILogger<Dat
 {
     protected override string Service => ResourceNames.Prompt;
 
-    protected override string ReadSchema()
-    {
-        using var stream = typeof(DatabaseInitializer).Assembly.GetManifestResourceStream("Ministudio.Prompt.Infrastructure.Schema.sql")
-            ?? throw new InvalidOperationException("Schema.sql is not embedded in the prompt assembly.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    protected override string SchemaResource => "Ministudio.Prompt.Infrastructure.Schema.sql";
 }
