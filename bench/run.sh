@@ -7,7 +7,8 @@
 # BENCH_MEASURES (default "P1 P2 P7 P9 P4 P5 P3"), BENCH_P4_SHOTS (2000), BENCH_P5_SHOTS (96), GATEWAY_DLL, PROMPT_DLL, DISPATCH_DLL (another build of that service
 # to measure, e.g. a baseline: its Ministudio.X.dll; it runs from this checkout's content root), BENCH_TRACE=1 (sampled
 # thread-time traces of prompt and the gateway during P3's films, into $BENCH_OUT; needs `dotnet tool install -g dotnet-trace`),
-# PROMPT_PG_EXTRA (Npgsql settings added to prompt's connection string, e.g. "Maximum Pool Size=8", to try pool settings).
+# PROMPT_PG_EXTRA (Npgsql settings added to prompt's connection string, e.g. "Maximum Pool Size=8", to try pool settings),
+# GATEWAY_ENV (settings added to the gateway's environment, space-separated NAME=value, e.g. "OTEL_TRACES_SAMPLER=always_off").
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -96,9 +97,10 @@ start_dispatch 00:00:00.100 8
 start gateway "$root/services/Ministudio.Gateway" "http://127.0.0.1:$gateway_http/health" ConnectionStrings__redis="$ConnectionStrings__redis" \
   services__prompt__http__0="http://127.0.0.1:$prompt_http" services__dispatch__http__0="http://127.0.0.1:$dispatch_http" \
   services__mcp__http__0="http://127.0.0.1:9" ServiceTrust__SigningKey="$ServiceTrust__SigningKey" \
-  Kestrel__Endpoints__http__Url="http://127.0.0.1:$gateway_http" dotnet "${GATEWAY_DLL:-$(dll Gateway)}" || exit 1
+  Kestrel__Endpoints__http__Url="http://127.0.0.1:$gateway_http" ${GATEWAY_ENV:-} dotnet "${GATEWAY_DLL:-$(dll Gateway)}" || exit 1
 gateway_pid=${pids[-1]}
 start bare-yarp "$root" "http://127.0.0.1:$bare_http/alive" dotnet "$bench_dll" proxy port="$bare_http" to="http://127.0.0.1:$prompt_http" || exit 1
+bare_pid=${pids[-1]}
 
 measure() { # MEASURES [extra key=value…]
   local only=$1; shift
@@ -114,7 +116,7 @@ if [ "$micro" = 1 ]; then
 fi
 
 wanted() { [[ "$measures" == *" $1 "* ]]; }
-wanted P1 && measure P1
+wanted P1 && measure P1 pids="prompt:$prompt_pid,gateway:$gateway_pid,bare:$bare_pid"
 wanted P2 && measure P2                        # dispatch: mock vendor 100 ms
 wanted P7 && measure P7 renderPid="$render_pid"
 wanted P9 && { start_dispatch 00:00:10 8; measure P9 vendorLatency=10; }

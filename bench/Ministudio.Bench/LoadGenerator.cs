@@ -7,8 +7,15 @@ namespace Ministudio.Bench;
 /// <summary>What one load run saw: completed requests per second and latency percentiles (ms), errors counted apart.</summary>
 public sealed record LoadResult(string Target, int Connections, double RequestsPerSecond, double P50Ms, double P99Ms, double MaxMs, long Requests, long Errors)
 {
+    /// <summary>CPU milliseconds each watched process spent per counted request, e.g. "gateway 0.09, prompt 0.05" (closed loop with a <see cref="ProcessCpu"/>).</summary>
+    public string? CpuMsPerRequest { get; init; }
+
+    /// <summary>The sum of <see cref="CpuMsPerRequest"/> over the watched processes: what one request cost the machine.</summary>
+    public double? TotalCpuMsPerRequest { get; init; }
+
     public override string ToString() =>
-        $"{Target,-28} c={Connections,-3} {RequestsPerSecond,9:F0} req/s  p50 {P50Ms,7:F2} ms  p99 {P99Ms,7:F2} ms  max {MaxMs,8:F2} ms  n={Requests} errors={Errors}";
+        $"{Target,-28} c={Connections,-3} {RequestsPerSecond,9:F0} req/s  p50 {P50Ms,7:F2} ms  p99 {P99Ms,7:F2} ms  max {MaxMs,8:F2} ms  n={Requests} errors={Errors}"
+        + (CpuMsPerRequest is null ? "" : $"  CPU ms/request: {CpuMsPerRequest}");
 }
 
 /// <summary>
@@ -31,7 +38,8 @@ public static class LoadGenerator
     })
     { Timeout = TimeSpan.FromSeconds(30) };
 
-    public static async Task<LoadResult> ClosedLoopAsync(string target, Func<HttpRequestMessage> request, int connections, TimeSpan warmup, TimeSpan duration)
+    /// <summary>With <paramref name="cpu"/>, the CPU its processes spent while requests were counted goes into the result, per request.</summary>
+    public static async Task<LoadResult> ClosedLoopAsync(string target, Func<HttpRequestMessage> request, int connections, TimeSpan warmup, TimeSpan duration, ProcessCpu? cpu = null)
     {
         using var client = Client(connections);
         var histograms = new LongHistogram[connections];
@@ -52,11 +60,21 @@ public static class LoadGenerator
             }
         })).ToArray();
         await Task.Delay(warmup);
+        var cpuFrom = cpu?.Snapshot();
         measuredFrom = Stopwatch.GetTimestamp();
         Volatile.Write(ref counting, true);
         await Task.WhenAll(workers);
         var seconds = Stopwatch.GetElapsedTime(measuredFrom).TotalSeconds;
-        return Summarise(target, connections, histograms, errors.Sum(), seconds);
+        var result = Summarise(target, connections, histograms, errors.Sum(), seconds);
+        // The workers' last requests (started before the end, answered after it) are counted, so the window is whole.
+        if (cpu is null) return result;
+        var cpuTo = cpu.Snapshot();
+        var requests = result.Requests + result.Errors;
+        return result with
+        {
+            CpuMsPerRequest = ProcessCpu.PerUnit(cpuFrom!, cpuTo, requests),
+            TotalCpuMsPerRequest = cpuTo.Sum(p => p.Value - cpuFrom!.GetValueOrDefault(p.Key)) * 1000 / Math.Max(1, requests),
+        };
     }
 
     /// <summary>

@@ -39,7 +39,7 @@ public static class PlatformMeasures
             Console.WriteLine($"== {measure}");
             IReadOnlyList<ResultRow> rows = measure switch
             {
-                "P1" => await ProxyMeasures.GatewayOverheadAsync(gateway, new Uri(args.Required("bare")), prompt, key, seconds, (int)args.Number("rounds", 2)),
+                "P1" => await ProxyMeasures.GatewayOverheadAsync(gateway, new Uri(args.Required("bare")), prompt, key, seconds, (int)args.Number("rounds", 2), args.Optional("pids")),
                 "P3" => await ProxyMeasures.FilmAcceptAsync(gateway, key, seconds, args.Optional("pids"), args.Optional("traces")),
                 "P2" => await ShotMeasures.CacheHitVsMissAsync(shots!, tenantId),
                 "P4" => await ShotMeasures.DispatchRateAsync(shots!, tenantId, new Uri(args.Required("rabbitmq")), (int)args.Number("shots", 2000)),

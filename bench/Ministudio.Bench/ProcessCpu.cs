@@ -29,12 +29,53 @@ public sealed class ProcessCpu(IReadOnlyList<(string Name, int Pid)> processes)
         return processes.ToDictionary(p => p.Name, p => Tree(p.Pid, children).Sum(pid => table.TryGetValue(pid, out var stat) ? stat.Seconds : 0));
     }
 
+    /// <summary>
+    /// CPU seconds the watched .NET processes' tiered-compilation threads (".NET Tiered Com…") used so far: the JIT
+    /// recompiling hot methods, which runs long after start under load and is no part of a service's steady state.
+    /// </summary>
+    /// <remarks>By thread (the runtime ends an idle compiler thread and starts another): compare with <see cref="CompilingSince"/>.</remarks>
+    public IReadOnlyDictionary<(int Pid, string Tid), double> Compiling() => processes
+        .SelectMany(p => Threads(p.Pid).Where(thread => thread.Name.StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+            .Select(thread => (Key: (p.Pid, thread.Tid), thread.Seconds)))
+        .ToDictionary(t => t.Key, t => t.Seconds);
+
+    /// <summary>Compiler CPU seconds since <paramref name="before"/>, by the threads alive now.</summary>
+    public double CompilingSince(IReadOnlyDictionary<(int Pid, string Tid), double> before) =>
+        Compiling().Sum(thread => thread.Value - before.GetValueOrDefault(thread.Key));
+
+    private static IEnumerable<(string Tid, string Name, double Seconds)> Threads(int pid)
+    {
+        string[] tasks;
+        try
+        {
+            tasks = Directory.GetDirectories($"/proc/{pid}/task");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            yield break; // ended meanwhile
+        }
+        foreach (var task in tasks)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            var name = text[(text.IndexOf('(') + 1)..text.LastIndexOf(')')];
+            yield return (Path.GetFileName(task), name, Ticks(text) / TicksPerSecond);
+        }
+    }
+
     /// <summary>CPU seconds of one process and its waited-for children (not its live descendants).</summary>
     public static double SecondsOf(int pid) => Read(pid)?.Seconds ?? 0;
 
     /// <summary>What each process used between two snapshots, in CPU milliseconds per unit of work, e.g. "prompt 2.1, postgres 1.4".</summary>
     public static string PerUnit(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after, double units) =>
-        string.Join(", ", after.Select(p => $"{p.Key} {(p.Value - before.GetValueOrDefault(p.Key)) * 1000 / Math.Max(1, units):F2}"));
+        string.Join(", ", after.Select(p => $"{p.Key} {(p.Value - before.GetValueOrDefault(p.Key)) * 1000 / Math.Max(1, units):F3}"));
 
     private static IEnumerable<int> Tree(int root, ILookup<int, int> children)
     {
@@ -75,9 +116,18 @@ public sealed class ProcessCpu(IReadOnlyList<(string Name, int Pid)> processes)
         {
             return null;
         }
-        // Fields after the command name: state, ppid, …; utime, stime, cutime, cstime are fields 14-17 of stat, 11-14 here (clock ticks).
-        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11]) + long.Parse(fields[12]) + long.Parse(fields[13]) + long.Parse(fields[14]);
-        return new Stat(pid, int.Parse(fields[1], CultureInfo.InvariantCulture), ticks / TicksPerSecond);
+        var fields = Fields(text);
+        return new Stat(pid, int.Parse(fields[1], CultureInfo.InvariantCulture), Ticks(text) / TicksPerSecond);
+    }
+
+    /// <summary>The fields after the command name: state, ppid, …</summary>
+    private static string[] Fields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+    /// <summary>utime, stime, cutime and cstime: fields 14-17 of stat, 11-14 after the command name (clock ticks).</summary>
+    private static long Ticks(string stat)
+    {
+        var fields = Fields(stat);
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)
+               + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
     }
 }

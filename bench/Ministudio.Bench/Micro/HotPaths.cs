@@ -11,7 +11,7 @@ namespace Ministudio.Bench.Micro;
 /// <summary>The in-process hot paths and how BenchmarkDotNet runs them: in this process (no child build), short runs, allocations shown.</summary>
 public static class HotPaths
 {
-    public static readonly Type[] All = [typeof(ApiKeyBenchmarks), typeof(PromptBenchmarks), typeof(RateLimitBenchmarks)];
+    public static readonly Type[] All = [typeof(ApiKeyBenchmarks), typeof(PromptBenchmarks), typeof(RateLimitBenchmarks), typeof(ServiceTrustBenchmarks)];
 
     public static IConfig Config() => ManualConfig.CreateEmpty()
         .AddColumnProvider(DefaultColumnProviders.Instance)
