@@ -115,6 +115,34 @@ public sealed class DurableArtifactTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Films_composed_during_a_store_outage_fail_retryably_even_with_more_films_than_pooled_connections()
+    {
+        // Each report used to hold a pooled connection while it waited for the store, then open a second one to fail
+        // the job: with more reports at once than connections, every holder waited for a connection nobody returned.
+        await using var s3 = await S3rverProcess.StartAsync();
+        _app = await PromptApp.StartAsync(new Dictionary<string, string>(TestS3.Settings(s3.Endpoint))
+        {
+            ["Provenance:Key"] = "provenance-key-for-tests-0123456789abcdef",
+            ["Postgres:Pool:MaxSize"] = "2",
+        });
+        using var render = new ArtifactStore(TestS3.Options(Path.Combine(_root, "render"), s3.Endpoint));
+        var films = new List<(Guid Job, string Film)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var (job, _) = await RenderAsync(_app.Acme, render);
+            films.Add((job, await StoreAsync(render, $"film-{i}.mp4", $"the whole film {i}")));
+        }
+
+        await s3.StopAsync();
+        await Task.WhenAll(films.Select(f => _app.Harness.Bus.Publish(new FilmComposed(f.Job, f.Film, 9, Deliverables: []), Ct)));
+        foreach (var (job, _) in films)
+        {
+            var failed = await JobAsync(_app.Acme, job, j => j.Status != JobStatus.Running);
+            Assert.Equal((JobStatus.Failed, ArtifactStoreUnavailableException.Code, true), (failed.Status, failed.Error?.Code, failed.Error?.Retryable));
+        }
+    }
+
+    [Fact]
     public async Task With_retention_of_0_days_a_finished_films_artifacts_are_swept_and_those_a_running_job_names_are_kept()
     {
         _app = await PromptApp.StartAsync();

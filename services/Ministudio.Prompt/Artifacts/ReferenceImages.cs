@@ -42,12 +42,16 @@ public sealed class ReferenceImages(ArtifactStore artifacts, NpgsqlDataSource da
 
     public async Task<ReferenceImage?> FindAsync(Guid tenant, string sha256, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("SELECT content_type, bytes FROM tenant_artifacts WHERE tenant_id = @tenant AND sha256 = @sha");
-        command.Parameters.AddWithValue("tenant", tenant);
-        command.Parameters.AddWithValue("sha", sha256);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        var image = new ReferenceImage(sha256, reader.GetString(0), reader.GetInt64(1));
+        ReferenceImage image;
+        // The row is read and its connection back in the pool before the store is asked (it may be slow or down).
+        await using (var command = dataSource.CreateCommand("SELECT content_type, bytes FROM tenant_artifacts WHERE tenant_id = @tenant AND sha256 = @sha"))
+        {
+            command.Parameters.AddWithValue("tenant", tenant);
+            command.Parameters.AddWithValue("sha", sha256);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct)) return null;
+            image = new ReferenceImage(sha256, reader.GetString(0), reader.GetInt64(1));
+        }
         return await artifacts.ContainsAsync(sha256, ct) ? image : null;
     }
 

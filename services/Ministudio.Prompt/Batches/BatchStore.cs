@@ -170,6 +170,17 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, JobStore jobs, Publi
     /// <summary>Writes the results file: one JSON line per line of the batch, in line order.</summary>
     public async Task WriteResultsAsync(Guid batchId, Stream output, CancellationToken ct)
     {
+        // Read whole before writing: a slow client must not hold a pooled connection while it downloads.
+        var newline = "\n"u8.ToArray();
+        foreach (var result in await ReadResultsAsync(batchId, ct))
+        {
+            await JsonSerializer.SerializeAsync(output, result, JsonSerializerOptions.Web, ct);
+            await output.WriteAsync(newline, ct);
+        }
+    }
+
+    private async Task<List<BatchResultLine>> ReadResultsAsync(Guid batchId, CancellationToken ct)
+    {
         await using var command = dataSource.CreateCommand(
             $"""
             SELECT i.line, i.status, i.errors::text, i.job_id, j.status, j.error_code, j.error_message,
@@ -180,7 +191,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, JobStore jobs, Publi
             """);
         command.Parameters.AddWithValue("batch", batchId);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        var newline = "\n"u8.ToArray();
+        var results = new List<BatchResultLine>();
         while (await reader.ReadAsync(ct))
         {
             var line = reader.GetInt32(0);
@@ -207,8 +218,8 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, JobStore jobs, Publi
                     ErrorMessage: reader.IsDBNull(6) ? null : reader.GetString(6),
                     Retryable: jobStatus == JobStatus.Canceled || jobStatus == JobStatus.Failed && reader.GetBoolean(7));
             }
-            await JsonSerializer.SerializeAsync(output, result, JsonSerializerOptions.Web, ct);
-            await output.WriteAsync(newline, ct);
+            results.Add(result);
         }
+        return results;
     }
 }

@@ -183,6 +183,21 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
 
     public async Task RecordFilmComposedAsync(FilmComposed composed, CancellationToken ct)
     {
+        // The provenance manifest names the film and its shots: written before the job points at the film, and before
+        // this opens its connection, so that a store outage never holds a pooled connection while waiting for another.
+        IReadOnlyList<FilmDeliverable> manifest;
+        try
+        {
+            manifest = await provenance.WriteAsync(composed.JobId, composed.ArtifactHash, ct);
+        }
+        catch (ArtifactStoreUnavailableException ex)
+        {
+            // The store went away between compose storing the film and this: the job fails with the store's retryable
+            // code, as compose's own failure would. Thrown on, the message went to the _error queue and the job stayed
+            // running until its deadline.
+            await RecordFilmComposeFailedAsync(new FilmComposeFailed(composed.JobId, ArtifactStoreUnavailableException.Code, ex.Message), ct);
+            return;
+        }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using var command = new NpgsqlCommand(
@@ -196,21 +211,6 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
         command.Parameters.AddWithValue("done", JobStage.Done);
         command.Parameters.AddWithValue("hash", composed.ArtifactHash);
         command.Parameters.AddWithValue("duration", composed.DurationSeconds);
-        // The provenance manifest names the film and its shots: written before the job points at the film.
-        IReadOnlyList<FilmDeliverable> manifest;
-        try
-        {
-            manifest = await provenance.WriteAsync(connection, transaction, composed.JobId, composed.ArtifactHash, ct);
-        }
-        catch (ArtifactStoreUnavailableException ex)
-        {
-            // The store went away between compose storing the film and this: the job fails with the store's retryable
-            // code, as compose's own failure would. Thrown on, the message went to the _error queue and the job stayed
-            // running until its deadline.
-            await transaction.RollbackAsync(ct);
-            await RecordFilmComposeFailedAsync(new FilmComposeFailed(composed.JobId, ArtifactStoreUnavailableException.Code, ex.Message), ct);
-            return;
-        }
         command.Parameters.Add(JobRows.Json("deliverables", (composed.Deliverables ?? []).Concat(manifest).ToList()));
         command.Parameters.AddWithValue("job", composed.JobId);
         command.Parameters.AddWithValue("running", JobStatus.Running);

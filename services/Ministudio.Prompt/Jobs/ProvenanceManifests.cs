@@ -36,19 +36,21 @@ public sealed record ShotProvenance(int Index, string? Vendor, long? Seed, strin
 /// Writes a finished film's provenance manifest (manifest.json) and its signature (manifest.sig: the lower-case hex
 /// HMAC-SHA256 of manifest.json's exact bytes under Provenance:Key) into the artifact store, as two more deliverables.
 /// docs/films.md has the openssl command that verifies them, and that the film is the one the manifest names.
+/// What it needs from PostgreSQL is read on a short connection of its own, returned to the pool before the artifact
+/// store is touched: a store that is down (and retried) must never hold pooled connections.
 /// </summary>
-public sealed class ProvenanceManifests(ArtifactStore artifacts, IOptions<ProvenanceOptions> options, TimeProvider time)
+public sealed class ProvenanceManifests(NpgsqlDataSource dataSource, ArtifactStore artifacts, IOptions<ProvenanceOptions> options, TimeProvider time)
 {
     public const string ManifestName = "manifest.json", SignatureName = "manifest.sig";
 
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerOptions.Web) { WriteIndented = true };
 
     /// <summary>The manifest and signature deliverables of a film just composed; none without a key.</summary>
-    public async Task<IReadOnlyList<FilmDeliverable>> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string filmSha256, CancellationToken ct)
+    public async Task<IReadOnlyList<FilmDeliverable>> WriteAsync(Guid jobId, string filmSha256, CancellationToken ct)
     {
         if (options.Value.Key is not { Length: > 0 } key) return [];
-        // A report about a job that is gone (or was never ours) gets no manifest.
-        if (await ReadAsync(connection, transaction, jobId, filmSha256, ct) is not { } manifest) return [];
+        // A report about a job that is gone, finished already (a redelivery) or never ours gets no manifest.
+        if (await ReadAsync(jobId, filmSha256, ct) is not { } manifest) return [];
         var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(manifest, Indented) + "\n");
         var folder = artifacts.CreateScratchFolder();
         try
@@ -68,20 +70,22 @@ public sealed class ProvenanceManifests(ArtifactStore artifacts, IOptions<Proven
 
     public static string Sign(string key, byte[] manifest) => Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), manifest));
 
-    private async Task<ProvenanceManifest?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string filmSha256, CancellationToken ct)
+    private async Task<ProvenanceManifest?> ReadAsync(Guid jobId, string filmSha256, CancellationToken ct)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
         string title;
         DateTimeOffset createdAt;
-        await using (var job = new NpgsqlCommand("SELECT title, created_at FROM jobs WHERE id = @id", connection, transaction))
+        await using (var job = new NpgsqlCommand("SELECT title, created_at FROM jobs WHERE id = @id AND status = @running", connection))
         {
             job.Parameters.AddWithValue("id", jobId);
+            job.Parameters.AddWithValue("running", JobStatus.Running);
             await using var reader = await job.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct)) return null;
             (title, createdAt) = (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1));
         }
         var shots = new List<ShotProvenance>();
         await using (var select = new NpgsqlCommand(
-            "SELECT idx, provider, (request->>'seed')::bigint, prompt, artifact_hash FROM shots WHERE job_id = @id ORDER BY idx", connection, transaction))
+            "SELECT idx, provider, (request->>'seed')::bigint, prompt, artifact_hash FROM shots WHERE job_id = @id ORDER BY idx", connection))
         {
             select.Parameters.AddWithValue("id", jobId);
             await using var reader = await select.ExecuteReaderAsync(ct);

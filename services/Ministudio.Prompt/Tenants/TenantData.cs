@@ -75,23 +75,29 @@ public sealed class TenantData(NpgsqlDataSource dataSource, ArtifactStore artifa
     {
         var ledger = await bus.CreateRequestClient<ExportTenantUsage>(RequestTimeout.After(s: (int)UsageTimeout.TotalSeconds))
             .GetResponse<TenantUsageExported>(new ExportTenantUsage(tenantId), ct);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         await using var file = new FileStream(zipPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true);
         using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
         var counts = new Dictionary<string, int>();
-        foreach (var table in Tables)
+        List<string> files;
+        // Rows and the names of their files in one snapshot; the connection goes back to the pool before the files
+        // are copied from the store (content-addressed, so the names read here are the bytes that rows name).
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        await using (var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct))
         {
-            await using var command = new NpgsqlCommand($"SELECT count(*)::int, coalesce(jsonb_agg(to_jsonb(t)), '[]')::text FROM ({table.Select}) t", connection, transaction);
-            command.Parameters.AddWithValue("tenant", tenantId);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            counts[table.Name] = reader.GetInt32(0);
-            await WriteTextAsync(zip, $"{table.Name}.json", reader.GetString(1), ct);
+            foreach (var table in Tables)
+            {
+                await using var command = new NpgsqlCommand($"SELECT count(*)::int, coalesce(jsonb_agg(to_jsonb(t)), '[]')::text FROM ({table.Select}) t", connection, transaction);
+                command.Parameters.AddWithValue("tenant", tenantId);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                await reader.ReadAsync(ct);
+                counts[table.Name] = reader.GetInt32(0);
+                await WriteTextAsync(zip, $"{table.Name}.json", reader.GetString(1), ct);
+            }
+            files = await FilesOfAsync(connection, transaction, tenantId, ct);
+            await transaction.CommitAsync(ct);
         }
         await WriteTextAsync(zip, "usage.json", ledger.Message.LedgerJson, ct);
 
-        var files = await FilesOfAsync(connection, transaction, tenantId, ct);
         var missing = 0;
         foreach (var hash in files)
         {
@@ -105,7 +111,6 @@ public sealed class TenantData(NpgsqlDataSource dataSource, ArtifactStore artifa
             new { tenantId, exportedAt = time.GetUtcNow(), rows = counts, files = files.Count - missing, filesMissing = missing },
             System.Text.Json.JsonSerializerOptions.Web);
         await WriteTextAsync(zip, "manifest.json", manifest, ct);
-        await transaction.CommitAsync(ct);
     }
 
     /// <summary>
@@ -115,6 +120,17 @@ public sealed class TenantData(NpgsqlDataSource dataSource, ArtifactStore artifa
     /// Null when there is no such tenant.
     /// </summary>
     public async Task<TenantErasure?> EraseAsync(Guid tenantId, string actor, CancellationToken ct)
+    {
+        // The rows go in one transaction whose connection is back in the pool before the store is asked to delete.
+        if (await EraseRowsAsync(tenantId, actor, ct) is not (var erasure, var unshared)) return null;
+        var deleted = 0;
+        foreach (var file in unshared)
+            if (await artifacts.DeleteAsync(file, ct)) deleted++;
+        return erasure with { FilesDeleted = deleted };
+    }
+
+    /// <summary>The erasure's rows, committed; with the files no other tenant's rows name.</summary>
+    private async Task<(TenantErasure Erasure, List<string> Unshared)?> EraseRowsAsync(Guid tenantId, string actor, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -159,11 +175,7 @@ public sealed class TenantData(NpgsqlDataSource dataSource, ArtifactStore artifa
             new { rows, filesDeleted = erasure.FilesDeleted, filesKeptShared = erasure.FilesKeptShared }, ct);
         await transaction.CommitAsync(ct);
         outboxSignal.Notify();
-
-        var deleted = 0;
-        foreach (var file in files.Where(f => !shared.Contains(f)))
-            if (await artifacts.DeleteAsync(file, ct)) deleted++;
-        return erasure with { FilesDeleted = deleted };
+        return (erasure, files.Where(f => !shared.Contains(f)).ToList());
     }
 
     private static async Task<List<string>> FilesOfAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, CancellationToken ct)
