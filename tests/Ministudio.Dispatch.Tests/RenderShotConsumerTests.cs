@@ -103,6 +103,35 @@ public sealed class RenderShotConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cached_shot_takes_no_lease_and_a_redelivered_hit_is_counted_once()
+    {
+        await StartAsync(new RecordingProvider(_artifacts));
+        var request = Requests.Unique();
+        var (first, again, tenant) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await _harness.Bus.Publish(new RenderShot(first, tenant, 0, request), TestContext.Current.CancellationToken);
+        await RenderedAsync(first);
+
+        // The same shot of another job, delivered twice (as after a crash before the ack): answered twice from the cache.
+        await _harness.Bus.Publish(new RenderShot(again, tenant, 0, request), TestContext.Current.CancellationToken);
+        await _harness.Bus.Publish(new RenderShot(again, tenant, 0, request), TestContext.Current.CancellationToken);
+        await Eventually.TrueAsync(() => _harness.Published.Select<ShotRendered>().Count(m => m.Context.Message.JobId == again && m.Context.Message.FromCache) == 2);
+        await Eventually.TrueAsync(() => _harness.Consumed.Select<RenderShot>().Count(m => m.Context.Message.JobId == again) == 2);
+
+        var database = _services.GetRequiredService<NpgsqlDataSource>();
+        async Task<long> CountAsync(string sql, Guid job)
+        {
+            await using var command = database.CreateCommand(sql);
+            command.Parameters.AddWithValue(job);
+            return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+        }
+        Assert.Equal(1, Provider.Calls);
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM dispatch.shot_leases WHERE job_id = $1", first));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM dispatch.shot_leases WHERE job_id = $1", again));
+        // Both deliveries were consumed, usage rows included (written within the consumer, after the answer).
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM dispatch.cost_ledger WHERE job_id = $1 AND cache_hit", again));
+    }
+
+    [Fact]
     public async Task A_non_retryable_failure_is_reported_after_one_call()
     {
         await StartAsync(new RecordingProvider(_artifacts) { FailOnCall = _ => new ProviderException("render.invalid_request", "width must be even", retryable: false) });

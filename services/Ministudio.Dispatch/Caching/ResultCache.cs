@@ -33,6 +33,9 @@ public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circu
 
     public sealed record Outcome(RoutedClip Routed, bool FromCache);
 
+    /// <summary>What Redis says about a shot before anything is leased: its job canceled, or its result cached.</summary>
+    public sealed record Peek(bool Canceled, RoutedClip? Cached);
+
     /// <summary>
     /// The cache key of a tenant's request: the tenant id, then the SHA-256 of the request's canonical JSON (records
     /// serialize in declaration order). Per tenant: a shared entry would give one tenant's paid work to another for free
@@ -64,6 +67,27 @@ public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circu
             if (batch.Count > 0) erased += await database.KeyDeleteAsync([.. batch]);
         }
         return erased;
+    }
+
+    /// <summary>
+    /// The job's cancel mark and the shot's cache entry in one round trip (a hit needs nothing else from Redis, and no
+    /// lease: it spends no money). Redis away reads as neither, as <see cref="Consumers.CanceledJobs"/> fails open.
+    /// </summary>
+    public async Task<Peek> PeekAsync(Guid jobId, Guid tenantId, ShotRequest request, CancellationToken ct)
+    {
+        if (!redis.IsConnected) return new(false, null);
+        var key = KeyPrefix + KeyOf(tenantId, request);
+        RedisValue[] values;
+        try
+        {
+            values = await circuit.CallAsync(token => redis.GetDatabase().StringGetAsync([Consumers.CanceledJobs.KeyOf(jobId), key]).WaitAsync(StepTimeout, token), ct);
+        }
+        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
+        {
+            if (ex is not BrokenCircuitException) logger.LogWarning(ex, "Result cache unavailable; the shot goes on uncached");
+            return new(false, null);
+        }
+        return values[0].IsNull ? new(false, await ReadAsync(key, values[1], ct)) : new(true, null);
     }
 
     public async Task<Outcome> GetOrGenerateAsync(Guid tenantId, ShotRequest request, Func<CancellationToken, Task<RoutedClip>> generate, CancellationToken ct)
@@ -141,9 +165,11 @@ public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circu
         }
     }
 
-    private async Task<RoutedClip?> TryGetAsync(IDatabase database, string key, CancellationToken ct)
+    private async Task<RoutedClip?> TryGetAsync(IDatabase database, string key, CancellationToken ct) =>
+        await ReadAsync(key, await circuit.CallAsync(token => database.StringGetAsync(key).WaitAsync(StepTimeout, token), ct), ct);
+
+    private async Task<RoutedClip?> ReadAsync(string key, RedisValue value, CancellationToken ct)
     {
-        var value = await circuit.CallAsync(token => database.StringGetAsync(key).WaitAsync(StepTimeout, token), ct);
         if (value.IsNullOrEmpty) return null;
         RoutedClip? routed;
         try

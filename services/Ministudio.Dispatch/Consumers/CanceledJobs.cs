@@ -13,7 +13,8 @@ public sealed class CanceledJobs(IConnectionMultiplexer redis, RedisCircuit circ
     private static readonly TimeSpan Memory = TimeSpan.FromDays(1);
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<CancellationTokenSource, byte>> _inFlight = new();
 
-    private static RedisKey KeyOf(Guid jobId) => $"ministudio:canceled:{jobId}";
+    /// <summary>The Redis key that marks a job canceled (the result cache reads it with a shot's entry in one round trip).</summary>
+    public static RedisKey KeyOf(Guid jobId) => $"ministudio:canceled:{jobId}";
 
     public async Task CancelAsync(Guid jobId)
     {

@@ -33,9 +33,23 @@ public sealed class RenderShotConsumer(
             return;
         }
 
-        if (await canceled.IsCanceledAsync(jobId))
+        using var activity = MinistudioTelemetry.ActivitySource.StartActivity("dispatch shot");
+        var started = Stopwatch.GetTimestamp();
+        activity?.SetTag("ministudio.tenant_id", tenantId);
+        activity?.SetTag("ministudio.job_id", jobId);
+        activity?.SetTag("ministudio.shot_index", shotIndex);
+        activity?.SetTag("ministudio.provider", request.Provider);
+        var peek = await cache.PeekAsync(jobId, tenantId, request, context.CancellationToken);
+        if (peek.Canceled)
         {
             logger.LogInformation("Skipping shot {ShotIndex} of canceled job {JobId}", shotIndex, jobId);
+            return;
+        }
+        if (peek.Cached is { } cached)
+        {
+            // A hit spends nothing, so it takes no lease: a redelivery answers from the cache again, and its usage
+            // row is keyed by the shot, so it is counted once.
+            await AnswerAsync(context, new ShotJob(jobId, shotIndex, request, tenantId), new ResultCache.Outcome(cached, FromCache: true), started, activity);
             return;
         }
 
@@ -61,12 +75,6 @@ public sealed class RenderShotConsumer(
         }
         await using var leased = lease;
         using var shot = canceled.Track(jobId, context.CancellationToken);
-        using var activity = MinistudioTelemetry.ActivitySource.StartActivity("dispatch shot");
-        var started = Stopwatch.GetTimestamp();
-        activity?.SetTag("ministudio.tenant_id", tenantId);
-        activity?.SetTag("ministudio.job_id", jobId);
-        activity?.SetTag("ministudio.shot_index", shotIndex);
-        activity?.SetTag("ministudio.provider", request.Provider);
         activity?.SetTag("ministudio.takeovers", lease.Takeovers);
         var job = new ShotJob(jobId, shotIndex, request, tenantId) { Lease = lease };
         // At most one progress report per tenth of the work or per second, in order.
@@ -76,22 +84,8 @@ public sealed class RenderShotConsumer(
         {
             var outcome = await cache.GetOrGenerateAsync(tenantId, request, ct => router.GenerateAsync(job, progress, ct), shot.Token);
             await progress.FlushAsync();
-            var (clip, vendor, model) = outcome.Routed;
-            // Bounded labels only: vendor and model, never a tenant or job id (those go on the span).
-            TagList tags = new() { { "vendor", vendor }, { "model", model } };
-            CacheLookups.Add(1, tags);
-            if (outcome.FromCache) CacheHits.Add(1, tags);
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            activity?.SetTag("ministudio.cache_hit", outcome.FromCache);
-            activity?.SetTag("ministudio.vendor", vendor);
-            activity?.SetTag("ministudio.model", model);
-            activity?.SetTag("ministudio.latency_s", seconds);
-            ShotLatency.Record(seconds, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
-            Shots.Add(1, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
-            await context.PublishBoundedAsync(new ShotRendered(jobId, shotIndex, clip.ArtifactHash, clip.DurationSeconds, outcome.FromCache, vendor));
+            await AnswerAsync(context, job, outcome, started, activity);
             await lease.FinishAsync();
-            // After the answer: a hit's zero-cost usage row is bookkeeping, not part of the shot's latency.
-            if (outcome.FromCache) await RecordCacheHitAsync(job, vendor, model, context.CancellationToken);
         }
         catch (OperationCanceledException) when (shot.Token.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
@@ -116,6 +110,25 @@ public sealed class RenderShotConsumer(
             await context.PublishBoundedAsync(new ShotFailed(jobId, shotIndex, ex.Code, ex.Message, ex.Retryable));
             await lease.FinishAsync();
         }
+    }
+
+    /// <summary>Publishes the shot's clip, with its metrics; a hit's zero-cost usage row after the answer (bookkeeping, not latency).</summary>
+    private async Task AnswerAsync(ConsumeContext<RenderShot> context, ShotJob job, ResultCache.Outcome outcome, long started, Activity? activity)
+    {
+        var (clip, vendor, model) = outcome.Routed;
+        // Bounded labels only: vendor and model, never a tenant or job id (those go on the span).
+        TagList tags = new() { { "vendor", vendor }, { "model", model } };
+        CacheLookups.Add(1, tags);
+        if (outcome.FromCache) CacheHits.Add(1, tags);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        activity?.SetTag("ministudio.cache_hit", outcome.FromCache);
+        activity?.SetTag("ministudio.vendor", vendor);
+        activity?.SetTag("ministudio.model", model);
+        activity?.SetTag("ministudio.latency_s", seconds);
+        ShotLatency.Record(seconds, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
+        Shots.Add(1, new("vendor", vendor), new("cache", outcome.FromCache ? "hit" : "miss"));
+        await context.PublishBoundedAsync(new ShotRendered(job.JobId, job.ShotIndex, clip.ArtifactHash, clip.DurationSeconds, outcome.FromCache, vendor));
+        if (outcome.FromCache) await RecordCacheHitAsync(job, vendor, model, context.CancellationToken);
     }
 
     private async Task RecordCacheHitAsync(ShotJob job, string vendor, string model, CancellationToken ct)

@@ -151,14 +151,32 @@ public sealed class CostLedger(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// The usage row of a job's shot served from the cache: named by the shot (the first 16 bytes of a SHA-256, marked
+    /// as a version 8 UUID), so a redelivered hit, which takes no lease, is counted once.
+    /// </summary>
+    public static Guid CacheHitId(Guid jobId, int shotIndex)
+    {
+        Span<byte> name = stackalloc byte[20 + sizeof(int)];
+        "hit:"u8.CopyTo(name);
+        jobId.TryWriteBytes(name[4..], bigEndian: true, out _);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(name[20..], shotIndex);
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(name, hash);
+        hash[6] = (byte)(hash[6] & 0x0F | 0x80);
+        hash[8] = (byte)(hash[8] & 0x3F | 0x80);
+        return new Guid(hash[..16], bigEndian: true);
+    }
+
     /// <summary>A shot served from the result cache: a committed row at zero cost, so usage shows it.</summary>
     public async Task RecordCacheHitAsync(ShotJob shot, string vendor, string model, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("""
             INSERT INTO dispatch.cost_ledger (id, tenant_id, job_id, shot_index, vendor, model, estimate_usd, actual_usd, state, cache_hit, settled_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'committed', true, now())
+            ON CONFLICT (id) DO NOTHING
             """);
-        AddShot(command, Guid.CreateVersion7(), shot, vendor, model, 0m);
+        AddShot(command, CacheHitId(shot.JobId, shot.ShotIndex), shot, vendor, model, 0m);
         await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -46,7 +46,7 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
             """
             UPDATE shots SET status = @succeeded, progress = 1, artifact_hash = @hash, duration_seconds = @duration,
                              from_cache = @fromCache, provider = @provider
-            WHERE job_id = @job AND idx = @idx
+            WHERE job_id = @job AND idx = @idx AND status <> @succeeded
             """, connection, transaction))
         {
             update.Parameters.AddWithValue("succeeded", JobStatus.Succeeded);
@@ -56,7 +56,9 @@ public sealed class JobStateMachine(NpgsqlDataSource dataSource, OutboxSignal ou
             update.Parameters.AddWithValue("provider", rendered.Provider);
             update.Parameters.AddWithValue("job", rendered.JobId);
             update.Parameters.AddWithValue("idx", rendered.ShotIndex);
-            await update.ExecuteNonQueryAsync(ct);
+            // A second report of a shot already done (a redelivered hit answers again) changes nothing and must not
+            // queue its chain's next shot twice.
+            if (await update.ExecuteNonQueryAsync(ct) == 0) return;
         }
 
         await QueueNextInChainAsync(connection, transaction, job.Value.TenantId, rendered, ct);
