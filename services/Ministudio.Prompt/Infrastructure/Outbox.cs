@@ -89,6 +89,8 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, OutboxSig
 
     private async Task<int> RelayBatchAsync(CancellationToken ct)
     {
+        // Held while the broker is awaited, by design: the row locks are what keep other relays off these rows until
+        // they are deleted. One connection per replica, never waiting for a second, each publish bounded.
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var rows = new List<(long Id, string Type, string Body, string? TraceParent, string? TraceState)>();

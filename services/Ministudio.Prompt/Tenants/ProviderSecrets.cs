@@ -20,6 +20,9 @@ public sealed class ProviderSecrets(NpgsqlDataSource dataSource, SecretProtector
     /// <summary>Stores a tenant's own vendor key, encrypted; the audit row records that it changed, never its value.</summary>
     public async Task<AdminOutcome> SetAsync(Guid tenantId, string vendor, string secret, string actor, CancellationToken ct)
     {
+        // Encrypted before the connection is taken: Data Protection may read its key ring from PostgreSQL (a second
+        // pooled connection, PostgresXmlRepository) when it loads or refreshes it.
+        var ciphertext = protector.Protect(SecretProtector.Kinds.ProviderSecret, OwnerOf(tenantId, vendor), secret);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (!await TenantAdministration.TenantExistsAsync(connection, transaction, tenantId, ct)) return AdminOutcome.TenantNotFound;
@@ -31,7 +34,7 @@ public sealed class ProviderSecrets(NpgsqlDataSource dataSource, SecretProtector
             """, connection, transaction);
         upsert.Parameters.AddWithValue("tenant", tenantId);
         upsert.Parameters.AddWithValue("vendor", vendor);
-        upsert.Parameters.AddWithValue("ciphertext", protector.Protect(SecretProtector.Kinds.ProviderSecret, OwnerOf(tenantId, vendor), secret));
+        upsert.Parameters.AddWithValue("ciphertext", ciphertext);
         var replaced = await upsert.ExecuteScalarAsync(ct) is true;
         await AuditLog.AppendAsync(connection, transaction, actor, "provider_secret.set", Target(tenantId, vendor),
             replaced ? new { secret = AuditLog.Redacted } : null, new { secret = AuditLog.Redacted }, ct);
@@ -68,9 +71,14 @@ public sealed class ProviderSecrets(NpgsqlDataSource dataSource, SecretProtector
     /// <summary>The decrypted secrets, vendor → secret, for dispatch alone (the internal route checks the caller).</summary>
     public async Task<TenantProviderSecrets> RevealAsync(Guid tenantId, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var stored = new List<(string Vendor, string Ciphertext)>();
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        {
+            await foreach (var (vendor, ciphertext, _) in ReadAsync(connection, tenantId, ct)) stored.Add((vendor, ciphertext));
+        }
+        // Decrypted once the connection is back in the pool, for the same reason as SetAsync encrypts before taking it.
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
-        await foreach (var (vendor, ciphertext, _) in ReadAsync(connection, tenantId, ct))
+        foreach (var (vendor, ciphertext) in stored)
             secrets[vendor] = protector.Unprotect(SecretProtector.Kinds.ProviderSecret, OwnerOf(tenantId, vendor), ciphertext);
         return new TenantProviderSecrets(secrets);
     }
