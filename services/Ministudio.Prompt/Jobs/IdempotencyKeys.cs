@@ -50,12 +50,14 @@ public static class IdempotencyKeys
     public static async Task RememberAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, IdempotencyKey idempotency, IdempotencyScope scope, Guid createdId, CancellationToken ct)
     {
-        await using var remember = new NpgsqlCommand(
-            $"INSERT INTO {scope.Table} (tenant_id, key, request_hash, {scope.CreatedColumn}) VALUES (@tenant, @key, @hash, @created)", connection, transaction);
-        remember.Parameters.AddWithValue("tenant", tenantId);
-        remember.Parameters.AddWithValue("key", idempotency.Key);
-        remember.Parameters.AddWithValue("hash", idempotency.RequestHash);
-        remember.Parameters.AddWithValue("created", createdId);
-        await remember.ExecuteNonQueryAsync(ct);
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { RememberCommand(tenantId, idempotency, scope, createdId) } };
+        await batch.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary><see cref="RememberAsync"/> as a command of the batch that creates <paramref name="createdId"/>, after <see cref="CheckAsync"/> in its transaction.</summary>
+    public static NpgsqlBatchCommand RememberCommand(Guid tenantId, IdempotencyKey idempotency, IdempotencyScope scope, Guid createdId) =>
+        new($"INSERT INTO {scope.Table} (tenant_id, key, request_hash, {scope.CreatedColumn}) VALUES ($1, $2, $3, $4)")
+        {
+            Parameters = { new() { Value = tenantId }, new() { Value = idempotency.Key }, new() { Value = idempotency.RequestHash }, new() { Value = createdId } },
+        };
 }
