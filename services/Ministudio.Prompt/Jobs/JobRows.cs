@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Ministudio.Platform;
 using Ministudio.Prompt.Films;
 using Ministudio.Prompt.Infrastructure;
 using Npgsql;

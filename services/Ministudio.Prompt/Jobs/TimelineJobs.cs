@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ministudio.Contracts;
 using Ministudio.Platform;
 using Ministudio.Prompt.Artifacts;
