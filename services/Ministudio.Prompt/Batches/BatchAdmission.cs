@@ -102,18 +102,24 @@ public sealed class BatchAdmission(NpgsqlDataSource dataSource, OutboxSignal out
             spec = JsonSerializer.Deserialize<FilmSpec>(reader.GetString(2), JsonSerializerOptions.Web)!;
         }
 
+        // The job (queued: the quota's lock, taken above, is held and a slot was free), the item marked admitted and the
+        // tenant's turn, in one round trip.
         var jobId = Guid.CreateVersion7();
-        await JobStore.InsertJobAsync(connection, transaction, jobId, tenantId, spec, PromptCompiler.Compile(spec), batchId, throttled: false, ct);
-        await using (var admit = Command(
-            $"""
-            UPDATE batch_items SET status = '{BatchItemStatus.Admitted}', job_id = @job, admitted_at = now() WHERE batch_id = @batch AND line = @line;
-            INSERT INTO batch_tenant_turns (tenant_id, last_admitted_at) VALUES (@tenant, clock_timestamp())
-            ON CONFLICT (tenant_id) DO UPDATE SET last_admitted_at = excluded.last_admitted_at;
-            """))
+        await using (var admit = new NpgsqlBatch(connection, transaction))
         {
-            admit.Parameters.AddWithValue("job", jobId);
-            admit.Parameters.AddWithValue("batch", batchId);
-            admit.Parameters.AddWithValue("line", line);
+            foreach (var command in JobStore.InsertCommands(jobId, tenantId, spec, PromptCompiler.Compile(spec), batchId)) admit.BatchCommands.Add(command);
+            admit.BatchCommands.Add(new($"UPDATE batch_items SET status = '{BatchItemStatus.Admitted}', job_id = $1, admitted_at = now() WHERE batch_id = $2 AND line = $3")
+            {
+                Parameters = { new() { Value = jobId }, new() { Value = batchId }, new() { Value = line } },
+            });
+            admit.BatchCommands.Add(new(
+                """
+                INSERT INTO batch_tenant_turns (tenant_id, last_admitted_at) VALUES ($1, clock_timestamp())
+                ON CONFLICT (tenant_id) DO UPDATE SET last_admitted_at = excluded.last_admitted_at
+                """)
+            {
+                Parameters = { new() { Value = tenantId } },
+            });
             await admit.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);

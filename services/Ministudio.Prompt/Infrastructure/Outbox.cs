@@ -10,7 +10,8 @@ namespace Ministudio.Prompt.Infrastructure;
 /// <summary>Writes messages into the outbox inside the caller's transaction.</summary>
 public static class Outbox
 {
-    private const string Insert = "INSERT INTO outbox (message_type, body, traceparent, tracestate) VALUES ($1, $2, $3, $4)";
+    private const string Into = "INSERT INTO outbox (message_type, body, traceparent, tracestate)";
+    private const string Insert = $"{Into} VALUES ($1, $2, $3, $4)";
 
     public static async Task EnqueueAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, T message, CancellationToken ct)
         where T : class
@@ -25,6 +26,19 @@ public static class Outbox
     {
         var command = new NpgsqlBatchCommand(Insert);
         command.Parameters.AddRange(Parameters(message));
+        return command;
+    }
+
+    /// <summary>
+    /// <see cref="Command{T}"/> made only if <paramref name="condition"/> holds when the batch reaches it (SQL over the
+    /// rows the batch wrote before it); its parameters are <c>$5</c>, <c>$6</c>… — e.g. a message only for a job the
+    /// quota let start.
+    /// </summary>
+    public static NpgsqlBatchCommand CommandIf<T>(T message, string condition, params object[] conditionValues) where T : class
+    {
+        var command = new NpgsqlBatchCommand($"{Into} SELECT $1, $2, $3, $4 WHERE {condition}");
+        command.Parameters.AddRange(Parameters(message));
+        foreach (var value in conditionValues) command.Parameters.Add(new NpgsqlParameter { Value = value });
         return command;
     }
 

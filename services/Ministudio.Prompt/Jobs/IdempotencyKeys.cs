@@ -23,39 +23,39 @@ public static class IdempotencyKeys
     public static async Task<(SubmitOutcome, Guid)?> CheckAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, IdempotencyKey idempotency, IdempotencyScope scope, CancellationToken ct)
     {
-        NpgsqlCommand Command(string sql)
+        // One round trip: the key's lock, the expired row deleted, the live row read. Without the lock nothing is
+        // touched (a row lock would make this request wait for the one in progress); the read sees the statement's
+        // snapshot, from before the delete, so it leaves expired rows out itself.
+        await using var check = new NpgsqlCommand(
+            $"""
+            WITH held AS (SELECT pg_try_advisory_xact_lock(hashtextextended($1::text || '{scope.LockPrefix}' || $2, 0)) AS held),
+                 expired AS (DELETE FROM {scope.Table} WHERE (SELECT held FROM held) AND tenant_id = $1 AND key = $2 AND created_at < now() - interval '24 hours')
+            SELECT h.held, k.request_hash, k.{scope.CreatedColumn}
+            FROM held h LEFT JOIN {scope.Table} k ON h.held AND k.tenant_id = $1 AND k.key = $2 AND k.created_at >= now() - interval '24 hours'
+            """, connection, transaction)
         {
-            var command = new NpgsqlCommand(sql, connection, transaction);
-            command.Parameters.AddWithValue("tenant", tenantId);
-            command.Parameters.AddWithValue("key", idempotency.Key);
-            return command;
-        }
-
-        await using (var lockKey = Command($"SELECT pg_try_advisory_xact_lock(hashtextextended(@tenant::text || '{scope.LockPrefix}' || @key, 0))"))
-        {
-            if (await lockKey.ExecuteScalarAsync(ct) is not true) return (SubmitOutcome.InFlight, Guid.Empty);
-        }
-        await using (var expire = Command($"DELETE FROM {scope.Table} WHERE tenant_id = @tenant AND key = @key AND created_at < now() - interval '24 hours'"))
-        {
-            await expire.ExecuteNonQueryAsync(ct);
-        }
-        await using var find = Command($"SELECT request_hash, {scope.CreatedColumn} FROM {scope.Table} WHERE tenant_id = @tenant AND key = @key");
-        await using var reader = await find.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        var sameRequest = reader.GetFieldValue<byte[]>(0).AsSpan().SequenceEqual(idempotency.RequestHash);
-        return (sameRequest ? SubmitOutcome.Replayed : SubmitOutcome.KeyReused, reader.GetGuid(1));
+            Parameters = { new() { Value = tenantId }, new() { Value = idempotency.Key } },
+        };
+        await using var reader = await check.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        if (!reader.GetBoolean(0)) return (SubmitOutcome.InFlight, Guid.Empty);
+        if (reader.IsDBNull(1)) return null;
+        var sameRequest = reader.GetFieldValue<byte[]>(1).AsSpan().SequenceEqual(idempotency.RequestHash);
+        return (sameRequest ? SubmitOutcome.Replayed : SubmitOutcome.KeyReused, reader.GetGuid(2));
     }
 
     /// <summary>Records that the key created <paramref name="createdId"/>.</summary>
     public static async Task RememberAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, IdempotencyKey idempotency, IdempotencyScope scope, Guid createdId, CancellationToken ct)
     {
-        await using var remember = new NpgsqlCommand(
-            $"INSERT INTO {scope.Table} (tenant_id, key, request_hash, {scope.CreatedColumn}) VALUES (@tenant, @key, @hash, @created)", connection, transaction);
-        remember.Parameters.AddWithValue("tenant", tenantId);
-        remember.Parameters.AddWithValue("key", idempotency.Key);
-        remember.Parameters.AddWithValue("hash", idempotency.RequestHash);
-        remember.Parameters.AddWithValue("created", createdId);
-        await remember.ExecuteNonQueryAsync(ct);
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { RememberCommand(tenantId, idempotency, scope, createdId) } };
+        await batch.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary><see cref="RememberAsync"/> as a command of the batch that creates <paramref name="createdId"/>, after <see cref="CheckAsync"/> in its transaction.</summary>
+    public static NpgsqlBatchCommand RememberCommand(Guid tenantId, IdempotencyKey idempotency, IdempotencyScope scope, Guid createdId) =>
+        new($"INSERT INTO {scope.Table} (tenant_id, key, request_hash, {scope.CreatedColumn}) VALUES ($1, $2, $3, $4)")
+        {
+            Parameters = { new() { Value = tenantId }, new() { Value = idempotency.Key }, new() { Value = idempotency.RequestHash }, new() { Value = createdId } },
+        };
 }

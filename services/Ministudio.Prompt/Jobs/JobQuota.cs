@@ -11,7 +11,40 @@ namespace Ministudio.Prompt.Jobs;
 /// </summary>
 public static class JobQuota
 {
-    /// <summary>Within the new job's transaction: whether it may start now (queued) or must wait (throttled).</summary>
+    /// <summary>
+    /// The quota's first statement, in the new job's transaction: reads the tenant's plan and takes the tenant's quota
+    /// lock only when the plan has a concurrent-job limit (without one every job may start, and locking would serialise
+    /// all of a tenant's submissions for nothing, each waiting request holding a pooled connection). Whether it locked
+    /// is kept for the transaction (<c>set_config</c>, local) for <see cref="HasFreeSlotSql"/>. <c>$1</c> is the tenant.
+    /// </summary>
+    private const string LockSql =
+        """
+        SELECT set_config('ministudio.job_quota_locked', (p.concurrent_jobs IS NOT NULL)::text, true),
+               CASE WHEN p.concurrent_jobs IS NOT NULL THEN pg_advisory_xact_lock(hashtextextended('job-quota/' || $1::text, 0)) END
+        FROM tenants t LEFT JOIN plans p ON p.name = t.plan WHERE t.id = $1
+        """;
+
+    /// <summary>
+    /// Free slots under the tenant's plan (int.MaxValue: no limit), as an SQL expression for a statement after
+    /// <see cref="LockSql"/>: under READ COMMITTED a later statement sees every job committed by whoever held the lock
+    /// before. Unlimited when the lock was not taken, even if the plan gained a limit in between: that job counts as
+    /// submitted before the change, as it would have been a moment earlier. <c>$1</c> is the tenant.
+    /// </summary>
+    private const string FreeSlotsSql =
+        $"""
+        coalesce((SELECT CASE WHEN current_setting('ministudio.job_quota_locked', true) IS DISTINCT FROM 'true' OR p.concurrent_jobs IS NULL THEN 2147483647
+                              ELSE greatest(0, p.concurrent_jobs - (SELECT count(*) FROM jobs
+                                                                    WHERE tenant_id = $1 AND status IN ('{JobStatus.Queued}', '{JobStatus.Running}')))::int END
+                  FROM tenants t LEFT JOIN plans p ON p.name = t.plan WHERE t.id = $1), 2147483647)
+        """;
+
+    /// <summary>Whether a new job may start now (queued) or must wait (throttled), for a statement after <see cref="LockCommand"/>; <c>$1</c> is the tenant.</summary>
+    public const string HasFreeSlotSql = $"({FreeSlotsSql} > 0)";
+
+    /// <summary><see cref="LockSql"/> as the first command of the batch that creates a job; one row, read past it.</summary>
+    public static NpgsqlBatchCommand LockCommand(Guid tenantId) => new(LockSql) { Parameters = { new() { Value = tenantId } } };
+
+    /// <summary>Within the caller's transaction: whether a job of the tenant may start now (takes the quota's lock when the plan has a limit).</summary>
     public static async Task<bool> HasFreeSlotAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, CancellationToken ct) =>
         await FreeSlotsAsync(connection, transaction, tenantId, ct) > 0;
 
@@ -51,34 +84,17 @@ public static class JobQuota
         return started.Count;
     }
 
-    /// <summary>
-    /// Free slots under the tenant's plan (int.MaxValue: no limit). The tenant's quota lock is taken only when the plan
-    /// has a concurrent-job limit: without one every job may start, and locking would serialise all of a tenant's
-    /// submissions for nothing (each waiting request holding a pooled connection). The count is a statement of its own
-    /// after the lock, so under READ COMMITTED it sees every job committed by whoever held the lock before.
-    /// </summary>
+    /// <summary>Free slots under the tenant's plan (int.MaxValue: no limit): <see cref="LockSql"/>, then <see cref="FreeSlotsSql"/>, in one round trip.</summary>
     private static async Task<int> FreeSlotsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            """
-            SELECT p.concurrent_jobs,
-                   CASE WHEN p.concurrent_jobs IS NOT NULL THEN pg_advisory_xact_lock(hashtextextended('job-quota/' || @tenant::text, 0)) END
-            FROM tenants t LEFT JOIN plans p ON p.name = t.plan WHERE t.id = @tenant;
-            SELECT p.concurrent_jobs,
-                   CASE WHEN p.concurrent_jobs IS NOT NULL
-                        THEN (SELECT count(*) FROM jobs WHERE tenant_id = @tenant AND status IN (@queued, @running)) END
-            FROM tenants t LEFT JOIN plans p ON p.name = t.plan WHERE t.id = @tenant
-            """, connection, transaction);
-        command.Parameters.AddWithValue("tenant", tenantId);
-        command.Parameters.AddWithValue("queued", JobStatus.Queued);
-        command.Parameters.AddWithValue("running", JobStatus.Running);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        // Unlimited when the lock was not taken, even if the plan gained a limit in between: that job counts as
-        // submitted before the change, as it would have been a moment earlier.
-        if (!await reader.ReadAsync(ct) || reader.IsDBNull(0)) return int.MaxValue;
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands = { LockCommand(tenantId), new($"SELECT {FreeSlotsSql}") { Parameters = { new() { Value = tenantId } } } },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.NextResultAsync(ct);
-        if (!await reader.ReadAsync(ct) || reader.IsDBNull(0)) return int.MaxValue;
-        return (int)Math.Max(0, reader.GetInt32(0) - reader.GetInt64(1));
+        await reader.ReadAsync(ct);
+        return reader.GetInt32(0);
     }
 
     /// <summary>The first shot of every continuity chain of a stored job (later shots wait for their predecessor).</summary>

@@ -27,42 +27,48 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
     /// Stores the job with its compiled shots and, atomically, queues the first shot of every continuity chain; the
     /// rest of a chain is queued shot by shot as its predecessor finishes (see <see cref="RecordShotRenderedAsync"/>).
     /// A job beyond the plan's concurrent-job quota is stored as throttled and queued later (<see cref="JobQuota"/>).
+    /// The 202's view is made from what was inserted, not read back.
     /// </summary>
     public Task<(SubmitOutcome Outcome, Guid JobId, JobView? Created)> CreateAsync(
         Guid tenantId, FilmSpec spec, CompiledFilm film, IdempotencyKey? idempotency, CancellationToken ct) =>
-        JobRows.CreateAsync(dataSource, outboxSignal, urls, tenantId, idempotency, (connection, transaction, jobId, throttled) =>
-            InsertJobAsync(connection, transaction, jobId, tenantId, spec, film, batchId: null, throttled, ct), ct);
+        JobRows.CreateAsync(dataSource, outboxSignal, tenantId, idempotency, jobId => new NewJob(
+            InsertCommands(jobId, tenantId, spec, film, batchId: null),
+            (status, createdAt, updatedAt) => AcceptedView(jobId, spec, film, status, createdAt, updatedAt, urls)), ct);
 
     /// <summary>
-    /// Inside the caller's transaction: the job row, its shots, and the RenderShot of every chain's first shot, sent as
-    /// one batch (one round trip, however many shots). <paramref name="batchId"/> marks jobs a batch created (null for
-    /// interactive jobs); a throttled job is stored without queuing any shot (<see cref="JobQuota"/> starts it when a slot frees).
+    /// The batch commands that store a job: the jobs row (status by the quota, <see cref="JobRows.QuotaStatusSql"/>,
+    /// after <see cref="JobQuota.LockCommand"/> in the same transaction), its shots, and the RenderShot of every
+    /// chain's first shot unless the job was throttled (<see cref="JobQuota"/> starts it when a slot frees).
+    /// <paramref name="batchId"/> marks jobs a batch created (null for interactive jobs).
     /// </summary>
-    internal static async Task InsertJobAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, Guid tenantId,
-        FilmSpec spec, CompiledFilm film, Guid? batchId, bool throttled, CancellationToken ct)
+    internal static List<NpgsqlBatchCommand> InsertCommands(Guid jobId, Guid tenantId, FilmSpec spec, CompiledFilm film, Guid? batchId)
     {
         System.Diagnostics.Activity.Current?.SetTag("ministudio.tenant_id", tenantId).SetTag("ministudio.job_id", jobId)
             .SetTag("ministudio.shots", film.Shots.Count);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            "INSERT INTO jobs (id, tenant_id, title, status, stage, spec, warnings, batch_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        var commands = new List<NpgsqlBatchCommand>
         {
-            Parameters =
+            new($"""
+                INSERT INTO jobs (id, tenant_id, title, status, stage, spec, warnings, batch_id)
+                SELECT $2, $1, $3, {JobRows.QuotaStatusSql(JobStatus.Queued)}, $4, $5, $6, $7
+                {JobRows.Returning}
+                """)
             {
-                new() { Value = jobId },
-                new() { Value = tenantId },
-                new() { Value = spec.Title! },
-                new() { Value = throttled ? JobStatus.Throttled : JobStatus.Queued },
-                new() { Value = JobStage.Rendering },
-                JobRows.Json("", spec),
-                JobRows.Json("", film.Warnings),
-                new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid, Value = batchId is { } id ? id : DBNull.Value },
+                Parameters =
+                {
+                    new() { Value = tenantId },
+                    new() { Value = jobId },
+                    new() { Value = spec.Title! },
+                    new() { Value = JobStage.Rendering },
+                    JobRows.Json("", spec),
+                    JobRows.Json("", film.Warnings),
+                    new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid, Value = batchId is { } id ? id : DBNull.Value },
+                },
             },
-        });
+        };
 
         foreach (var shot in film.Shots)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            commands.Add(new NpgsqlBatchCommand(
                 "INSERT INTO shots (job_id, idx, chain, prompt, request, status, provider, film_shot, part, parts, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
             {
                 Parameters =
@@ -81,9 +87,17 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
                 },
             });
             var startsChain = shot.Index == 0 || film.Shots[shot.Index - 1].Chain != shot.Chain;
-            if (startsChain && !throttled) batch.BatchCommands.Add(Outbox.Command(new RenderShot(jobId, tenantId, shot.Index, shot.Request)));
+            if (startsChain) commands.Add(Outbox.CommandIf(new RenderShot(jobId, tenantId, shot.Index, shot.Request), JobRows.StartedSql, jobId));
         }
-        await batch.ExecuteNonQueryAsync(ct);
+        return commands;
+    }
+
+    /// <summary>A new job as the API shows it, from what <see cref="InsertCommands"/> wrote and its insert returned: what a read of it would find.</summary>
+    private static JobView AcceptedView(Guid jobId, FilmSpec spec, CompiledFilm film, string status, DateTimeOffset createdAt, DateTimeOffset updatedAt, PublicUrls urls)
+    {
+        var shots = film.Shots.Select(ShotView.Queued).ToList();
+        return new JobView(jobId, spec.Title!, status, JobStage.Rendering, JobProgress.Of(status, shots.Count, 0, 0), createdAt, updatedAt,
+            shots, film.Warnings, Video: null, Error: null, JobDeliverables.List(jobId, filmHash: null, [], shots, urls));
     }
 
     /// <summary>The job as its tenant sees it; another tenant's job is indistinguishable from a missing one.</summary>
@@ -95,11 +109,8 @@ public sealed class JobStore(NpgsqlDataSource dataSource, OutboxSignal outboxSig
         return await ReadAsync(connection, snapshot, tenantId, jobId, urls, ct);
     }
 
-    /// <summary>
-    /// The job as its tenant sees it, read in the caller's transaction: a snapshot for <see cref="FindAsync"/>, or the
-    /// transaction that has just created the job (its own rows, locked until it commits).
-    /// </summary>
-    internal static async Task<JobView?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction snapshot, Guid tenantId, Guid jobId, PublicUrls urls, CancellationToken ct)
+    /// <summary>The job as its tenant sees it, read in <see cref="FindAsync"/>'s snapshot.</summary>
+    private static async Task<JobView?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction snapshot, Guid tenantId, Guid jobId, PublicUrls urls, CancellationToken ct)
     {
         await using var selectJob = new NpgsqlCommand(
             """

@@ -36,7 +36,13 @@ public sealed record ShotView(
     int Shot = 0,
     int Part = 1,
     int Parts = 1,
-    ShotState? State = null);
+    ShotState? State = null)
+{
+    /// <summary>A shot just stored: what a read of its row finds before anything has happened to it.</summary>
+    public static ShotView Queued(CompiledShot shot) => new(
+        shot.Index, JobStatus.Queued, Progress: 0, FromCache: false, shot.Request.Provider, DurationSeconds: null, shot.Prompt, Error: null,
+        shot.Chain, ClipSha256: null, shot.Shot, shot.Part, shot.Parts, shot.State);
+}
 
 public sealed record VideoView(string Url, string Sha256, double DurationSeconds);
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ministudio.Contracts;
 using Ministudio.Platform;
 using Ministudio.Prompt.Artifacts;
@@ -46,38 +45,38 @@ public sealed class TimelineJobs(NpgsqlDataSource dataSource, OutboxSignal outbo
 
     /// <summary>
     /// Stores a shotless job composing the timeline and, atomically, queues its ComposeFilm — or stores it throttled
-    /// when the plan's concurrent-job quota is full. Idempotency-Key semantics are those of films.
+    /// when the plan's concurrent-job quota is full. Idempotency-Key semantics are those of films. A started timeline
+    /// job is running at once (there is nothing to render first); its 202 view is made from what was inserted.
     /// </summary>
     public Task<(SubmitOutcome Outcome, Guid JobId, JobView? Created)> CreateAsync(
         Guid tenantId, string title, Timeline timeline, IdempotencyKey? idempotency, CancellationToken ct) =>
-        JobRows.CreateAsync(dataSource, outboxSignal, urls, tenantId, idempotency, async (connection, transaction, jobId, throttled) =>
-        {
-            await InsertAsync(connection, transaction, jobId, tenantId, title, timeline, throttled, ct);
-            if (!throttled) await EnqueueComposeAsync(connection, transaction, jobId, tenantId, timeline, ct);
-        }, ct);
-
-    private static async Task InsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, Guid tenantId, string title, Timeline timeline, bool throttled, CancellationToken ct)
-    {
-        await using (var insert = new NpgsqlCommand(
-            """
-            INSERT INTO jobs (id, tenant_id, title, status, stage, spec, timeline)
-            VALUES (@id, @tenant, @title, @status, @composing, '{}', @timeline)
-            """, connection, transaction))
-        {
-            insert.Parameters.AddWithValue("id", jobId);
-            insert.Parameters.AddWithValue("tenant", tenantId);
-            insert.Parameters.AddWithValue("title", title);
-            insert.Parameters.AddWithValue("status", throttled ? JobStatus.Throttled : JobStatus.Running);
-            insert.Parameters.AddWithValue("composing", JobStage.Composing);
-            insert.Parameters.Add(new NpgsqlParameter("timeline", NpgsqlTypes.NpgsqlDbType.Jsonb)
-                { Value = JsonSerializer.Serialize(timeline, JsonSerializerOptions.Web) });
-            await insert.ExecuteNonQueryAsync(ct);
-        }
-    }
+        JobRows.CreateAsync(dataSource, outboxSignal, tenantId, idempotency, jobId => new NewJob(
+            [
+                new($$"""
+                    INSERT INTO jobs (id, tenant_id, title, status, stage, spec, timeline)
+                    SELECT $2, $1, $3, {{JobRows.QuotaStatusSql(JobStatus.Running)}}, $4, '{}', $5
+                    {{JobRows.Returning}}
+                    """)
+                {
+                    Parameters =
+                    {
+                        new() { Value = tenantId },
+                        new() { Value = jobId },
+                        new() { Value = title },
+                        new() { Value = JobStage.Composing },
+                        JobRows.Json("", timeline),
+                    },
+                },
+                Outbox.CommandIf(Compose(jobId, tenantId, timeline), JobRows.StartedSql, jobId),
+            ],
+            // No shots, no warnings, nothing composed yet.
+            (status, createdAt, updatedAt) => new JobView(jobId, title, status, JobStage.Composing, JobProgress.Of(status, 0, 0, 0), createdAt, updatedAt,
+                [], [], Video: null, Error: null, JobDeliverables.List(jobId, filmHash: null, [], [], urls))), ct);
 
     /// <summary>Within the caller's transaction: compose the timeline (there are no clips of shots to join).</summary>
     internal static Task EnqueueComposeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, Guid tenantId, Timeline timeline, CancellationToken ct) =>
-        Outbox.EnqueueAsync(connection, transaction,
-            new ComposeFilm(jobId, [], JobStore.Transition, JobStore.TransitionSeconds, timeline.Output.Aspect, timeline, TenantId: tenantId), ct);
+        Outbox.EnqueueAsync(connection, transaction, Compose(jobId, tenantId, timeline), ct);
+
+    private static ComposeFilm Compose(Guid jobId, Guid tenantId, Timeline timeline) =>
+        new(jobId, [], JobStore.Transition, JobStore.TransitionSeconds, timeline.Output.Aspect, timeline, TenantId: tenantId);
 }
