@@ -115,12 +115,15 @@ if [ "$micro" = 1 ]; then
   sed -n '/^| Type/,/^$/p' "$out/micro.log" | tee "$out/micro.md"
 fi
 
+# name:pid of PostgreSQL, RabbitMQ and Redis, for the measures that read each process's CPU (P3, P4).
+infra_pids() { echo "postgres:$(head -1 "$INFRA_RUN/pg/postmaster.pid"),rabbitmq:$(cat "$INFRA_RUN/rabbit.pid"),redis:$(cat "$INFRA_RUN/redis.pid")"; }
 wanted() { [[ "$measures" == *" $1 "* ]]; }
 wanted P1 && measure P1 pids="prompt:$prompt_pid,gateway:$gateway_pid,bare:$bare_pid"
 wanted P2 && measure P2                        # dispatch: mock vendor 100 ms
 wanted P7 && measure P7 renderPid="$render_pid"
 wanted P9 && { start_dispatch 00:00:10 8; measure P9 vendorLatency=10; }
-wanted P4 && { start_dispatch 00:00:00 32; measure P4 shots="${BENCH_P4_SHOTS:-2000}"; }
+# The CPU each process spends per dispatched shot is read from /proc, as P3's per film.
+wanted P4 && { start_dispatch 00:00:00 32; measure P4 shots="${BENCH_P4_SHOTS:-2000}" pids="dispatch:$dispatch_pid,prompt:$prompt_pid,$(infra_pids)"; }
 # P5: the same count of 2 s shots at dispatch concurrency 8, then 32 (1,000 shots would take minutes per half here).
 # The mock serves one stored clip per format (Dispatch:Vendors:mock:ReuseClips): rendering every shot, two render slots
 # on two cores take longer per shot than the 2 s vendor latency, and the measure would be of the render service.
@@ -129,7 +132,7 @@ wanted P5 && { start_dispatch 00:00:02 8 "${stored_clips[@]}"; measure P5 concur
                start_dispatch 00:00:02 32 "${stored_clips[@]}"; measure P5 concurrency=32 shots="${BENCH_P5_SHOTS:-96}"; }
 # P3 last, with dispatch stopped: the accept path alone (films pile up in RabbitMQ, nothing renders them meanwhile).
 # The CPU each process spends per film is read from /proc (PostgreSQL and RabbitMQ with their children).
-wanted P3 && { stop_dispatch; measure P3 ${BENCH_TRACE:+traces="$out"} pids="prompt:$prompt_pid,gateway:$gateway_pid,postgres:$(head -1 "$INFRA_RUN/pg/postmaster.pid"),rabbitmq:$(cat "$INFRA_RUN/rabbit.pid"),redis:$(cat "$INFRA_RUN/redis.pid")"; }
+wanted P3 && { stop_dispatch; measure P3 ${BENCH_TRACE:+traces="$out"} pids="prompt:$prompt_pid,gateway:$gateway_pid,$(infra_pids)"; }
 
 {
   echo "bash bench/run.sh — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -70,6 +70,26 @@ public sealed class ProcessCpu(IReadOnlyList<(string Name, int Pid)> processes)
         }
     }
 
+    /// <summary>
+    /// Waits (at most <paramref name="limit"/>) until the watched processes other than the bench together use under a
+    /// tenth of a core over a quarter second: work a measure set off (messages still queued) is done by then.
+    /// </summary>
+    public async Task SettleAsync(TimeSpan limit)
+    {
+        var window = TimeSpan.FromMilliseconds(250);
+        var deadline = DateTime.UtcNow + limit;
+        var before = Others(Snapshot());
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(window);
+            var now = Others(Snapshot());
+            if (now - before < 0.1 * window.TotalSeconds) return;
+            before = now;
+        }
+
+        static double Others(IReadOnlyDictionary<string, double> snapshot) => snapshot.Where(p => p.Key != "bench").Sum(p => p.Value);
+    }
+
     /// <summary>CPU seconds of one process and its waited-for children (not its live descendants).</summary>
     public static double SecondsOf(int pid) => Read(pid)?.Seconds ?? 0;
 

@@ -52,16 +52,28 @@ public static class ShotMeasures
     /// of a few rendered first, so the measure is dispatch and the bus, not the mock's render (whose rate is the note);
     /// peer: the same number of messages through RabbitMQ alone (publish with confirms, consume, nothing else).
     /// </summary>
-    public static async Task<IReadOnlyList<ResultRow>> DispatchRateAsync(ShotBus bus, Guid tenantId, Uri rabbitMq, int count)
+    /// <remarks>
+    /// With <paramref name="pids"/> (bench/run.sh: dispatch, prompt, PostgreSQL, RabbitMQ, Redis), the CPU each process
+    /// spent per dispatched shot, read from /proc as P3 reads it per film: the rate depends on what else shares the
+    /// cores, the CPU per shot much less. Prompt hears every ShotRendered too (for jobs it does not know) and may still
+    /// be at it when the bench has its answers, so the processes are given a moment to settle before the second reading.
+    /// </remarks>
+    public static async Task<IReadOnlyList<ResultRow>> DispatchRateAsync(ShotBus bus, Guid tenantId, Uri rabbitMq, int count, string? pids)
     {
         const int inFlight = 256;
+        var cpu = ProcessCpu.Parse(pids);
         var distinct = Enumerable.Range(0, 16).Select(_ => Shot(NewSeed())).ToList();
         var (renderSeconds, rendered) = await bus.RenderAllAsync(tenantId, distinct, inFlight, ShotTimeout);
         EnsureAll(rendered, fromCache: false);
         var shots = Enumerable.Range(0, count).Select(i => distinct[i % distinct.Count]).ToList();
+        await cpu.SettleAsync(TimeSpan.FromSeconds(10));
+        var cpuFrom = cpu.Snapshot();
         var (seconds, answers) = await bus.RenderAllAsync(tenantId, shots, inFlight, ShotTimeout);
         EnsureAll(answers, fromCache: true);
+        await cpu.SettleAsync(TimeSpan.FromSeconds(10));
+        var perShot = ProcessCpu.PerUnit(cpuFrom, cpu.Snapshot(), count);
         Console.WriteLine($"{count} dispatched in {seconds:F2} s; {distinct.Count} rendered first in {renderSeconds:F2} s");
+        Console.WriteLine($"CPU ms per dispatched shot: {perShot}");
         var peer = await ShotBus.BusRoundTripsAsync(rabbitMq, count, inFlight);
         var (ours, theirs) = (count / seconds, count / peer);
         Console.WriteLine($"bus alone {peer:F2} s");
@@ -69,7 +81,7 @@ public static class ShotMeasures
         [
             new("P4 bus: shots dispatched/s, publisher confirms (mock, 0 latency)", $"{ours:F0}/s", $"{theirs:F0}/s (RabbitMQ alone)", ResultRow.X(ours / theirs),
                 "≥ 2,000/s", ResultRow.Pass(ours >= 2000),
-                $"{count} shots, {inFlight} in flight, served from the cache; rendering them first (mock's small render): {distinct.Count / renderSeconds:F1} shots/s"),
+                $"{count} shots, {inFlight} in flight, served from the cache; rendering them first (mock's small render): {distinct.Count / renderSeconds:F1} shots/s; CPU ms per shot: {perShot}"),
         ];
     }
 
