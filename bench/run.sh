@@ -8,7 +8,8 @@
 # to measure, e.g. a baseline: its Ministudio.X.dll; it runs from this checkout's content root), BENCH_TRACE=1 (sampled
 # thread-time traces of prompt and the gateway during P3's films, into $BENCH_OUT; needs `dotnet tool install -g dotnet-trace`),
 # PROMPT_PG_EXTRA (Npgsql settings added to prompt's connection string, e.g. "Maximum Pool Size=8", to try pool settings),
-# GATEWAY_ENV (settings added to the gateway's environment, space-separated NAME=value, e.g. "OTEL_TRACES_SAMPLER=always_off").
+# GATEWAY_ENV (settings added to the gateway's environment, space-separated NAME=value, e.g. "OTEL_TRACES_SAMPLER=always_off"),
+# DISPATCH_ENV (the same for dispatch, e.g. "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0").
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -86,7 +87,7 @@ start_dispatch() { # LATENCY CONCURRENCY [extra settings…]
   start dispatch "$root/services/Ministudio.Dispatch" "http://127.0.0.1:$http/health" "${infra_env[@]}" "${prompt_address[@]}" "$@" \
     services__render__http__0="http://127.0.0.1:$render_http" services__render__grpc__0="http://127.0.0.1:$render_grpc" \
     Dispatch__Vendors__mock__Latency="$latency" Dispatch__MaxConcurrentShots="$concurrency" Dispatch__Vendors__mock__Resilience__MaxConcurrency="$concurrency" \
-    Kestrel__Endpoints__http__Url="http://127.0.0.1:$http" dotnet "${DISPATCH_DLL:-$(dll Dispatch)}" || exit 1
+    Kestrel__Endpoints__http__Url="http://127.0.0.1:$http" ${DISPATCH_ENV:-} dotnet "${DISPATCH_DLL:-$(dll Dispatch)}" || exit 1
   dispatch_pid=${pids[-1]}
 }
 stop_dispatch() {
