@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Ministudio.Contracts;
 using Ministudio.Prompt.Jobs;
+using Ministudio.Prompt.Webhooks;
 using Ministudio.TestSupport;
 using Npgsql;
 
@@ -85,6 +86,18 @@ public sealed class WebhookTests : IAsyncLifetime
     private async Task<JsonArray> DeliveriesAsync(string webhookId) =>
         (await _app.ClientFor(_app.Acme).GetFromJsonAsync<JsonArray>($"/v1/webhooks/{webhookId}/deliveries", Ct))!;
 
+    // The receiver has the attempt before the worker records its answer: wait (bounded) until the delivery leaves pending.
+    private async Task<JsonNode> SettledDeliveryAsync(string webhookId)
+    {
+        var delivery = (await DeliveriesAsync(webhookId)).Single()!;
+        for (var i = 0; i < 300 && delivery["status"]!.GetValue<string>() == WebhookDeliveryWorker.Pending; i++)
+        {
+            await Task.Delay(100, Ct);
+            delivery = (await DeliveriesAsync(webhookId)).Single()!;
+        }
+        return delivery;
+    }
+
     [Fact]
     public async Task A_final_job_state_is_delivered_signed_and_retried_after_500s_under_one_webhook_id()
     {
@@ -107,7 +120,7 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(job, payload.RootElement.GetProperty("data").GetProperty("jobId").GetGuid());
         Assert.Equal(JobStatus.Canceled, payload.RootElement.GetProperty("data").GetProperty("status").GetString());
 
-        var delivery = (await DeliveriesAsync(webhook["id"]!.GetValue<string>())).Single()!;
+        var delivery = await SettledDeliveryAsync(webhook["id"]!.GetValue<string>());
         Assert.Equal(attempts[0].Id, delivery["id"]!.GetValue<string>());
         Assert.Equal("delivered", delivery["status"]!.GetValue<string>());
         Assert.Equal(3, delivery["attempts"]!.GetValue<int>());
