@@ -41,7 +41,7 @@ public static class PlatformMeasures
             {
                 "P1" => await ProxyMeasures.GatewayOverheadAsync(gateway, new Uri(args.Required("bare")), prompt, key, seconds, (int)args.Number("rounds", 2), args.Optional("pids")),
                 "P3" => await ProxyMeasures.FilmAcceptAsync(gateway, key, seconds, args.Optional("pids"), args.Optional("traces")),
-                "P2" => await ShotMeasures.CacheHitVsMissAsync(shots!, tenantId),
+                "P2" => await ShotMeasures.CacheHitVsMissAsync(shots!, tenantId, new Uri(args.Required("rabbitmq"))),
                 "P4" => await ShotMeasures.DispatchRateAsync(shots!, tenantId, new Uri(args.Required("rabbitmq")), (int)args.Number("shots", 2000), args.Optional("pids")),
                 "P5" => await ShotMeasures.BatchScalingAsync(shots!, tenantId, (int)args.Number("shots", 96), (int)args.Number("concurrency", 8), results + ".p5"),
                 "P7" => await JobMeasures.LocalRenderAsync(new Uri(args.Required("render")), args.Optional("renderPid") is { } pid ? int.Parse(pid) : null),

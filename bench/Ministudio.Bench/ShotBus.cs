@@ -137,8 +137,63 @@ public sealed class ShotBus : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The bus alone, P2's floor: a cache hit's two hops with nothing done between them, one at a time. A message
+    /// published with confirms to a durable queue (as RenderShot to dispatch's), its handler publishing a reply with
+    /// confirms to a second durable queue (as ShotRendered to prompt's), heard here; milliseconds per round trip, sorted.
+    /// </summary>
+    public static async Task<List<double>> BusRelayAsync(Uri rabbitMq, int count)
+    {
+        var replies = new ConcurrentDictionary<Guid, TaskCompletionSource>();
+        var suffix = Guid.NewGuid().ToString("N");
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(rabbitMq);
+            rabbit.ReceiveEndpoint($"bench-relay-{suffix}", endpoint =>
+            {
+                endpoint.AutoDelete = true;
+                endpoint.Handler<BenchRelay>(context => context.Publish(new BenchRelayed(context.Message.Id)));
+            });
+            rabbit.ReceiveEndpoint($"bench-relayed-{suffix}", endpoint =>
+            {
+                endpoint.AutoDelete = true;
+                endpoint.Handler<BenchRelayed>(context =>
+                {
+                    if (replies.TryRemove(context.Message.Id, out var reply)) reply.TrySetResult();
+                    return Task.CompletedTask;
+                });
+            });
+        });
+        await bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        try
+        {
+            var milliseconds = new List<double>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var id = Guid.NewGuid();
+                var reply = replies[id] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var start = Stopwatch.GetTimestamp();
+                await bus.Publish(new BenchRelay(id));
+                await reply.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                milliseconds.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+            milliseconds.Sort();
+            return milliseconds;
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync() => await _bus.StopAsync();
 }
+
+/// <summary>The first hop's message in <see cref="ShotBus.BusRelayAsync"/>.</summary>
+public sealed record BenchRelay(Guid Id);
+
+/// <summary>The second hop's message in <see cref="ShotBus.BusRelayAsync"/>.</summary>
+public sealed record BenchRelayed(Guid Id);
 
 /// <summary>The peer's message in <see cref="ShotBus.BusRoundTripsAsync"/>.</summary>
 public sealed record BenchEcho(Guid Id);
