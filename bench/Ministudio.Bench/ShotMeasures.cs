@@ -99,7 +99,9 @@ public static class ShotMeasures
     public static async Task<IReadOnlyList<ResultRow>> BatchScalingAsync(ShotBus bus, Guid tenantId, int count, int concurrency, string state)
     {
         await bus.RenderAsync(tenantId, Shot(NewSeed()), ShotTimeout); // warm-up of the freshly started dispatch
-        var (seconds, answers) = await bus.RenderAllAsync(tenantId, Enumerable.Range(0, count).Select(_ => Shot(NewSeed())).ToList(), count, ShotTimeout);
+        // All are published at once: the last waits for the whole queue to drain ahead of it (2 s per shot per slot).
+        var drain = ShotTimeout + TimeSpan.FromSeconds(2.0 * count / concurrency * 1.5);
+        var (seconds, answers) = await bus.RenderAllAsync(tenantId, Enumerable.Range(0, count).Select(_ => Shot(NewSeed())).ToList(), count, drain);
         EnsureAll(answers, fromCache: false);
         var rate = count / seconds;
         Console.WriteLine($"concurrency {concurrency}: {count} shots in {seconds:F2} s = {rate:F2} shots/s");
@@ -115,7 +117,7 @@ public static class ShotMeasures
         [
             new($"P5 batch scaling, concurrency {lowConcurrency} → {concurrency} ({count} shots, 2 s latency)", $"{rate:F2} shots/s ({seconds:F1} s)",
                 $"{lowRate:F2} shots/s ({lowSeconds:F1} s)", ResultRow.X(rate / lowRate), "≥ 3.5×", ResultRow.Pass(rate / lowRate >= 3.5),
-                $"{count} shots instead of 1,000 to bound the run, the mock serving its stored clip (ReuseClips); ideal {concurrency / double.Parse(lowConcurrency, CultureInfo.InvariantCulture):F1}×"),
+                $"{(count == 1000 ? "the issue's 1,000 shots" : $"{count} shots instead of 1,000 to bound the run")}, the mock serving its stored clip (ReuseClips); ideal {concurrency / double.Parse(lowConcurrency, CultureInfo.InvariantCulture):F1}×"),
         ];
     }
 
