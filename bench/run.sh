@@ -18,7 +18,8 @@ out=${BENCH_OUT:-$root/out/bench}
 seconds=${BENCH_SECONDS:-5}
 measures=" ${BENCH_MEASURES:-P1 P2 P7 P9 P4 P5 P3} "
 rounds=${BENCH_ROUNDS:-2}
-mkdir -p "$out"; rm -f "$out"/*.log "$out/results.jsonl" "$out/results.jsonl.p5"
+# An earlier run's output never passes for this one's (micro.md included: --no-micro prints none).
+mkdir -p "$out"; rm -f "$out"/*.log "$out/results.jsonl" "$out/results.jsonl.p5" "$out/micro.md"
 results=$out/results.jsonl
 
 source scripts/infra.sh
