@@ -70,8 +70,9 @@ public sealed class ResultCache(IConnectionMultiplexer redis, RedisCircuit circu
     }
 
     /// <summary>
-    /// The job's cancel mark and the shot's cache entry in one round trip (a hit needs nothing else from Redis, and no
-    /// lease: it spends no money). Redis away reads as neither, as <see cref="Consumers.CanceledJobs"/> fails open.
+    /// The job's cancel mark (<see cref="Consumers.CanceledJobs.KeyOf"/>) and the shot's cache entry in one round trip
+    /// (a hit needs nothing else from Redis, and no lease: it spends no money). Redis away reads as neither, failing
+    /// open: rendering a shot nobody wants costs less than losing one that is wanted.
     /// </summary>
     public async Task<Peek> PeekAsync(Guid jobId, Guid tenantId, ShotRequest request, CancellationToken ct)
     {

@@ -32,20 +32,6 @@ public sealed class CanceledJobs(IConnectionMultiplexer redis, RedisCircuit circ
         }
     }
 
-    public async Task<bool> IsCanceledAsync(Guid jobId)
-    {
-        try
-        {
-            return await circuit.CallAsync(_ => redis.GetDatabase().KeyExistsAsync(KeyOf(jobId)));
-        }
-        catch (Exception ex) when (RedisCircuit.IsUnavailable(ex))
-        {
-            // Fail open: rendering a shot nobody wants costs less than losing one that is wanted.
-            logger.LogWarning(ex, "Could not check whether job {JobId} was canceled", jobId);
-            return false;
-        }
-    }
-
     /// <summary>A token for one shot of a job, canceled when the job is; dispose it when the shot is done.</summary>
     public Tracked Track(Guid jobId, CancellationToken shutdown) => new(this, jobId, CancellationTokenSource.CreateLinkedTokenSource(shutdown));
 
