@@ -17,6 +17,7 @@ internal static class LoopbackPort
 {
     private const string EphemeralRange = "/proc/sys/net/ipv4/ip_local_port_range";
     private const int Lowest = 20000;
+    private const int KernelDefaultLow = 32768;
     private const int Attempts = 200;
 
     public static int Free()
@@ -56,15 +57,11 @@ internal static class LoopbackPort
         try
         {
             var fields = File.ReadAllText(EphemeralRange).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            return fields.Length > 0 && int.TryParse(fields[0], out var low) ? low : 32768;
+            return fields.Length > 0 && int.TryParse(fields[0], out var low) ? low : KernelDefaultLow;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return 32768;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return 32768;
+            return KernelDefaultLow;
         }
     }
 }

@@ -87,16 +87,9 @@ public sealed class WebhookTests : IAsyncLifetime
         (await _app.ClientFor(_app.Acme).GetFromJsonAsync<JsonArray>($"/v1/webhooks/{webhookId}/deliveries", Ct))!;
 
     // The receiver has the attempt before the worker records its answer: wait (bounded) until the delivery leaves pending.
-    private async Task<JsonNode> SettledDeliveryAsync(string webhookId)
-    {
-        var delivery = (await DeliveriesAsync(webhookId)).Single()!;
-        for (var i = 0; i < 300 && delivery["status"]!.GetValue<string>() == WebhookDeliveryWorker.Pending; i++)
-        {
-            await Task.Delay(100, Ct);
-            delivery = (await DeliveriesAsync(webhookId)).Single()!;
-        }
-        return delivery;
-    }
+    private Task<JsonNode> SettledDeliveryAsync(string webhookId) =>
+        Eventually.ValueAsync(async () => (await DeliveriesAsync(webhookId)).Single()!,
+            delivery => delivery["status"]!.GetValue<string>() != WebhookDeliveryWorker.Pending);
 
     [Fact]
     public async Task A_final_job_state_is_delivered_signed_and_retried_after_500s_under_one_webhook_id()
